@@ -1,0 +1,19 @@
+/** Diagnostics go to stderr, prefixed with the tool and command, so pipeline logs say who spoke. */
+let prefix = 'oligotrack';
+
+export function setLogCommand(command: string): void {
+  prefix = `oligotrack ${command}`;
+}
+
+export function warn(message: string): void {
+  process.stderr.write(`${prefix}: warning: ${message}\n`);
+}
+
+export function info(message: string): void {
+  if (process.env.OLIGOTRACK_QUIET) return;
+  process.stderr.write(`${prefix}: ${message}\n`);
+}
+
+export function errorLine(message: string): void {
+  process.stderr.write(`${prefix}: error: ${message}\n`);
+}
