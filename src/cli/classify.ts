@@ -1,12 +1,52 @@
 import type { CommandModule } from 'yargs';
-import { UserError } from '../util/errors.js';
+import { classifyAssessment } from '../classify/rules.js';
+import { referenceKnowledge } from '../classify/knowledge.js';
+import { classificationDocument, classificationJson, classificationTsv } from '../classify/output.js';
+import { loadPolicy } from '../classify/policy.js';
+import { readClinical } from '../io/clinical.js';
+import { readImaging } from '../io/imaging.js';
+import { writeOutput } from '../io/output.js';
+import { readTimelineDir } from '../timeline/read.js';
+import { UsageError } from '../util/errors.js';
+import { info } from '../util/log.js';
 import { handler } from './command.js';
 
-// Placeholder: replaced by the real command.
-export const classifyCommand: CommandModule = {
+interface ClassifyArgs {
+  timeline: string;
+  clinical: string;
+  imaging: string;
+  policy?: string;
+  out: string;
+  json?: string;
+}
+
+export const classifyCommand: CommandModule<object, ClassifyArgs> = {
   command: 'classify',
-  describe: '(not yet available)',
-  handler: handler('classify', () => {
-    throw new UserError('classify: not implemented yet');
+  describe: 'Classify each imaging assessment: true_oligoprogression, widespread_progression, oligoprogression_targetable, no_progression or indeterminate',
+  builder: (y) =>
+    y
+      .option('timeline', { type: 'string', demandOption: true, describe: "output directory of 'oligotrack track' (timeline.tsv, patients/)" })
+      .option('clinical', { type: 'string', demandOption: true, describe: 'clinical CSV: patient,subtype,therapy,therapy_class,therapy_start' })
+      .option('imaging', { type: 'string', demandOption: true, describe: 'imaging CSV: patient,assessment_date,progressing_lesions,new_lesions,sites,visceral,cns' })
+      .option('policy', { type: 'string', describe: 'policy YAML or JSON (default: reference/policy/default.yaml)' })
+      .option('out', { type: 'string', default: '-', describe: "classification TSV ('-' = stdout)" })
+      .option('json', { type: 'string', describe: 'also write the JSON with every rule evaluated' }) as never,
+  handler: handler('classify', (args: ClassifyArgs) => {
+    if (args.json === '-' && args.out === '-') throw new UsageError('--json - and --out - would both write to stdout; give --out a file');
+    const { policy } = loadPolicy(args.policy);
+    const timelines = readTimelineDir(args.timeline);
+    const patients = new Set(timelines.map((t) => t.patient));
+    const clinical = readClinical(args.clinical, patients);
+    const imaging = readImaging(args.imaging, patients);
+    const knowledge = referenceKnowledge();
+    const byPatient = new Map(timelines.map((t) => [t.patient, t]));
+    const rows = imaging.map((im) => classifyAssessment({ timeline: byPatient.get(im.patient)!, imaging: im, clinical: clinical.get(im.patient) ?? null }, policy, knowledge));
+    for (const p of patients) if (!clinical.has(p)) info(`patient ${p} has no clinical row: therapy and subtype modifiers not evaluated`);
+    for (const p of patients) if (!imaging.some((im) => im.patient === p)) info(`patient ${p} has no imaging assessment: nothing to classify`);
+    const tsv = classificationTsv(rows);
+    const jsonText = args.json ? classificationJson(classificationDocument(rows, args.policy ?? 'reference/policy/default.yaml', policy.name)) : null;
+    // JSON first: the TSV on stdout is the "done" signal pipelines wait for.
+    if (args.json && jsonText !== null) writeOutput(args.json, jsonText);
+    writeOutput(args.out, tsv);
   }),
 };

@@ -1,12 +1,208 @@
-import type { CommandModule } from 'yargs';
-import { UserError } from '../util/errors.js';
+import { basename } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { countBam } from '../count/count-bam.js';
+import { detectBuild } from '../count/genome-build.js';
+import { formatRegion, parseRegion, type Region } from '../count/region.js';
+import { mergeSiteFiles, type SiteFile } from '../count/sites.js';
+import { loadSiteSpec } from '../count/sites-load.js';
+import { settingsRecord, toOutputRow, type CountOutputRow, type CountRunInfo } from '../count/sites-output-row.js';
+import { checkBuilds, resolveSites } from '../count/sites-resolve.js';
+import { DEFAULT_COUNT_SETTINGS, FLAG, type CountSettings, type MatesMode } from '../count/types.js';
+import { readBamHeader, type BamHeader } from '../io/bam-header.js';
+import { writeOutput } from '../io/output.js';
+import { formatCountJson } from '../report/count-json.js';
+import { formatCountTsv } from '../report/count-tsv.js';
+import { formatCountVcf } from '../report/count-vcf.js';
+import { UsageError } from '../util/errors.js';
+import { info, warn } from '../util/log.js';
+import { VERSION } from '../version.js';
 import { handler } from './command.js';
 
-// Placeholder: replaced by the real command.
-export const countCommand: CommandModule = {
+type OutputFormat = 'tsv' | 'vcf' | 'json';
+
+interface CountArgs {
+  bam: string;
+  sites: string[];
+  format?: OutputFormat;
+  out: string;
+  sample?: string;
+  'min-mapq': number;
+  'min-baseq': number;
+  mates: MatesMode;
+  threads: number;
+  region?: string;
+  'exclude-flags': string;
+}
+
+/** samtools' flag names (`samtools flags`), for `--exclude-flags UNMAP,DUP`. */
+const FLAG_NAMES: Record<string, number> = {
+  PAIRED: FLAG.PAIRED, PROPER_PAIR: FLAG.PROPER_PAIR, UNMAP: FLAG.UNMAPPED, MUNMAP: FLAG.MATE_UNMAPPED,
+  REVERSE: FLAG.REVERSE, MREVERSE: FLAG.MATE_REVERSE, READ1: FLAG.READ1, READ2: FLAG.READ2,
+  SECONDARY: FLAG.SECONDARY, QCFAIL: FLAG.QCFAIL, DUP: FLAG.DUPLICATE, SUPPLEMENTARY: FLAG.SUPPLEMENTARY,
+};
+
+/** `0xF04`, `3844`, `0` or `UNMAP,SECONDARY,...` → the flag mask (0..0xFFF). */
+export function parseFlagMask(text: string): number {
+  const t = text.trim();
+  let mask: number;
+  if (/^0x[0-9a-f]+$/i.test(t)) mask = parseInt(t.slice(2), 16);
+  else if (/^\d+$/.test(t)) mask = Number(t);
+  else {
+    mask = 0;
+    for (const name of t.split(',')) {
+      const bit = FLAG_NAMES[name.trim().toUpperCase()];
+      if (bit === undefined) throw new UsageError(`--exclude-flags: unknown flag ${JSON.stringify(name)} (use a number such as 0xF04 or names: ${Object.keys(FLAG_NAMES).join(',')})`);
+      mask |= bit;
+    }
+  }
+  if (!(mask >= 0 && mask <= 0xfff)) throw new UsageError(`--exclude-flags ${text}: not a SAM flag mask (0..0xFFF)`);
+  return mask;
+}
+
+function integerOption(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** `--format`, or from the `--out` extension (.vcf, .json), else TSV. */
+function outputFormat(args: CountArgs): OutputFormat {
+  if (/\.(gz|bgz|bcf)$/i.test(args.out)) {
+    throw new UsageError(`--out ${args.out}: compressed output is not written; write plain text and pipe to bgzip`);
+  }
+  if (args.format) return args.format;
+  if (/\.vcf$/i.test(args.out)) return 'vcf';
+  if (/\.json$/i.test(args.out)) return 'json';
+  return 'tsv';
+}
+
+function countSettings(args: CountArgs): CountSettings {
+  return {
+    ...DEFAULT_COUNT_SETTINGS,
+    minMapq: integerOption('min-mapq', args['min-mapq'], 0, 255),
+    minBaseq: integerOption('min-baseq', args['min-baseq'], 0, 255),
+    mates: args.mates,
+    excludeFlags: parseFlagMask(args['exclude-flags']),
+  };
+}
+
+/** --sample, else the single SM of the header's @RG lines, else the file name without .bam. */
+export function sampleName(explicit: string | undefined, headerText: string, bamPath: string): string {
+  if (explicit !== undefined) return explicit;
+  const names = new Set<string>();
+  for (const line of headerText.split('\n')) {
+    if (!line.startsWith('@RG\t')) continue;
+    const sm = line.split('\t').find((f) => f.startsWith('SM:'));
+    if (sm && sm.length > 3) names.add(sm.slice(3));
+  }
+  if (names.size === 1) return [...names][0];
+  const stem = bamPath === '-' ? 'stdin' : basename(bamPath).replace(/\.(bam|cram|sam)$/i, '');
+  if (names.size > 1) warn(`${bamPath}: read groups name ${names.size} samples (${[...names].sort().join(', ')}); using ${stem}, give --sample to choose`);
+  return stem;
+}
+
+/** Shell-quoted argv, so `##oligotrackCommand` can be pasted back into a shell. */
+function commandLine(): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return ['oligotrack', ...process.argv.slice(2).map(quote)].join(' ');
+}
+
+/** Progress on stderr only when it is a terminal: a bar in a pipeline log fills it. */
+function progressReporter(): ((done: number, total: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let lastPercent = -1;
+  return (done, total) => {
+    const percent = total > 0 ? Math.floor((100 * done) / total) : 100;
+    if (percent === lastPercent) return;
+    lastPercent = percent;
+    process.stderr.write(`\roligotrack count: ${percent}%${done >= total ? '\n' : ''}`);
+  };
+}
+
+async function runCount(args: CountArgs): Promise<void> {
+  const format = outputFormat(args);
+  const settings = countSettings(args);
+  const threads = integerOption('threads', args.threads, 1, 256);
+  if (args.sample !== undefined && (args.sample === '' || /[\t\n\r]/.test(args.sample))) {
+    throw new UsageError('--sample must be a non-empty name without tabs or newlines');
+  }
+  const header: BamHeader = await readBamHeader(args.bam);
+  const bamBuild = detectBuild(header.refs);
+  const region: Region | undefined = args.region === undefined ? undefined : parseRegion(args.region, new Set(header.refs.map((r) => r.name)));
+
+  const files: SiteFile[] = [];
+  for (const spec of args.sites) files.push(await loadSiteSpec(spec, { bamBuild, region }));
+  checkBuilds(args.bam, bamBuild, header.refs, files);
+  const resolved = resolveSites(mergeSiteFiles(files), args.bam, header.refs, region);
+  if (resolved.length === 0) warn(region ? `no site lies in --region ${args.region}` : 'the sites inputs hold no sites');
+
+  const sample = sampleName(args.sample, header.text, args.bam);
+  // The region is applied to the sites above (by overlap, so a deletion starting before the region
+  // but reaching into it is kept); the engine then reads only the chunks those sites need.
+  const result = await countBam(args.bam, resolved.map((r) => r.bamSite), settings, {
+    threads,
+    sample,
+    header,
+    onProgress: progressReporter(),
+  });
+  for (const message of result.warnings) warn(message);
+
+  // Hook for the calling step (src/stats): it would turn result rows into rows with CallFields.
+  const rows: CountOutputRow[] = result.rows.map((counts, i) =>
+    toOutputRow(sample, { ...counts, site: resolved[i].site }, resolved[i].site.chrom),
+  );
+
+  const runInfo: CountRunInfo = {
+    toolVersion: VERSION,
+    command: commandLine(),
+    sample,
+    bamPath: args.bam,
+    build: bamBuild,
+    settings,
+    contigs: outputContigs(header, resolved),
+    region: region ? formatRegion(region) : '',
+    siteSources: args.sites,
+    readsSeen: result.readsSeen,
+    readsPassing: result.readsPassing,
+  };
+  if (format === 'tsv') {
+    const s = settingsRecord(settings);
+    info(`${sample}: ${rows.length} sites; settings ${Object.entries(s).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  }
+  const text =
+    format === 'vcf' ? formatCountVcf(runInfo, rows) : format === 'json' ? formatCountJson(runInfo, rows) : formatCountTsv(rows);
+  writeOutput(args.out, text);
+}
+
+/** BAM header contigs for the VCF header, renamed to the sites' spelling where a site uses one. */
+function outputContigs(header: BamHeader, resolved: readonly { outputChrom: string; contigIndex: number }[]): { name: string; length: number }[] {
+  const rename = new Map<number, string>();
+  for (const r of resolved) rename.set(r.contigIndex, r.outputChrom);
+  return header.refs.map((ref, i) => ({ name: rename.get(i) ?? ref.name, length: ref.length }));
+}
+
+export const countCommand: CommandModule<object, CountArgs> = {
   command: 'count',
-  describe: '(not yet available)',
-  handler: handler('count', () => {
-    throw new UserError('count: not implemented yet');
-  }),
+  describe: 'Count ref/alt fragments at known sites in a BAM (TSV, VCF or JSON)',
+  builder: (y: Argv<object>) =>
+    y
+      .option('bam', { type: 'string', nargs: 1, demandOption: true, describe: 'Coordinate-sorted BAM, - for stdin (.bai/.csi beside it is used when present)' })
+      .option('sites', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'Sites: VCF(.gz), panel TSV (chrom pos ref alt [gene protein id build]) or panel:breast; repeatable, merged without double counting',
+      })
+      .option('format', { choices: ['tsv', 'vcf', 'json'] as const, describe: 'Output format (default: from --out extension, else tsv)' })
+      .option('out', { type: 'string', nargs: 1, default: '-', describe: 'Output file, - for stdout (written atomically)' })
+      .option('sample', { type: 'string', describe: 'Sample name (default: @RG SM, else the BAM file name)' })
+      .option('min-mapq', { type: 'number', default: DEFAULT_COUNT_SETTINGS.minMapq, describe: 'Minimum mapping quality' })
+      .option('min-baseq', { type: 'number', default: DEFAULT_COUNT_SETTINGS.minBaseq, describe: 'Minimum base quality at the site' })
+      .option('mates', { choices: ['fragment', 'reads'] as const, default: 'fragment' as MatesMode, describe: 'fragment: overlapping mates count once; reads: every read counts' })
+      .option('threads', { type: 'number', default: 1, describe: 'Worker threads counting in parallel (output identical for any value)' })
+      .option('region', { type: 'string', describe: 'Only sites in this htslib region (chr6:152,098,000-152,099,000; {name:with:colons}:1-2)' })
+      .option('exclude-flags', { type: 'string', default: '0xF04', describe: 'Reads with any of these flags are skipped (number or samtools names)' })
+      .strictOptions() as unknown as Argv<CountArgs>,
+  handler: handler('count', runCount),
 };

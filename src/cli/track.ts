@@ -1,12 +1,167 @@
-import type { CommandModule } from 'yargs';
-import { UserError } from '../util/errors.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { DEFAULT_COUNT_SETTINGS, type CountSettings, type MatesMode } from '../count/types.js';
+import { type SampleRow, readSamplesheet } from '../io/samplesheet.js';
+import { annotateCounts, DEFAULT_MIN_DEPTH, DEFAULT_SITE_ALPHA } from '../stats/annotate.js';
+import { defaultBackground, DEFAULT_BACKGROUND_RATE } from '../stats/background.js';
+import { checkPonFits, isGermlineOrChip, parsePon } from '../stats/pon.js';
+import { type BackgroundModel, StatsInputError } from '../stats/types.js';
+import { buildPatientTimeline, siteKeyOf } from '../timeline/build.js';
+import { alignRows, countSample, type SampleCounts } from '../timeline/count-samples.js';
+import { type CalledDraw, DEFAULT_EVENT_SETTINGS, type EventSettings, type PatientTimeline } from '../timeline/types.js';
+import { writeTimelineDir } from '../timeline/write-dir.js';
+import { UserError, UsageError } from '../util/errors.js';
+import { info, warn } from '../util/log.js';
 import { handler } from './command.js';
 
-// Placeholder: replaced by the real command.
-export const trackCommand: CommandModule = {
+interface TrackArgs {
+  samplesheet: string;
+  sites: string[];
+  'out-dir': string;
+  pon?: string;
+  umi: boolean;
+  'drop-singletons': boolean;
+  threads: number;
+  alpha: number;
+  'min-fold': number;
+  'site-alpha': number;
+  'min-depth': number;
+  'min-mapq': number;
+  'min-baseq': number;
+  mates: MatesMode;
+  cache: boolean;
+}
+
+function checkNumber(name: string, v: number, ok: (x: number) => boolean, rule: string): number {
+  if (!Number.isFinite(v) || !ok(v)) throw new UsageError(`--${name} ${rule}, got ${String(v)}`);
+  return v;
+}
+
+/** Stats input errors (a PoN that does not fit) are the user's: one line, exit 1. */
+function statsErrors<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof StatsInputError) throw new UserError(e.message);
+    throw e;
+  }
+}
+
+async function runTrack(args: TrackArgs): Promise<void> {
+  const events: EventSettings = {
+    ...DEFAULT_EVENT_SETTINGS,
+    alpha: checkNumber('alpha', args.alpha, (x) => x > 0 && x < 1, 'must be in (0, 1)'),
+    min_fold: checkNumber('min-fold', args['min-fold'], (x) => x >= 1, 'must be ≥ 1'),
+  };
+  const siteAlpha = checkNumber('site-alpha', args['site-alpha'], (x) => x > 0 && x < 1, 'must be in (0, 1)');
+  const minDepth = checkNumber('min-depth', args['min-depth'], (x) => Number.isInteger(x) && x >= 0, 'must be a whole number ≥ 0');
+  const threads = checkNumber('threads', args.threads, (x) => Number.isInteger(x) && x >= 1 && x <= 256, 'must be an integer from 1 to 256');
+  const settings: CountSettings = {
+    ...DEFAULT_COUNT_SETTINGS,
+    minMapq: checkNumber('min-mapq', args['min-mapq'], (x) => Number.isInteger(x) && x >= 0 && x <= 255, 'must be an integer from 0 to 255'),
+    minBaseq: checkNumber('min-baseq', args['min-baseq'], (x) => Number.isInteger(x) && x >= 0 && x <= 255, 'must be an integer from 0 to 255'),
+    mates: args.mates,
+    umi: args.umi,
+    keepSingletons: !args['drop-singletons'],
+  };
+  const samples = readSamplesheet(args.samplesheet);
+  let background: BackgroundModel;
+  if (args.pon) {
+    let text: string;
+    try {
+      text = readFileSync(args.pon, 'utf8');
+    } catch (e) {
+      throw new UserError(`${args.pon}: cannot read panel of normals (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    }
+    background = statsErrors(() => parsePon(text, args.pon!));
+  } else {
+    background = defaultBackground();
+  }
+  const callSettings = {
+    background: background.kind,
+    background_origin: args.pon ?? `default rate ${DEFAULT_BACKGROUND_RATE}`,
+    site_alpha: siteAlpha,
+    min_depth: minDepth,
+  };
+  const cacheDir = args.cache ? join(args['out-dir'], 'counts') : null;
+  const countOpts = { siteSpecs: args.sites, settings, threads, cacheDir };
+
+  // Count every draw (and each distinct matched normal once), in samplesheet order.
+  const normals = new Map<string, Set<string>>();
+  const called = new Map<string, CalledDraw>();
+  let reused = 0;
+  for (const s of samples) {
+    const counts: SampleCounts = await countSample(s.bam, { ...countOpts, cacheName: s.sample });
+    if (counts.cached) reused++;
+    for (const w of counts.warnings) warn(w);
+    const sites = counts.rows.map((r) => r.site);
+    statsErrors(() => checkPonFits(background, sites, counts.build));
+    const rows = statsErrors(() => annotateCounts({ rows: counts.rows }, { background, alpha: siteAlpha, minDepth }));
+    let normalFlagged: Set<string> | undefined;
+    if (s.normal) {
+      normalFlagged = normals.get(s.normal);
+      if (!normalFlagged) {
+        const n = await countSample(s.normal, { ...countOpts, cacheName: `${s.sample}.normal` });
+        for (const w of n.warnings) warn(w);
+        // The PoN's germline/CHIP rule (≥ 1% and ≥ 3 reads) applied to the patient's own white cells.
+        normalFlagged = new Set(n.rows.filter((r) => isGermlineOrChip(r.altCount, r.depth)).map((r) => siteKeyOf(r.site)));
+        normals.set(s.normal, normalFlagged);
+      }
+    }
+    called.set(s.sample, drawOf(s, counts, rows, normalFlagged));
+    info(`${s.sample}: ${counts.cached ? 'counts reused from cache' : 'counted'} (${rows.length} sites)`);
+  }
+
+  const timelines: PatientTimeline[] = [];
+  const byPatient = new Map<string, SampleRow[]>();
+  for (const s of samples) byPatient.set(s.patient, [...(byPatient.get(s.patient) ?? []), s]);
+  for (const [patient, rows] of byPatient) {
+    const draws = rows.map((r) => called.get(r.sample)!);
+    const order = draws[0].rows.map((r) => siteKeyOf(r.site));
+    for (const d of draws) d.rows = alignRows(d.rows, order, `${args.samplesheet}: sample ${d.sample}`);
+    timelines.push(buildPatientTimeline({ patient, draws, countSettings: settings, eventSettings: events, callSettings }));
+  }
+  writeTimelineDir(args['out-dir'], timelines);
+  info(`${samples.length} draws of ${timelines.length} patients (${reused} from cache) → ${args['out-dir']}/timeline.tsv, patients/*.json`);
+}
+
+function drawOf(s: SampleRow, counts: SampleCounts, rows: ReturnType<typeof annotateCounts>, normalFlagged?: Set<string>): CalledDraw {
+  const d: CalledDraw = {
+    sample: s.sample,
+    collectionDate: s.collectionDate,
+    collectionDay: s.collectionDay,
+    bam: s.bamAsGiven,
+    readsSeen: counts.readsSeen,
+    readsPassing: counts.readsPassing,
+    rows,
+  };
+  if (s.timepoint !== undefined) d.timepoint = s.timepoint;
+  if (s.therapy !== undefined) d.therapy = s.therapy;
+  if (normalFlagged) d.normalFlagged = normalFlagged;
+  return d;
+}
+
+export const trackCommand: CommandModule<object, TrackArgs> = {
   command: 'track',
-  describe: '(not yet available)',
-  handler: handler('track', () => {
-    throw new UserError('track: not implemented yet');
-  }),
+  describe: 'Count every draw of a samplesheet and build per-patient timelines (VAF series, events, tumour fraction)',
+  builder: (y: Argv<object>) =>
+    y
+      .option('samplesheet', { type: 'string', demandOption: true, describe: 'CSV: patient,sample,collection_date,bam[,vcf,timepoint,therapy,normal] (paths relative to it)' })
+      .option('sites', { type: 'string', array: true, demandOption: true, describe: 'Sites: VCF(.gz), panel TSV or panel:breast (as count)' })
+      .option('out-dir', { type: 'string', demandOption: true, describe: 'Output directory: timeline.tsv, patients/<patient>.json, counts/ (cache)' })
+      .option('pon', { type: 'string', describe: 'Panel of normals (oligotrack pon) for the background error and germline/CH flags' })
+      .option('umi', { type: 'boolean', default: false, describe: 'Count UMI families (RX tag) instead of fragments' })
+      .option('drop-singletons', { type: 'boolean', default: false, describe: 'With --umi: drop families of one read' })
+      .option('threads', { type: 'number', default: 1, describe: 'Worker threads per BAM (output identical for any value)' })
+      .option('alpha', { type: 'number', default: DEFAULT_EVENT_SETTINGS.alpha, describe: 'Significance of the two-count test behind emerged/rising/falling/cleared' })
+      .option('min-fold', { type: 'number', default: DEFAULT_EVENT_SETTINGS.min_fold, describe: 'Fold change for rising/falling' })
+      .option('site-alpha', { type: 'number', default: DEFAULT_SITE_ALPHA, describe: 'Per-site detection α (calls)' })
+      .option('min-depth', { type: 'number', default: DEFAULT_MIN_DEPTH, describe: 'Below this depth a site is low_depth' })
+      .option('min-mapq', { type: 'number', default: DEFAULT_COUNT_SETTINGS.minMapq, describe: 'Minimum mapping quality' })
+      .option('min-baseq', { type: 'number', default: DEFAULT_COUNT_SETTINGS.minBaseq, describe: 'Minimum base quality at the site' })
+      .option('mates', { choices: ['fragment', 'reads'] as const, default: 'fragment' as MatesMode, describe: 'fragment: overlapping mates count once' })
+      .option('cache', { type: 'boolean', default: true, describe: 'Reuse DIR/counts/<sample>.json when BAM, sites and settings are unchanged (--no-cache to recount)' })
+      .strictOptions() as unknown as Argv<TrackArgs>,
+  handler: handler('track', runTrack),
 };

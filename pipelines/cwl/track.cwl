@@ -1,0 +1,61 @@
+cwlVersion: v1.2
+class: CommandLineTool
+label: oligotrack track
+doc: |
+  Build per-patient timelines (VAF series, events, tumour fraction) from the draws. The samplesheet
+  is written from the `draws` records, with the staged BAM paths.
+$namespaces:
+  edam: http://edamontology.org/
+requirements:
+  InlineJavascriptRequirement: {}
+  SchemaDefRequirement:
+    types:
+      - $import: draw.yml
+  InitialWorkDirRequirement:
+    listing:
+      - entryname: samplesheet.csv
+        entry: |-
+          ${
+            var cell = function (v) { return v === null || v === undefined ? "" : String(v); };
+            var lines = ["patient,sample,collection_date,bam,timepoint"];
+            inputs.draws.forEach(function (d) {
+              lines.push([d.patient, d.sample, d.collection_date, d.bam.path, cell(d.timepoint)].join(","));
+            });
+            return lines.join("\n") + "\n";
+          }
+hints:
+  SoftwareRequirement:
+    packages:
+      oligotrack:
+        version: ["0.1.0"]
+baseCommand: [oligotrack, track]
+arguments:
+  - {prefix: --samplesheet, valueFrom: samplesheet.csv}
+  - {prefix: --threads, valueFrom: $(runtime.cores)}
+  - {prefix: --out-dir, valueFrom: track}
+  - --no-cache
+inputs:
+  draws:
+    type: draw.yml#Draw[]
+  panel:
+    type: string?
+    inputBinding: {prefix: --sites}
+  site_files:
+    type: File[]?
+    inputBinding: {prefix: --sites}
+  min_mapq:
+    type: int
+    default: 20
+    inputBinding: {prefix: --min-mapq}
+  min_baseq:
+    type: int
+    default: 20
+    inputBinding: {prefix: --min-baseq}
+outputs:
+  timeline_dir:
+    type: Directory
+    outputBinding: {glob: track}
+  timeline:
+    type: File
+    format: edam:format_3475
+    outputBinding: {glob: track/timeline.tsv}

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { closest } from 'fastest-levenshtein';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { UserError, fileError } from '../util/errors.js';
+
+/**
+ * The classification policy: every threshold of rules 1–6 (issue 5) and of the modifiers, each
+ * with the source it comes from. Objects are `.strict()`: a typo'd key is an error naming the key
+ * and the file, never a silently ignored setting that falls back to a default.
+ */
+const source = z.string().min(1, 'every rule needs a source');
+
+export const policySchema = z
+  .object({
+    schema: z.literal('oligotrack.policy'),
+    version: z.literal(1),
+    name: z.string().min(1),
+    rules: z
+      .object({
+        no_progression: z.object({ source }).strict(),
+        oligoprogression: z
+          .object({
+            /** 1 ≤ progressing lesions ≤ this is radiological oligoprogression. */
+            max_oligo_lesions: z.number().int().min(1).max(10),
+            source,
+          })
+          .strict(),
+        ctdna_window: z
+          .object({
+            /** Draws in [assessment − days, assessment] are "in the window"; later draws are never used. */
+            days: z.number().int().min(1).max(730),
+            source,
+          })
+          .strict(),
+        molecular_progression: z
+          .object({
+            min_fold_from_nadir: z.number().min(1),
+            alpha: z.number().gt(0).lt(1),
+            min_clonal_sites: z.number().int().min(1),
+            /** This many non-targetable sites `emerged` at one draw in the window is diffuse progression. */
+            min_emerged_nontargetable: z.number().int().min(1),
+            source,
+          })
+          .strict(),
+        targetable_emergence: z
+          .object({
+            events: z.array(z.enum(['emerged', 'rising'])).min(1),
+            source,
+          })
+          .strict(),
+        indeterminate: z.object({ source }).strict(),
+      })
+      .strict(),
+    modifiers: z
+      .object({
+        short_response: z.object({ months: z.number().gt(0), source }).strict(),
+        triple_negative: z.object({ source }).strict(),
+        visceral_or_cns: z.object({ source }).strict(),
+        bone_only: z.object({ source }).strict(),
+        toxicity_notes: z.object({ source }).strict(),
+        time_to_next_therapy: z.object({ source }).strict(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type Policy = z.infer<typeof policySchema>;
+
+/** reference/policy/default.yaml, found relative to this module (src/ or dist/ → ../../reference). */
+export function defaultPolicyPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return join(here, '..', '..', 'reference', 'policy', 'default.yaml');
+}
+
+function knownKeysAt(path: (string | number)[]): string[] {
+  let node: z.ZodType = policySchema;
+  for (const p of path) {
+    const shape = (node as unknown as { shape?: Record<string, z.ZodType> }).shape;
+    if (!shape || !(String(p) in shape)) return [];
+    node = shape[String(p)];
+  }
+  const shape = (node as unknown as { shape?: Record<string, z.ZodType> }).shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+/** Parses and validates policy text (YAML, of which JSON is a subset). */
+export function parsePolicy(text: string, file: string): Policy {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    const err = e as { message?: string; linePos?: { line: number; col: number }[] };
+    const pos = err.linePos?.[0];
+    throw fileError(file, `not valid YAML/JSON: ${String(err.message).split('\n')[0]}`, pos?.line, pos?.col);
+  }
+  const parsed = policySchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  // A typo'd key also makes the intended key "missing": report the typo, it is the cause.
+  const issue = parsed.error.issues.find((i) => i.code === 'unrecognized_keys') ?? parsed.error.issues[0];
+  const at = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0];
+    const known = knownKeysAt(issue.path as (string | number)[]);
+    const hint = known.length > 0 ? `; did you mean '${closest(key, known)}'? (allowed here: ${known.join(', ')})` : '';
+    throw fileError(file, `unknown policy key '${at ? `${at}.` : ''}${key}'${hint}`);
+  }
+  throw fileError(file, `policy key '${at || '(top level)'}': ${issue.message}`);
+}
+
+export function loadPolicy(path?: string): { policy: Policy; file: string } {
+  const file = path ?? defaultPolicyPath();
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`${file}: cannot read policy (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  return { policy: parsePolicy(text, file), file };
+}

@@ -1,0 +1,273 @@
+import { isoDateToDay } from '../io/csv-schema.js';
+import { pooledPoint } from '../timeline/tumour-fraction.js';
+import { increasePValue } from '../timeline/two-count-test.js';
+import type { TimelineSite } from '../timeline/types.js';
+import { modifiersFor } from './modifiers.js';
+import type { Policy } from './policy.js';
+import type {
+  AssessmentClassification,
+  ClassifyInput,
+  ClassifyKnowledge,
+  GroupId,
+  RuleEvaluation,
+  TargetableMutation,
+} from './types.js';
+
+const fmtP = (p: number) => (p < 1e-4 ? p.toExponential(2) : p.toPrecision(3));
+const fmtFold = (f: number) => (Number.isFinite(f) ? f.toFixed(2) : 'from zero');
+const fmtVaf = (v: number) => `${(100 * v).toPrecision(3)}%`;
+const label = (s: TimelineSite) => `${s.gene} ${s.protein}`.trim();
+
+interface TfComparison {
+  sample: string;
+  nadirSample: string;
+  fold: number;
+  p: number;
+  pass: boolean;
+  vaf: number;
+  nadirVaf: number;
+}
+
+/**
+ * Rule 3, tumour-fraction part: every draw in the window against the nadir of the draws before it
+ * (pooled clonal-site counts). Returns the comparisons made (empty when none is possible).
+ */
+function tumourFractionRises(clonal: TimelineSite[], windowIdx: number[], policy: Policy, sampleOf: (d: number) => string): TfComparison[] {
+  const mp = policy.rules.molecular_progression;
+  const out: TfComparison[] = [];
+  for (const d of windowIdx) {
+    if (d === 0) continue;
+    const cur = pooledPoint(clonal, d);
+    if (cur.call === 'low_depth' || cur.depth === 0) continue;
+    let nadir: { d: number; alt: number; depth: number; vaf: number } | null = null;
+    for (let j = 0; j < d; j++) {
+      const q = pooledPoint(clonal, j);
+      if (q.call === 'low_depth' || q.depth === 0) continue;
+      const v = q.alt / q.depth;
+      if (nadir === null || v < nadir.vaf) nadir = { d: j, alt: q.alt, depth: q.depth, vaf: v };
+    }
+    if (nadir === null) continue;
+    const vaf = cur.alt / cur.depth;
+    const fold = nadir.vaf === 0 ? (vaf === 0 ? 1 : Infinity) : vaf / nadir.vaf;
+    const p = increasePValue({ alt: nadir.alt, depth: nadir.depth }, { alt: cur.alt, depth: cur.depth }, 1);
+    out.push({ sample: sampleOf(d), nadirSample: sampleOf(nadir.d), fold, p, pass: fold >= mp.min_fold_from_nadir && p < mp.alpha, vaf, nadirVaf: nadir.vaf });
+  }
+  return out;
+}
+
+/**
+ * Classifies one imaging assessment (rules 1–6 of issue 5) from the patient's timeline, using only
+ * draws on or before the assessment date. Pure: the same timeline, imaging row, clinical row,
+ * policy and knowledge give the same result.
+ */
+export function classifyAssessment(input: ClassifyInput, policy: Policy, knowledge: ClassifyKnowledge): AssessmentClassification {
+  const { timeline, imaging, clinical } = input;
+  const R = policy.rules;
+  const A = imaging.assessmentDay;
+  const lesions = imaging.progressingLesions;
+  const maxOligo = R.oligoprogression.max_oligo_lesions;
+  const windowDays = R.ctdna_window.days;
+  const days = timeline.draws.map((d) => isoDateToDay(d.collection_date));
+  const usedIdx = days.map((_, i) => i).filter((i) => days[i] <= A);
+  const windowIdx = usedIdx.filter((i) => days[i] >= A - windowDays);
+  const sampleOf = (d: number) => timeline.draws[d].sample;
+  const rules: RuleEvaluation[] = [];
+
+  // Rule 1 and 2: imaging.
+  rules.push({
+    id: 'rule1_no_progression',
+    description: 'no progressing lesion → no_progression',
+    inputs: { progressing_lesions: lesions },
+    value: String(lesions),
+    threshold: '= 0',
+    pass: lesions === 0,
+    source: R.no_progression.source,
+  });
+  const radiologicalOligo = lesions >= 1 && lesions <= maxOligo;
+  rules.push({
+    id: 'rule2_radiological_oligoprogression',
+    description: `1 ≤ progressing lesions ≤ max_oligo_lesions`,
+    inputs: { progressing_lesions: lesions, new_lesions: imaging.newLesions, max_oligo_lesions: maxOligo },
+    value: String(lesions),
+    threshold: `1..${maxOligo}`,
+    pass: lesions === 0 ? null : radiologicalOligo,
+    source: R.oligoprogression.source,
+  });
+
+  // Rule 6 inputs: is there ctDNA to decide with?
+  const hasWindowDraw = windowIdx.length > 0;
+  const hasEarlier = hasWindowDraw && windowIdx[windowIdx.length - 1] >= 1;
+  const tumourSites = timeline.sites.filter((s) => !s.germline_or_ch);
+  const informative = tumourSites.filter((s) => usedIdx.some((d) => s.points[d].call === 'detected'));
+  const informativeInWindow = informative.filter((s) => windowIdx.some((d) => d >= 1 && s.points[d].call !== 'low_depth'));
+  let ctdnaProblem: string | null = null;
+  if (!hasWindowDraw) {
+    const last = usedIdx.length > 0 ? timeline.draws[usedIdx[usedIdx.length - 1]].collection_date : null;
+    ctdnaProblem = `no ctDNA draw within ${windowDays} days before the assessment${last ? ` (last draw ${last})` : ' (no draw on or before it)'}`;
+  } else if (!hasEarlier) {
+    ctdnaProblem = `no earlier draw to compare with (${sampleOf(windowIdx[0])} is the first draw)`;
+  } else if (informative.length === 0) {
+    ctdnaProblem = `every site is below its limit of detection: no tumour-derived site detected in the ${usedIdx.length} draws up to the assessment`;
+  } else if (informativeInWindow.length === 0) {
+    ctdnaProblem = `every informative site (${informative.map(label).join(', ')}) is low_depth in the window draws`;
+  }
+  const ctdnaUsable = ctdnaProblem === null;
+
+  // Rule 3: diffuse molecular progression.
+  const mp = R.molecular_progression;
+  const clonal = timeline.sites.filter((s) => s.clonal && !s.germline_or_ch);
+  const comparisons = hasEarlier && clonal.length >= mp.min_clonal_sites ? tumourFractionRises(clonal, windowIdx, policy, sampleOf) : [];
+  const tfEvaluable = comparisons.length > 0;
+  const tfBest = comparisons.find((c) => c.pass) ?? [...comparisons].sort((a, b) => a.p - b.p)[0];
+  const tfPass = comparisons.some((c) => c.pass);
+  let emergedMax = 0;
+  let emergedAt = '';
+  let emergedLabels: string[] = [];
+  for (const d of windowIdx) {
+    if (d === 0) continue;
+    const em = tumourSites.filter((s) => s.points[d].event === 'emerged' && knowledge.targetable(s) === null);
+    if (em.length > emergedMax) {
+      emergedMax = em.length;
+      emergedAt = sampleOf(d);
+      emergedLabels = em.map(label);
+    }
+  }
+  const emergedPass = emergedMax >= mp.min_emerged_nontargetable;
+  const molecular: boolean | null = !hasEarlier ? null : tfPass || emergedPass ? true : tfEvaluable ? false : null;
+  let tfValue: string;
+  if (!hasEarlier) tfValue = 'not evaluable: no draw in the window with an earlier draw';
+  else if (clonal.length < mp.min_clonal_sites) tfValue = `not evaluable: ${clonal.length} clonal site(s) < ${mp.min_clonal_sites}`;
+  else if (!tfEvaluable) tfValue = 'not evaluable: clonal sites low_depth in the window or before it';
+  else tfValue = `tumour fraction ${fmtFold(tfBest.fold)}-fold from nadir (${tfBest.nadirSample} → ${tfBest.sample}, pooled VAF ${fmtVaf(tfBest.nadirVaf)} → ${fmtVaf(tfBest.vaf)}), p = ${fmtP(tfBest.p)}`;
+  rules.push({
+    id: 'rule3_molecular_progression',
+    description: `tumour fraction ≥ ${mp.min_fold_from_nadir}-fold from nadir with p < ${mp.alpha} over ≥ ${mp.min_clonal_sites} clonal sites in the window, or ≥ ${mp.min_emerged_nontargetable} non-targetable sites emerged at one draw`,
+    inputs: {
+      clonal_sites: clonal.length,
+      window_draws: windowIdx.map(sampleOf).join(';'),
+      tf_fold_from_nadir: tfEvaluable ? (Number.isFinite(tfBest.fold) ? tfBest.fold : null) : null,
+      tf_p_value: tfEvaluable ? tfBest.p : null,
+      emerged_nontargetable_max: emergedMax,
+      emerged_nontargetable_at: emergedAt || null,
+      emerged_nontargetable_sites: emergedLabels.join(';') || null,
+    },
+    value: `${tfValue}; ${emergedMax} non-targetable site(s) emerged at one draw${emergedAt ? ` (${emergedAt}: ${emergedLabels.join(', ')})` : ''}`,
+    threshold: `fold ≥ ${mp.min_fold_from_nadir} and p < ${mp.alpha} with ≥ ${mp.min_clonal_sites} clonal sites; or emerged ≥ ${mp.min_emerged_nontargetable}`,
+    pass: molecular,
+    source: mp.source,
+  });
+
+  // Rule 4: targetable emergence.
+  const te = R.targetable_emergence;
+  const found = new Map<string, TargetableMutation>();
+  const excluded: string[] = [];
+  for (const d of windowIdx) {
+    if (d === 0) continue;
+    for (const s of timeline.sites) {
+      const ev = s.points[d].event;
+      if (ev !== 'emerged' && ev !== 'rising') continue;
+      if (!(te.events as string[]).includes(ev)) continue;
+      const hit = knowledge.targetable(s);
+      if (hit === null) continue;
+      if (s.germline_or_ch) {
+        if (!excluded.includes(label(s))) excluded.push(label(s));
+        continue;
+      }
+      found.set(s.key, {
+        gene: s.gene,
+        protein: s.protein,
+        key: s.key,
+        event: ev,
+        sample: sampleOf(d),
+        collection_date: timeline.draws[d].collection_date,
+        vaf: s.points[d].vaf,
+        change_p_value: s.points[d].change_p_value,
+        therapies: hit.therapies,
+        source: hit.source,
+      });
+    }
+  }
+  const targetable = [...found.values()];
+  const targetablePass = hasEarlier ? targetable.length > 0 : null;
+  rules.push({
+    id: 'rule4_targetable_emergence',
+    description: `an actionable site ${te.events.join(' or ')} in the window (germline/CH sites never count)`,
+    inputs: {
+      window_draws: windowIdx.map(sampleOf).join(';'),
+      targetable_sites_tracked: timeline.sites.filter((s) => knowledge.targetable(s) !== null).length,
+      excluded_germline_or_ch: excluded.join(';') || null,
+    },
+    value: targetable.length > 0 ? targetable.map((t) => `${t.gene} ${t.protein} ${t.event} at ${t.sample}`).join('; ') : hasEarlier ? 'none' : 'not evaluable: no draw in the window with an earlier draw',
+    threshold: `≥ 1 site with event in {${te.events.join(', ')}}`,
+    pass: targetablePass,
+    source: te.source,
+  });
+
+  // Rules 5 and 6: the group.
+  let group: GroupId;
+  let reason: string | null = null;
+  let rationale: string;
+  const tm = targetable.length > 0 ? ` Targetable: ${targetable.map((t) => `${t.gene} ${t.protein} (${t.event})`).join(', ')}.` : '';
+  if (lesions === 0) {
+    group = 'no_progression';
+    rationale = 'No progressing lesion at this assessment.';
+  } else if (!radiologicalOligo) {
+    group = 'widespread_progression';
+    rationale = `${lesions} progressing lesions > ${maxOligo} (radiological widespread progression).${tm}`;
+  } else if (!ctdnaUsable) {
+    group = 'indeterminate';
+    reason = ctdnaProblem;
+    rationale = `${lesions} progressing lesion(s) ≤ ${maxOligo}, but ctDNA cannot decide: ${ctdnaProblem}.${tm}`;
+  } else if (molecular === true) {
+    group = 'widespread_progression';
+    rationale = `${lesions} progressing lesion(s) ≤ ${maxOligo}, but diffuse molecular progression: ${tfPass ? tfValue : `${emergedMax} non-targetable sites emerged at ${emergedAt}`}.${tm}`;
+  } else if (molecular === null) {
+    group = 'indeterminate';
+    reason = `diffuse molecular progression cannot be excluded: ${tfValue}`;
+    rationale = `${lesions} progressing lesion(s) ≤ ${maxOligo}; ${reason}.${tm}`;
+  } else if (targetable.length > 0) {
+    group = 'oligoprogression_targetable';
+    rationale = `${lesions} progressing lesion(s) ≤ ${maxOligo}, no diffuse molecular progression (${tfValue}), emergent targetable mutation.${tm}`;
+  } else {
+    group = 'true_oligoprogression';
+    rationale = `${lesions} progressing lesion(s) ≤ ${maxOligo}, no diffuse molecular progression (${tfValue}), no targetable emergence.`;
+  }
+  rules.push({
+    id: 'rule5_group',
+    description: `> max_oligo_lesions or rule 3 → widespread_progression; oligo + rule 4 → oligoprogression_targetable; oligo → true_oligoprogression`,
+    inputs: { radiological_oligo: lesions === 0 ? null : radiologicalOligo, molecular_progression: molecular, targetable_emergence: targetablePass },
+    value: group,
+    threshold: 'decision table (docs/tracking.md)',
+    pass: group !== 'indeterminate' && group !== 'no_progression' ? true : null,
+    source: R.oligoprogression.source,
+  });
+  rules.push({
+    id: 'rule6_indeterminate',
+    description: 'no draw in the window, no earlier draw, or every informative site below its limit of detection',
+    inputs: {
+      draws_used: usedIdx.length,
+      draws_in_window: windowIdx.length,
+      window_days: windowDays,
+      informative_sites: informative.length,
+    },
+    value: ctdnaProblem ?? 'ctDNA usable',
+    threshold: `a draw in [assessment − ${windowDays} d, assessment] with an earlier draw and an informative site`,
+    pass: group === 'indeterminate',
+    source: R.indeterminate.source,
+  });
+
+  return {
+    patient: timeline.patient,
+    assessment_date: imaging.assessmentDate,
+    group,
+    progressing_lesions: lesions,
+    molecular_progression: molecular,
+    targetable_mutations: targetable,
+    modifiers: lesions === 0 ? [] : modifiersFor(imaging, clinical, policy, knowledge),
+    rationale,
+    indeterminate_reason: reason,
+    draws_used: usedIdx.map(sampleOf),
+    draws_in_window: windowIdx.map(sampleOf),
+    rules,
+  };
+}

@@ -1,0 +1,15 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { UserError } from '../util/errors.js';
+import { runGroup, type GroupJob } from './scan-group.js';
+
+/**
+ * Worker-thread entry: runs one group (its own WASM instance and file descriptor) and posts the
+ * result back. A UserError travels as a message so the main thread can rethrow it as one.
+ */
+try {
+  const result = runGroup(workerData as GroupJob);
+  parentPort!.postMessage({ ok: true, result }, [result.counts.buffer as ArrayBuffer]);
+} catch (e) {
+  const err = e as Error;
+  parentPort!.postMessage({ ok: false, user: e instanceof UserError, exitCode: e instanceof UserError ? e.exitCode : 1, message: err?.message ?? String(e) });
+}

@@ -1,0 +1,125 @@
+import { readVcf, type VcfQuery, type VcfSites } from '../io/vcf-reader.js';
+import { isGzipFile } from '../io/vcf-reader-text.js';
+import { readPanelTsv } from '../io/panel-tsv.js';
+import { openSync, readSync, closeSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { fileError } from '../util/errors.js';
+import { canonicalContig } from './contigs.js';
+import { buildFromName, detectBuild, parseBuildName, type DetectedBuild, type GenomeBuildName } from './genome-build.js';
+import type { Region } from './region.js';
+import { checkedSite, rejectDuplicates, type LoadedSite, type SiteFile } from './sites.js';
+import { loadBundledPanel } from './sites-panel.js';
+
+export interface LoadSitesContext {
+  /** Build of the BAM (from its header), used to pick the bundled panel's build. */
+  bamBuild: DetectedBuild;
+  /** `--region`, to read only that window of an indexed VCF. */
+  region?: Region;
+}
+
+/**
+ * Load one `--sites` argument: `panel:NAME` (bundled), a VCF (plain/bgzipped; recognised by its
+ * `##fileformat=VCF` first line, not by its name) or a panel TSV. Every allele is checked and
+ * trimmed; a site repeated within the file is an error naming both lines.
+ */
+export async function loadSiteSpec(spec: string, ctx: LoadSitesContext): Promise<SiteFile> {
+  const file = spec.startsWith('panel:')
+    ? loadBundledPanel(spec, ctx.bamBuild)
+    : sniffFormat(spec) === 'vcf'
+      ? await loadVcfSites(spec, ctx.region)
+      : await loadPanelTsvSites(spec);
+  rejectDuplicates(file.sites);
+  return file;
+}
+
+function sniffFormat(path: string): 'vcf' | 'tsv' {
+  const head = readHead(path, 64 * 1024);
+  return head.startsWith('##fileformat=VCF') ? 'vcf' : 'tsv';
+}
+
+/** The first bytes of a (possibly compressed) file as text, to recognise its format. */
+function readHead(path: string, bytes: number): string {
+  const gz = isGzipFile(path);
+  let head: Buffer;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      // One BGZF block holds ≤ 64 KiB of text; its compressed form is smaller than 70 KiB.
+      const buf = Buffer.alloc(gz ? 70 * 1024 : bytes);
+      head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    throw fileError(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (!gz) return head.toString('utf8');
+  const compressed = head;
+  try {
+    return gunzipSync(compressed, { finishFlush: 2 /* Z_SYNC_FLUSH: accept a partial stream */ }).toString('utf8', 0, bytes);
+  } catch (e) {
+    throw fileError(path, `corrupt compressed data (${(e as Error).message})`);
+  }
+}
+
+async function loadVcfSites(path: string, region: Region | undefined): Promise<SiteFile> {
+  const query = region
+    ? (contigs: string[]): VcfQuery | undefined => {
+        const name = contigs.includes(region.chrom) ? region.chrom : contigs.find((c) => canonicalContig(c) === canonicalContig(region.chrom));
+        return name === undefined ? undefined : { chrom: name, start0: region.start0, end0: region.end0 };
+      }
+    : undefined;
+  const vcf = await readVcf(path, query);
+  const sites: LoadedSite[] = [];
+  for (const record of vcf.records) {
+    for (const alt of record.alts) {
+      sites.push(checkedSite(path, record.line, { ...record, alt }, `record ${record.chrom}:${record.pos1}`));
+    }
+  }
+  const contigLengths = new Map<string, number>();
+  for (const c of vcf.header.contigs) if (c.length !== undefined) contigLengths.set(c.name, c.length);
+  return { source: path, kind: 'vcf', sites, contigLengths, ...vcfDeclaredBuild(vcf) };
+}
+
+/** The build a VCF header declares: its ##contig lengths first, then ##reference, then assembly=. */
+function vcfDeclaredBuild(vcf: VcfSites): { declaredBuild?: GenomeBuildName; buildEvidence?: string } {
+  const withLengths = vcf.header.contigs.filter((c) => c.length !== undefined) as { name: string; length: number }[];
+  const byLength = detectBuild(withLengths);
+  if (byLength !== 'unknown') return { declaredBuild: byLength, buildEvidence: 'its ##contig lengths' };
+  if (vcf.header.reference !== '') {
+    const byName = buildFromName(vcf.header.reference);
+    if (byName) return { declaredBuild: byName, buildEvidence: `##reference=${vcf.header.reference}` };
+  }
+  for (const c of vcf.header.contigs) {
+    const byAssembly = c.assembly === '' ? undefined : buildFromName(c.assembly);
+    if (byAssembly) return { declaredBuild: byAssembly, buildEvidence: `##contig assembly=${c.assembly}` };
+  }
+  return {};
+}
+
+async function loadPanelTsvSites(path: string): Promise<SiteFile> {
+  const rows = await readPanelTsv(path);
+  const sites: LoadedSite[] = [];
+  let declaredBuild: GenomeBuildName | undefined;
+  let buildLine = 0;
+  for (const row of rows) {
+    if (row.build !== '') {
+      const build = parseBuildName(row.build);
+      if (!build) throw fileError(path, `unknown build ${JSON.stringify(row.build)} (expected GRCh38 or GRCh37)`, row.line);
+      if (declaredBuild && build !== declaredBuild) {
+        throw fileError(path, `build ${build} differs from ${declaredBuild} on line ${buildLine}: one panel, one build`, row.line);
+      }
+      declaredBuild = build;
+      buildLine ||= row.line;
+    }
+    sites.push(checkedSite(path, row.line, row, `line ${row.line}`));
+  }
+  return {
+    source: path,
+    kind: 'panel-tsv',
+    sites,
+    contigLengths: new Map(),
+    ...(declaredBuild ? { declaredBuild, buildEvidence: `its build column (line ${buildLine})` } : {}),
+  };
+}
+

@@ -1,0 +1,169 @@
+import {
+  MARK_DEL,
+  MARK_INS,
+  ROW_CODE,
+  ROW_FLAG,
+  ROW_FRAG_LEN,
+  ROW_HASH_HI,
+  ROW_HASH_LO,
+  ROW_INTS,
+  ROW_SITE,
+} from './scanner.js';
+import { AlleleCode, FLAG, type MatesMode } from './types.js';
+
+/**
+ * From observation rows to per-site counts: the base-quality filter and the mate rule, shared by
+ * both scanners (they differ only in how rows are produced).
+ *
+ * Mate rule (`fragment`): rows of paired reads wait in a per-site map keyed by the read-name hash
+ * until the other mate's row at the same site arrives (mates share a segment group, see plan.ts);
+ * rows still waiting when the group ends are counted alone (the mate did not cover the site, or
+ * was filtered). The key keeps 53 of the 64 hash bits: two different fragments at one site collide
+ * with probability ≈ n²/2⁵⁴ (n = 20,000 reads → 2·10⁻⁸ per site).
+ * Agreeing mates: one observation with qualities summed, capped at 200, before the filter (a
+ * missing quality, 255, on either side stays missing). Disagreeing mates: bases failing the
+ * quality filter are dropped first; if both pass, the fragment is discordant (neither ref, alt
+ * nor depth); if one passes it counts alone. Strand, marks and fragment length of a merged
+ * observation are read 1's.
+ */
+
+export const COUNTER_FIELDS = [
+  'depth',
+  'ref',
+  'alt',
+  'other',
+  'deletions',
+  'insertions',
+  'altFwd',
+  'altRev',
+  'discordant',
+  'fragSumRef',
+  'fragSumAlt',
+  'rawRef',
+  'rawAlt',
+] as const;
+export type CounterField = (typeof COUNTER_FIELDS)[number];
+const F = Object.fromEntries(COUNTER_FIELDS.map((f, i) => [f, i])) as Record<CounterField, number>;
+export const N_FIELDS = COUNTER_FIELDS.length;
+
+const MAX_MERGED_QUAL = 200;
+const MISSING_QUAL = 255;
+
+/** One site's tallies live in counts[site * N_FIELDS + field] (Float64: sums of fragment lengths). */
+export class SiteTally {
+  readonly counts: Float64Array;
+  private readonly waiting: Map<number, number>[];
+  /** Rows of paired reads waiting for their mate: 4 ints each (code, flag, fragLen, used). */
+  private waitRows: Int32Array = new Int32Array(4096 * 4);
+  private waitLen = 0;
+
+  constructor(
+    nSites: number,
+    private readonly mates: MatesMode,
+    private readonly minBaseq: number,
+  ) {
+    this.counts = new Float64Array(nSites * N_FIELDS);
+    this.waiting = Array.from({ length: nSites }, () => new Map());
+  }
+
+  private passes(qual: number): boolean {
+    return qual === MISSING_QUAL || qual >= this.minBaseq;
+  }
+
+  private countOne(site: number, code: number, flag: number, fragLen: number, qualOverride = -1): void {
+    const qual = qualOverride >= 0 ? qualOverride : (code >>> 16) & 0xff;
+    if (!this.passes(qual)) return;
+    const c = this.counts;
+    const b = site * N_FIELDS;
+    const allele = code & 0xff;
+    const marks = (code >>> 8) & 0xff;
+    c[b + F.depth]++;
+    if (marks & MARK_DEL) c[b + F.deletions]++;
+    if (marks & MARK_INS) c[b + F.insertions]++;
+    if (allele === AlleleCode.REF) {
+      c[b + F.ref]++;
+      c[b + F.fragSumRef] += fragLen;
+    } else if (allele === AlleleCode.ALT) {
+      c[b + F.alt]++;
+      c[b + F.fragSumAlt] += fragLen;
+      if (flag & FLAG.REVERSE) c[b + F.altRev]++;
+      else c[b + F.altFwd]++;
+    } else {
+      c[b + F.other]++;
+    }
+  }
+
+  private countRaw(site: number, code: number): void {
+    if (!this.passes((code >>> 16) & 0xff)) return;
+    const allele = code & 0xff;
+    if (allele === AlleleCode.REF) this.counts[site * N_FIELDS + F.rawRef]++;
+    else if (allele === AlleleCode.ALT) this.counts[site * N_FIELDS + F.rawAlt]++;
+  }
+
+  /** Adds rows (ROW_INTS ints each); `siteSlot` maps a row's site index to a tally slot. */
+  addRows(rows: Int32Array, siteSlot: (siteIndex: number) => number): void {
+    for (let r = 0; r < rows.length; r += ROW_INTS) {
+      const site = siteSlot(rows[r + ROW_SITE]);
+      const code = rows[r + ROW_CODE];
+      const flag = rows[r + ROW_FLAG];
+      const fragLen = rows[r + ROW_FRAG_LEN];
+      this.countRaw(site, code);
+      if (this.mates === 'reads' || (flag & FLAG.PAIRED) === 0) {
+        this.countOne(site, code, flag, fragLen);
+        continue;
+      }
+      const key = (rows[r + ROW_HASH_HI] >>> 0) * 2097152 + (rows[r + ROW_HASH_LO] >>> 11);
+      const map = this.waiting[site];
+      const w = map.get(key);
+      if (w === undefined) {
+        if (this.waitLen * 4 + 4 > this.waitRows.length) {
+          const next = new Int32Array(this.waitRows.length * 2);
+          next.set(this.waitRows);
+          this.waitRows = next;
+        }
+        this.waitRows.set([code, flag, fragLen, 0], this.waitLen * 4);
+        map.set(key, this.waitLen++);
+        continue;
+      }
+      map.delete(key);
+      const wb = w * 4;
+      this.waitRows[wb + 3] = 1;
+      this.mergeMates(site, this.waitRows[wb], this.waitRows[wb + 1], this.waitRows[wb + 2], code, flag, fragLen);
+    }
+  }
+
+  private mergeMates(site: number, code1: number, flag1: number, frag1: number, code2: number, flag2: number, frag2: number): void {
+    // Read 1 first: its strand, marks and fragment length describe the merged observation.
+    if ((flag2 & FLAG.READ1) !== 0 && (flag1 & FLAG.READ1) === 0) {
+      [code1, flag1, frag1, code2, flag2, frag2] = [code2, flag2, frag2, code1, flag1, frag1];
+    }
+    const q1 = (code1 >>> 16) & 0xff;
+    const q2 = (code2 >>> 16) & 0xff;
+    if ((code1 & 0xff) === (code2 & 0xff)) {
+      const q = q1 === MISSING_QUAL || q2 === MISSING_QUAL ? MISSING_QUAL : Math.min(MAX_MERGED_QUAL, q1 + q2);
+      this.countOne(site, code1, flag1, frag1, q);
+      return;
+    }
+    const p1 = this.passes(q1);
+    const p2 = this.passes(q2);
+    if (p1 && p2) this.counts[site * N_FIELDS + F.discordant]++;
+    else if (p1) this.countOne(site, code1, flag1, frag1);
+    else if (p2) this.countOne(site, code2, flag2, frag2);
+  }
+
+  /** End of a group: mates that never arrived count alone. */
+  flush(): void {
+    for (let site = 0; site < this.waiting.length; site++) {
+      for (const w of this.waiting[site].values()) {
+        const wb = w * 4;
+        this.countOne(site, this.waitRows[wb], this.waitRows[wb + 1], this.waitRows[wb + 2]);
+      }
+      this.waiting[site].clear();
+    }
+    this.waitLen = 0;
+  }
+
+  get(site: number, field: CounterField): number {
+    return this.counts[site * N_FIELDS + F[field]];
+  }
+}

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Site } from '../count/types.js';
+import { UserError } from '../util/errors.js';
+import { demoDataDir, demoSamples, demoSpec, loadDemoSites, loadTruthVafs } from './cohort.js';
+import { demoBamIsCurrent, simulateDemoBam, type DemoBamJob } from './simulate-one.js';
+
+export interface DemoInputs {
+  samplesheet: string;
+  clinical: string;
+  imaging: string;
+  sites: string;
+  /** Samples simulated now (the others were reused from an earlier demo run). */
+  simulated: string[];
+}
+
+/** Panel TSV of the demo sites (columns the `--sites` reader accepts: chrom pos ref alt gene protein id). */
+export function sitesTsv(sites: Site[]): string {
+  return `chrom\tpos\tref\talt\tgene\tprotein\tid\n${sites.map((s) => [s.chrom, s.pos1, s.ref, s.alt, s.gene, s.protein, s.id].join('\t')).join('\n')}\n`;
+}
+
+/** The compiled worker (dist/), or null when running from sources without a build: then serial. */
+function workerScript(): URL | null {
+  const here = new URL('./simulate-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  const built = new URL('../../dist/demo/simulate-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(built)) ? built : null;
+}
+
+async function runJobs(jobs: DemoBamJob[], threads: number, onDone: (sample: string) => void): Promise<void> {
+  const script = threads > 1 && jobs.length > 1 ? workerScript() : null;
+  if (!script) {
+    for (const j of jobs) {
+      simulateDemoBam(j);
+      onDone(j.spec.sample);
+    }
+    return;
+  }
+  const queue = [...jobs];
+  const n = Math.min(threads, jobs.length);
+  await Promise.all(
+    Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
+      const w = new Worker(script);
+      const next = () => {
+        const job = queue.shift();
+        w.postMessage(job ?? null);
+        if (!job) resolve();
+      };
+      w.on('message', (m: { ok: boolean; sample: string; message?: string }) => {
+        if (!m.ok) {
+          void w.terminate();
+          reject(new UserError(`demo: simulating ${m.sample} failed: ${m.message}`));
+          return;
+        }
+        onDone(m.sample);
+        next();
+      });
+      w.once('error', reject);
+      next();
+    })),
+  );
+}
+
+/**
+ * Copies the demo CSVs to INPUT_DIR and simulates each BAM that is missing or was made from a
+ * different spec (a stamp file holds the spec's hash), on up to `threads` worker threads.
+ */
+export async function prepareDemoInputs(
+  inputDir: string,
+  threads = availableParallelism(),
+  onProgress?: (done: number, total: number, sample: string) => void,
+  /** Only these demo patients (tests use a subset to stay fast); default all. */
+  patients?: string[],
+): Promise<DemoInputs> {
+  const src = demoDataDir();
+  mkdirSync(join(inputDir, 'bams'), { recursive: true });
+  for (const f of ['samplesheet.csv', 'clinical.csv', 'imaging.csv']) {
+    writeIfChanged(join(inputDir, f), onlyPatients(readFileSync(join(src, f), 'utf8'), patients));
+  }
+  const sites = loadDemoSites(src);
+  writeIfChanged(join(inputDir, 'sites.tsv'), sitesTsv(sites));
+  const truth = loadTruthVafs(src);
+  const keep = patients ? new Set(patients) : null;
+  const samples = demoSamples(src).filter((s) => !keep || keep.has(s.patient));
+  if (samples.length === 0) throw new UserError(`demo: no sample for patients ${patients?.join(', ')}`);
+  const jobs: DemoBamJob[] = samples.map(({ sample, bam }) => {
+    const spec = demoSpec(sample, sites, truth);
+    const bamPath = join(inputDir, bam);
+    mkdirSync(dirname(bamPath), { recursive: true });
+    return { spec, bamPath, hash: createHash('sha256').update(JSON.stringify(spec)).digest('hex') };
+  });
+  const todo = jobs.filter((j) => !demoBamIsCurrent(j));
+  let done = samples.length - todo.length;
+  const simulated: string[] = [];
+  await runJobs(todo, threads, (sample) => {
+    simulated.push(sample);
+    onProgress?.(++done, samples.length, sample);
+  });
+  simulated.sort();
+  return {
+    samplesheet: join(inputDir, 'samplesheet.csv'),
+    clinical: join(inputDir, 'clinical.csv'),
+    imaging: join(inputDir, 'imaging.csv'),
+    sites: join(inputDir, 'sites.tsv'),
+    simulated,
+  };
+}
+
+/** Keeps the header and the rows whose first column (patient) is in `patients` (all when undefined). */
+function onlyPatients(csv: string, patients?: string[]): string {
+  if (!patients) return csv;
+  const keep = new Set(patients);
+  const lines = csv.split('\n').filter((l) => l.length > 0);
+  return `${[lines[0], ...lines.slice(1).filter((l) => keep.has(l.split(',')[0]))].join('\n')}\n`;
+}
+
+/** Rewrites a file only when its content changes, so its mtime stays put between demo runs. */
+function writeIfChanged(path: string, content: string): void {
+  if (existsSync(path) && readFileSync(path, 'utf8') === content) return;
+  writeFileSync(path, content);
+}

@@ -1,0 +1,157 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { crc32, inflateRawSync } from 'node:zlib';
+import { fileError } from '../util/errors.js';
+
+/**
+ * BGZF (SAM/BAM spec §4.1) block reading: every block is a gzip member with a BC extra field
+ * giving its compressed size. Each block is inflated with node:zlib's inflateRawSync (measured in
+ * docs/decisions/0002: the async threadpool gains nothing once work is already split over
+ * worker_threads) and checked against its CRC32 and ISIZE, so a flipped byte is an error naming
+ * the file and the block offset rather than a silently wrong count.
+ */
+
+/** The 28-byte empty block every BGZF file ends with (SAM spec §4.1.2). */
+export const BGZF_EOF = Buffer.from('1f8b08040000000000ff0600424302001b0003000000000000000000', 'hex');
+
+export interface BgzfBlock {
+  /** File offset of the block (the "coffset" of a virtual offset). */
+  offset: number;
+  /** Compressed size of the whole block, header and footer included. */
+  csize: number;
+  data: Buffer;
+}
+
+/** Total block size from its header at buf[pos..], -1 if the header is incomplete. Throws on bad magic. */
+export function blockSize(buf: Uint8Array, pos: number, file: string, fileOffset: number): number {
+  if (buf.length - pos < 18) return -1;
+  if (buf[pos] !== 0x1f || buf[pos + 1] !== 0x8b || buf[pos + 2] !== 8 || (buf[pos + 3] & 4) === 0) {
+    throw fileError(file, `not a BGZF block at byte ${fileOffset} (bad gzip/BGZF header)`);
+  }
+  const xlen = buf[pos + 10] | (buf[pos + 11] << 8);
+  if (buf.length - pos < 12 + xlen) return -1;
+  // Find the BC subfield among the extra subfields.
+  let x = pos + 12;
+  const xend = x + xlen;
+  while (x + 4 <= xend) {
+    const slen = buf[x + 2] | (buf[x + 3] << 8);
+    if (buf[x] === 66 && buf[x + 1] === 67 && slen === 2) return (buf[x + 4] | (buf[x + 5] << 8)) + 1;
+    x += 4 + slen;
+  }
+  throw fileError(file, `not a BGZF block at byte ${fileOffset} (gzip member without BC field)`);
+}
+
+/** Inflates one complete block buf[pos, pos+size) and verifies CRC32 and ISIZE. */
+export function inflateBlock(buf: Uint8Array, pos: number, size: number, file: string, fileOffset: number): Buffer {
+  const xlen = buf[pos + 10] | (buf[pos + 11] << 8);
+  const dataStart = pos + 12 + xlen;
+  const dataEnd = pos + size - 8;
+  const view = new DataView(buf.buffer, buf.byteOffset + dataEnd, 8);
+  const expectedCrc = view.getUint32(0, true);
+  const isize = view.getUint32(4, true);
+  let out: Buffer;
+  try {
+    out = dataEnd > dataStart ? inflateRawSync(buf.subarray(dataStart, dataEnd)) : Buffer.alloc(0);
+  } catch (e) {
+    throw fileError(file, `BGZF block at byte ${fileOffset} does not inflate (${(e as Error).message})`);
+  }
+  if (out.length !== isize) {
+    throw fileError(file, `BGZF block at byte ${fileOffset} inflates to ${out.length} bytes, its ISIZE says ${isize}`);
+  }
+  if (crc32(out) !== expectedCrc) {
+    throw fileError(file, `BGZF block at byte ${fileOffset} fails its CRC32 check (corrupt data)`);
+  }
+  return out;
+}
+
+const READ_CHUNK = 4 << 20;
+
+/**
+ * A BGZF file opened for block-wise reading with plain synchronous reads (no per-read
+ * open/close). `-` is standard input, read sequentially (only `blocksFrom(0)`).
+ */
+export class BgzfFile {
+  readonly fd: number;
+  readonly size: number;
+  readonly isStdin: boolean;
+  /** Stdin only: whether the last block read was the empty EOF block. */
+  lastBlockWasEof = false;
+
+  constructor(readonly path: string) {
+    this.isStdin = path === '-';
+    try {
+      this.fd = this.isStdin ? 0 : openSync(path, 'r');
+      this.size = this.isStdin ? Number.POSITIVE_INFINITY : fstatSync(this.fd).size;
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw fileError(path, `cannot read BAM (${err.code ?? err.message})`);
+    }
+  }
+
+  close(): void {
+    if (!this.isStdin) closeSync(this.fd);
+  }
+
+  /** Throws unless the file ends with the BGZF EOF block (a cut-off copy usually does not). */
+  checkEofBlock(): void {
+    if (this.isStdin) return;
+    const tail = Buffer.alloc(28);
+    if (this.size >= 28) readSync(this.fd, tail, 0, 28, this.size - 28);
+    if (this.size < 28 || !tail.equals(BGZF_EOF)) {
+      throw fileError(this.path, 'truncated BAM: the BGZF end-of-file block is missing');
+    }
+  }
+
+  private read(buf: Buffer, at: number, length: number, filePos: number): number {
+    if (!this.isStdin) return readSync(this.fd, buf, at, length, filePos);
+    for (;;) {
+      try {
+        return readSync(0, buf, at, length, null);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') continue; // non-blocking pipe with no data yet
+        if (code === 'EOF') return 0;
+        throw e;
+      }
+    }
+  }
+
+  /** Blocks from `offset` on, in file order. Stop iterating to stop reading. */
+  *blocksFrom(offset: number): Generator<BgzfBlock> {
+    let buf = Buffer.alloc(0);
+    let bufStart = offset; // file offset of buf[0]
+    let have = 0;
+    let pos = 0;
+    while (true) {
+      const size = pos < have ? blockSize(buf.subarray(0, have), pos, this.path, bufStart + pos) : -1;
+      if (size < 0 || pos + size > have) {
+        // Refill: keep the unread tail, read more.
+        const keep = have - pos;
+        if (bufStart + pos >= this.size) return;
+        // Small files get a small buffer: tests open thousands of tiny BAMs.
+        const chunk = Math.min(READ_CHUNK, Math.max(65536 * 2, this.size - bufStart - pos));
+        const next = Buffer.allocUnsafe(Math.max(chunk, keep + Math.max(size, 0) + 65536));
+        buf.copy(next, 0, pos, have);
+        buf = next;
+        bufStart += pos;
+        pos = 0;
+        have = keep;
+        const n = this.read(buf, have, buf.length - have, bufStart + have);
+        have += n;
+        if (n === 0) {
+          if (keep === 0) {
+            if (this.isStdin && !this.lastBlockWasEof) {
+              throw fileError(this.path, 'truncated BAM: the BGZF end-of-file block is missing');
+            }
+            return;
+          }
+          throw fileError(this.path, `truncated BAM: BGZF block at byte ${bufStart} is cut off at end of file`);
+        }
+        continue;
+      }
+      const data = inflateBlock(buf, pos, size, this.path, bufStart + pos);
+      this.lastBlockWasEof = data.length === 0;
+      yield { offset: bufStart + pos, csize: size, data };
+      pos += size;
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { fileError } from '../util/errors.js';
+import { type CsvTable, checkColumns, fieldLocation, recordObject } from './csv.js';
+
+/**
+ * Identifiers (patient, sample): non-empty, no whitespace (as nf-core samplesheets require), and
+ * safe as file names (DIR/patients/<patient>.json, DIR/counts/<sample>.json): letters, digits, . _ -
+ */
+export const idSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .regex(/^\S+$/, 'must not contain spaces')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be letters, digits, '.', '_' or '-' (starting with a letter or digit; used in file names)");
+
+/** Days since 1970-01-01 of a calendar date, or NaN when `s` is not a real YYYY-MM-DD date. */
+export function isoDateToDay(s: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return Number.NaN;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const t = Date.UTC(y, mo - 1, d);
+  const back = new Date(t);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return Number.NaN;
+  return t / 86_400_000;
+}
+
+/** Today as a day number (UTC). Future-dated draws or assessments are typing errors. */
+export function todayDay(): number {
+  return Math.floor(Date.now() / 86_400_000);
+}
+
+/** ISO calendar date (YYYY-MM-DD), real, not after `today` (a day number). */
+export function isoDateSchema(today: number) {
+  return z
+    .string()
+    .refine((s) => !Number.isNaN(isoDateToDay(s)), 'must be an ISO date YYYY-MM-DD (a real calendar date)')
+    .refine((s) => Number.isNaN(isoDateToDay(s)) || isoDateToDay(s) <= today, 'is in the future');
+}
+
+export const yesNoSchema = z.enum(['yes', 'no'], { error: "must be 'yes' or 'no'" }).transform((v) => v === 'yes');
+
+export interface ValidatedRecord<T> {
+  value: T;
+  line: number;
+  record: Record<string, string>;
+  /** 1-based character column where the named field starts on its line (for later errors). */
+  columnOf: (column: string) => number;
+}
+
+/**
+ * Validates every record of a CSV table with a zod object schema (one key per column). The first
+ * failing field becomes `file:line:column: column 'x' <rule> (got 'value')`.
+ */
+export function validateRecords<T>(
+  table: CsvTable,
+  required: readonly string[],
+  optional: readonly string[],
+  schema: z.ZodType<T>,
+): ValidatedRecord<T>[] {
+  checkColumns(table, required, optional);
+  const out: ValidatedRecord<T>[] = [];
+  for (const rec of table.records) {
+    const obj = recordObject(table, rec);
+    // Absent optional columns and empty optional cells both mean "not given".
+    for (const c of optional) if (obj[c] === '') delete obj[c];
+    const parsed = schema.safeParse(obj);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const column = String(issue.path[0] ?? table.header[0]);
+      const loc = fieldLocation(table, rec, column);
+      const got = obj[column];
+      throw fileError(table.file, `column '${column}' ${issue.message}${got === undefined ? '' : ` (got '${got}')`}`, loc.line, loc.column);
+    }
+    out.push({ value: parsed.data, line: rec.line, record: obj, columnOf: (c) => fieldLocation(table, rec, c).column });
+  }
+  return out;
+}

@@ -1,0 +1,34 @@
+/**
+ * Method-of-moments estimate of the beta-binomial intra-class correlation ρ from units (normal
+ * samples of one site, or positions of one substitution class) with alt counts x_i of depth n_i
+ * (Kleinman 1973, J Am Stat Assoc 68:46): with μ̂ = Σx/Σn and S = Σ n_i (x_i/n_i − μ̂)²,
+ *   ρ̂ = (S / (μ̂(1−μ̂)) − (k−1)) / (N − Σn_i²/N − (k−1)),   N = Σ n_i, k = number of units.
+ * Clamped to [0, MAX_DISPERSION]: a negative estimate means no over-dispersion was seen.
+ */
+export const MAX_DISPERSION = 0.1;
+
+export function momDispersion(alt: ArrayLike<number>, depth: ArrayLike<number>): number {
+  let units = 0;
+  let N = 0;
+  let X = 0;
+  let sumN2 = 0;
+  for (let i = 0; i < alt.length; i++) {
+    if (depth[i] <= 0) continue;
+    units++;
+    N += depth[i];
+    X += alt[i];
+    sumN2 += depth[i] * depth[i];
+  }
+  if (units < 2 || X === 0 || X === N) return 0;
+  const mu = X / N;
+  let S = 0;
+  for (let i = 0; i < alt.length; i++) {
+    if (depth[i] <= 0) continue;
+    const d = alt[i] / depth[i] - mu;
+    S += depth[i] * d * d;
+  }
+  const denom = N - sumN2 / N - (units - 1);
+  if (denom <= 0) return 0;
+  const rho = (S / (mu * (1 - mu)) - (units - 1)) / denom;
+  return Math.min(MAX_DISPERSION, Math.max(0, rho));
+}

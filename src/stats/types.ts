@@ -1,0 +1,174 @@
+/**
+ * Types of the calling stage (background model, per-site call, per-sample summary). Pure data:
+ * the stats/ modules compute them, the CLI writers print them.
+ */
+import type { Site, SiteCounts } from '../count/types.js';
+
+/** The 12 single-base substitution classes (ref>alt on the reference strand), plus non-SNV sites. */
+export type SubstitutionClass =
+  | 'A>C' | 'A>G' | 'A>T' | 'C>A' | 'C>G' | 'C>T'
+  | 'G>A' | 'G>C' | 'G>T' | 'T>A' | 'T>C' | 'T>G'
+  | 'indel' | 'mnv';
+
+export const SNV_CLASSES: readonly SubstitutionClass[] = [
+  'A>C', 'A>G', 'A>T', 'C>A', 'C>G', 'C>T', 'G>A', 'G>C', 'G>T', 'T>A', 'T>C', 'T>G',
+];
+
+/** Where a site's background error rate came from. */
+export type BackgroundSource = 'pon_site' | 'pon_class' | 'in_sample' | 'default';
+
+/** Background error of one substitution class (or one site): pooled counts and the rate used. */
+export interface ClassBackground {
+  altReads: number;
+  depth: number;
+  /** Rate used by the tests: (altReads + pseudoAlt) / (depth + pseudoDepth). */
+  rate: number;
+  /** Beta-binomial intra-class correlation ρ (0 = plain binomial). */
+  dispersion: number;
+  /** Trinucleotide context (e.g. `ACG>ATG`) when estimated with a reference; else absent. */
+  context?: string;
+}
+
+/** Background of one panel-of-normals site (the site's own alt allele in the normals). */
+export interface PonSiteBackground extends ClassBackground {
+  siteKey: string;
+  substitution: SubstitutionClass;
+  /** Alt fraction per normal sample, in the PoN's sample order. */
+  sampleRates: number[];
+  pseudoAlt: number;
+  pseudoDepth: number;
+  /** The variant is above 1% in at least one normal: germline or clonal haematopoiesis. */
+  germlineOrChip: boolean;
+}
+
+/**
+ * Background error model. `perSite` (from a PoN) wins over `perClass`; classes missing from
+ * both fall back to `defaultRate` (documented in docs/calls.md).
+ */
+export interface BackgroundModel {
+  kind: 'pon' | 'in_sample' | 'default';
+  /** File the model came from (PoN path or the sample BAM for in-sample), for messages. */
+  origin: string;
+  build: string;
+  /** Hash of the site set a PoN was built on ('' for in-sample/default). */
+  siteSetHash: string;
+  perSite: Map<string, PonSiteBackground>;
+  perClass: Map<SubstitutionClass | string, ClassBackground>;
+  /** Used for classes without data (e.g. indels without a PoN). */
+  defaultRate: number;
+}
+
+/** The background applied to one site. */
+export interface SiteBackground {
+  rate: number;
+  dispersion: number;
+  source: BackgroundSource;
+  germlineOrChip: boolean;
+}
+
+export type SiteCall = 'detected' | 'not_detected' | 'low_depth';
+
+/** A count row with its call. Column names in outputs: see docs/calls.md. */
+export interface CalledRow extends SiteCounts {
+  /** altCount / depth (NaN when depth is 0). */
+  vaf: number;
+  backgroundRate: number;
+  backgroundSource: BackgroundSource;
+  dispersion: number;
+  /** One-sided P(alt ≥ observed | background) (beta-binomial when dispersion > 0). */
+  pValue: number;
+  /** Wilson 95% interval of the VAF. */
+  vafLow: number;
+  vafHigh: number;
+  /** Smallest VAF detected with 95% power at this depth, background and α. */
+  lod: number;
+  call: SiteCall;
+  germlineOrChip: boolean;
+}
+
+export interface AnnotateOptions {
+  background: BackgroundModel;
+  /** Per-site one-sided significance level (not corrected; see docs/calls.md). */
+  alpha: number;
+  /** Below this depth the call is `low_depth`. */
+  minDepth: number;
+}
+
+/** Per-sample integrated test (JSON field names as written in summary.json). */
+export interface SampleSummary {
+  sample: string;
+  detected: boolean;
+  p_value: number;
+  /** GLRT statistic 2·(logL(p̂) − logL(0)). */
+  lr_statistic: number;
+  tumour_fraction: { estimate: number; low: number; high: number };
+  /** Depth summed over the informative (tumour-informed, non-germline/CHIP, not low-depth) sites. */
+  informative_reads: number;
+  alt_reads: number;
+  sites_tested: number;
+  sites_detected: number;
+  sites_excluded: { germline_or_chip: number; low_depth: number };
+  fragment_size?: FragmentSizeResult;
+  settings: SummarySettings;
+}
+
+export interface SummarySettings {
+  alpha: number;
+  site_alpha: number;
+  min_depth: number;
+  background: BackgroundModel['kind'];
+  /** Generalised likelihood ratio over loci (INVAR-like). */
+  test: 'glrt';
+  /** How the p-value was obtained: ½χ²₁ tail, or seeded Monte Carlo when background counts are few. */
+  p_value_method: 'chi_bar_square' | 'monte_carlo';
+  interval: 'profile_likelihood_95';
+}
+
+/** Fragment-size-weighted variant of the per-sample test. */
+export interface FragmentSizeResult {
+  p_value: number;
+  lr_statistic: number;
+  detected: boolean;
+  /** true when the weighted test's detected differs from the unweighted one. */
+  changes_call: boolean;
+  /** Length bins (lower bounds, bp) and the weight log(P(len|tumour)/P(len|normal)) per bin. */
+  bins: number[];
+  log_weights: number[];
+}
+
+export interface SummaryOptions {
+  sample: string;
+  /** Sample-level significance level of the integrated test. */
+  alpha: number;
+  /** Per-site α used for the rows (reported only). */
+  siteAlpha: number;
+  minDepth: number;
+  background: BackgroundModel['kind'];
+  /** Optional fragment lengths per site (ref / alt) for the weighted test. */
+  fragmentLengths?: SiteFragmentLengths[];
+}
+
+export interface SiteFragmentLengths {
+  ref: number[];
+  alt: number[];
+}
+
+/**
+ * Key of a site in background maps: `chrom:pos1:REF>ALT` with the contig in its naming-family-free
+ * form (`chr6` and `6` → `6`, `chrM` → `MT`), so a PoN built on sites named one way serves samples
+ * whose sites are named the other way.
+ */
+export function siteKey(site: Pick<Site, 'chrom' | 'pos1' | 'ref' | 'alt'>): string {
+  const stripped = /^chr/i.test(site.chrom) ? site.chrom.slice(3) : site.chrom;
+  const upper = stripped.toUpperCase();
+  const chrom = upper === 'M' || upper === 'MT' ? 'MT' : upper === 'X' || upper === 'Y' ? upper : stripped;
+  return `${chrom}:${site.pos1}:${site.ref.toUpperCase()}>${site.alt.toUpperCase()}`;
+}
+
+/** Errors from stats/ about the caller's input; the CLI turns them into one stderr line. */
+export class StatsInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StatsInputError';
+  }
+}

@@ -1,0 +1,341 @@
+import Database from 'better-sqlite3';
+import { existsSync, statSync } from 'node:fs';
+import { UserError } from '../util/errors.js';
+import { canonicalJson, sha256Hex } from './canonical.js';
+import type { CountOutputRow } from '../count/sites-output-row.js';
+import type { CountDocument } from './count-document.js';
+import { storeError } from './errors.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, STORE_APPLICATION_ID } from './schema.js';
+
+/** How long a writer waits for another process's transaction before giving up (ms). */
+const BUSY_TIMEOUT_MS = 60_000;
+
+export interface OpenStoreOptions {
+  /** Create (and initialise) the file when it does not exist. Default false. */
+  create?: boolean;
+  readonly?: boolean;
+}
+
+export interface IngestInput {
+  count: CountDocument;
+  /** SHA-256 of the BAM's bytes: part of what makes two ingests "the same". */
+  bamSha256: string;
+  /** Summary JSON text for the sample (verbatim), when given. */
+  summaryText?: string;
+}
+
+export type IngestStatus = 'added' | 'new-version' | 'unchanged';
+
+export interface IngestOutcome {
+  sample: string;
+  version: number;
+  status: IngestStatus;
+}
+
+export interface SampleListing {
+  sample: string;
+  /** The newest version: the one `export` uses unless told otherwise. */
+  currentVersion: number;
+  versions: number;
+  bamSha256: string;
+  build: string;
+  nSites: number;
+  hasSummary: boolean;
+}
+
+export interface VersionListing {
+  sample: string;
+  version: number;
+  bamPath: string;
+  bamSha256: string;
+  settingsSha256: string;
+  contentSha256: string;
+  build: string;
+  nSites: number;
+  toolVersion: string;
+  hasSummary: boolean;
+  ingestedAt: string;
+}
+
+export interface StoredCount {
+  sample: string;
+  version: number;
+  bamSha256: string;
+  countJson: string;
+  summaryJson: string | null;
+  rows: CountOutputRow[];
+}
+
+export interface ExportQuery {
+  /** Only these samples (default: all). An unknown sample is an error. */
+  samples?: string[];
+  /** A specific version (only with exactly one sample); default the newest. */
+  version?: number;
+}
+
+/**
+ * An open cohort store. Every ingest is one IMMEDIATE transaction, so a reader or a killed writer
+ * never sees a version without all its site rows; WAL lets readers run beside one writer and the
+ * busy timeout queues concurrent writers (two pipeline jobs) instead of failing them.
+ */
+export class CohortStore {
+  readonly path: string;
+  private readonly db: Database.Database;
+
+  constructor(path: string, db: Database.Database) {
+    this.path = path;
+    this.db = db;
+  }
+
+  /** Ingest one sample's count result (and optional summary). Idempotent; keeps history. */
+  ingestCount(input: IngestInput): IngestOutcome {
+    const { count } = input;
+    const settingsSha256 = sha256Hex(canonicalJson({ settings: count.settings, sites: count.rows.map(siteKey) }));
+    const contentSha256 = sha256Hex(
+      canonicalJson({ build: count.build, readsSeen: count.readsSeen, readsPassing: count.readsPassing, rows: count.rows, summary: input.summaryText ?? null }),
+    );
+    const run = this.db.transaction((): IngestOutcome => {
+      const same = this.db
+        .prepare('SELECT version FROM count_version WHERE sample = ? AND bam_sha256 = ? AND settings_sha256 = ? AND content_sha256 = ?')
+        .get(count.sample, input.bamSha256, settingsSha256, contentSha256) as { version: number } | undefined;
+      if (same) return { sample: count.sample, version: same.version, status: 'unchanged' };
+      const last = this.db.prepare('SELECT MAX(version) AS v FROM count_version WHERE sample = ?').get(count.sample) as { v: number | null };
+      const version = (last.v ?? 0) + 1;
+      this.db.prepare('INSERT OR IGNORE INTO sample (sample) VALUES (?)').run(count.sample);
+      const info = this.db
+        .prepare(
+          `INSERT INTO count_version (sample, version, bam_path, bam_sha256, settings_json, settings_sha256, content_sha256,
+             build, reads_seen, reads_passing, n_sites, tool_version, count_json, summary_json, ingested_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          count.sample, version, count.bamPath, input.bamSha256, canonicalJson(count.settings), settingsSha256, contentSha256,
+          count.build, count.readsSeen, count.readsPassing, count.rows.length, count.toolVersion, count.text,
+          input.summaryText ?? null, new Date().toISOString(),
+        );
+      const versionId = Number(info.lastInsertRowid);
+      const insertRow = this.db.prepare(
+        `INSERT INTO site_count (version_id, site_index, ${SITE_COLUMNS.join(', ')})
+         VALUES (?, ?, ${SITE_COLUMNS.map(() => '?').join(', ')})`,
+      );
+      count.rows.forEach((r, i) => insertRow.run(versionId, i, ...siteValues(r)));
+      return { sample: count.sample, version, status: version === 1 ? 'added' : 'new-version' };
+    });
+    return this.guard(() => run.immediate());
+  }
+
+  /** One entry per sample, sorted by sample name, describing its newest version. */
+  listSamples(): SampleListing[] {
+    return this.guard(() => {
+      const rows = this.db
+        .prepare(
+          `SELECT v.sample, v.version, c.versions, v.bam_sha256, v.build, v.n_sites, v.summary_json IS NOT NULL AS has_summary
+             FROM count_version v
+             JOIN (SELECT sample, MAX(version) AS latest, COUNT(*) AS versions FROM count_version GROUP BY sample) c
+               ON c.sample = v.sample AND c.latest = v.version
+            ORDER BY v.sample`,
+        )
+        .all() as { sample: string; version: number; versions: number; bam_sha256: string; build: string; n_sites: number; has_summary: number }[];
+      return rows.map((r) => ({
+        sample: r.sample,
+        currentVersion: r.version,
+        versions: r.versions,
+        bamSha256: r.bam_sha256,
+        build: r.build,
+        nSites: r.n_sites,
+        hasSummary: r.has_summary === 1,
+      }));
+    });
+  }
+
+  /** Every version of every sample (or of the given ones), sorted by sample then version. */
+  listVersions(samples?: string[]): VersionListing[] {
+    return this.guard(() => {
+      const rows = this.db
+        .prepare(
+          `SELECT sample, version, bam_path, bam_sha256, settings_sha256, content_sha256, build, n_sites, tool_version,
+                  summary_json IS NOT NULL AS has_summary, ingested_at
+             FROM count_version ORDER BY sample, version`,
+        )
+        .all() as Record<string, string | number>[];
+      const wanted = samples ? new Set(samples) : undefined;
+      return rows
+        .filter((r) => !wanted || wanted.has(r.sample as string))
+        .map((r) => ({
+          sample: r.sample as string,
+          version: r.version as number,
+          bamPath: r.bam_path as string,
+          bamSha256: r.bam_sha256 as string,
+          settingsSha256: r.settings_sha256 as string,
+          contentSha256: r.content_sha256 as string,
+          build: r.build as string,
+          nSites: r.n_sites as number,
+          toolVersion: r.tool_version as string,
+          hasSummary: r.has_summary === 1,
+          ingestedAt: r.ingested_at as string,
+        }));
+    });
+  }
+
+  /** Counts of the requested samples (newest version unless `version` is given), sorted by sample. */
+  exportCounts(query: ExportQuery = {}): StoredCount[] {
+    return this.guard(() => {
+      const known = new Set(this.listSamples().map((s) => s.sample));
+      const samples = query.samples ? [...new Set(query.samples)].sort() : [...known].sort();
+      for (const s of samples) if (!known.has(s)) throw new UserError(`${this.path}: no sample "${s}" in the store`);
+      if (query.version !== undefined && samples.length !== 1) {
+        throw new UserError('a specific --count-version needs exactly one --sample', 2);
+      }
+      const versionRow = this.db.prepare(
+        query.version === undefined
+          ? 'SELECT * FROM count_version WHERE sample = ? ORDER BY version DESC LIMIT 1'
+          : 'SELECT * FROM count_version WHERE sample = ? AND version = ?',
+      );
+      const siteRows = this.db.prepare(
+        `SELECT ${SITE_COLUMNS.join(', ')} FROM site_count WHERE version_id = ? ORDER BY site_index`,
+      );
+      return samples.map((sample) => {
+        const args = query.version === undefined ? [sample] : [sample, query.version];
+        const v = versionRow.get(...args) as Record<string, string | number | null> | undefined;
+        if (!v) throw new UserError(`${this.path}: sample "${sample}" has no version ${query.version}`);
+        return {
+          sample,
+          version: v.version as number,
+          bamSha256: v.bam_sha256 as string,
+          countJson: v.count_json as string,
+          summaryJson: v.summary_json as string | null,
+          rows: (siteRows.all(v.version_id) as SiteRecord[]).map((r) => fromSiteRecord(r, sample)),
+        };
+      });
+    });
+  }
+
+  /** `PRAGMA integrity_check` plus the store's own invariant: every version has all its site rows. */
+  check(): string[] {
+    return this.guard(() => {
+      const problems = (this.db.pragma('integrity_check') as { integrity_check: string }[])
+        .map((r) => r.integrity_check)
+        .filter((m) => m !== 'ok');
+      const partial = this.db
+        .prepare(
+          `SELECT v.sample, v.version, v.n_sites, COUNT(s.site_index) AS stored
+             FROM count_version v LEFT JOIN site_count s ON s.version_id = v.version_id
+            GROUP BY v.version_id HAVING stored != v.n_sites`,
+        )
+        .all() as { sample: string; version: number; n_sites: number; stored: number }[];
+      for (const p of partial) problems.push(`sample ${p.sample} version ${p.version}: ${p.stored} of ${p.n_sites} site rows`);
+      return problems;
+    });
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      storeError(this.path, e);
+    }
+  }
+}
+
+function siteKey(r: CountOutputRow): string {
+  return `${r.chrom}:${r.pos}:${r.ref}:${r.alt}`;
+}
+
+/** site_count columns after (version_id, site_index), in table order. */
+const SITE_COLUMNS = [
+  'chrom', 'pos1', 'ref', 'alt', 'gene', 'protein', 'site_id', 'depth', 'ref_count', 'alt_count', 'other_count', 'vaf',
+  'deletions', 'insertions', 'alt_fwd', 'alt_rev', 'discordant_mates', 'mean_frag_len_ref', 'mean_frag_len_alt',
+  'raw_ref_count', 'raw_alt_count', 'families', 'background_rate', 'p_value', 'vaf_low', 'vaf_high', 'lod', 'call',
+] as const;
+
+type SiteRecord = Record<(typeof SITE_COLUMNS)[number], string | number | null>;
+
+/** NaN (an undefined statistic) is stored as NULL: SQLite has no NaN. */
+const realOrNull = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? null : x);
+
+function siteValues(r: CountOutputRow): (string | number | null)[] {
+  const c = r.call;
+  return [
+    r.chrom, r.pos, r.ref, r.alt, r.gene, r.protein, r.id, r.depth, r.ref_count, r.alt_count, r.other_count, realOrNull(r.vaf),
+    r.deletions, r.insertions, r.alt_fwd, r.alt_rev, r.discordant_mates, realOrNull(r.mean_frag_len_ref), realOrNull(r.mean_frag_len_alt),
+    r.raw_ref_count, r.raw_alt_count, r.families, realOrNull(c?.background_rate), realOrNull(c?.p_value), realOrNull(c?.vaf_low),
+    realOrNull(c?.vaf_high), realOrNull(c?.lod), c ? c.call : null,
+  ];
+}
+
+function fromSiteRecord(s: SiteRecord, sample: string): CountOutputRow {
+  const num = (x: string | number | null) => x as number;
+  const orNaN = (x: string | number | null) => (x === null ? Number.NaN : (x as number));
+  const row: CountOutputRow = {
+    sample, chrom: s.chrom as string, pos: num(s.pos1), ref: s.ref as string, alt: s.alt as string, gene: s.gene as string,
+    protein: s.protein as string, depth: num(s.depth), ref_count: num(s.ref_count), alt_count: num(s.alt_count),
+    other_count: num(s.other_count), vaf: s.vaf as number | null, alt_fwd: num(s.alt_fwd), alt_rev: num(s.alt_rev),
+    discordant_mates: num(s.discordant_mates), mean_frag_len_ref: s.mean_frag_len_ref as number | null,
+    mean_frag_len_alt: s.mean_frag_len_alt as number | null, deletions: num(s.deletions), insertions: num(s.insertions),
+    raw_ref_count: num(s.raw_ref_count), raw_alt_count: num(s.raw_alt_count), families: num(s.families), id: s.site_id as string,
+  };
+  if (s.call !== null) {
+    row.call = {
+      background_rate: orNaN(s.background_rate), p_value: orNaN(s.p_value), vaf_low: orNaN(s.vaf_low),
+      vaf_high: orNaN(s.vaf_high), lod: orNaN(s.lod), call: s.call as string,
+    };
+  }
+  return row;
+}
+
+/**
+ * Open (optionally create) a cohort store. Refuses, with one clear error, a file that is not
+ * SQLite, a corrupt one, a foreign SQLite database, or one written by a newer schema.
+ */
+export function openStore(path: string, options: OpenStoreOptions = {}): CohortStore {
+  const exists = existsSync(path);
+  if (!exists && !options.create) throw new UserError(`${path}: no cohort store here (create one with: oligotrack store init ${path})`);
+  if (exists && statSync(path).isDirectory()) throw new UserError(`${path}: is a directory, not a cohort store`);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: options.readonly ?? false, timeout: BUSY_TIMEOUT_MS });
+    // Reading the header first: a non-SQLite file fails here with SQLITE_NOTADB.
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    const userVersion = db.pragma('user_version', { simple: true }) as number;
+    const tables = (db.prepare("SELECT COUNT(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number }).n;
+    if (appId !== STORE_APPLICATION_ID && !(appId === 0 && userVersion === 0 && tables === 0)) {
+      throw new UserError(`${path}: not an oligotrack cohort store (a foreign SQLite database; application_id ${appId})`);
+    }
+    if (userVersion > LATEST_SCHEMA_VERSION) {
+      throw new UserError(`${path}: written by a newer oligotrack (store schema ${userVersion}; this version reads up to ${LATEST_SCHEMA_VERSION})`);
+    }
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db, path);
+    } else if (userVersion === 0) {
+      throw new UserError(`${path}: empty cohort store (initialise it with: oligotrack store init ${path})`);
+    } else if (userVersion < LATEST_SCHEMA_VERSION) {
+      throw new UserError(`${path}: store schema ${userVersion} needs an upgrade; open it once read-write`);
+    }
+    return new CohortStore(path, db);
+  } catch (e) {
+    db?.close();
+    return storeError(path, e);
+  }
+}
+
+/** Run the migrations the file lacks, all in one transaction (so two first openers cannot both run them). */
+function migrate(db: Database.Database, path: string): void {
+  const run = db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    if (current > 0 && appId !== STORE_APPLICATION_ID) throw new UserError(`${path}: not an oligotrack cohort store`);
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }
+    if (appId !== STORE_APPLICATION_ID) db.pragma(`application_id = ${STORE_APPLICATION_ID}`);
+  });
+  if ((db.pragma('user_version', { simple: true }) as number) < LATEST_SCHEMA_VERSION) run.immediate();
+}

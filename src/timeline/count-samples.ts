@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { countBam } from '../count/count-bam.js';
+import { collapseUmiFamilies } from '../count/umi.js';
+import { detectBuild } from '../count/genome-build.js';
+import { mergeSiteFiles, type SiteFile } from '../count/sites.js';
+import { loadSiteSpec } from '../count/sites-load.js';
+import { checkBuilds, resolveSites } from '../count/sites-resolve.js';
+import type { CountSettings, Site, SiteCounts } from '../count/types.js';
+import { findIndexPath } from '../io/bam-index.js';
+import { readBamHeader } from '../io/bam-header.js';
+import { writeOutput } from '../io/output.js';
+import { VERSION } from '../version.js';
+import { siteKeyOf } from './build.js';
+
+/** Counts of one BAM at the sites, in the sites' own naming (not the BAM's contig spelling). */
+export interface SampleCounts {
+  rows: SiteCounts[];
+  readsSeen: number;
+  readsPassing: number;
+  build: string;
+  warnings: string[];
+  /** true when read from DIR/counts instead of counted. */
+  cached: boolean;
+}
+
+const CACHE_FORMAT = 1;
+
+/**
+ * The cache key of one count: tool version, the BAM's size and modification time (and its index's),
+ * the sites (as given to the engine) and every count setting. A BAM rewritten in place gets a new
+ * mtime and is counted again; a copied BAM with a new mtime is counted again (safe, only slower).
+ * Size + mtime stand in for the content: hashing a 10 GB BAM would cost more than counting it.
+ */
+export function countCacheKey(bamPath: string, sites: readonly Site[], settings: CountSettings): string {
+  const st = statSync(bamPath);
+  const index = findIndexPath(bamPath);
+  const ist = index ? statSync(index) : null;
+  const payload = JSON.stringify({
+    format: CACHE_FORMAT,
+    version: VERSION,
+    bam: { size: st.size, mtimeMs: st.mtimeMs },
+    index: ist ? { size: ist.size, mtimeMs: ist.mtimeMs } : null,
+    sites: sites.map((s) => [s.chrom, s.pos1, s.ref, s.alt, s.gene, s.protein, s.id]),
+    settings,
+  });
+  return createHash('sha256').update(payload).digest('hex');
+}
+
+interface CacheFile {
+  cache_format: number;
+  key: string;
+  sample: string;
+  bam: string;
+  build: string;
+  reads_seen: number;
+  reads_passing: number;
+  rows: SiteCounts[];
+}
+
+// JSON has no NaN: mean fragment lengths without supporting reads are stored as null.
+const FRAG_FIELDS = ['meanFragLenRef', 'meanFragLenAlt'] as const;
+
+function readCache(file: string, key: string): CacheFile | null {
+  if (!existsSync(file)) return null;
+  try {
+    const c = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+    if (c.cache_format !== CACHE_FORMAT || c.key !== key || !Array.isArray(c.rows)) return null;
+    for (const r of c.rows) for (const f of FRAG_FIELDS) if (r[f] === null) r[f] = Number.NaN;
+    return c;
+  } catch {
+    return null; // unreadable cache: count again
+  }
+}
+
+export interface CountSampleOptions {
+  /** `--sites` arguments (files or panel:NAME), loaded for each BAM's build. */
+  siteSpecs: string[];
+  settings: CountSettings;
+  threads: number;
+  /** Directory for cached counts (DIR/counts); null disables the cache. */
+  cacheDir: string | null;
+  /** Name of the cache file (without .json): the sample ID, or `<sample>.normal`. */
+  cacheName: string;
+}
+
+/**
+ * Counts one BAM at the `--sites` (contig names reconciled to the BAM), reusing DIR/counts/<name>.json
+ * when its key matches. Rows come back in the resolved site order, with the sites' own naming.
+ */
+export async function countSample(bamPath: string, opts: CountSampleOptions): Promise<SampleCounts> {
+  const header = await readBamHeader(bamPath);
+  const bamBuild = detectBuild(header.refs);
+  const files: SiteFile[] = [];
+  for (const spec of opts.siteSpecs) files.push(await loadSiteSpec(spec, { bamBuild }));
+  checkBuilds(bamPath, bamBuild, header.refs, files);
+  const resolved = resolveSites(mergeSiteFiles(files), bamPath, header.refs);
+  const bamSites = resolved.map((r) => r.bamSite);
+  const key = countCacheKey(bamPath, bamSites, opts.settings);
+  const cacheFile = opts.cacheDir ? join(opts.cacheDir, `${opts.cacheName}.json`) : null;
+  const cached = cacheFile ? readCache(cacheFile, key) : null;
+  if (cached && cached.rows.length === resolved.length) {
+    return {
+      rows: cached.rows.map((r, i) => ({ ...r, site: resolved[i].site })),
+      readsSeen: cached.reads_seen,
+      readsPassing: cached.reads_passing,
+      build: cached.build,
+      warnings: [],
+      cached: true,
+    };
+  }
+  const result = await countBam(bamPath, bamSites, opts.settings, { threads: opts.threads, header, sample: opts.cacheName });
+  const warnings = [...result.warnings];
+  let counted = result.rows;
+  if (opts.settings.umi) {
+    if (!result.observations) throw new Error('countBam returned no observations with umi on');
+    const collapsed = collapseUmiFamilies(result.observations, bamSites, { minBaseq: opts.settings.minBaseq, keepSingletons: opts.settings.keepSingletons }, result.rows);
+    if (collapsed.readsWithoutUmi > 0) warnings.push(`${bamPath}: ${collapsed.readsWithoutUmi} reads without a UMI were not counted`);
+    counted = collapsed.rows;
+  }
+  const rows = counted.map((r, i) => ({ ...r, site: resolved[i].site }));
+  if (cacheFile) {
+    const c: CacheFile = {
+      cache_format: CACHE_FORMAT,
+      key,
+      sample: opts.cacheName,
+      bam: bamPath,
+      build: result.build,
+      reads_seen: result.readsSeen,
+      reads_passing: result.readsPassing,
+      rows,
+    };
+    writeOutput(cacheFile, `${JSON.stringify(c, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`);
+  }
+  return { rows, readsSeen: result.readsSeen, readsPassing: result.readsPassing, build: result.build, warnings, cached: false };
+}
+
+/** Reorders one draw's rows to a reference key order (the patient's first draw), by site key. */
+export function alignRows<T extends { site: Site }>(rows: readonly T[], order: readonly string[], where: string): T[] {
+  const byKey = new Map(rows.map((r) => [siteKeyOf(r.site), r]));
+  return order.map((k) => {
+    const r = byKey.get(k);
+    if (!r) throw new Error(`${where}: site ${k} missing`);
+    return r;
+  });
+}

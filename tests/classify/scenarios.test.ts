@@ -1,0 +1,281 @@
+import { describe, expect, it } from 'vitest';
+import { referenceKnowledge } from '../../src/classify/knowledge.js';
+import { loadPolicy, type Policy } from '../../src/classify/policy.js';
+import { classifyAssessment } from '../../src/classify/rules.js';
+import type { ClinicalRow } from '../../src/io/clinical.js';
+import { isoDateToDay } from '../../src/io/csv-schema.js';
+import type { ImagingRow, LesionSite } from '../../src/io/imaging.js';
+import type { PatientTimeline } from '../../src/timeline/types.js';
+import { type DrawSpec, makeTimeline } from '../timeline/fixtures.js';
+
+const { policy } = loadPolicy();
+const knowledge = referenceKnowledge();
+
+function imaging(patient: string, date: string, lesions: number, sites: LesionSite[] = lesions > 0 ? ['bone', 'liver'] : [], extra: Partial<ImagingRow> = {}): ImagingRow {
+  return { patient, assessmentDate: date, assessmentDay: isoDateToDay(date), progressingLesions: lesions, newLesions: 0, sites, visceral: false, cns: false, line: 2, ...extra };
+}
+
+function clinical(patient: string, start: string, extra: Partial<ClinicalRow> = {}): ClinicalRow {
+  return { patient, subtype: 'HR+/HER2-', therapy: 'letrozole+palbociclib', therapyClass: 'endocrine+CDK4/6i', therapyStart: start, therapyStartDay: isoDateToDay(start), line: 2, ...extra };
+}
+
+const classify = (t: PatientTimeline, im: ImagingRow, p: Policy = policy, cl: ClinicalRow | null = clinical(t.patient, '2025-06-01')) =>
+  classifyAssessment({ timeline: t, imaging: im, clinical: cl }, p, knowledge);
+
+const rule = (r: ReturnType<typeof classify>, id: string) => r.rules.find((x) => x.id.startsWith(id))!;
+
+// Two clonal TP53 sites at ~2% VAF (60/3000), stable: the tumour fraction does not move.
+const stableClonal = { TP53_R175H: [60, 3000], TP53_R273H: [54, 3000] } as const;
+const draws = (...specs: DrawSpec[]) => specs;
+
+describe('classify: every branch of rules 1–6', () => {
+  const stable = makeTimeline(
+    'P1',
+    draws(
+      { sample: 'P1_d0', date: '2026-01-05', counts: { ...stableClonal, ESR1_D538G: [0, 3000] } },
+      { sample: 'P1_d1', date: '2026-03-05', counts: { TP53_R175H: [57, 3000], TP53_R273H: [60, 3000], ESR1_D538G: [0, 3000] } },
+      { sample: 'P1_d2', date: '2026-05-04', counts: { TP53_R175H: [63, 3000], TP53_R273H: [55, 3000], ESR1_D538G: [0, 3000] } },
+    ),
+  );
+
+  it('rule 1: no progressing lesion → no_progression', () => {
+    const r = classify(stable, imaging('P1', '2026-05-20', 0));
+    expect(r.group).toBe('no_progression');
+    expect(rule(r, 'rule1').pass).toBe(true);
+    expect(r.modifiers).toEqual([]);
+  });
+
+  it('rules 2+5: few lesions, stable ctDNA, nothing targetable → true_oligoprogression', () => {
+    const r = classify(stable, imaging('P1', '2026-05-20', 2));
+    expect(r.group).toBe('true_oligoprogression');
+    expect(r.molecular_progression).toBe(false);
+    expect(r.targetable_mutations).toEqual([]);
+    expect(r.draws_in_window).toEqual(['P1_d1', 'P1_d2']);
+    expect(rule(r, 'rule3').pass).toBe(false);
+    expect(rule(r, 'rule4').pass).toBe(false);
+  });
+
+  it('rule 2 threshold: max_oligo_lesions 5 by default; 4 lesions are widespread with max 3', () => {
+    expect(classify(stable, imaging('P1', '2026-05-20', 5)).group).toBe('true_oligoprogression');
+    expect(classify(stable, imaging('P1', '2026-05-20', 6)).group).toBe('widespread_progression');
+    const strict: Policy = { ...policy, rules: { ...policy.rules, oligoprogression: { ...policy.rules.oligoprogression, max_oligo_lesions: 3 } } };
+    expect(classify(stable, imaging('P1', '2026-05-20', 4)).group).toBe('true_oligoprogression');
+    const r = classify(stable, imaging('P1', '2026-05-20', 4), strict);
+    expect(r.group).toBe('widespread_progression');
+    expect(rule(r, 'rule2').threshold).toBe('1..3');
+  });
+
+  const esr1Emerges = makeTimeline(
+    'P2',
+    draws(
+      { sample: 'P2_d0', date: '2026-01-05', counts: { ...stableClonal, ESR1_D538G: [0, 3000] } },
+      { sample: 'P2_d1', date: '2026-03-05', counts: { TP53_R175H: [58, 3000], TP53_R273H: [61, 3000], ESR1_D538G: [0, 3000] } },
+      { sample: 'P2_d2', date: '2026-05-04', counts: { TP53_R175H: [62, 3000], TP53_R273H: [57, 3000], ESR1_D538G: [30, 3000] } },
+    ),
+  );
+
+  it('rule 4: ESR1 emerges under stable tumour fraction → oligoprogression_targetable', () => {
+    const r = classify(esr1Emerges, imaging('P2', '2026-05-20', 2));
+    expect(r.group).toBe('oligoprogression_targetable');
+    expect(r.molecular_progression).toBe(false);
+    expect(r.targetable_mutations.map((t) => [t.gene, t.protein, t.event, t.sample])).toEqual([['ESR1', 'p.D538G', 'emerged', 'P2_d2']]);
+    expect(r.targetable_mutations[0].therapies.join(' ')).toMatch(/elacestrant/);
+  });
+
+  it('rule 5: many lesions and a targetable emergence → widespread_progression with targetable_mutations filled', () => {
+    const r = classify(esr1Emerges, imaging('P2', '2026-05-20', 8));
+    expect(r.group).toBe('widespread_progression');
+    expect(r.targetable_mutations.map((t) => t.gene)).toEqual(['ESR1']);
+  });
+
+  it('rule 3: tumour fraction ≥ 2-fold from nadir over 2 clonal sites → widespread despite 2 lesions', () => {
+    const t = makeTimeline(
+      'P3',
+      draws(
+        { sample: 'P3_d0', date: '2026-01-05', counts: { TP53_R175H: [30, 3000], TP53_R273H: [27, 3000] } },
+        { sample: 'P3_d1', date: '2026-03-05', counts: { TP53_R175H: [15, 3000], TP53_R273H: [14, 3000] } },
+        { sample: 'P3_d2', date: '2026-05-04', counts: { TP53_R175H: [75, 3000], TP53_R273H: [66, 3000] } },
+      ),
+    );
+    const r = classify(t, imaging('P3', '2026-05-20', 2));
+    expect(r.group).toBe('widespread_progression');
+    expect(r.molecular_progression).toBe(true);
+    const r3 = rule(r, 'rule3');
+    // nadir = d1 (29/6000), d2 = 141/6000: fold 141/29
+    expect(r3.inputs.tf_fold_from_nadir).toBeCloseTo(141 / 29, 10);
+    expect(r3.inputs.tf_p_value as number).toBeLessThan(1e-10);
+  });
+
+  it('rule 3: a rise below 2-fold is not molecular progression even when significant', () => {
+    const t = makeTimeline(
+      'P3b',
+      draws(
+        { sample: 'd0', date: '2026-01-05', counts: { TP53_R175H: [300, 3000], TP53_R273H: [300, 3000] } },
+        { sample: 'd1', date: '2026-05-04', counts: { TP53_R175H: [450, 3000], TP53_R273H: [450, 3000] } },
+      ),
+    );
+    const r = classify(t, imaging('P3b', '2026-05-20', 1));
+    expect(rule(r, 'rule3').inputs.tf_p_value as number).toBeLessThan(0.01);
+    expect(r.group).toBe('true_oligoprogression');
+  });
+
+  it('rule 3: several non-targetable mutations emerging at once → widespread', () => {
+    const t = makeTimeline(
+      'P4',
+      draws(
+        { sample: 'P4_d0', date: '2026-01-05', counts: { ...stableClonal, GATA3_X1: [0, 3000], MAP3K1_X1: [0, 3000], CDH1_X1: [0, 3000] } },
+        { sample: 'P4_d1', date: '2026-05-04', counts: { ...stableClonal, GATA3_X1: [25, 3000], MAP3K1_X1: [30, 3000], CDH1_X1: [1, 3000] } },
+      ),
+    );
+    const r = classify(t, imaging('P4', '2026-05-20', 3));
+    expect(r.group).toBe('widespread_progression');
+    expect(rule(r, 'rule3').inputs.emerged_nontargetable_max).toBe(2);
+  });
+
+  it('clonal selection: tumour fraction falls while ESR1 rises → oligoprogression_targetable, not widespread', () => {
+    const t = makeTimeline(
+      'P5',
+      draws(
+        { sample: 'P5_d0', date: '2026-01-05', counts: { TP53_R175H: [120, 3000], TP53_R273H: [110, 3000], ESR1_D538G: [15, 3000] } },
+        { sample: 'P5_d1', date: '2026-05-04', counts: { TP53_R175H: [30, 3000], TP53_R273H: [28, 3000], ESR1_D538G: [90, 3000] } },
+      ),
+    );
+    expect(t.tumour_fraction.points[1].event).toBe('falling');
+    // ESR1 at 0.5% beside TP53 at ~3.8% is subclonal: not pooled into the tumour fraction.
+    expect(t.tumour_fraction.clonal_sites).toEqual(['chr17:7675088:C>T', 'chr17:7673802:C>T']);
+    expect(t.sites.find((s) => s.gene === 'ESR1')!.points[1].event).toBe('rising');
+    const r = classify(t, imaging('P5', '2026-05-20', 2));
+    expect(r.molecular_progression).toBe(false);
+    expect(r.group).toBe('oligoprogression_targetable');
+    expect(r.targetable_mutations.map((x) => x.event)).toEqual(['rising']);
+  });
+
+  it('a single alt read at 3,000× is not an emergence', () => {
+    const t = makeTimeline(
+      'P6',
+      draws(
+        { sample: 'P6_d0', date: '2026-01-05', counts: { ...stableClonal, ESR1_D538G: [0, 3000] } },
+        { sample: 'P6_d1', date: '2026-05-04', counts: { ...stableClonal, ESR1_D538G: [1, 3000] } },
+      ),
+    );
+    const esr1 = t.sites.find((s) => s.gene === 'ESR1')!;
+    expect(esr1.points[1].call).toBe('not_detected');
+    expect(esr1.points[1].event).toBe('stable');
+    expect(esr1.points[1].change_p_value).toBeCloseTo(0.5, 12);
+    expect(classify(t, imaging('P6', '2026-05-20', 2)).group).toBe('true_oligoprogression');
+  });
+
+  it('CH/germline-flagged targetable sites never count', () => {
+    const specs = draws(
+      { sample: 'P7_d0', date: '2026-01-05', counts: { ...stableClonal, PIK3CA_H1047R: [0, 3000] } },
+      { sample: 'P7_d1', date: '2026-05-04', counts: { ...stableClonal, PIK3CA_H1047R: [60, 3000] } },
+    );
+    const unflagged = classify(makeTimeline('P7', specs), imaging('P7', '2026-05-20', 2));
+    expect(unflagged.group).toBe('oligoprogression_targetable');
+    const byNormal = classify(makeTimeline('P7', specs, { normalFlagged: ['PIK3CA_H1047R'] }), imaging('P7', '2026-05-20', 2));
+    expect(byNormal.group).toBe('true_oligoprogression');
+    expect(rule(byNormal, 'rule4').inputs.excluded_germline_or_ch).toBe('PIK3CA p.H1047R');
+    const byPon = makeTimeline('P7', specs, { ponFlagged: ['PIK3CA_H1047R'] });
+    expect(byPon.sites.find((s) => s.gene === 'PIK3CA')!.germline_or_ch).toBe(true);
+    expect(classify(byPon, imaging('P7', '2026-05-20', 2)).group).toBe('true_oligoprogression');
+  });
+
+  it('draws after the assessment date are never used', () => {
+    const t = makeTimeline(
+      'P8',
+      draws(
+        { sample: 'P8_d0', date: '2026-01-05', counts: { ...stableClonal, ESR1_D538G: [0, 3000] } },
+        { sample: 'P8_d1', date: '2026-05-04', counts: { ...stableClonal, ESR1_D538G: [0, 3000] } },
+        { sample: 'P8_d2', date: '2026-05-21', counts: { TP53_R175H: [300, 3000], TP53_R273H: [280, 3000], ESR1_D538G: [90, 3000] } },
+      ),
+    );
+    const r = classify(t, imaging('P8', '2026-05-20', 2));
+    expect(r.draws_used).toEqual(['P8_d0', 'P8_d1']);
+    expect(r.group).toBe('true_oligoprogression');
+    // The same timeline assessed a day later sees the rise and the emergence.
+    const later = classify(t, imaging('P8', '2026-05-21', 2));
+    expect(later.group).toBe('widespread_progression');
+    expect(later.targetable_mutations.map((x) => x.gene)).toEqual(['ESR1']);
+  });
+
+  it('rule 6: only one draw → indeterminate (no earlier draw)', () => {
+    const t = makeTimeline('P9', draws({ sample: 'P9_d0', date: '2026-05-04', counts: { ...stableClonal } }));
+    const r = classify(t, imaging('P9', '2026-05-20', 2));
+    expect(r.group).toBe('indeterminate');
+    expect(r.indeterminate_reason).toMatch(/no earlier draw/);
+  });
+
+  it('rule 6: no draw in the window → indeterminate', () => {
+    const r = classify(stable, imaging('P1', '2026-09-01', 2));
+    expect(r.group).toBe('indeterminate');
+    expect(r.indeterminate_reason).toMatch(/no ctDNA draw within 90 days.*last draw 2026-05-04/);
+  });
+
+  it('rule 6: every site below its limit of detection → indeterminate', () => {
+    const t = makeTimeline(
+      'P10',
+      draws(
+        { sample: 'd0', date: '2026-01-05', counts: { TP53_R175H: [0, 3000], TP53_R273H: [1, 3000] } },
+        { sample: 'd1', date: '2026-05-04', counts: { TP53_R175H: [0, 3000], TP53_R273H: [0, 3000] } },
+      ),
+    );
+    const r = classify(t, imaging('P10', '2026-05-20', 2));
+    expect(r.group).toBe('indeterminate');
+    expect(r.indeterminate_reason).toMatch(/below its limit of detection/);
+    const low = makeTimeline(
+      'P11',
+      draws(
+        { sample: 'd0', date: '2026-01-05', counts: { ...stableClonal } },
+        { sample: 'd1', date: '2026-05-04', counts: { TP53_R175H: [1, 40], TP53_R273H: [0, 35] } },
+      ),
+    );
+    const r2 = classify(low, imaging('P11', '2026-05-20', 2));
+    expect(r2.group).toBe('indeterminate');
+    expect(r2.indeterminate_reason).toMatch(/low_depth in the window/);
+  });
+
+  it('rule 6: fewer than 2 clonal sites and no emergence → indeterminate, diffuse progression not excluded', () => {
+    const t = makeTimeline(
+      'P12',
+      draws(
+        { sample: 'd0', date: '2026-01-05', counts: { TP53_R175H: [60, 3000], ESR1_D538G: [0, 3000] } },
+        { sample: 'd1', date: '2026-05-04', counts: { TP53_R175H: [62, 3000], ESR1_D538G: [45, 3000] } },
+      ),
+    );
+    const r = classify(t, imaging('P12', '2026-05-20', 2));
+    expect(r.group).toBe('indeterminate');
+    expect(r.molecular_progression).toBeNull();
+    expect(r.indeterminate_reason).toMatch(/1 clonal site/);
+    // The emergence is still reported: the board sees the target.
+    expect(r.targetable_mutations.map((x) => x.gene)).toEqual(['ESR1']);
+  });
+});
+
+describe('classify: modifiers are shown and never change the group', () => {
+  const t = makeTimeline(
+    'M1',
+    draws(
+      { sample: 'M1_d0', date: '2026-01-05', counts: { ...stableClonal } },
+      { sample: 'M1_d1', date: '2026-05-04', counts: { ...stableClonal } },
+    ),
+  );
+  it('short response (< 6 months, AVATAR), TNBC, bone-only, visceral, CNS, toxicity note, time to next therapy', () => {
+    const cl = clinical('M1', '2026-01-01', { subtype: 'TNBC', therapyClass: 'ADC', therapy: 'T-DXd' });
+    const r = classify(t, imaging('M1', '2026-05-20', 1, ['bone'], { visceral: true, cns: true }), policy, cl);
+    const ids = r.modifiers.map((m) => m.id);
+    expect(ids).toEqual(['short_response', 'triple_negative', 'visceral', 'cns', 'bone_only', 'toxicity_note', 'time_to_next_therapy']);
+    // 139 days on therapy = 4.6 months
+    expect(r.modifiers[0].text).toMatch(/after 4\.6 months on T-DXd/);
+    expect(r.modifiers[6].text).toMatch(/13\.4 months/);
+    expect(r.group).toBe('true_oligoprogression');
+    const plain = classify(t, imaging('M1', '2026-05-20', 1, ['liver']), policy, clinical('M1', '2025-01-01'));
+    expect(plain.group).toBe('true_oligoprogression');
+    expect(plain.modifiers.map((m) => m.id)).toEqual(['toxicity_note', 'time_to_next_therapy']);
+  });
+  it('the Nicosia band follows the lesion count (2–3 → 10.2, 4–5 → 5.8 months)', () => {
+    const nest = (n: number) => classify(t, imaging('M1', '2026-05-20', n)).modifiers.find((m) => m.id === 'time_to_next_therapy')?.text;
+    expect(nest(3)).toMatch(/10\.2 months/);
+    expect(nest(4)).toMatch(/5\.8 months/);
+    expect(nest(7)).toBeUndefined();
+  });
+});

@@ -1,0 +1,145 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { countBam } from '../../src/count/count-bam.js';
+import { DEFAULT_COUNT_SETTINGS, type Site } from '../../src/count/types.js';
+import { encodeBam, encodeBamWithIndex } from '../../src/io/bam-writer.js';
+import { truncateBgzfEof, truncateBgzfMidBlock } from '../../src/io/bam-writer-faults.js';
+import type { SamRecord } from '../../src/io/sam-record.js';
+import { UserError } from '../../src/util/errors.js';
+
+/** Every kind of bad input is one UserError naming the file; an empty BAM is only a warning. */
+
+const dir = mkdtempSync(join(tmpdir(), 'oligotrack-bad-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const refs = [
+  { name: 'chr1', length: 100000 },
+  { name: 'chr2', length: 100000 },
+];
+const site: Site = { chrom: 'chr1', pos1: 5000, ref: 'A', alt: 'C', gene: '', protein: '', id: '' };
+
+function reads(n: number): SamRecord[] {
+  const out: SamRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    const pos1 = 1 + Math.floor((i * 97) % 90000);
+    // Varied bases so that blocks do not compress to nothing: several blocks per file.
+    let seq = '';
+    for (let j = 0; j < 100; j++) seq += 'ACGT'[(i * 31 + j * 7 + ((i * j) % 5)) % 4];
+    out.push({ qname: `r${i}`, flag: 0, rname: 'chr1', pos1, mapq: 60, cigar: '100M', rnext: '*', pnext1: 0, tlen: 0, seq, qual: 'I'.repeat(100) });
+  }
+  return out;
+}
+
+async function failure(bam: string, sites: Site[] = [site]): Promise<UserError> {
+  try {
+    await countBam(bam, sites, DEFAULT_COUNT_SETTINGS);
+  } catch (e) {
+    if (e instanceof UserError) return e;
+    throw e;
+  }
+  throw new Error(`expected ${bam} to fail`);
+}
+
+const good = encodeBamWithIndex({ refs }, reads(3000), { level: 1 });
+
+describe('bad BAM input', () => {
+  it('missing EOF block', async () => {
+    const p = join(dir, 'noeof.bam');
+    writeFileSync(p, truncateBgzfEof(good.bam));
+    const e = await failure(p);
+    expect(e.message).toContain(p);
+    expect(e.message).toMatch(/truncated.*end-of-file block is missing/);
+    expect(e.exitCode).toBe(1);
+  });
+
+  it('cut in the middle of a block (sequential pass reaches the cut)', async () => {
+    const p = join(dir, 'cut.bam');
+    // Put an EOF block back after the cut so that only the cut-off block is wrong.
+    const cut = truncateBgzfMidBlock(good.bam, 2);
+    writeFileSync(p, Buffer.concat([cut, good.bam.subarray(good.bam.length - 28)]));
+    const e = await failure(p, [{ ...site, pos1: 89000 }]);
+    expect(e.message).toBe(`${p}: truncated BAM: BGZF block at byte ${blockStart(cut, 2)} is cut off at end of file`);
+  });
+
+  it('a block whose CRC32 does not match', async () => {
+    const p = join(dir, 'crc.bam');
+    // Flip the stored CRC32 of block 1 (the data stays intact, so only the check can notice).
+    const bad = Buffer.from(good.bam);
+    const crcAt = blockStart(bad, 2) - 8;
+    bad.writeUInt32LE((bad.readUInt32LE(crcAt) ^ 0xffffffff) >>> 0, crcAt);
+    writeFileSync(p, bad);
+    const e = await failure(p, [{ ...site, pos1: 89000 }]);
+    expect(e.message).toBe(`${p}: BGZF block at byte ${blockStart(good.bam, 1)} fails its CRC32 check (corrupt data)`);
+  });
+
+  it('an index of another BAM (different number of references)', async () => {
+    const p = join(dir, 'other-index.bam');
+    writeFileSync(p, good.bam);
+    const other = encodeBamWithIndex({ refs: [refs[0]] }, reads(10));
+    writeFileSync(`${p}.bai`, other.index);
+    const e = await failure(p);
+    expect(e.message).toContain(`${p}.bai`);
+    expect(e.message).toMatch(/does not belong to .*1 references, the BAM header 2/);
+  });
+
+  it('an index that points past the end of the BAM', async () => {
+    const p = join(dir, 'short.bam');
+    const small = encodeBamWithIndex({ refs }, reads(20));
+    writeFileSync(p, small.bam);
+    writeFileSync(`${p}.bai`, good.index); // same references, offsets of the large file
+    const e = await failure(p, [{ ...site, pos1: 89000 }]);
+    expect(e.message).toMatch(/does not belong to .*past the end|not the start of a BGZF block|corrupt BAM record/);
+  });
+
+  it('an unsorted BAM', async () => {
+    const p = join(dir, 'unsorted.bam');
+    const rs = reads(50);
+    [rs[10], rs[30]] = [rs[30], rs[10]];
+    writeFileSync(p, encodeBam({ refs }, rs, { sort: false }));
+    const e = await failure(p, [{ ...site, pos1: 4000 }]);
+    expect(e.message).toMatch(new RegExp(`^${p}: BAM is not sorted by coordinate: read r\\d+ at chr1:\\d+`));
+  });
+
+  it('an unreadable or missing path', async () => {
+    const missing = join(dir, 'nope.bam');
+    expect((await failure(missing)).message).toMatch(new RegExp(`^${missing}: cannot read BAM \\(ENOENT\\)`));
+    if (process.getuid?.() !== 0) {
+      const locked = join(dir, 'locked.bam');
+      writeFileSync(locked, good.bam);
+      chmodSync(locked, 0);
+      expect((await failure(locked)).message).toMatch(/EACCES/);
+    }
+  });
+
+  it('a site on a contig the BAM lacks', async () => {
+    const p = join(dir, 'ok.bam');
+    writeFileSync(p, good.bam);
+    const e = await failure(p, [{ ...site, chrom: 'chr9' }]);
+    expect(e.message).toBe(`${p}: has no contig chr9 (site chr9:5000)`);
+  });
+
+  it('not a BAM at all', async () => {
+    const p = join(dir, 'text.bam');
+    writeFileSync(p, 'chr1\t1\tA\n'.repeat(10));
+    const e = await failure(p);
+    expect(e.message).toMatch(new RegExp(`^${p}: not a BGZF block at byte 0`));
+  });
+
+  it('an empty BAM is not an error: depth 0 and a warning', async () => {
+    const p = join(dir, 'empty.bam');
+    const empty = encodeBamWithIndex({ refs }, []);
+    writeFileSync(p, empty.bam);
+    writeFileSync(`${p}.bai`, empty.index);
+    const r = await countBam(p, [site], DEFAULT_COUNT_SETTINGS);
+    expect(r.rows[0].depth).toBe(0);
+    expect(r.warnings.join('\n')).toMatch(/no reads at any site/);
+  });
+});
+
+function blockStart(bam: Buffer, index: number): number {
+  let off = 0;
+  for (let i = 0; i < index; i++) off += bam.readUInt16LE(off + 16) + 1;
+  return off;
+}

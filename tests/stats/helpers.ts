@@ -1,0 +1,39 @@
+import type { Site, SiteCounts } from '../../src/count/types.js';
+import type { CalledRow } from '../../src/stats/types.js';
+
+export function site(chrom: string, pos1: number, ref: string, alt: string): Site {
+  return { chrom, pos1, ref, alt, gene: '', protein: '', id: '' };
+}
+
+export function counts(s: Site, depth: number, alt: number): SiteCounts {
+  return {
+    site: s, depth, refCount: depth - alt, altCount: alt, otherCount: 0, deletions: 0, insertions: 0, altFwd: alt, altRev: 0,
+    discordantMates: 0, meanFragLenRef: NaN, meanFragLenAlt: NaN, rawRefCount: depth - alt, rawAltCount: alt, families: 0,
+  };
+}
+
+export function called(depth: number, alt: number, e: number, extra: Partial<CalledRow> = {}): CalledRow {
+  return {
+    ...counts(site('chr1', 100, 'C', 'T'), depth, alt), vaf: alt / depth, backgroundRate: e, backgroundSource: 'pon_site', dispersion: 0,
+    pValue: 1, vafLow: 0, vafHigh: 1, lod: 0, call: 'not_detected', germlineOrChip: false, ...extra,
+  };
+}
+
+/** Seeded mulberry32 for test data (independent of src/stats/rng.ts). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Binomial draw by n Bernoulli trials (slow, obviously right). */
+export function binomialDraw(rand: () => number, n: number, p: number): number {
+  let k = 0;
+  for (let i = 0; i < n; i++) if (rand() < p) k++;
+  return k;
+}

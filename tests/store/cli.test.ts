@@ -1,0 +1,148 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/index.js';
+import { assertBuilt, runCli, startCli } from './cli-helpers.js';
+import { writeSample } from './fixtures.js';
+
+let dir: string;
+beforeAll(() => {
+  assertBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'oligotrack-store-cli-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Fixtures for `names` in a fresh directory under the test's temp dir. */
+function sampleFiles(prefix: string, names: string[], nSites: number, seed: number): string[] {
+  const d = mkdtempSync(join(dir, prefix));
+  return names.map((n, i) => writeSample(d, { sample: n, nSites, seed: seed + i }));
+}
+
+describe('oligotrack store (CLI)', () => {
+  it('two processes ingesting 100 samples each at once: every sample present exactly once', async () => {
+    const names = Array.from({ length: 150 }, (_, i) => `P${String(Math.floor(i / 3)).padStart(3, '0')}-T${i % 3}`);
+    const files = sampleFiles('conc', names, 50, 1);
+    const store = join(dir, 'concurrent.sqlite');
+    // 0..99 and 50..149: 50 samples are ingested by both, so idempotency is raced as well.
+    const [a, b] = await Promise.all([
+      startCli(['store', 'ingest', '--store', store, ...files.slice(0, 100)]),
+      startCli(['store', 'ingest', '--store', store, ...files.slice(50, 150)]),
+    ]);
+    expect(a.stderr).toBe('');
+    expect(b.stderr).toBe('');
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const outcomes = [...a.stdout.trim().split('\n').slice(1), ...b.stdout.trim().split('\n').slice(1)].map((l) => l.split('\t'));
+    expect(outcomes).toHaveLength(200);
+    // Of the 50 shared samples each was added by exactly one process and found unchanged by the other.
+    expect(outcomes.filter((o) => o[2] === 'added')).toHaveLength(150);
+    expect(outcomes.filter((o) => o[2] === 'unchanged')).toHaveLength(50);
+    const db = new Database(store, { readonly: true });
+    const perSample = db.prepare('SELECT sample, COUNT(*) AS n FROM count_version GROUP BY sample ORDER BY sample').all() as { sample: string; n: number }[];
+    expect(perSample.map((r) => r.sample)).toEqual([...names].sort());
+    expect(perSample.every((r) => r.n === 1)).toBe(true);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM site_count').get() as { n: number }).n).toBe(150 * 50);
+    db.close();
+    const check = runCli(['store', 'check', '--store', store]);
+    expect([check.status, check.stdout]).toEqual([0, 'ok\n']);
+  }, 60_000);
+
+  it('kill -9 at 20 random moments of an ingest: integrity ok and no sample half-written', async () => {
+    const store = join(dir, 'killed.sqlite');
+    runCli(['store', 'init', store]);
+    const names = Array.from({ length: 20 }, (_, i) => `K${String(i).padStart(2, '0')}`);
+    const versionCount = () => {
+      const db = new Database(store, { readonly: true });
+      const n = (db.prepare('SELECT COUNT(*) AS n FROM count_version').get() as { n: number }).n;
+      db.close();
+      return n;
+    };
+    // Calibrate on this machine (2 busy cores): one full ingest of 20 samples x 600 sites.
+    const started = Date.now();
+    const full = await startCli(['store', 'ingest', '--store', store, ...sampleFiles('calib-', names, 600, 0)]);
+    const fullMs = Date.now() - started;
+    expect(full.code, full.stderr).toBe(0);
+    // Seeded, reproducible kill moments spread over 35-100% of a full run: node start-up takes the
+    // first third, so kills land before, inside and between the 20 transactions.
+    let state = 12345;
+    const nextDelay = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return Math.round(fullMs * (0.35 + 0.65 * ((state >>> 8) / 2 ** 24)));
+    };
+    const addedPerRound: number[] = [];
+    for (let round = 1; round <= 20; round++) {
+      const files = sampleFiles(`kill${round}-`, names, 600, round * 1000);
+      const before = versionCount();
+      const delay = nextDelay();
+      const run = await startCli(['store', 'ingest', '--store', store, ...files], delay);
+      if (run.signal !== 'SIGKILL') expect(run.code, `round ${round} (not killed) failed: ${run.stderr}`).toBe(0);
+      const s = openStore(store, { readonly: true });
+      expect(s.check(), `after kill at ${delay} ms in round ${round}`).toEqual([]);
+      s.close();
+      const db = new Database(store, { readonly: true });
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      db.close();
+      addedPerRound.push(versionCount() - before);
+    }
+    // The test only means something if some kills hit mid-ingest (some samples committed, not all).
+    const midway = addedPerRound.filter((n) => n > 0 && n < names.length).length;
+    expect(midway, `versions committed per round: ${addedPerRound.join(',')} (full run ${fullMs} ms)`).toBeGreaterThanOrEqual(5);
+    // Whatever was killed, a re-run completes and the store stays writable and whole.
+    const final = runCli(['store', 'ingest', '--store', store, ...sampleFiles('final-', names, 600, 99_000)]);
+    expect(final.status, final.stderr).toBe(0);
+    expect(runCli(['store', 'check', '--store', store]).stdout).toBe('ok\n');
+  }, 120_000);
+
+  it('a corrupt or foreign file: one clear stderr line, exit 1, no stack', () => {
+    const garbage = join(dir, 'garbage.sqlite');
+    writeFileSync(garbage, 'PK\x03\x04 a zip file, not SQLite '.repeat(200));
+    const foreign = join(dir, 'foreign.sqlite');
+    const f = new Database(foreign);
+    f.exec('CREATE TABLE t (x)');
+    f.close();
+    for (const [file, why] of [
+      [garbage, 'not an SQLite database'],
+      [foreign, 'not an oligotrack cohort store'],
+    ]) {
+      for (const sub of [['list'], ['ingest', join(dir, 'nonexistent.json')]]) {
+        const r = runCli(['store', ...sub, '--store', file]);
+        expect(r.status, `${sub[0]} on ${file}`).toBe(1);
+        expect(r.stderr.trim().split('\n'), `${sub[0]} on ${file}`).toHaveLength(1);
+        expect(r.stderr).toContain(`${file}: `);
+        expect(r.stderr).toContain(why);
+      }
+    }
+    // The foreign database was left as it was.
+    const db = new Database(foreign, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(0);
+    expect((db.prepare("SELECT COUNT(*) AS n FROM sqlite_schema WHERE type='table'").get() as { n: number }).n).toBe(1);
+    db.close();
+  });
+
+  it('export --format json gives the ingested documents back byte for byte; tsv is deterministic', () => {
+    const store = join(dir, 'export.sqlite');
+    const files = sampleFiles('exp', ['A', 'B'], 4, 7);
+    const summary = join(dir, 'A.summary.json');
+    writeFileSync(summary, '{"sample":"A","tumour_fraction":0.01}\n');
+    const ing = runCli(['store', 'ingest', '--store', store, '--summary', summary, ...files]);
+    expect(ing.status, ing.stderr).toBe(0);
+    expect(ing.stdout).toBe('sample\tversion\tstatus\nA\t1\tadded\nB\t1\tadded\n');
+    const out = join(dir, 'exported');
+    const ex = runCli(['store', 'export', '--store', store, '--format', 'json', '--out-dir', out]);
+    expect(ex.status, ex.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['A.count.json', 'A.summary.json', 'B.count.json']);
+    expect(readFileSync(join(out, 'A.count.json'), 'utf8')).toBe(readFileSync(files[0], 'utf8'));
+    expect(readFileSync(join(out, 'A.summary.json'), 'utf8')).toBe(readFileSync(summary, 'utf8'));
+    const t1 = runCli(['store', 'export', '--store', store]);
+    const t2 = runCli(['store', 'export', '--store', store, '--sample', 'B', 'A']);
+    expect(t1.stdout).toBe(t2.stdout);
+    expect(t1.stdout.trim().split('\n')).toHaveLength(1 + 8);
+    const list = runCli(['store', 'list', '--store', store]);
+    expect(list.stdout.split('\n')[1].split('\t').slice(0, 6)).toEqual(['A', '1', '1', 'GRCh38', '4', 'yes']);
+    const unknown = runCli(['store', 'export', '--store', store, '--sample', 'Z']);
+    expect([unknown.status, unknown.stderr.trim()]).toEqual([1, `oligotrack store export: error: ${store}: no sample "Z" in the store`]);
+    const usage = runCli(['store', 'export', '--store', store, '--format', 'json']);
+    expect(usage.status).toBe(2);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * Timelines built in code for scenario tests: counts go through the real calling stage (helper E's
+ * callRow with the default background, 1e-4, α 0.01, min depth 100) and the real timeline builder.
+ * Site coordinates are GRCh38 hotspots, used here only as labels.
+ */
+import { DEFAULT_COUNT_SETTINGS, type Site, type SiteCounts } from '../../src/count/types.js';
+import { isoDateToDay } from '../../src/io/csv-schema.js';
+import { backgroundFor, defaultBackground } from '../../src/stats/background.js';
+import { callRow } from '../../src/stats/annotate.js';
+import { buildPatientTimeline, siteKeyOf } from '../../src/timeline/build.js';
+import { type CalledDraw, DEFAULT_EVENT_SETTINGS, type PatientTimeline } from '../../src/timeline/types.js';
+
+export const SITES: Record<string, Site> = {
+  TP53_R175H: { chrom: 'chr17', pos1: 7675088, ref: 'C', alt: 'T', gene: 'TP53', protein: 'p.R175H', id: 'TP53_R175H' },
+  TP53_R273H: { chrom: 'chr17', pos1: 7673802, ref: 'C', alt: 'T', gene: 'TP53', protein: 'p.R273H', id: 'TP53_R273H' },
+  ESR1_D538G: { chrom: 'chr6', pos1: 152094402, ref: 'A', alt: 'G', gene: 'ESR1', protein: 'p.D538G', id: 'ESR1_D538G' },
+  PIK3CA_H1047R: { chrom: 'chr3', pos1: 179234297, ref: 'A', alt: 'G', gene: 'PIK3CA', protein: 'p.H1047R', id: 'PIK3CA_H1047R' },
+  GATA3_X1: { chrom: 'chr10', pos1: 8069470, ref: 'G', alt: 'A', gene: 'GATA3', protein: 'p.R330Q', id: 'GATA3_R330Q' },
+  MAP3K1_X1: { chrom: 'chr5', pos1: 56855000, ref: 'G', alt: 'A', gene: 'MAP3K1', protein: 'p.E303K', id: 'MAP3K1_E303K' },
+  CDH1_X1: { chrom: 'chr16', pos1: 68808000, ref: 'C', alt: 'T', gene: 'CDH1', protein: 'p.R63Q', id: 'CDH1_R63Q' },
+};
+
+export type Counts = Partial<Record<keyof typeof SITES, [alt: number, depth: number]>>;
+
+export interface DrawSpec {
+  sample: string;
+  date: string;
+  counts: Counts;
+}
+
+function siteCounts(site: Site, alt: number, depth: number): SiteCounts {
+  return {
+    site,
+    depth,
+    refCount: depth - alt,
+    altCount: alt,
+    otherCount: 0,
+    deletions: 0,
+    insertions: 0,
+    altFwd: Math.ceil(alt / 2),
+    altRev: Math.floor(alt / 2),
+    discordantMates: 0,
+    meanFragLenRef: 167,
+    meanFragLenAlt: alt > 0 ? 150 : Number.NaN,
+    rawRefCount: depth - alt,
+    rawAltCount: alt,
+    families: 0,
+  };
+}
+
+export interface TimelineOptions {
+  /** Sites the matched normal flags (germline / CH). */
+  normalFlagged?: (keyof typeof SITES)[];
+  /** Sites the panel of normals flags (germlineOrChip in the called rows). */
+  ponFlagged?: (keyof typeof SITES)[];
+  /** Depth for sites not given in a draw (default 3,000, 0 alt). */
+  defaultDepth?: number;
+}
+
+/** Builds a patient timeline over the union of the sites named in any draw (in SITES order). */
+export function makeTimeline(patient: string, draws: DrawSpec[], opts: TimelineOptions = {}): PatientTimeline {
+  const names = (Object.keys(SITES) as (keyof typeof SITES)[]).filter((n) => draws.some((d) => d.counts[n] !== undefined));
+  const background = defaultBackground();
+  const flagged = new Set((opts.normalFlagged ?? []).map((n) => siteKeyOf(SITES[n])));
+  const called: CalledDraw[] = draws.map((d) => ({
+    sample: d.sample,
+    collectionDate: d.date,
+    collectionDay: isoDateToDay(d.date),
+    bam: `${d.sample}.bam`,
+    normalFlagged: flagged,
+    rows: names.map((n) => {
+      const [alt, depth] = d.counts[n] ?? [0, opts.defaultDepth ?? 3000];
+      const bg = { ...backgroundFor(background, SITES[n]), germlineOrChip: (opts.ponFlagged ?? []).includes(n) };
+      return callRow(siteCounts(SITES[n], alt, depth), bg, 0.01, 100);
+    }),
+  }));
+  return buildPatientTimeline({
+    patient,
+    draws: called,
+    countSettings: DEFAULT_COUNT_SETTINGS,
+    eventSettings: DEFAULT_EVENT_SETTINGS,
+    callSettings: { background: 'default', alpha: 0.01, min_depth: 100 },
+  });
+}
