@@ -99,7 +99,16 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
   const hasEarlier = hasWindowDraw && windowIdx[windowIdx.length - 1] >= 1;
   const tumourSites = timeline.sites.filter((s) => !s.germline_or_ch);
   const informative = tumourSites.filter((s) => usedIdx.some((d) => s.points[d].call === 'detected'));
-  const informativeInWindow = informative.filter((s) => windowIdx.some((d) => d >= 1 && s.points[d].call !== 'low_depth'));
+  // A window draw speaks for a site when it detects it, or when its limit of detection is at or
+  // below the site's highest earlier VAF (so "not detected" means the site really fell).
+  const speaks = (s: TimelineSite, d: number): boolean => {
+    const pt = s.points[d];
+    if (pt.call === 'detected') return true;
+    if (pt.call !== 'not_detected') return false;
+    const prior = usedIdx.filter((j) => j < d && s.points[j].call === 'detected').map((j) => s.points[j].vaf ?? 0);
+    return prior.length === 0 || (pt.lod !== null && pt.lod <= Math.max(...prior));
+  };
+  const informativeInWindow = informative.filter((s) => windowIdx.some((d) => d >= 1 && speaks(s, d)));
   let ctdnaProblem: string | null = null;
   if (!hasWindowDraw) {
     const last = usedIdx.length > 0 ? timeline.draws[usedIdx[usedIdx.length - 1]].collection_date : null;
@@ -109,7 +118,7 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
   } else if (informative.length === 0) {
     ctdnaProblem = `every site is below its limit of detection: no tumour-derived site detected in the ${usedIdx.length} draws up to the assessment`;
   } else if (informativeInWindow.length === 0) {
-    ctdnaProblem = `every informative site (${informative.map(label).join(', ')}) is low_depth in the window draws`;
+    ctdnaProblem = `every informative site (${informative.map(label).join(', ')}) is below its limit of detection (low_depth, or LoD above its earlier VAF) in the window draws`;
   }
   const ctdnaUsable = ctdnaProblem === null;
 

@@ -3,7 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { countBam } from '../count/count-bam.js';
 import { detectBuild } from '../count/genome-build.js';
 import { formatRegion, parseRegion, type Region } from '../count/region.js';
-import { mergeSiteFiles, type SiteFile } from '../count/sites.js';
+import { mergeSiteFiles, siteIdentity, type SiteFile } from '../count/sites.js';
 import { loadSiteSpec } from '../count/sites-load.js';
 import { settingsRecord, toOutputRow, type CountOutputRow, type CountRunInfo } from '../count/sites-output-row.js';
 import { checkBuilds, resolveSites } from '../count/sites-resolve.js';
@@ -17,6 +17,10 @@ import { UsageError } from '../util/errors.js';
 import { info, warn } from '../util/log.js';
 import { VERSION } from '../version.js';
 import { handler } from './command.js';
+import { callFields, callRows, chooseBackground, collapseFamilies, sampleSummary, targetProbes } from './count-calls.js';
+import type { UmiCollapseResult } from '../count/umi.js';
+import { DEFAULT_MIN_DEPTH, DEFAULT_SITE_ALPHA } from '../stats/annotate.js';
+import type { CalledRow, SampleSummary } from '../stats/types.js';
 
 type OutputFormat = 'tsv' | 'vcf' | 'json';
 
@@ -32,6 +36,15 @@ interface CountArgs {
   threads: number;
   region?: string;
   'exclude-flags': string;
+  umi: boolean;
+  'umi-source': CountSettings['umiSource'];
+  'keep-singletons': boolean;
+  pon?: string;
+  targets?: string;
+  alpha?: number;
+  'min-depth': number;
+  summary?: string;
+  'sample-alpha': number;
 }
 
 /** samtools' flag names (`samtools flags`), for `--exclude-flags UNMAP,DUP`. */
@@ -84,6 +97,9 @@ function countSettings(args: CountArgs): CountSettings {
     minBaseq: integerOption('min-baseq', args['min-baseq'], 0, 255),
     mates: args.mates,
     excludeFlags: parseFlagMask(args['exclude-flags']),
+    umi: args.umi,
+    umiSource: args['umi-source'],
+    keepSingletons: args['keep-singletons'],
   };
 }
 
@@ -120,6 +136,17 @@ function progressReporter(): ((done: number, total: number) => void) | undefined
   };
 }
 
+/** Real-valued option in (0, 1). */
+function fractionOption(name: string, value: number): number {
+  if (!(value > 0 && value < 1)) throw new UsageError(`--${name} must be a number between 0 and 1 (exclusive), got ${String(value)}`);
+  return value;
+}
+
+/** Whether the calling step runs: any of its options turns it on. */
+function wantsCalls(args: CountArgs): boolean {
+  return args.pon !== undefined || args.targets !== undefined || args.alpha !== undefined || args.summary !== undefined;
+}
+
 async function runCount(args: CountArgs): Promise<void> {
   const format = outputFormat(args);
   const settings = countSettings(args);
@@ -127,6 +154,14 @@ async function runCount(args: CountArgs): Promise<void> {
   if (args.sample !== undefined && (args.sample === '' || /[\t\n\r]/.test(args.sample))) {
     throw new UsageError('--sample must be a non-empty name without tabs or newlines');
   }
+  const calls = wantsCalls(args);
+  const siteAlpha = fractionOption('alpha', args.alpha ?? DEFAULT_SITE_ALPHA);
+  const sampleAlpha = fractionOption('sample-alpha', args['sample-alpha']);
+  const minDepth = integerOption('min-depth', args['min-depth'], 0, Number.MAX_SAFE_INTEGER);
+  if (args.summary !== undefined && (args.summary === '' || args.summary === '-')) {
+    throw new UsageError('--summary must name a file (stdout carries the count output)');
+  }
+
   const header: BamHeader = await readBamHeader(args.bam);
   const bamBuild = detectBuild(header.refs);
   const region: Region | undefined = args.region === undefined ? undefined : parseRegion(args.region, new Set(header.refs.map((r) => r.name)));
@@ -140,19 +175,56 @@ async function runCount(args: CountArgs): Promise<void> {
   const sample = sampleName(args.sample, header.text, args.bam);
   // The region is applied to the sites above (by overlap, so a deletion starting before the region
   // but reaching into it is kept); the engine then reads only the chunks those sites need.
-  const result = await countBam(args.bam, resolved.map((r) => r.bamSite), settings, {
+  // --targets adds probe sites (three per target position) after the tested ones, for the
+  // in-sample background; they are counted in the same pass and never printed.
+  const tested = resolved.map((r) => r.bamSite);
+  const probes = calls && args.targets !== undefined && args.pon === undefined ? targetProbes(args.targets, header.refs, tested, args.bam) : [];
+  const allSites = [...tested, ...probes];
+  const wantObservations = settings.umi || args.summary !== undefined;
+  const result = await countBam(args.bam, allSites, settings, {
     threads,
     sample,
     header,
+    observations: wantObservations,
     onProgress: progressReporter(),
   });
   for (const message of result.warnings) warn(message);
 
-  // Hook for the calling step (src/stats): it would turn result rows into rows with CallFields.
-  const rows: CountOutputRow[] = result.rows.map((counts, i) =>
-    toOutputRow(sample, { ...counts, site: resolved[i].site }, resolved[i].site.chrom),
-  );
+  let counted = result.rows;
+  let umi: UmiCollapseResult | undefined;
+  if (settings.umi) ({ rows: counted, umi } = collapseFamilies(args.bam, result.observations!, allSites, counted, settings));
+  const testedCounts = counted.slice(0, tested.length).map((c, i) => ({ ...c, site: resolved[i].site }));
 
+  let called: CalledRow[] | undefined;
+  let summary: SampleSummary | undefined;
+  let backgroundKind = 'none';
+  if (calls) {
+    const background = chooseBackground({
+      ...(args.pon !== undefined ? { ponPath: args.pon } : {}),
+      ...(args.targets !== undefined ? { targetsPath: args.targets } : {}),
+      probeRows: counted.slice(tested.length),
+      bamPath: args.bam,
+      build: bamBuild,
+      sites: resolved.map((r) => r.site),
+    });
+    backgroundKind = background.kind;
+    called = callRows(testedCounts, { background, alpha: siteAlpha, minDepth });
+    if (args.summary !== undefined) {
+      summary = sampleSummary(sample, called, tumourInformedRows(files, resolved), {
+        alpha: sampleAlpha,
+        siteAlpha,
+        minDepth,
+        background,
+        observations: result.observations,
+        nSites: allSites.length,
+        minBaseq: settings.minBaseq,
+      });
+    }
+  }
+
+  const rows: CountOutputRow[] = testedCounts.map((counts, i) =>
+    toOutputRow(sample, counts, resolved[i].site.chrom, called ? callFields(called[i]) : undefined),
+  );
   const runInfo: CountRunInfo = {
     toolVersion: VERSION,
     command: commandLine(),
@@ -165,6 +237,8 @@ async function runCount(args: CountArgs): Promise<void> {
     siteSources: args.sites,
     readsSeen: result.readsSeen,
     readsPassing: result.readsPassing,
+    ...(calls ? { calls: { alpha: siteAlpha, min_depth: minDepth, background: backgroundKind } } : {}),
+    ...(umi ? { umi: umiSection(umi) } : {}),
   };
   if (format === 'tsv') {
     const s = settingsRecord(settings);
@@ -173,6 +247,28 @@ async function runCount(args: CountArgs): Promise<void> {
   const text =
     format === 'vcf' ? formatCountVcf(runInfo, rows) : format === 'json' ? formatCountJson(runInfo, rows) : formatCountTsv(rows);
   writeOutput(args.out, text);
+  if (summary && args.summary !== undefined) writeOutput(args.summary, `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+/**
+ * Rows of the sites the user brought (VCF or TSV inputs): the tumour-informed sites of the
+ * per-sample test. Sites only in a bundled hotspot panel are tested per site but are not evidence
+ * of this patient's tumour, so they stay out of the integrated test.
+ */
+function tumourInformedRows(files: readonly SiteFile[], resolved: readonly { site: { chrom: string; pos1: number; ref: string; alt: string } }[]): number[] {
+  const userKeys = new Set(files.filter((f) => f.kind !== 'bundled-panel').flatMap((f) => f.sites.map((s) => siteIdentity(s.site))));
+  return resolved.flatMap((r, i) => (userKeys.has(siteIdentity(r.site)) ? [i] : []));
+}
+
+function umiSection(umi: UmiCollapseResult): NonNullable<CountRunInfo['umi']> {
+  return {
+    families: umi.families,
+    duplex_families: umi.duplexFamilies,
+    singletons_dropped: umi.singletonsDropped,
+    no_consensus: umi.noConsensus,
+    reads_without_umi: umi.readsWithoutUmi,
+    family_size_histogram: umi.familySizeHistogram,
+  };
 }
 
 /** BAM header contigs for the VCF header, renamed to the sites' spelling where a site uses one. */
@@ -203,6 +299,15 @@ export const countCommand: CommandModule<object, CountArgs> = {
       .option('threads', { type: 'number', default: 1, describe: 'Worker threads counting in parallel (output identical for any value)' })
       .option('region', { type: 'string', describe: 'Only sites in this htslib region (chr6:152,098,000-152,099,000; {name:with:colons}:1-2)' })
       .option('exclude-flags', { type: 'string', default: '0xF04', describe: 'Reads with any of these flags are skipped (number or samtools names)' })
+      .option('umi', { type: 'boolean', default: false, describe: 'Count UMI families (consensus per family) instead of reads; raw_* keep the read counts' })
+      .option('umi-source', { choices: ['RX', 'MI', 'name'] as const, default: 'RX' as const, describe: 'Where the UMI is read from' })
+      .option('keep-singletons', { type: 'boolean', default: true, describe: 'Keep UMI families of one read (--no-keep-singletons drops them)' })
+      .option('pon', { type: 'string', nargs: 1, describe: 'Panel of normals (oligotrack pon) for the background error rates; turns calls on' })
+      .option('targets', { type: 'string', nargs: 1, describe: 'Targets BED: in-sample background from its non-variant positions (without --pon); turns calls on' })
+      .option('alpha', { type: 'number', describe: `Per-site one-sided significance level (default ${DEFAULT_SITE_ALPHA}); turns calls on` })
+      .option('min-depth', { type: 'number', default: DEFAULT_MIN_DEPTH, describe: 'Below this depth a site is called low_depth' })
+      .option('summary', { type: 'string', nargs: 1, describe: 'Write the per-sample test over the tumour-informed sites (JSON) here; turns calls on' })
+      .option('sample-alpha', { type: 'number', default: 0.05, describe: 'Significance level of the per-sample test' })
       .strictOptions() as unknown as Argv<CountArgs>,
   handler: handler('count', runCount),
 };

@@ -59,7 +59,10 @@ function listPanel(args: CommonArgs): void {
 function showGene(args: ShowArgs): void {
   const all = loadPanel({ includeUnverified: true, panelFile: args.panel });
   checkGenes([args.gene], all);
-  const rows = all.filter((r) => r.gene === args.gene && (args['include-unverified'] || r.status === 'verified'));
+  // GRCh38 rows first, then GRCh37, each by position: one build reads as one block.
+  const rows = all
+    .filter((r) => r.gene === args.gene && (args['include-unverified'] || r.status === 'verified'))
+    .sort((a, b) => (a.build === b.build ? 0 : a.build === 'GRCh38' ? -1 : 1));
   const lines = ['id\tprotein\tcdna\tbuild\tchrom\tpos\tref\talt\trole\tstatus\tdrugs\tverification'];
   for (const r of rows) {
     const drugs = [...new Set(actionableFor(r.gene, r.protein).map((a) => a.drugs))].join('; ') || '-';
@@ -104,7 +107,7 @@ function common<T>(y: Argv<T>) {
 }
 
 export const panelCommand: CommandModule = {
-  command: 'panel <action>',
+  command: 'panel',
   describe: 'the bundled breast ctDNA hotspot panel: list, show GENE, export',
   builder: (yargs) =>
     yargs

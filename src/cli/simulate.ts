@@ -36,7 +36,7 @@ interface SimulateArgs {
   'contig-length': string[];
   'low-mapq-fraction': number;
   'soft-clip-fraction': number;
-  'quality-model': 'constant' | 'binned';
+  'quality-model': 'constant' | 'binned' | 'full';
   index: 'bai' | 'csi' | 'none';
   level: number;
 }
@@ -187,7 +187,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       .option('contig-length', { type: 'string', array: true, default: [] as string[], describe: 'NAME=LENGTH for contigs outside the build (repeatable)' })
       .option('low-mapq-fraction', { type: 'number', default: 0, describe: 'fraction of fragments with MAPQ 0-19' })
       .option('soft-clip-fraction', { type: 'number', default: 0, describe: "fraction of reads with 5-29 adapter bases soft-clipped at the 3' end" })
-      .option('quality-model', { choices: ['constant', 'binned'] as const, default: 'constant' as const, describe: 'base qualities: all Q37, or NovaSeq-like bins' })
+      .option('quality-model', { choices: ['constant', 'binned', 'full'] as const, default: 'constant' as const, describe: 'base qualities: all Q37, NovaSeq-like bins, or HiSeq-like full range' })
       .option('index', { choices: ['bai', 'csi', 'none'] as const, default: 'bai' as const, describe: 'index written beside the BAM' })
       .option('level', { type: 'number', default: 6, describe: 'BGZF compression level 0-9' }) as unknown as Argv<SimulateArgs>,
   handler: handler('simulate', runSimulate),

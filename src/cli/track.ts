@@ -6,9 +6,10 @@ import { type SampleRow, readSamplesheet } from '../io/samplesheet.js';
 import { annotateCounts, DEFAULT_MIN_DEPTH, DEFAULT_SITE_ALPHA } from '../stats/annotate.js';
 import { defaultBackground, DEFAULT_BACKGROUND_RATE } from '../stats/background.js';
 import { checkPonFits, isGermlineOrChip, parsePon } from '../stats/pon.js';
-import { type BackgroundModel, StatsInputError } from '../stats/types.js';
+import { type BackgroundModel, type CalledRow, StatsInputError } from '../stats/types.js';
 import { buildPatientTimeline, siteKeyOf } from '../timeline/build.js';
 import { alignRows, countSample, type SampleCounts } from '../timeline/count-samples.js';
+import { attachSampleTests } from '../timeline/sample-test.js';
 import { type CalledDraw, DEFAULT_EVENT_SETTINGS, type EventSettings, type PatientTimeline } from '../timeline/types.js';
 import { writeTimelineDir } from '../timeline/write-dir.js';
 import { UserError, UsageError } from '../util/errors.js';
@@ -90,6 +91,7 @@ async function runTrack(args: TrackArgs): Promise<void> {
   // Count every draw (and each distinct matched normal once), in samplesheet order.
   const normals = new Map<string, Set<string>>();
   const called = new Map<string, CalledDraw>();
+  const calledRows = new Map<string, CalledRow[]>();
   let reused = 0;
   for (const s of samples) {
     const counts: SampleCounts = await countSample(s.bam, { ...countOpts, cacheName: s.sample });
@@ -110,6 +112,7 @@ async function runTrack(args: TrackArgs): Promise<void> {
       }
     }
     called.set(s.sample, drawOf(s, counts, rows, normalFlagged));
+    calledRows.set(s.sample, rows);
     info(`${s.sample}: ${counts.cached ? 'counts reused from cache' : 'counted'} (${rows.length} sites)`);
   }
 
@@ -120,7 +123,10 @@ async function runTrack(args: TrackArgs): Promise<void> {
     const draws = rows.map((r) => called.get(r.sample)!);
     const order = draws[0].rows.map((r) => siteKeyOf(r.site));
     for (const d of draws) d.rows = alignRows(d.rows, order, `${args.samplesheet}: sample ${d.sample}`);
-    timelines.push(buildPatientTimeline({ patient, draws, countSettings: settings, eventSettings: events, callSettings }));
+    const timeline = buildPatientTimeline({ patient, draws, countSettings: settings, eventSettings: events, callSettings });
+    const rowsByDraw = rows.map((r) => calledRows.get(r.sample)!);
+    statsErrors(() => attachSampleTests(timeline, rowsByDraw, { alpha: siteAlpha, siteAlpha, minDepth, background: background.kind }));
+    timelines.push(timeline);
   }
   writeTimelineDir(args['out-dir'], timelines);
   info(`${samples.length} draws of ${timelines.length} patients (${reused} from cache) → ${args['out-dir']}/timeline.tsv, patients/*.json`);

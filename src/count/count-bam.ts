@@ -107,7 +107,11 @@ function workerScript(): string | null {
 
 async function runJobs(jobs: GroupJob[], threads: number): Promise<GroupResult[]> {
   const script = threads > 1 && jobs.length > 1 ? workerScript() : null;
-  if (!script) return jobs.map(runGroup);
+  if (!script) {
+    const results: GroupResult[] = [];
+    for (const job of jobs) results.push(await runGroup(job));
+    return results;
+  }
   return Promise.all(
     jobs.map(
       (job) =>

@@ -7,7 +7,7 @@ import { runGroup, type GroupJob } from './scan-group.js';
  * result back. A UserError travels as a message so the main thread can rethrow it as one.
  */
 try {
-  const result = runGroup(workerData as GroupJob);
+  const result = await runGroup(workerData as GroupJob);
   parentPort!.postMessage({ ok: true, result }, [result.counts.buffer as ArrayBuffer]);
 } catch (e) {
   const err = e as Error;

@@ -43,7 +43,7 @@ export interface GroupResult {
 /** Inflated bytes gathered before a scan call: ~1 MB keeps calls few and the batch in cache. */
 const BATCH_BYTES = 1 << 20;
 
-export function runGroup(job: GroupJob): GroupResult {
+export async function runGroup(job: GroupJob): Promise<GroupResult> {
   const { group, sorted, settings } = job;
   const scanner: Scanner = job.engine === 'oracle' ? new OracleScanner() : new WasmScanner();
   scanner.configure(sorted, group.ownedLo, group.ownedHi, { excludeFlags: settings.excludeFlags, minMapq: settings.minMapq });
@@ -62,9 +62,10 @@ export function runGroup(job: GroupJob): GroupResult {
     if (group.segments === null) {
       const last = sorted[group.ownedHi - 1];
       const whole = { beg: 0, end: Number.POSITIVE_INFINITY, stopRefId: last.refId, stopPos0: last.start0 };
-      runSegment(ctx, whole, stdin ? { blocks: stdin.blocks, prefix: stdin.leftover } : { blocks: file.blocksFrom(0), prefix: null });
+      const blocks = stdin ? toAsync(stdin.blocks) : file.blocksAhead(0);
+      await runSegment(ctx, whole, { blocks, prefix: stdin ? stdin.leftover : null });
     } else {
-      for (const seg of group.segments) runSegment(ctx, seg, null);
+      for (const seg of group.segments) await runSegment(ctx, seg, null);
     }
     bytesRead = ctx.bytesRead;
   } finally {
@@ -95,11 +96,11 @@ interface DriverContext {
 
 /** A sequential pass: its block stream and, for stdin, the bytes already read after the header. */
 interface SequentialSource {
-  blocks: Iterator<BgzfBlock>;
+  blocks: AsyncIterator<BgzfBlock>;
   prefix: Buffer | null;
 }
 
-function runSegment(ctx: DriverContext, seg: Segment, source: SequentialSource | null): void {
+async function runSegment(ctx: DriverContext, seg: Segment, source: SequentialSource | null): Promise<void> {
   const { file, scanner, job } = ctx;
   const sequential = source !== null;
   scanner.setStop(seg.stopRefId, seg.stopPos0);
@@ -115,11 +116,11 @@ function runSegment(ctx: DriverContext, seg: Segment, source: SequentialSource |
     input.set(source.prefix, 0);
     fill = source.prefix.length;
   }
-  const iter = source ? source.blocks : file.blocksFrom(begBlock);
+  const iter = source ? source.blocks : file.blocksAhead(begBlock);
   for (;;) {
     let next: IteratorResult<BgzfBlock>;
     try {
-      next = iter.next();
+      next = await iter.next();
     } catch (e) {
       throw indexMismatch(e, job, !sequential && ctx.bytesRead === 0);
     }
@@ -181,6 +182,14 @@ function scanBatch(ctx: DriverContext, fill: number, limit: number, shift: (n: n
     fill -= consumed;
     if (status === ScanStatus.NeedMore) return false;
     limit -= consumed; // OutFull: rows drained, go on
+  }
+}
+
+async function* toAsync<T>(it: Iterator<T>): AsyncGenerator<T> {
+  for (;;) {
+    const n = it.next();
+    if (n.done) return;
+    yield n.value;
   }
 }
 

@@ -34,6 +34,7 @@ export async function loadSiteSpec(spec: string, ctx: LoadSitesContext): Promise
 
 function sniffFormat(path: string): 'vcf' | 'tsv' {
   const head = readHead(path, 64 * 1024);
+  if (head.startsWith('BAM\x01')) throw fileError(path, 'is a BAM file; --sites takes a VCF, a panel TSV or panel:breast (the BAM goes to --bam)');
   return head.startsWith('##fileformat=VCF') ? 'vcf' : 'tsv';
 }
 

@@ -60,6 +60,17 @@ export interface CountRunInfo {
   siteSources: string[];
   readsSeen: number;
   readsPassing: number;
+  /** Present when the calling step ran: its settings. */
+  calls?: { alpha: number; min_depth: number; background: string };
+  /** Present with --umi: family statistics (family_size_histogram[s] = (site, family) pairs of s templates). */
+  umi?: {
+    families: number;
+    duplex_families: number;
+    singletons_dropped: number;
+    no_consensus: number;
+    reads_without_umi: number;
+    family_size_histogram: number[];
+  };
 }
 
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);

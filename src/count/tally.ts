@@ -9,17 +9,18 @@ import {
   ROW_INTS,
   ROW_SITE,
 } from './scanner.js';
+import { MateTable } from './mate-table.js';
 import { AlleleCode, FLAG, type MatesMode } from './types.js';
 
 /**
  * From observation rows to per-site counts: the base-quality filter and the mate rule, shared by
  * both scanners (they differ only in how rows are produced).
  *
- * Mate rule (`fragment`): rows of paired reads wait in a per-site map keyed by the read-name hash
+ * Mate rule (`fragment`): rows of paired reads wait in a table keyed by site and read-name hash
  * until the other mate's row at the same site arrives (mates share a segment group, see plan.ts);
  * rows still waiting when the group ends are counted alone (the mate did not cover the site, or
- * was filtered). The key keeps 53 of the 64 hash bits: two different fragments at one site collide
- * with probability ≈ n²/2⁵⁴ (n = 20,000 reads → 2·10⁻⁸ per site).
+ * was filtered). The key is the full 64-bit hash: two different fragments at one site collide
+ * with probability ≈ n²/2⁶⁵ (n = 20,000 reads → 10⁻¹¹ per site).
  * Agreeing mates: one observation with qualities summed, capped at 200, before the filter (a
  * missing quality, 255, on either side stays missing). Disagreeing mates: bases failing the
  * quality filter are dropped first; if both pass, the fragment is discordant (neither ref, alt
@@ -52,10 +53,7 @@ const MISSING_QUAL = 255;
 /** One site's tallies live in counts[site * N_FIELDS + field] (Float64: sums of fragment lengths). */
 export class SiteTally {
   readonly counts: Float64Array;
-  private readonly waiting: Map<number, number>[];
-  /** Rows of paired reads waiting for their mate: 4 ints each (code, flag, fragLen, used). */
-  private waitRows: Int32Array = new Int32Array(4096 * 4);
-  private waitLen = 0;
+  private readonly waiting = new MateTable();
 
   constructor(
     nSites: number,
@@ -63,7 +61,6 @@ export class SiteTally {
     private readonly minBaseq: number,
   ) {
     this.counts = new Float64Array(nSites * N_FIELDS);
-    this.waiting = Array.from({ length: nSites }, () => new Map());
   }
 
   private passes(qual: number): boolean {
@@ -112,23 +109,8 @@ export class SiteTally {
         this.countOne(site, code, flag, fragLen);
         continue;
       }
-      const key = (rows[r + ROW_HASH_HI] >>> 0) * 2097152 + (rows[r + ROW_HASH_LO] >>> 11);
-      const map = this.waiting[site];
-      const w = map.get(key);
-      if (w === undefined) {
-        if (this.waitLen * 4 + 4 > this.waitRows.length) {
-          const next = new Int32Array(this.waitRows.length * 2);
-          next.set(this.waitRows);
-          this.waitRows = next;
-        }
-        this.waitRows.set([code, flag, fragLen, 0], this.waitLen * 4);
-        map.set(key, this.waitLen++);
-        continue;
-      }
-      map.delete(key);
-      const wb = w * 4;
-      this.waitRows[wb + 3] = 1;
-      this.mergeMates(site, this.waitRows[wb], this.waitRows[wb + 1], this.waitRows[wb + 2], code, flag, fragLen);
+      const mate = this.waiting.takeOrPut(site, rows[r + ROW_HASH_HI], rows[r + ROW_HASH_LO], code, flag, fragLen);
+      if (mate) this.mergeMates(site, mate[0], mate[1], mate[2], code, flag, fragLen);
     }
   }
 
@@ -153,14 +135,8 @@ export class SiteTally {
 
   /** End of a group: mates that never arrived count alone. */
   flush(): void {
-    for (let site = 0; site < this.waiting.length; site++) {
-      for (const w of this.waiting[site].values()) {
-        const wb = w * 4;
-        this.countOne(site, this.waitRows[wb], this.waitRows[wb + 1], this.waitRows[wb + 2]);
-      }
-      this.waiting[site].clear();
-    }
-    this.waitLen = 0;
+    this.waiting.forEach((site, code, flag, frag) => this.countOne(site, code, flag, frag));
+    this.waiting.clear();
   }
 
   get(site: number, field: CounterField): number {

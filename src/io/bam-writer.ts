@@ -159,6 +159,9 @@ export function encodeBamRecord(
   if (rec.qual !== '*' && rec.qual.length !== seqLen) {
     throw new Error(`${where}: QUAL has ${rec.qual.length} characters, SEQ ${seqLen}`);
   }
+  if (!(Number.isInteger(rec.flag) && rec.flag >= 0 && rec.flag <= 0xffff)) throw new Error(`${where}: FLAG ${rec.flag} out of range`);
+  if (!(Number.isInteger(rec.mapq) && rec.mapq >= 0 && rec.mapq <= 255)) throw new Error(`${where}: MAPQ ${rec.mapq} out of range`);
+  if (!(Number.isInteger(rec.pos1) && rec.pos1 >= 0 && rec.pos1 <= 2 ** 31 - 1)) throw new Error(`${where}: POS ${rec.pos1} out of range`);
   const pos0 = rec.pos1 - 1;
   const mapped = (rec.flag & UNMAPPED) === 0;
   const rlen = mapped ? cigarRefLength(cigar) : 0;
@@ -359,10 +362,8 @@ export interface WriteBamOptions extends EncodeBamOptions {
 
 /** Writes a BAM file (and its index) atomically: no partial file is left on failure. */
 export function writeBam(path: string, header: BamHeader, records: SamRecord[], opts: WriteBamOptions = {}): void {
+  // With `sort: false` and an index, the records must already be in order (the assembler checks).
   const indexKind = opts.index ?? 'bai';
-  if (indexKind && opts.sort === false) {
-    // Unsorted input can still be indexed if it happens to be in order; the assembler checks.
-  }
   const { bam, index } = encodeAll(header, records, { ...opts, index: indexKind });
   mkdirSync(dirname(path), { recursive: true });
   writeAtomic(path, bam);

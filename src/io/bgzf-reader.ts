@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { crc32, inflateRawSync } from 'node:zlib';
+import { crc32, inflateRaw, inflateRawSync } from 'node:zlib';
 import { fileError } from '../util/errors.js';
 
 /**
@@ -66,6 +66,13 @@ export function inflateBlock(buf: Uint8Array, pos: number, size: number, file: s
 const READ_CHUNK = 4 << 20;
 
 /**
+ * Inflater: 'async' (libuv threadpool, blocks inflated ahead of the scan) or 'sync'
+ * (inflateRawSync in the scanning thread). OLIGOTRACK_INFLATE overrides the default for
+ * measurements (docs/decisions/0002).
+ */
+export const INFLATE_MODE: 'sync' | 'async' = process.env.OLIGOTRACK_INFLATE === 'sync' ? 'sync' : process.env.OLIGOTRACK_INFLATE === 'async' ? 'async' : 'async';
+
+/**
  * A BGZF file opened for block-wise reading with plain synchronous reads (no per-read
  * open/close). `-` is standard input, read sequentially (only `blocksFrom(0)`).
  */
@@ -115,8 +122,11 @@ export class BgzfFile {
     }
   }
 
-  /** Blocks from `offset` on, in file order. Stop iterating to stop reading. */
-  *blocksFrom(offset: number): Generator<BgzfBlock> {
+  /**
+   * Compressed blocks from `offset` on, in file order (`buf[pos, pos + csize)`, valid until the
+   * next step). Stop iterating to stop reading.
+   */
+  *rawBlocksFrom(offset: number): Generator<{ offset: number; csize: number; buf: Buffer; pos: number }> {
     let buf = Buffer.alloc(0);
     let bufStart = offset; // file offset of buf[0]
     let have = 0;
@@ -148,10 +158,76 @@ export class BgzfFile {
         }
         continue;
       }
-      const data = inflateBlock(buf, pos, size, this.path, bufStart + pos);
-      this.lastBlockWasEof = data.length === 0;
-      yield { offset: bufStart + pos, csize: size, data };
+      this.lastBlockWasEof = size === 28 && buf.subarray(pos, pos + 28).equals(BGZF_EOF);
+      yield { offset: bufStart + pos, csize: size, buf, pos };
       pos += size;
     }
   }
+
+  /** Inflated blocks from `offset` on, inflated here one at a time (header reading, stdin). */
+  *blocksFrom(offset: number): Generator<BgzfBlock> {
+    for (const b of this.rawBlocksFrom(offset)) {
+      yield { offset: b.offset, csize: b.csize, data: inflateBlock(b.buf, b.pos, b.csize, this.path, b.offset) };
+    }
+  }
+
+  /**
+   * Inflated blocks from `offset` on, inflated on libuv's threadpool with up to `inFlight` blocks
+   * ahead of the consumer, so the inflate of later blocks overlaps the scan of earlier ones
+   * (docs/decisions/0002: on 2 cores this is what brings one thread near the bgzip floor).
+   */
+  async *blocksAhead(offset: number, inFlight = 16): AsyncGenerator<BgzfBlock> {
+    if (INFLATE_MODE === 'sync') {
+      yield* this.blocksFrom(offset);
+      return;
+    }
+    const queue: { offset: number; csize: number; data: Promise<Buffer> }[] = [];
+    const raw = this.rawBlocksFrom(offset);
+    let done = false;
+    const fill = (): void => {
+      while (!done && queue.length < inFlight) {
+        const next = raw.next();
+        if (next.done) {
+          done = true;
+          break;
+        }
+        const b = next.value;
+        // Copied: the read buffer is reused for later blocks while this one inflates.
+        const block = Buffer.from(b.buf.subarray(b.pos, b.pos + b.csize));
+        const data = inflateBlockAsync(block, this.path, b.offset);
+        data.catch(() => undefined); // a block never consumed (segment stopped) must not crash
+        queue.push({ offset: b.offset, csize: b.csize, data });
+      }
+    };
+    fill();
+    while (queue.length > 0) {
+      const head = queue.shift()!;
+      const data = await head.data;
+      fill();
+      yield { offset: head.offset, csize: head.csize, data };
+    }
+  }
+}
+
+/** inflateBlock on the threadpool (same checks). */
+export function inflateBlockAsync(block: Buffer, file: string, fileOffset: number): Promise<Buffer> {
+  const xlen = block[10] | (block[11] << 8);
+  const dataStart = 12 + xlen;
+  const dataEnd = block.length - 8;
+  const expectedCrc = block.readUInt32LE(dataEnd);
+  const isize = block.readUInt32LE(dataEnd + 4);
+  return new Promise((resolvePromise, reject) => {
+    if (dataEnd <= dataStart) {
+      resolvePromise(Buffer.alloc(0));
+      return;
+    }
+    inflateRaw(block.subarray(dataStart, dataEnd), (err, out) => {
+      if (err) return reject(fileError(file, `BGZF block at byte ${fileOffset} does not inflate (${err.message})`));
+      if (out.length !== isize) {
+        return reject(fileError(file, `BGZF block at byte ${fileOffset} inflates to ${out.length} bytes, its ISIZE says ${isize}`));
+      }
+      if (crc32(out) !== expectedCrc) return reject(fileError(file, `BGZF block at byte ${fileOffset} fails its CRC32 check (corrupt data)`));
+      resolvePromise(out);
+    });
+  });
 }

@@ -112,6 +112,14 @@ function toxicityView(therapyClass: string | undefined): NoteWithSource[] {
   return toxicityNotesFor(therapyClass as (typeof THERAPY_CLASSES)[number]).map((n) => ({ title: n.agent_group, text: n.note, source: n.source }));
 }
 
+/** Without the clinical CSV, the toxicity note classify attached to the latest assessment. */
+function toxicityFromClassification(assessments: AssessmentClassification[]): NoteWithSource[] {
+  const latest = assessments[assessments.length - 1];
+  return (latest?.modifiers ?? [])
+    .filter((m) => m.id === 'toxicity_note')
+    .map((m) => ({ title: 'concurrent radiotherapy', text: m.text, source: m.source }));
+}
+
 function policySummary(doc: ClassificationDocument, timeline: PatientTimeline): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = { policy_name: doc.policy_name, policy_file: doc.policy_file };
   // Thresholds as the rules reported them at this patient's latest assessment.
@@ -143,7 +151,7 @@ export function assemblePatientReports(timelines: PatientTimeline[], doc: Classi
       imaging: imagingView(t.patient, opts.imaging, assessments),
       assessments: assessments.map(assessmentView),
       actionable: actionableView(t, rows),
-      toxicityNotes: toxicityView(c?.therapyClass),
+      toxicityNotes: c ? toxicityView(c.therapyClass) : toxicityFromClassification(assessments),
       roleOf: (s) => opts.roles?.get(`${s.chrom}:${s.pos}:${s.ref}>${s.alt}`) ?? '',
       methods,
     });

@@ -1,4 +1,5 @@
 import { safeFileStem } from './html/escape.js';
+import { NOT_ASSESSED } from './html/groups.js';
 import { siteLabel } from './svg/vaf-chart.js';
 import { DISCLAIMER, REPORT_SCHEMA, REPORT_SCHEMA_VERSION, type CohortReport, type CohortRow, type PatientReport } from './types.js';
 
@@ -25,7 +26,7 @@ export function cohortRow(r: PatientReport): CohortRow {
     patient: r.patient,
     href: `${safeFileStem(r.patient)}.html`,
     last_assessment: latest?.assessment_date ?? '',
-    group: latest?.group ?? 'indeterminate',
+    group: latest?.group ?? NOT_ASSESSED,
     key_mutation: keyMutation(r),
     last_tumour_fraction: lastDraw?.tumour_fraction?.estimate ?? null,
     last_draw: lastDraw?.collection_date ?? '',

@@ -25,6 +25,8 @@ export function formatCountJson(info: CountRunInfo, rows: readonly CountOutputRo
     coordinates: 'pos is 1-based (VCF POS); ref/alt in VCF allele notation with one padding base for indels',
     reads_seen: info.readsSeen,
     reads_passing: info.readsPassing,
+    ...(info.calls ? { calls: info.calls } : {}),
+    ...(info.umi ? { umi: info.umi } : {}),
     rows: rows.map(({ call, ...counts }) => (call ? { ...counts, ...call } : counts)),
   };
   return `${JSON.stringify(document, null, 2)}\n`;

@@ -95,6 +95,8 @@ export function formatCountVcf(info: CountRunInfo, rows: readonly CountOutputRow
     `##oligotrackCountingSemantics=${quoted(countingSemantics(info.settings))}`,
     ...(info.region !== '' ? [`##oligotrackRegion=${info.region}`] : []),
     `##oligotrackReads=<seen=${info.readsSeen},passing=${info.readsPassing}>`,
+    ...(info.calls ? [`##oligotrackCalls=<alpha=${info.calls.alpha},min_depth=${info.calls.min_depth},background=${info.calls.background}>`] : []),
+    ...(info.umi ? [`##oligotrackUmi=<families=${info.umi.families},duplex_families=${info.umi.duplex_families},reads_without_umi=${info.umi.reads_without_umi}>`] : []),
     '##INFO=<ID=GENE,Number=1,Type=String,Description="Gene of the site, from the sites input">',
     '##INFO=<ID=PROTEIN,Number=1,Type=String,Description="Protein change of the site (HGVS p.), from the sites input">',
     ...fields.map(([id, number, type, description]) => `##FORMAT=<ID=${id},Number=${number},Type=${type},Description=${quoted(description)}>`),

@@ -330,18 +330,28 @@ class ClusterSimulator {
     return { pos0: aln.pos0, cigar: aln.cigar, seq: bases.toString('latin1'), qual: this.qualities(rng, bases.length) };
   }
 
-  /** Quality string: constant, or Illumina-like binned values (NovaSeq bins 2/12/23/37). */
+  /**
+   * Quality string. 'binned': NovaSeq-like bins (85% Q37, 8% Q23, 5% Q12, 2% Q2). 'full':
+   * HiSeq-like full-resolution values that decline towards the 3' end (Q38 → ~Q32) with a tail of
+   * low values. One 32-bit draw serves four bases.
+   */
   private qualities(rng: Rng, len: number): string {
-    if (this.spec.qualityModel === 'constant') return this.qual(len);
+    const model = this.spec.qualityModel;
+    if (model === 'constant') return this.qual(len);
     const q = Buffer.allocUnsafe(len);
+    let bits = 0;
     for (let i = 0; i < len; i++) {
-      const u = rng.float();
-      // ~85% Q37, 8% Q23, 5% Q12, 2% Q2: roughly a NovaSeq run's binned-quality mix.
-      q[i] = 33 + (u < 0.85 ? 37 : u < 0.93 ? 23 : u < 0.98 ? 12 : 2);
+      if ((i & 3) === 0) bits = rng.nextUint32();
+      const u = (bits >>> ((i & 3) << 3)) & 0xff;
+      if (model === 'binned') q[i] = 33 + (u < 218 ? 37 : u < 238 ? 23 : u < 251 ? 12 : 2);
+      else q[i] = 33 + Math.max(2, 38 - ((i * 6) / len | 0) - FULL_QUALITY_DROP[u]);
     }
     return q.toString('latin1');
   }
 }
+
+/** 'full' quality model: drop below the positional baseline by byte value (60% none, tail to 30). */
+const FULL_QUALITY_DROP = Uint8Array.from({ length: 256 }, (_, u) => (u < 154 ? 0 : u < 230 ? 1 + ((u - 154) % 5) : 6 + (u - 230)));
 
 export interface SimulationResult {
   /** In coordinate order. */

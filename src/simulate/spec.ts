@@ -62,10 +62,11 @@ export interface SimulationSpec {
   baseQuality: number;
   /**
    * 'constant': every base gets `baseQuality`. 'binned': NovaSeq-like binned qualities (85% Q37,
-   * 8% Q23, 5% Q12, 2% Q2) — cosmetic (errors stay at `seqError`), but they make the BAM compress
-   * like a real one and exercise base-quality filters.
+   * 8% Q23, 5% Q12, 2% Q2). 'full': HiSeq-like Q2–Q38, declining along the read. Qualities are
+   * cosmetic (errors stay at `seqError`), but they make the BAM compress like a real one and
+   * exercise base-quality filters.
    */
-  qualityModel: 'constant' | 'binned';
+  qualityModel: 'constant' | 'binned' | 'full';
 }
 
 export const DEFAULT_SIMULATION: Omit<SimulationSpec, 'sample' | 'seed' | 'sites' | 'refs'> = {

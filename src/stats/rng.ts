@@ -3,6 +3,9 @@
  * stats/ owns its own generator so that a p-value never depends on another module's draw order:
  * the same input always gives the same p-value.
  */
+/** Below this many expected background reads, p-values are by Monte Carlo, not chi-bar-square. */
+export const MC_EXPECTED_BACKGROUND = 20;
+
 export class Xoshiro128 {
   private s0: number;
   private s1: number;

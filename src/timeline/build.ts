@@ -132,6 +132,7 @@ export function buildPatientTimeline(input: BuildTimelineInput): PatientTimeline
       bam: d.bam,
       reads_seen: d.readsSeen ?? null,
       reads_passing: d.readsPassing ?? null,
+      sample_test: null,
     })),
     sites,
     tumour_fraction: buildTumourFraction(sites, eventSettings),

@@ -5,6 +5,7 @@
  * Coordinates: `pos` is 1-based (VCF POS). Dates are ISO `YYYY-MM-DD`.
  */
 import type { CountSettings } from '../count/types.js';
+import type { SampleSummary } from '../stats/types.js';
 
 export const TIMELINE_SCHEMA = 'oligotrack.timeline';
 export const TIMELINE_SCHEMA_VERSION = 1;
@@ -137,6 +138,12 @@ export interface TimelineDraw {
   bam: string;
   reads_seen: number | null;
   reads_passing: number | null;
+  /**
+   * The calling stage's integrated per-sample test (helper E's `summarizeSample`, GLRT over loci as
+   * INVAR does) over this patient's clonal sites; its `tumour_fraction` is the common allele
+   * fraction p̂ of those sites (not doubled). null when the patient has no clonal site.
+   */
+  sample_test?: SampleSummary | null;
 }
 
 /** DIR/patients/<patient>.json */

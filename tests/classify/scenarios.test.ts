@@ -231,7 +231,21 @@ describe('classify: every branch of rules 1–6', () => {
     );
     const r2 = classify(low, imaging('P11', '2026-05-20', 2));
     expect(r2.group).toBe('indeterminate');
-    expect(r2.indeterminate_reason).toMatch(/low_depth in the window/);
+    expect(r2.indeterminate_reason).toMatch(/below its limit of detection \(low_depth, or LoD above its earlier VAF\) in the window/);
+    // Depth 150 passes the minimum depth, but its LoD (> 2%) is above the sites' earlier 0.5%:
+    // "not detected" there cannot mean the tumour fell.
+    const shallow = makeTimeline(
+      'P11b',
+      draws(
+        { sample: 'd0', date: '2026-01-05', counts: { TP53_R175H: [15, 3000], TP53_R273H: [14, 3000] } },
+        { sample: 'd1', date: '2026-05-04', counts: { TP53_R175H: [0, 150], TP53_R273H: [0, 150] } },
+      ),
+    );
+    expect(shallow.sites[0].points[1].call).toBe('not_detected');
+    expect(shallow.sites[0].points[1].lod as number).toBeGreaterThan(0.005);
+    const r3 = classify(shallow, imaging('P11b', '2026-05-20', 2));
+    expect(r3.group).toBe('indeterminate');
+    expect(r3.indeterminate_reason).toMatch(/LoD above its earlier VAF/);
   });
 
   it('rule 6: fewer than 2 clonal sites and no emergence → indeterminate, diffuse progression not excluded', () => {

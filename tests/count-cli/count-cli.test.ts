@@ -181,6 +181,31 @@ describe('oligotrack count: sites inputs', () => {
   });
 });
 
+describe('oligotrack count: calls (statistics from src/stats)', () => {
+  it('adds the call columns and writes the per-sample summary', () => {
+    const r = count('--bam', 'plasma.bam', '--sites', 'sites.tsv', '--alpha', '0.01', '--min-depth', '10', '--summary', 'summary.json');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/default background rate/);
+    const rows = tsvRows(r.stdout);
+    expect(Object.keys(rows[0]).slice(-6)).toEqual(['background_rate', 'p_value', 'vaf_low', 'vaf_high', 'lod', 'call']);
+    // 7/48 and 13/45 alt fragments against a 1e-4 background are far beyond α; 0/25 is not.
+    expect(rows.map((x) => x.call)).toEqual(['detected', 'not_detected', 'detected']);
+    expect(Number(rows[0].vaf_low)).toBeLessThan(7 / 48);
+    expect(Number(rows[0].vaf_high)).toBeGreaterThan(7 / 48);
+    const summary = JSON.parse(readFileSync(p('summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ sample: 'PT01_C1D1', detected: true, sites_detected: 2 });
+  });
+  it('refuses --umi on a BAM without UMIs, leaving no output files', () => {
+    const r = count('--bam', 'plasma.bam', '--sites', 'sites.tsv', '--umi', '--out', 'umi.tsv', '--summary', 'umi-summary.json');
+    expectOneLineFailure(r, 'plasma.bam', /UMI/, p('umi.tsv'));
+    expect(existsSync(p('umi-summary.json'))).toBe(false);
+  });
+  it('names the file of a PoN that is not one', () => {
+    writeFileSync(p('bad-pon.tsv'), 'this is not a panel of normals\n');
+    expectOneLineFailure(count('--bam', 'plasma.bam', '--sites', 'sites.tsv', '--pon', 'bad-pon.tsv', '--out', 'pon-out.tsv'), 'bad-pon.tsv', /./, p('pon-out.tsv'));
+  });
+});
+
 describe('oligotrack count: bad input (one stderr line naming the file, exit 1, no output file)', () => {
   const out = () => p('never.tsv');
   const bad = (name: string, bytes: Buffer, withIndex = true) => {

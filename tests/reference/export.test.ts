@@ -125,6 +125,18 @@ describe('reference FASTA check', () => {
     expect(err.message).toBe(`tiny.fa: reference has ${seq[124]} at chr6:125 but the panel row ESR1 p.D538G chr6:125 (GRCh38) says REF=${other(seq[124])}`);
   });
 
+  it('accepts the other contig spelling (panel chr6, FASTA 6)', async () => {
+    const plain = join(dir, 'plain6.fa');
+    writeFileSync(plain, readFileSync(path, 'utf8').replace('>chr6', '>6'));
+    writeFileSync(`${plain}.fai`, '6\t300\t3\t60\t61\n');
+    const fa = new IndexedFasta({ path: plain, faiPath: `${plain}.fai` });
+    const fetchPlain = async (chrom: string, s: number, e: number) =>
+      (await fa.getSequenceSize(chrom)) === undefined ? undefined : await fa.getSequence(chrom, s, e);
+    await expect(checkRefAlleles(parsePanel(good, 'good.tsv', 'user'), fetchPlain, 'plain6.fa')).resolves.toBeUndefined();
+    const err = await checkRefAlleles(parsePanel(bad, 'bad.tsv', 'user'), fetchPlain, 'plain6.fa').catch((e) => e);
+    expect(err.message).toMatch(/^plain6\.fa: reference has . at chr6:125 /);
+  });
+
   it('reports a contig missing from the FASTA and a position past its end', async () => {
     const noContig = parsePanel(`${header}ESR1\tp.X\tchr3\t5\tA\tC\tGRCh38\n`, 'x.tsv', 'user');
     expect((await checkRefAlleles(noContig, fetchRef, 'tiny.fa').catch((e) => e)).message).toMatch(/contig chr3 not found/);
@@ -167,6 +179,8 @@ describe('panel CLI', () => {
     expect(show.status).toBe(0);
     expect(show.stdout).toMatch(/AKT1_E17K\tp\.E17K\tNM_001382430\.1:c\.49G>A\tGRCh38\tchr14\t104780214\tC\tT\t/);
     expect(show.stdout).toMatch(/capivasertib/);
+    const builds = cli(['panel', 'show', 'ESR1']).stdout.trim().split('\n').slice(1).map((l) => l.split('\t')[3]);
+    expect(builds.indexOf('GRCh37')).toBe(builds.lastIndexOf('GRCh38') + 1);
   });
   it('export to stdout is deterministic; to a file it is the same bytes', () => {
     const a = cli(['panel', 'export', '--build', 'GRCh38', '--format', 'vcf']);
@@ -187,6 +201,12 @@ describe('panel CLI', () => {
     expect(build.stderr).toBe('oligotrack panel: error: unknown build hg19; use GRCh38 or GRCh37\n');
     const fmt = cli(['panel', 'export', '--build', 'GRCh37', '--format', 'maf']);
     expect(fmt.status).toBe(2);
+    expect(cli(['panel']).status).toBe(2);
+    const noFai = join(dir, 'nofai.fa');
+    writeFileSync(noFai, '>chr6\nACGT\n');
+    const fai = cli(['panel', 'export', '--build', 'GRCh38', '--reference', noFai]);
+    expect(fai.status).toBe(1);
+    expect(fai.stderr).toBe(`oligotrack panel: error: ${noFai}: no index ${noFai}.fai (run samtools faidx ${noFai})\n`);
     expect(cli(['panel', 'show', 'TP35']).stderr).toBe('oligotrack panel: error: unknown gene TP35; did you mean TP53?\n');
   });
 });

@@ -55,6 +55,10 @@ describe('samplesheet', () => {
     expect(parse('patient,sample,collection_date,bam\nP1,s/1,2026-01-01,a.bam\n')).toThrow(/samples\.csv:2:4: column 'sample' must be letters, digits/);
     expect(parse('patient,sample,collection_date,bam\nP1,s1,01/02/2026,a.bam\n')).toThrow(/2:7: column 'collection_date' must be an ISO date/);
     expect(parse('patient,sample,collection_date,bam\nP1,s1,2026-11-28,a.bam\n')).toThrow(/2:7: column 'collection_date' is in the future/);
+    expect(parse('patient,sample,collection_date,bam\nP1,s1,2026-02-30,a.bam\n')).toThrow(/2:7: column 'collection_date' must be an ISO date .*\(got '2026-02-30'\)/);
+    expect(parse('patient,sample,collection_date,bam\nP 1,s1,2026-01-01,a.bam\n')).toThrow(/2:1: column 'patient' must not contain spaces/);
+    expect(parse('patient,sample,collection_date,bam\nP1,s1,2026-01-01,b.bam\nP1,s1,2026-01-02,a.bam\n')).toThrow(/samples\.csv:3:4: duplicate sample ID 's1' \(first on line 2\)/);
+    expect(parse('patient,sample,collection_date,bam\nP1,s1,2026-01-01,missing.bam\n')).toThrow(/samples\.csv:2:18: column 'bam': file not found/);
     expect(parse('patient,sample,collection_date,bam\n')).toThrow(/no samples/);
   });
 });
@@ -66,6 +70,8 @@ describe('clinical and imaging', () => {
     const c = parseClinical('patient,subtype,therapy,therapy_class,therapy_start\nP1,HR+/HER2-,"letrozole, palbociclib",endocrine+CDK4/6i,2025-06-01\n', 'c.csv', known, TODAY);
     expect(c.get('P1')).toMatchObject({ therapy: 'letrozole, palbociclib', therapyClass: 'endocrine+CDK4/6i', therapyStart: '2025-06-01' });
     expect(() => parseClinical('patient,subtype,therapy,therapy_class,therapy_start\nP1,TNBC,x,radiotherapy,2025-06-01\n', 'c.csv', known, TODAY)).toThrow(/c\.csv:2:11: column 'therapy_class' must be one of/);
+    expect(() => parseClinical('patient,subtype,therapy,therapy_class,therapy_start\nP1,luminal,x,ADC,2025-06-01\n', 'c.csv', known, TODAY)).toThrow(/^c\.csv:2:4: column 'subtype' must be one of HR\+\/HER2-/);
+    expect(() => parseClinical('patient,subtype,therapy,therapy_class,therapy_start\nPX,TNBC,x,ADC,2025-06-01\n', 'c.csv', known, TODAY)).toThrow(/^c\.csv:2:1: unknown patient 'PX'/);
     expect(() =>
       parseClinical('patient,subtype,therapy,therapy_class,therapy_start\nP1,TNBC,x,ADC,2025-06-01\nP1,TNBC,y,ADC,2025-07-01\n', 'c.csv', known, TODAY),
     ).toThrow(/c\.csv:3:1: duplicate patient 'P1'/);
@@ -85,5 +91,10 @@ describe('clinical and imaging', () => {
     expect(() => parseImaging(`${H}P1,2026-05-01,0,0,bone,no,no\n`, 'i.csv', known, TODAY)).toThrow(/i\.csv:2:19: column 'sites' lists progression sites but progressing_lesions is 0/);
     expect(() => parseImaging(`${H}P1,2026-05-01,2,0,bone,no,no\nP1,2026-05-01,3,0,bone,no,no\n`, 'i.csv', known, TODAY)).toThrow(/i\.csv:3:4: duplicate assessment/);
     expect(() => parseImaging(`${H}P1,2026-05-01,1.5,0,bone,no,no\n`, 'i.csv', known, TODAY)).toThrow(/progressing_lesions' must be a whole number/);
+    expect(() => parseImaging(`${H}P1,2026-05-01,-1,0,bone,no,no\n`, 'i.csv', known, TODAY)).toThrow(/^i\.csv:2:15: column 'progressing_lesions' must be a whole number ≥ 0 \(got '-1'\)/);
+    expect(() => parseImaging(`${H}P1,2026-05-01,1,0,bone,maybe,no\n`, 'i.csv', known, TODAY)).toThrow(/^i\.csv:2:24: column 'visceral' must be 'yes' or 'no'/);
+    expect(() => parseImaging(`${H}P1,2026-05-01,1,0,bone;spleen,no,no\n`, 'i.csv', known, TODAY)).toThrow(/^i\.csv:2:19: column 'sites' must be ';'-separated values/);
+    expect(() => parseImaging(`${H}P9,2026-05-01,1,0,bone,no,no\n`, 'i.csv', known, TODAY)).toThrow(/^i\.csv:2:1: unknown patient 'P9'/);
+    expect(() => parseImaging(`${H}P1,2026-12-01,1,0,bone,no,no\n`, 'i.csv', known, TODAY)).toThrow(/^i\.csv:2:4: column 'assessment_date' is in the future/);
   });
 });

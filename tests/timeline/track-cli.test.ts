@@ -89,6 +89,8 @@ describe('oligotrack track on real BAMs', () => {
     const p2tp53 = rows.filter((x) => x.patient === 'P2' && x.gene === 'TP53' && x.sample === 'P2_d1');
     expect(p2tp53.map((x) => x.event)).toEqual(['rising', 'rising']);
     expect(readdirSync(p('out/patients')).sort()).toEqual(['P1.json', 'P2.json']);
+    // No temporary directories left beside the outputs.
+    expect(readdirSync(p('out')).sort()).toEqual(['counts', 'patients', 'timeline.tsv']);
     const p1 = JSON.parse(readFileSync(p('out/patients/P1.json'), 'utf8'));
     expect(p1.schema).toBe('oligotrack.timeline');
     expect(p1.draws.map((d: { bam: string }) => d.bam)).toEqual(['bams/P1_d0.bam', 'bams/P1_d1.bam', 'bams/P1_d2.bam']);
@@ -132,6 +134,9 @@ describe('oligotrack track on real BAMs', () => {
       for (const rule of a.rules) expect(rule.source.length).toBeGreaterThan(20);
     }
     expect(doc.assessments[1].draws_used).toEqual(['P1_d0', 'P1_d1']);
+    const again = cli('classify', '--timeline', 'out', '--clinical', 'clinical.csv', '--imaging', 'imaging.csv', '--json', 'class2.json');
+    expect(again.stdout).toBe(r.stdout);
+    expect(readFileSync(p('class2.json'), 'utf8')).toBe(readFileSync(p('class.json'), 'utf8'));
   });
 
   it('a stricter policy file changes the group (max_oligo_lesions 1)', () => {
@@ -180,13 +185,6 @@ describe('bad input: one line naming file:line:column, exit 1, no partial output
     const r = track(`${SHEET_HEADER}\nP1,S1,2026-01-05,bams/P1_d0.bam,\nP1,S1,2026-02-05,bams/P1_d1.bam,\n`, 'bad_dup');
     expectFailure(r, 'bad_dup.csv:3:4', /duplicate sample ID 'S1' \(first on line 2\)/);
   });
-  it('unparseable and future dates', () => {
-    expectFailure(track(`${SHEET_HEADER}\nP1,S1,2026-02-30,bams/P1_d0.bam,\n`, 'bad_date'), 'bad_date.csv:2:7', /collection_date.*ISO date.*2026-02-30/);
-    expectFailure(track(`${SHEET_HEADER}\nP1,S1,2999-01-01,bams/P1_d0.bam,\n`, 'bad_future'), 'bad_future.csv:2:7', /in the future/);
-  });
-  it('a space in an ID', () => {
-    expectFailure(track(`${SHEET_HEADER}\nP 1,S1,2026-01-05,bams/P1_d0.bam,\n`, 'bad_space'), 'bad_space.csv:2:1', /must not contain spaces/);
-  });
   it('a failed run leaves the previous complete output untouched', () => {
     const before = readFileSync(p('out/timeline.tsv'), 'utf8');
     writeFileSync(p('bad_keep.csv'), `${SHEET_HEADER}\nP1,S1,2026-01-05,bams/nope.bam,\n`);
@@ -199,18 +197,10 @@ describe('bad input: one line naming file:line:column, exit 1, no partial output
     return cli('classify', '--timeline', 'out', '--clinical', clinical, '--imaging', 'im.csv', '--out', 'cls.tsv', ...extra);
   };
   const IM = 'patient,assessment_date,progressing_lesions,new_lesions,sites,visceral,cns';
-  it('unknown patient in imaging or clinical', () => {
+  it('unknown patient in imaging; negative lesion count', () => {
     expectFailure(classify(`${IM}\nP9,2026-05-20,2,0,bone,no,no\n`), 'im.csv:2:1', /unknown patient 'P9'/);
-    writeFileSync(p('cl_bad.csv'), 'patient,subtype,therapy,therapy_class,therapy_start\nPX,TNBC,x,chemotherapy,2026-01-01\n');
-    expectFailure(classify(`${IM}\nP1,2026-05-20,2,0,bone,no,no\n`, 'cl_bad.csv'), 'cl_bad.csv:2:1', /unknown patient 'PX'/);
-    expect(existsSync(p('cls.tsv'))).toBe(false);
-  });
-  it('negative lesion count, bad boolean, bad site, bad enum', () => {
     expectFailure(classify(`${IM}\nP1,2026-05-20,-1,0,bone,no,no\n`), 'im.csv:2:15', /progressing_lesions' must be a whole number ≥ 0 \(got '-1'\)/);
-    expectFailure(classify(`${IM}\nP1,2026-05-20,1,0,bone,maybe,no\n`), 'im.csv:2:24', /visceral' must be 'yes' or 'no'/);
-    expectFailure(classify(`${IM}\nP1,2026-05-20,1,0,bone;spleen,no,no\n`), 'im.csv:2:19', /sites' must be ';'-separated values/);
-    writeFileSync(p('cl_enum.csv'), 'patient,subtype,therapy,therapy_class,therapy_start\nP1,luminal,x,chemotherapy,2026-01-01\n');
-    expectFailure(classify(`${IM}\nP1,2026-05-20,2,0,bone,no,no\n`, 'cl_enum.csv'), 'cl_enum.csv:2:4', /subtype' must be one of HR\+\/HER2-/);
+    expect(existsSync(p('cls.tsv'))).toBe(false);
   });
   it('a policy key with a typo names the key, the file and the nearest valid key', () => {
     const policy = readFileSync(join(ROOT, 'reference/policy/default.yaml'), 'utf8').replace('max_oligo_lesions: 5', 'max_oligo_lesion: 5');

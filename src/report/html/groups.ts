@@ -21,7 +21,11 @@ export const GROUP_MEANING: Record<string, string> = {
   no_progression: 'No progressing lesion at this assessment.',
 };
 
+/** Cohort rows of patients whose imaging was never classified carry this pseudo-group. */
+export const NOT_ASSESSED = 'not_assessed';
+
 export function groupLabel(group: string): string {
+  if (group === NOT_ASSESSED) return 'No imaging assessment';
   return GROUP_LABEL[group] ?? group;
 }
 

@@ -15,8 +15,8 @@ export function renderPatientPage(r: PatientReport): string {
     header(r),
     `<p class="banner" role="note">${esc(r.disclaimer)}</p>`,
     groupSection(latest),
-    rulesSection(latest),
     chartSection(r),
+    rulesSection(latest),
     evidenceSection(r),
     actionableSection(r),
     modifiersSection(r, latest),
@@ -199,14 +199,16 @@ function qcSection(r: PatientReport): string {
       (d) =>
         `<tr><td>${esc(d.sample)}</td><td>${esc(d.collection_date)}</td><td>${esc(d.timepoint || '–')}</td><td class="num">${int(d.median_depth)}</td><td class="num">${int(d.min_depth)}</td>` +
         `<td class="num">${d.families ? int(d.families) : '–'}</td><td class="num">${d.sites_below_lod} / ${d.sites_total}</td>` +
+        `<td>${d.detected === null ? '–' : d.detected ? 'detected' : 'not detected'}</td>` +
         `<td class="num">${d.tumour_fraction ? `${esc(pct(d.tumour_fraction.estimate))}${d.tumour_fraction.low !== null ? ` (${esc(pctInterval(d.tumour_fraction.low, d.tumour_fraction.high))})` : ''}` : '–'}</td>` +
         `<td><code>${esc(d.bam)}</code></td></tr>`,
     )
     .join('');
   return (
     '<section id="qc"><h2>Quality control</h2><table><thead><tr><th>sample</th><th>date</th><th>timepoint</th><th class="num">median depth</th><th class="num">min depth</th>' +
-    `<th class="num">UMI families</th><th class="num">sites not detected</th><th class="num">tumour fraction</th><th>BAM</th></tr></thead><tbody>${rows}</tbody></table>` +
-    '<p class="src">“Sites not detected” counts tracked sites whose call at that draw was not <code>detected</code> (below the limit of detection or low depth).</p></section>'
+    `<th class="num">UMI families (median)</th><th class="num">sites not detected</th><th>ctDNA (clonal sites)</th><th class="num">tumour fraction</th><th>BAM</th></tr></thead><tbody>${rows}</tbody></table>` +
+    '<p class="src">“Sites not detected” counts tracked sites whose call at that draw was not <code>detected</code> (below the limit of detection or low depth). ' +
+    '“ctDNA (clonal sites)”: whether the pooled clonal sites were detected at that draw.</p></section>'
   );
 }
 

@@ -12,7 +12,10 @@ header.top{display:flex;justify-content:space-between;align-items:flex-end;borde
 header.top h1{font-size:22px;margin:0}
 header.top .tool{color:var(--muted);font-size:12px;text-align:right}
 .banner{background:#fff8e6;border:1px solid #E69F00;border-radius:6px;padding:6px 10px;font-size:12.5px;margin:0 0 14px}
-section,figure{background:var(--card);border:1px solid var(--rule);border-radius:8px;padding:12px 16px;margin:0 0 14px;break-inside:avoid;page-break-inside:avoid}
+section,figure{background:var(--card);border:1px solid var(--rule);border-radius:8px;padding:12px 16px;margin:0 0 14px}
+/* Charts and the group card never split across pages; long tables may, but never inside a row. */
+figure,#group,.keep{break-inside:avoid;page-break-inside:avoid}
+h2,h3{break-after:avoid;page-break-after:avoid}
 h2{font-size:16px;margin:0 0 8px}
 h3{font-size:14px;margin:12px 0 6px}
 .facts{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:6px 18px;margin:0}
@@ -45,7 +48,8 @@ tr{break-inside:avoid;page-break-inside:avoid}
 figcaption{color:var(--muted);font-size:12px;margin-top:4px}
 ul.notes{margin:4px 0 0;padding-left:18px}
 ul.notes li{margin-bottom:4px}
-.src{color:var(--muted);font-size:11.5px}
+.src{color:var(--muted);font-size:11px}
+td.src{max-width:300px}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
 footer{color:var(--muted);font-size:11.5px;margin-top:18px;border-top:1px solid var(--rule);padding-top:8px}
 a{color:#0057a3}

@@ -41,6 +41,11 @@ export function logScale(lo: number, hi: number, r0: number, r1: number): Linear
   return f;
 }
 
+/** 10^e parsed from its decimal literal: exact (10 ** -5 is 9.999999999999999e-6 in binary floats). */
+export function pow10(e: number): number {
+  return Number(`1e${e}`);
+}
+
 /**
  * Decade bounds for a log VAF axis covering `values` (fractions > 0). ctDNA spans 0.01 %–50 %, so
  * at least two decades are shown and the floor never goes below 1e-5 (0.001 %, beyond any panel's
@@ -48,18 +53,19 @@ export function logScale(lo: number, hi: number, r0: number, r1: number): Linear
  */
 export function logDomain(values: number[]): [number, number] {
   const positive = values.filter((v) => Number.isFinite(v) && v > 0);
-  let lo = positive.length ? Math.min(...positive) : 1e-4;
-  let hi = positive.length ? Math.max(...positive) : 1e-2;
-  lo = Math.max(1e-5, 10 ** Math.floor(Math.log10(lo)));
-  hi = Math.min(1, 10 ** Math.ceil(Math.log10(hi)));
-  if (hi <= lo) hi = Math.min(1, lo * 100);
-  if (Math.log10(hi) - Math.log10(lo) < 2) lo = Math.max(1e-5, hi / 100);
-  return [lo, hi];
+  // Work in integer exponents so the bounds are exact powers of ten (0.01 / 100 ≠ 1e-4 in floats).
+  let eLo = positive.length ? Math.floor(Math.log10(Math.min(...positive))) : -4;
+  let eHi = positive.length ? Math.ceil(Math.log10(Math.max(...positive))) : -2;
+  eLo = Math.max(-5, eLo);
+  eHi = Math.min(0, Math.max(eHi, eLo + 1));
+  if (eHi - eLo < 2) eLo = Math.max(-5, eHi - 2);
+  if (eHi - eLo < 2) eHi = Math.min(0, eLo + 2);
+  return [pow10(eLo), pow10(eHi)];
 }
 
 export function decadeTicks(lo: number, hi: number): number[] {
   const ticks: number[] = [];
-  for (let e = Math.round(Math.log10(lo)); e <= Math.round(Math.log10(hi)); e++) ticks.push(10 ** e);
+  for (let e = Math.round(Math.log10(lo)); e <= Math.round(Math.log10(hi)); e++) ticks.push(pow10(e));
   return ticks;
 }
 

@@ -1,15 +1,16 @@
 # Every draw's counts go into the cohort store (config: store). The store lives outside results/ so
 # it grows across runs: ingest is idempotent (a re-run adds nothing) and keeps history (changed
-# settings add a version). Jobs ingest concurrently; the store's WAL and busy timeout queue them.
+# settings add a version). One job ingests all draws (one transaction per draw); other pipelines may
+# write to the same store at the same time (WAL and a busy timeout queue the writers).
 rule store_ingest:
     input:
-        "results/counts/{sample}.count.json",
+        expand("results/counts/{sample}.count.json", sample=SAMPLES),
     output:
-        "results/store/{sample}.ingest.tsv",
+        "results/store/ingested.tsv",
     log:
-        "logs/store/{sample}.log",
+        "logs/store_ingest.log",
     benchmark:
-        "benchmarks/store/{sample}.tsv"
+        "benchmarks/store_ingest.tsv"
     conda:
         "../envs/oligotrack.yaml"
     params:
@@ -17,19 +18,3 @@ rule store_ingest:
         store=config.get("store", ""),
     shell:
         "{params.oligotrack} store ingest --store {params.store:q} {input:q} > {output:q} 2> {log:q}"
-
-
-rule store_summary:
-    input:
-        expand("results/store/{sample}.ingest.tsv", sample=SAMPLES),
-    output:
-        "results/store/ingested.tsv",
-    log:
-        "logs/store/summary.log",
-    conda:
-        "../envs/oligotrack.yaml"
-    params:
-        oligotrack=OLIGOTRACK,
-        store=config.get("store", ""),
-    shell:
-        "{params.oligotrack} store list --store {params.store:q} > {output:q} 2> {log:q}"

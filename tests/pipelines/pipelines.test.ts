@@ -1,0 +1,179 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTools } from '../helpers/requires.js';
+import { CLI, PIPELINE_PATIENTS, prepareDemo, REPO, type PreparedDemo } from './demo-inputs.js';
+
+/**
+ * The Snakemake workflow and the CWL workflow, run for real on three demo patients (10 BAMs), must
+ * give the same classification and the same HTML report as the direct `oligotrack run`.
+ */
+const HAVE_SNAKEMAKE = requireTools('snakemake');
+const HAVE_CWLTOOL = requireTools('cwltool');
+const SNAKEFILE = join(REPO, 'pipelines/snakemake/workflow/Snakefile');
+const CWL_DIR = join(REPO, 'pipelines/cwl');
+
+let dir: string;
+let demo: PreparedDemo;
+
+function runAsync(cmd: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args);
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'oligotrack-pipelines-'));
+  if (HAVE_SNAKEMAKE || HAVE_CWLTOOL) demo = await prepareDemo(dir);
+}, 300_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const read = (path: string) => readFileSync(path, 'utf8');
+const htmlFiles = (d: string) => readdirSync(d).filter((f) => f.endsWith('.html')).sort();
+const EXPECTED_PAGES = [...PIPELINE_PATIENTS.map((p) => `${p}.html`), 'index.html'].sort();
+
+describe.skipIf(!HAVE_SNAKEMAKE)('Snakemake workflow', () => {
+  let work: string;
+  let store: string;
+
+  beforeAll(() => {
+    work = join(dir, 'snakemake');
+    mkdirSync(join(work, 'config'), { recursive: true });
+    store = join(work, 'cohort.sqlite');
+    const cols = ['patient', 'sample', 'collection_date', 'bam', 'timepoint'] as const;
+    writeFileSync(
+      join(work, 'config/samples.tsv'),
+      [cols.join('\t'), ...demo.draws.map((d) => cols.map((c) => d[c]).join('\t'))].join('\n') + '\n',
+    );
+    writeFileSync(
+      join(work, 'config/config.yaml'),
+      [
+        `oligotrack: "${process.execPath} ${CLI}"`,
+        'samples: config/samples.tsv',
+        `sites: ["${demo.sites}"]`,
+        `clinical: "${demo.clinical}"`,
+        `imaging: "${demo.imaging}"`,
+        `store: "${store}"`,
+        'threads: {count: 1, track: 2}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('passes snakemake --lint', () => {
+    const lint = spawnSync('snakemake', ['--snakefile', SNAKEFILE, '--lint'], { cwd: work, encoding: 'utf8' });
+    expect(lint.stdout + lint.stderr).toContain('Congratulations, your workflow is in a good condition!');
+    expect(lint.status).toBe(0);
+  });
+
+  it('rejects a samples.tsv that breaks its schema, naming the row', () => {
+    const bad = join(work, 'bad.tsv');
+    writeFileSync(bad, 'patient\tsample\tcollection_date\tbam\nP1\tS1\t10/01/2025\tx.bam\n');
+    const r = spawnSync('snakemake', ['--snakefile', SNAKEFILE, '-n', '--cores', '1', '--config', `samples=${bad}`], { cwd: work, encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/bad\.tsv: row 2:[\s\S]*'10\/01\/2025' does not match/);
+  });
+
+  it('runs with --cores 2 and matches the direct `oligotrack run` output', () => {
+    const r = spawnSync('snakemake', ['--snakefile', SNAKEFILE, '--cores', '2'], { cwd: work, encoding: 'utf8' });
+    expect(r.status, r.stderr.slice(-3000)).toBe(0);
+    const results = join(work, 'results');
+    expect(read(join(results, 'classification/classification.tsv'))).toBe(read(join(demo.direct, 'classification.tsv')));
+    expect(read(join(results, 'classification/classification.json'))).toBe(read(join(demo.direct, 'classification.json')));
+    expect(read(join(results, 'track/timeline.tsv'))).toBe(read(join(demo.direct, 'timeline.tsv')));
+    const pages = htmlFiles(join(results, 'report'));
+    expect(pages).toEqual(EXPECTED_PAGES);
+    for (const page of pages) expect(read(join(results, 'report', page)), page).toBe(read(join(demo.direct, 'report', page)));
+    // log: and benchmark: per rule and per sample.
+    expect(readdirSync(join(work, 'logs/count')).sort()).toEqual(demo.draws.map((d) => `${d.sample}.log`).sort());
+    expect(readdirSync(join(work, 'benchmarks/count'))).toHaveLength(demo.draws.length);
+    for (const f of ['track.tsv', 'classify.tsv', 'report.tsv']) expect(read(join(work, 'benchmarks', f))).toMatch(/^s\th:m:s/);
+  });
+
+  it('put every draw into the cohort store once; a second run adds nothing', () => {
+    const list = spawnSync(process.execPath, [CLI, 'store', 'list', '--store', store], { encoding: 'utf8' });
+    expect(list.status).toBe(0);
+    const rows = list.stdout.trim().split('\n').slice(1).map((l) => l.split('\t'));
+    expect(rows.map((r) => r[0])).toEqual(demo.draws.map((d) => d.sample).sort());
+    expect(rows.every((r) => r[1] === '1' && r[2] === '1')).toBe(true);
+    // The stored documents are the count jobs' outputs, byte for byte.
+    const exported = join(dir, 'exported');
+    expect(spawnSync(process.execPath, [CLI, 'store', 'export', '--store', store, '--format', 'json', '--out-dir', exported]).status).toBe(0);
+    for (const d of demo.draws) {
+      expect(read(join(exported, `${d.sample}.count.json`))).toBe(read(join(work, 'results/counts', `${d.sample}.count.json`)));
+    }
+    expect(read(join(work, 'results/store/ingested.tsv'))).toBe(
+      ['sample\tversion\tstatus', ...demo.draws.map((d) => `${d.sample}\t1\tadded`).sort()].join('\n') + '\n',
+    );
+    // Ingesting the same count JSONs again (a re-run of the pipeline) adds nothing.
+    const files = demo.draws.map((d) => join(work, 'results/counts', `${d.sample}.count.json`));
+    const again = spawnSync(process.execPath, [CLI, 'store', 'ingest', '--store', store, ...files], { encoding: 'utf8' });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout.trim().split('\n').slice(1).every((l) => l.endsWith('\t1\tunchanged'))).toBe(true);
+  });
+});
+
+describe.skipIf(!HAVE_CWLTOOL)('CWL workflow', () => {
+  let shim: string;
+
+  beforeAll(() => {
+    // The tools call `oligotrack` on PATH: a shim runs the built checkout.
+    shim = join(dir, 'shim');
+    mkdirSync(shim);
+    writeFileSync(join(shim, 'oligotrack'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+    chmodSync(join(shim, 'oligotrack'), 0o755);
+  });
+
+  it('cwltool --validate passes on every tool and the workflow', async () => {
+    // Five cwltool processes at once: each spends seconds starting Python, not validating.
+    const files = ['count.cwl', 'track.cwl', 'classify.cwl', 'report.cwl', 'workflow.cwl'];
+    const results = await Promise.all(files.map((f) => runAsync('cwltool', ['--validate', join(CWL_DIR, f)])));
+    results.forEach((r, i) => {
+      expect(r.output, files[i]).toContain(`${files[i]} is valid CWL`);
+      expect(r.output, files[i]).not.toMatch(/previously defined|WARNING/);
+      expect(r.code, files[i]).toBe(0);
+    });
+  });
+
+  it('runs the workflow with --no-container and matches the direct `oligotrack run` output', () => {
+    const job = {
+      $namespaces: { edam: 'http://edamontology.org/' },
+      draws: demo.draws.map((d) => ({
+        patient: d.patient,
+        sample: d.sample,
+        collection_date: d.collection_date,
+        timepoint: d.timepoint || null,
+        bam: { class: 'File', path: d.bam, format: 'edam:format_2572' },
+      })),
+      site_files: [{ class: 'File', path: demo.sites }],
+      clinical: { class: 'File', path: demo.clinical, format: 'edam:format_3752' },
+      imaging: { class: 'File', path: demo.imaging, format: 'edam:format_3752' },
+    };
+    const jobFile = join(dir, 'job.json');
+    writeFileSync(jobFile, JSON.stringify(job, null, 2));
+    const out = join(dir, 'cwl-out');
+    const r = spawnSync(
+      'cwltool',
+      ['--no-container', '--parallel', '--outdir', out, '--tmpdir-prefix', join(dir, 'cwltmp/'), join(CWL_DIR, 'workflow.cwl'), jobFile],
+      { encoding: 'utf8', env: { ...process.env, PATH: `${shim}:${process.env.PATH}` } },
+    );
+    expect(r.status, r.stderr.slice(-3000)).toBe(0);
+    const outputs = JSON.parse(r.stdout) as Record<string, { path: string; format?: string } | { path: string }[]>;
+    const cls = outputs.classification as { path: string; format: string };
+    expect(cls.format).toBe('http://edamontology.org/format_3475');
+    expect(read(cls.path)).toBe(read(join(demo.direct, 'classification.tsv')));
+    expect(read((outputs.timeline as { path: string }).path)).toBe(read(join(demo.direct, 'timeline.tsv')));
+    const counts = outputs.counts as { path: string }[];
+    expect(counts.map((c) => JSON.parse(read(c.path)).sample)).toEqual(demo.draws.map((d) => d.sample));
+    const report = (outputs.report_dir as { path: string }).path;
+    const pages = htmlFiles(report);
+    expect(pages).toEqual(EXPECTED_PAGES);
+    for (const page of pages) expect(read(join(report, page)), page).toBe(read(join(demo.direct, 'report', page)));
+  });
+});
