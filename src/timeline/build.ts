@@ -1,6 +1,7 @@
 import { VERSION } from '../version.js';
 import type { CountSettings } from '../count/types.js';
 import { changeEvent } from './events.js';
+import { increasePValue } from './two-count-test.js';
 import { buildTumourFraction } from './tumour-fraction.js';
 import {
   type CalledDraw,
@@ -78,6 +79,24 @@ export function buildPatientTimeline(input: BuildTimelineInput): PatientTimeline
       if (row.call !== 'low_depth' && Number.isFinite(vaf) && (nadir === null || vaf < nadir.vaf)) {
         nadir = { sample: draw.sample, collection_date: draw.collectionDate, vaf };
       }
+      let fromNadir: TimelinePoint['from_nadir'] = null;
+      if (d > 0 && row.call !== 'low_depth' && row.depth > 0) {
+        let best = -1;
+        for (let j = 0; j < d; j++) {
+          const q = draws[j].rows[i];
+          if (q.call === 'low_depth' || q.depth === 0) continue;
+          if (best < 0 || q.altCount / q.depth < draws[best].rows[i].altCount / draws[best].rows[i].depth) best = j;
+        }
+        if (best >= 0) {
+          const q = draws[best].rows[i];
+          const nadirVaf = q.altCount / q.depth;
+          fromNadir = {
+            sample: draws[best].sample,
+            fold: nadirVaf > 0 ? vaf / nadirVaf : null,
+            p_value: increasePValue({ alt: q.altCount, depth: q.depth }, { alt: row.altCount, depth: row.depth }),
+          };
+        }
+      }
       points.push({
         sample: draw.sample,
         collection_date: draw.collectionDate,
@@ -92,6 +111,7 @@ export function buildPatientTimeline(input: BuildTimelineInput): PatientTimeline
         event,
         change_p_value: changeP,
         fold_change: finiteOrNull(fold),
+        from_nadir: fromNadir,
         mean_frag_len_alt: finiteOrNull(row.meanFragLenAlt),
         mean_frag_len_ref: finiteOrNull(row.meanFragLenRef),
         families: row.families,

@@ -63,6 +63,12 @@ export interface TimelinePoint {
   change_p_value: number | null;
   /** VAF / previous VAF; null when the previous VAF is 0 or either is undefined. */
   fold_change: number | null;
+  /**
+   * Against the nadir of the earlier informative draws (lowest VAF, earliest on ties): the fold
+   * (null when the nadir VAF is 0) and the two-count test's p for an increase. null for the first
+   * draw, a low_depth draw, or when no earlier draw is informative.
+   */
+  from_nadir?: { sample: string; fold: number | null; p_value: number } | null;
   mean_frag_len_alt: number | null;
   mean_frag_len_ref: number | null;
   families: number;

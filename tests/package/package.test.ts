@@ -75,6 +75,18 @@ describe('the npm package', () => {
     expect([list.status, list.stdout]).toEqual([0, 'sample\tcurrent_version\tversions\tbuild\tn_sites\thas_summary\tbam_sha256\n']);
   });
 
+  it('`oligotrack demo` runs from the installed package and writes the report', () => {
+    const out = join(project, 'demo');
+    const r = run(bin, ['demo', '--out', out, '--threads', '2'], project);
+    expect(r.status, r.stderr).toBe(0);
+    const index = join(out, 'report/index.html');
+    expect(r.stdout).toBe(`${index}\n`);
+    expect(readFileSync(index, 'utf8')).toMatch(/^<!DOCTYPE html>/);
+    // One classification row per imaging assessment of the bundled demo (counted from its CSV).
+    const assessments = readFileSync(join(REPO, 'test-data/demo/imaging.csv'), 'utf8').trim().split('\n').length - 1;
+    expect(readFileSync(join(out, 'classification.tsv'), 'utf8').trim().split('\n')).toHaveLength(1 + assessments);
+  }, 300_000);
+
   it("`import { countSites } from 'oligotrack'` type-checks and runs", () => {
     writeFileSync(
       join(project, 'use.ts'),

@@ -158,6 +158,9 @@ describe('merging and resolving', () => {
     expect(() => checkBuilds('p.bam', 'GRCh38', [], [f])).toThrow(
       'tumour.vcf: sites are GRCh37 (from ##reference=hs37d5) but the BAM p.bam is GRCh38 (from its header\'s contig lengths); use sites of the BAM\'s build',
     );
+    const b38: SiteFile = { ...sf([]), source: 'panel.tsv', declaredBuild: 'GRCh38', buildEvidence: 'its build column (line 2)' };
+    expect(() => checkBuilds('old.bam', 'GRCh37', [], [b38])).toThrow(/panel\.tsv: sites are GRCh38 \(from its build column \(line 2\)\) but the BAM old\.bam is GRCh37/);
+    expect(() => checkBuilds('x.bam', 'unknown', [], [b38])).not.toThrow(); // an unknown build cannot be checked
     const lengths: SiteFile = { ...sf([]), source: 's.vcf', contigLengths: new Map([['1', 500]]) };
     expect(() => checkBuilds('p.bam', 'unknown', [{ name: 'chr1', length: 1000 }], [lengths])).toThrow(/s\.vcf: ##contig 1 has length 500 but the BAM p\.bam has chr1 of length 1000/);
   });

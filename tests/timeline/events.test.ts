@@ -42,6 +42,11 @@ describe('timeline builder', () => {
     expect(site('ESR1').points.map((p) => p.event)).toEqual(['baseline', 'stable', 'emerged']);
     expect(site('TP53').nadir).toEqual({ sample: 'b', collection_date: '2026-02-01', vaf: 0.01 });
     expect(site('TP53').points.map((p) => p.event)).toEqual(['baseline', 'falling', 'stable']);
+    // ESR1 at c against its nadir b (0 of 3,000): fold undefined, p = P(X ≥ 20 | Bin(20, 1/2)) = 2^-20.
+    expect(site('ESR1').points[2].from_nadir).toEqual({ sample: 'a', fold: null, p_value: 2 ** -20 });
+    expect(site('TP53').points[2].from_nadir!.sample).toBe('b');
+    expect(site('TP53').points[2].from_nadir!.fold).toBeCloseTo(31 / 30, 12);
+    expect(site('TP53').points[0].from_nadir).toBeNull();
   });
   it('clonal sites: detected at baseline within half of the top baseline VAF (GATA3 at 0.5% beside TP53 at 3% is not)', () => {
     expect(t.tumour_fraction.clonal_sites).toEqual(['chr17:7675088:C>T', 'chr17:7673802:C>T']);

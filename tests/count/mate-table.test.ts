@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { MateTable } from '../../src/count/mate-table.js';
+import { rng } from './random-bam.js';
+
+describe('MateTable', () => {
+  it('behaves as a Map keyed by (site, hash) under random put/take, with growth and deletion', () => {
+    const r = rng(5);
+    const table = new MateTable(8);
+    const model = new Map<string, [number, number, number]>();
+    for (let i = 0; i < 200_000; i++) {
+      // Few distinct keys so that takes hit often and probe runs wrap and shift.
+      const site = Math.floor(r() * 3);
+      const hi = Math.floor(r() * 50) - 25;
+      const lo = Math.floor(r() * 40) | 0;
+      const key = `${site}/${hi}/${lo}`;
+      const got = table.takeOrPut(site, hi, lo, i, i * 2, i * 3);
+      const want = model.get(key) ?? null;
+      expect(got).toEqual(want);
+      if (want) model.delete(key);
+      else model.set(key, [i, i * 2, i * 3]);
+      expect(table.size).toBe(model.size);
+    }
+    let n = 0;
+    table.forEach((site, code) => {
+      n++;
+      expect(model.get([...model.keys()].find((k) => k.startsWith(`${site}/`) && model.get(k)![0] === code)!)).toBeDefined();
+    });
+    expect(n).toBe(model.size);
+  });
+});
