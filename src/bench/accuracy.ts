@@ -12,8 +12,9 @@ import type { Site, SiteCounts } from '../count/types.js';
 import { collapseUmiFamilies } from '../count/umi.js';
 import { callRow } from '../stats/annotate.js';
 import { backgroundFor } from '../stats/background.js';
-import { binomLogPmf, binomLogUpperTail, criticalCount } from '../stats/binomial.js';
+import { binomLogUpperTail, criticalCount } from '../stats/binomial.js';
 import { observedAltRate } from '../stats/lod.js';
+import { binomialOptimumPower } from '../stats/optimum.js';
 import { buildPon, formatPon, parsePon } from '../stats/pon.js';
 import { summarizeSample } from '../stats/sample-test.js';
 import type { BackgroundModel, CalledRow } from '../stats/types.js';
@@ -88,18 +89,6 @@ function ponModel(rng: Rng, model: ErrorModel, arm: Arm): { bg: BackgroundModel;
   }
   const pon = buildPon({ sampleNames: siteCounts.map((_, i) => `normal${i + 1}`), build: 'unknown', sites: [SITE], siteCounts, settingsText: `simulated;${arm}` });
   return { bg: parsePon(formatPon(pon), `simulated-pon-${arm}.tsv`), alt, depth };
-}
-
-/**
- * Neyman–Pearson optimum: the most powerful level-α test of Binomial(n, e) against Binomial(n, g)
- * (one-sided; randomised at the boundary so its size is exactly α) and its power.
- */
-export function binomialOptimumPower(n: number, e: number, g: number, alpha: number): number {
-  const c = criticalCount(n, e, 0, alpha); // P(K ≥ c | e) ≤ α < P(K ≥ c−1 | e)
-  const sizeAbove = Math.exp(binomLogUpperTail(c, n, e));
-  const atBoundary = Math.exp(binomLogPmf(c - 1, n, e));
-  const gamma = atBoundary > 0 ? Math.min(1, (alpha - sizeAbove) / atBoundary) : 0;
-  return Math.exp(binomLogUpperTail(c, n, g)) + gamma * Math.exp(binomLogPmf(c - 1, n, g));
 }
 
 interface Cell {

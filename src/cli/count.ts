@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { countBam } from '../count/count-bam.js';
 import { detectBuild } from '../count/genome-build.js';
@@ -7,7 +6,7 @@ import { mergeSiteFiles, siteIdentity, type SiteFile } from '../count/sites.js';
 import { loadSiteSpec } from '../count/sites-load.js';
 import { settingsRecord, toOutputRow, type CountOutputRow, type CountRunInfo } from '../count/sites-output-row.js';
 import { checkBuilds, resolveSites } from '../count/sites-resolve.js';
-import { DEFAULT_COUNT_SETTINGS, FLAG, type CountSettings, type MatesMode } from '../count/types.js';
+import { DEFAULT_COUNT_SETTINGS, type CountSettings, type MatesMode } from '../count/types.js';
 import { readBamHeader, type BamHeader } from '../io/bam-header.js';
 import { writeOutput } from '../io/output.js';
 import { formatCountJson } from '../report/count-json.js';
@@ -17,6 +16,10 @@ import { UsageError } from '../util/errors.js';
 import { info, warn } from '../util/log.js';
 import { VERSION } from '../version.js';
 import { handler } from './command.js';
+import { commandLine, integerOption, parseFlagMask, progressReporter, sampleName } from './count-options.js';
+
+// Re-exported for `oligotrack pon`, which parses the same options.
+export { parseFlagMask, sampleName };
 import { callFields, callRows, chooseBackground, collapseFamilies, sampleSummary, targetProbes } from './count-calls.js';
 import type { UmiCollapseResult } from '../count/umi.js';
 import { DEFAULT_MIN_DEPTH, DEFAULT_SITE_ALPHA } from '../stats/annotate.js';
@@ -47,38 +50,6 @@ interface CountArgs {
   'sample-alpha': number;
 }
 
-/** samtools' flag names (`samtools flags`), for `--exclude-flags UNMAP,DUP`. */
-const FLAG_NAMES: Record<string, number> = {
-  PAIRED: FLAG.PAIRED, PROPER_PAIR: FLAG.PROPER_PAIR, UNMAP: FLAG.UNMAPPED, MUNMAP: FLAG.MATE_UNMAPPED,
-  REVERSE: FLAG.REVERSE, MREVERSE: FLAG.MATE_REVERSE, READ1: FLAG.READ1, READ2: FLAG.READ2,
-  SECONDARY: FLAG.SECONDARY, QCFAIL: FLAG.QCFAIL, DUP: FLAG.DUPLICATE, SUPPLEMENTARY: FLAG.SUPPLEMENTARY,
-};
-
-/** `0xF04`, `3844`, `0` or `UNMAP,SECONDARY,...` → the flag mask (0..0xFFF). */
-export function parseFlagMask(text: string): number {
-  const t = text.trim();
-  let mask: number;
-  if (/^0x[0-9a-f]+$/i.test(t)) mask = parseInt(t.slice(2), 16);
-  else if (/^\d+$/.test(t)) mask = Number(t);
-  else {
-    mask = 0;
-    for (const name of t.split(',')) {
-      const bit = FLAG_NAMES[name.trim().toUpperCase()];
-      if (bit === undefined) throw new UsageError(`--exclude-flags: unknown flag ${JSON.stringify(name)} (use a number such as 0xF04 or names: ${Object.keys(FLAG_NAMES).join(',')})`);
-      mask |= bit;
-    }
-  }
-  if (!(mask >= 0 && mask <= 0xfff)) throw new UsageError(`--exclude-flags ${text}: not a SAM flag mask (0..0xFFF)`);
-  return mask;
-}
-
-function integerOption(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
-  }
-  return value;
-}
-
 /** `--format`, or from the `--out` extension (.vcf, .json), else TSV. */
 function outputFormat(args: CountArgs): OutputFormat {
   if (/\.(gz|bgz|bcf)$/i.test(args.out)) {
@@ -100,39 +71,6 @@ function countSettings(args: CountArgs): CountSettings {
     umi: args.umi,
     umiSource: args['umi-source'],
     keepSingletons: args['keep-singletons'],
-  };
-}
-
-/** --sample, else the single SM of the header's @RG lines, else the file name without .bam. */
-export function sampleName(explicit: string | undefined, headerText: string, bamPath: string): string {
-  if (explicit !== undefined) return explicit;
-  const names = new Set<string>();
-  for (const line of headerText.split('\n')) {
-    if (!line.startsWith('@RG\t')) continue;
-    const sm = line.split('\t').find((f) => f.startsWith('SM:'));
-    if (sm && sm.length > 3) names.add(sm.slice(3));
-  }
-  if (names.size === 1) return [...names][0];
-  const stem = bamPath === '-' ? 'stdin' : basename(bamPath).replace(/\.(bam|cram|sam)$/i, '');
-  if (names.size > 1) warn(`${bamPath}: read groups name ${names.size} samples (${[...names].sort().join(', ')}); using ${stem}, give --sample to choose`);
-  return stem;
-}
-
-/** Shell-quoted argv, so `##oligotrackCommand` can be pasted back into a shell. */
-function commandLine(): string {
-  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  return ['oligotrack', ...process.argv.slice(2).map(quote)].join(' ');
-}
-
-/** Progress on stderr only when it is a terminal: a bar in a pipeline log fills it. */
-function progressReporter(): ((done: number, total: number) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  let lastPercent = -1;
-  return (done, total) => {
-    const percent = total > 0 ? Math.floor((100 * done) / total) : 100;
-    if (percent === lastPercent) return;
-    lastPercent = percent;
-    process.stderr.write(`\roligotrack count: ${percent}%${done >= total ? '\n' : ''}`);
   };
 }
 

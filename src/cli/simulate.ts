@@ -23,6 +23,7 @@ interface SimulateArgs {
   umi: boolean;
   'umi-length': number;
   'umi-duplex': boolean;
+  'umi-in': 'tag' | 'name' | 'both';
   'family-size-mean'?: number;
   'seq-error': number;
   'pcr-error': number;
@@ -132,7 +133,7 @@ async function runSimulate(args: SimulateArgs): Promise<void> {
     fragMode,
     tumourFragMode,
     fragSd: finite('frag-sd', args['frag-sd'], 1, 200),
-    umi: args.umi ? { length: finite('umi-length', args['umi-length'], 4, 32, true), duplex: args['umi-duplex'] } : null,
+    umi: args.umi ? { length: finite('umi-length', args['umi-length'], 4, 32, true), duplex: args['umi-duplex'], where: args['umi-in'] } : null,
     familySizeMean,
     seqError: finite('seq-error', args['seq-error'], 0, 0.5),
     pcrError: finite('pcr-error', args['pcr-error'], 0, 0.5),
@@ -174,6 +175,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       .option('umi', { type: 'boolean', default: false, describe: 'add UMIs (RX tag) and PCR families' })
       .option('umi-length', { type: 'number', default: 8, describe: 'UMI length (per half with --umi-duplex)' })
       .option('umi-duplex', { type: 'boolean', default: false, describe: "duplex UMIs 'AAAA-CCCC', halves swapped on the other strand" })
+      .option('umi-in', { choices: ['tag', 'name', 'both'] as const, default: 'tag' as const, describe: "where reads carry the UMI: RX tag, read name ('NAME:UMI'), or both" })
       .option('family-size-mean', { type: 'number', describe: 'mean read pairs per molecule, 1 + Poisson(mean-1) (default 3 with --umi, else 1)' })
       .option('seq-error', { type: 'number', default: DEFAULT_SIMULATION.seqError, describe: 'per-base substitution rate, independent per read' })
       .option('pcr-error', { type: 'number', default: DEFAULT_SIMULATION.pcrError, describe: 'per-base PCR error rate per molecule, shared by part of its family' })

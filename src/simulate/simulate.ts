@@ -253,13 +253,15 @@ class ClusterSimulator {
         const text = raw.toString('latin1');
         umi = s.umi.duplex ? `${text.slice(0, s.umi.length)}-${text.slice(s.umi.length)}` : text;
       }
-      const qname = `${s.sample}:${state.index}:${f}:${c}`;
+      // '.'-separated so that a UMI, when added to the name, is its only ':'-separated field.
+      const where = s.umi?.where ?? 'tag';
+      const qname = `${s.sample}.${state.index}.${f}.${c}${s.umi && where !== 'tag' ? `:${umi}` : ''}`;
       const dup = s.markDuplicates && c > 0 ? FLAG_DUP : 0;
       // Top strand: read 1 forward from the left end; bottom strand: read 1 reverse from the right.
       const leftIsRead1 = top;
       const left = this.makeRead(rng, copy, mol, leftRange, false, leftIsRead1, protLo, protHi);
       const right = this.makeRead(rng, copy, mol, rightRange, true, !leftIsRead1, protLo, protHi);
-      const tags = (): Record<string, string | number> | undefined => (s.umi ? { RX: umi } : undefined);
+      const tags = (): Record<string, string | number> | undefined => (s.umi && where !== 'name' ? { RX: umi } : undefined);
       const baseFlag = FLAG_PAIRED | FLAG_PROPER | dup;
       const leftRec: SamRecord = {
         qname,

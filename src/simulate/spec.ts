@@ -15,6 +15,11 @@ export interface UmiModel {
   length: number;
   /** Duplex-style 'AAAA-CCCC' UMIs: the two strands of one molecule carry the halves swapped. */
   duplex: boolean;
+  /**
+   * Where reads carry the UMI: the RX:Z tag, the read name's last ':'-separated field
+   * (bcl2fastq/Illumina style, `NAME:UMI`), or both. Default 'tag'.
+   */
+  where?: 'tag' | 'name' | 'both';
 }
 
 export interface StrandArtefact {

@@ -12,3 +12,4 @@ export { parseCountDocument, parseSummaryDocument } from './count-document.js';
 export type { CountDocument } from './count-document.js';
 export { ingestCountFile } from './ingest-file.js';
 export { LATEST_SCHEMA_VERSION, STORE_APPLICATION_ID } from './schema.js';
+export { storedCountToSiteCounts, storedRowToSiteCounts } from './to-site-counts.js';

@@ -60,7 +60,13 @@ export interface VersionListing {
 export interface StoredCount {
   sample: string;
   version: number;
+  bamPath: string;
   bamSha256: string;
+  build: string;
+  readsSeen: number;
+  readsPassing: number;
+  /** The count settings as the document recorded them (snake_case, count's settingsRecord). */
+  settings: Record<string, unknown>;
   countJson: string;
   summaryJson: string | null;
   rows: CountOutputRow[];
@@ -201,7 +207,12 @@ export class CohortStore {
         return {
           sample,
           version: v.version as number,
+          bamPath: v.bam_path as string,
           bamSha256: v.bam_sha256 as string,
+          build: v.build as string,
+          readsSeen: v.reads_seen as number,
+          readsPassing: v.reads_passing as number,
+          settings: JSON.parse(v.settings_json as string) as Record<string, unknown>,
           countJson: v.count_json as string,
           summaryJson: v.summary_json as string | null,
           rows: (siteRows.all(v.version_id) as SiteRecord[]).map((r) => fromSiteRecord(r, sample)),

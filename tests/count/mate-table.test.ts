@@ -7,7 +7,7 @@ describe('MateTable', () => {
     const r = rng(5);
     const table = new MateTable(8);
     const model = new Map<string, [number, number, number]>();
-    for (let i = 0; i < 200_000; i++) {
+    for (let i = 0; i < 20_000; i++) {
       // Few distinct keys so that takes hit often and probe runs wrap and shift.
       const site = Math.floor(r() * 3);
       const hi = Math.floor(r() * 50) - 25;
@@ -15,16 +15,13 @@ describe('MateTable', () => {
       const key = `${site}/${hi}/${lo}`;
       const got = table.takeOrPut(site, hi, lo, i, i * 2, i * 3);
       const want = model.get(key) ?? null;
-      expect(got).toEqual(want);
+      if (JSON.stringify(got) !== JSON.stringify(want)) expect(got, `step ${i}`).toEqual(want);
       if (want) model.delete(key);
       else model.set(key, [i, i * 2, i * 3]);
-      expect(table.size).toBe(model.size);
+      if (table.size !== model.size) expect(table.size, `step ${i}`).toBe(model.size);
     }
-    let n = 0;
-    table.forEach((site, code) => {
-      n++;
-      expect(model.get([...model.keys()].find((k) => k.startsWith(`${site}/`) && model.get(k)![0] === code)!)).toBeDefined();
-    });
-    expect(n).toBe(model.size);
+    const left: number[] = [];
+    table.forEach((_site, code) => left.push(code));
+    expect(left.sort((a, b) => a - b)).toEqual([...model.values()].map((v) => v[0]).sort((a, b) => a - b));
   });
 });

@@ -96,6 +96,9 @@ describe('simulateSample (in memory)', () => {
       spec({ depth: 3000, seqError: 0, pcrError: 0, umi: { length: 8, duplex: true }, familySizeMean: 3, sites: [{ chrom: 'chr1', pos1: 200_000, ref: 'A', alt: 'G', vaf: 0.1 }] }),
     );
     for (const r of records) expect(String(r.tags?.RX)).toMatch(/^[ACGT]{8}-[ACGT]{8}$/);
+    // --umi-in both: the read name ends with ':' + the same UMI (the only ':' field).
+    const named = simulateSample(spec({ depth: 50, umi: { length: 8, duplex: false, where: 'both' }, sites: [{ chrom: 'chr1', pos1: 200_000, ref: 'A', alt: 'G', vaf: 0.1 }] }));
+    for (const r of named.records) expect(r.qname.split(':')).toEqual([expect.any(String), r.tags!.RX]);
     // A molecule = the unordered UMI pair plus its outer coordinates; its family = all read pairs.
     const families = new Map<string, number>();
     const strands = new Map<string, Set<string>>();
@@ -228,6 +231,7 @@ describe.skipIf(!requireTools('samtools'))('simulated BAMs vs samtools', () => {
     for (const t of truth) {
       // The site's own molecules, plus its neighbour's (40 bp apart) for the first two sites.
       expect(t.fragmentsTotal).toBeGreaterThanOrEqual(depth);
+      if (t.pos1 === 400_000 || t.pos1 === 400_040) expect(t.fragmentsTotal).toBeGreaterThan(1.5 * depth);
       expect(within(t.fragmentsAlt, depth, t.trueVaf)).toBe(true);
       const p = pileupAt(path, t.chrom, t.pos1, t.ref, t.alt);
       // Overlap removal keeps one base per fragment: depth = molecules covering the site.

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COUNT_TSV_COLUMNS, formatCountTsv } from '../../src/report/count-tsv.js';
-import { ingestCountFile, openStore, parseCountDocument } from '../../src/store/index.js';
+import { toOutputRow } from '../../src/count/sites-output-row.js';
+import type { SiteCounts } from '../../src/count/types.js';
+import { ingestCountFile, openStore, parseCountDocument, storedCountToSiteCounts } from '../../src/store/index.js';
 import { UserError } from '../../src/util/errors.js';
 import { countDocumentText, writeSample } from './fixtures.js';
 
@@ -136,5 +138,21 @@ describe('cohort store library', () => {
     expect(() => parseCountDocument('{"oops', 'y.json')).toThrow(/y\.json: not valid JSON/);
     doc.rows[1].depth = -1;
     expect(() => parseCountDocument(JSON.stringify(doc), 'z.json')).toThrow(/z\.json: .*rows\.1\.depth/);
+  });
+
+  it('stored rows convert back to the SiteCounts the engine produced (round trip through count\'s row writer)', async () => {
+    const original: SiteCounts[] = [0, 1].map((i) => ({
+      site: { chrom: 'chr3', pos1: 179_234_297 + i, ref: 'A', alt: 'G', gene: 'PIK3CA', protein: `p.H1047R${i}`, id: `s${i}` },
+      depth: 900 + i, refCount: 880, altCount: 15 + i, otherCount: 5, deletions: 1, insertions: 0, altFwd: 8, altRev: 7 + i,
+      discordantMates: 2, meanFragLenRef: 166.25, meanFragLenAlt: i ? 141.5 : Number.NaN, rawRefCount: 1500, rawAltCount: 25, families: 0,
+    }));
+    const rows = original.map((c) => toOutputRow('S9', c, c.site.chrom));
+    const store = openStore(join(dir, 'c.sqlite'), { create: true });
+    const doc = { ...JSON.parse(countDocumentText({ sample: 'S9', bam: 'x.bam' })), rows };
+    store.ingestCount({ count: parseCountDocument(JSON.stringify(doc), 'S9.json'), bamSha256: 'a'.repeat(64) });
+    const [stored] = store.exportCounts();
+    expect(storedCountToSiteCounts(stored)).toEqual(original);
+    expect([stored.build, stored.readsSeen, stored.readsPassing, stored.settings.min_baseq]).toEqual(['GRCh38', 10_000, 9_000, 20]);
+    store.close();
   });
 });
