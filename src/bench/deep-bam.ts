@@ -6,7 +6,7 @@ import type { Site } from '../count/types.js';
 /**
  * A deterministic deep synthetic panel BAM, shaped like a ctDNA capture run: 3 contigs, 50
  * targets (17/17/16), cfDNA-length fragments (150–260 bp) read as 2 × 150 bp pairs that overlap,
- * ~34,000 pairs per target (≈18,000× read depth at the site), 0.4% base errors, 5% soft clips,
+ * ~34,000 pairs per target (≈27,000 reads, ≈15,000 fragments at each site), 0.4% base errors, 5% soft clips,
  * 2% reads with a 1–3 bp indel, 8% duplicate-flagged, 5% MAPQ 10, alt alleles at 0.5–5% VAF.
  */
 

@@ -1,9 +1,8 @@
+/** Option parsing and small helpers of `oligotrack count`, shared with `oligotrack pon`. */
 import { basename } from 'node:path';
 import { FLAG } from '../count/types.js';
 import { UsageError } from '../util/errors.js';
 import { warn } from '../util/log.js';
-
-/** Option parsing and small helpers of `oligotrack count`, shared with `oligotrack pon`. */
 
 /** samtools' flag names (`samtools flags`), for `--exclude-flags UNMAP,DUP`. */
 const FLAG_NAMES: Record<string, number> = {

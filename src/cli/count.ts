@@ -17,13 +17,13 @@ import { info, warn } from '../util/log.js';
 import { VERSION } from '../version.js';
 import { handler } from './command.js';
 import { commandLine, integerOption, parseFlagMask, progressReporter, sampleName } from './count-options.js';
-
-// Re-exported for `oligotrack pon`, which parses the same options.
-export { parseFlagMask, sampleName };
 import { callFields, callRows, chooseBackground, collapseFamilies, sampleSummary, targetProbes } from './count-calls.js';
 import type { UmiCollapseResult } from '../count/umi.js';
 import { DEFAULT_MIN_DEPTH, DEFAULT_SITE_ALPHA } from '../stats/annotate.js';
 import type { CalledRow, SampleSummary } from '../stats/types.js';
+
+// Re-exported for `oligotrack pon`, which parses the same options.
+export { parseFlagMask, sampleName };
 
 type OutputFormat = 'tsv' | 'vcf' | 'json';
 

@@ -33,13 +33,20 @@ export class MateTable {
     return i;
   }
 
-  /** If the mate is waiting, removes it and returns [code, flag, frag]; else stores this row. */
-  takeOrPut(site: number, hi: number, lo: number, code: number, flag: number, frag: number): [number, number, number] | null {
+  /** The mate taken by the last successful takeOrPut (no allocation per row). */
+  foundCode = 0;
+  foundFlag = 0;
+  foundFrag = 0;
+
+  /** If the mate is waiting, removes it (into found*) and returns true; else stores this row. */
+  takeOrPut(site: number, hi: number, lo: number, code: number, flag: number, frag: number): boolean {
     const i = this.slotOf(site, hi, lo);
     if (this.site[i] !== -1) {
-      const found: [number, number, number] = [this.code[i], this.flag[i], this.frag[i]];
+      this.foundCode = this.code[i];
+      this.foundFlag = this.flag[i];
+      this.foundFrag = this.frag[i];
       this.remove(i);
-      return found;
+      return true;
     }
     this.site[i] = site;
     this.hi[i] = hi;
@@ -48,7 +55,7 @@ export class MateTable {
     this.flag[i] = flag;
     this.frag[i] = frag;
     if (++this.size * 2 > this.mask + 1) this.grow();
-    return null;
+    return false;
   }
 
   private remove(i: number): void {

@@ -1,6 +1,6 @@
 import { coffsetOf, uoffsetOf } from '../io/bam-index.js';
 import { parseBamHeader } from '../io/bam-header.js';
-import { BgzfFile, type BgzfBlock } from '../io/bgzf-reader.js';
+import { BgzfFile, type BgzfBlock, type InflatedChunk } from '../io/bgzf-reader.js';
 import { stdinBamStream } from '../io/bam-header.js';
 import { fileError, UserError } from '../util/errors.js';
 import { ObservationBuilder } from './observations.js';
@@ -50,9 +50,8 @@ export async function runGroup(job: GroupJob): Promise<GroupResult> {
   scanner.reset();
   const nOwned = group.ownedHi - group.ownedLo;
   const tally = new SiteTally(nOwned, settings.mates, settings.minBaseq);
-  const slotOf = new Map<number, number>();
-  for (let i = group.ownedLo; i < group.ownedHi; i++) slotOf.set(sorted[i].index, i - group.ownedLo);
-  const slot = (siteIndex: number): number => slotOf.get(siteIndex)!;
+  const slot = new Int32Array(sorted.reduce((m, s) => Math.max(m, s.index + 1), 0)).fill(-1);
+  for (let i = group.ownedLo; i < group.ownedHi; i++) slot[sorted[i].index] = i - group.ownedLo;
   const obs = job.observations ? new ObservationBuilder(settings.umi || job.observations ? settings.umiSource : null) : null;
   const stdin = job.bamPath === '-' ? stdinBamStream() : null;
   const file = stdin ? stdin.file : new BgzfFile(job.bamPath);
@@ -62,7 +61,7 @@ export async function runGroup(job: GroupJob): Promise<GroupResult> {
     if (group.segments === null) {
       const last = sorted[group.ownedHi - 1];
       const whole = { beg: 0, end: Number.POSITIVE_INFINITY, stopRefId: last.refId, stopPos0: last.start0 };
-      const blocks = stdin ? toAsync(stdin.blocks) : file.blocksAhead(0);
+      const blocks = stdin ? toAsync(stdin.blocks) : file.chunksAhead(0);
       await runSegment(ctx, whole, { blocks, prefix: stdin ? stdin.leftover : null });
     } else {
       for (const seg of group.segments) await runSegment(ctx, seg, null);
@@ -89,14 +88,14 @@ interface DriverContext {
   file: BgzfFile;
   scanner: Scanner;
   tally: SiteTally;
-  slot: (siteIndex: number) => number;
+  slot: Int32Array;
   obs: ObservationBuilder | null;
   bytesRead: number;
 }
 
 /** A sequential pass: its block stream and, for stdin, the bytes already read after the header. */
 interface SequentialSource {
-  blocks: AsyncIterator<BgzfBlock>;
+  blocks: AsyncIterator<InflatedChunk>;
   prefix: Buffer | null;
 }
 
@@ -116,22 +115,29 @@ async function runSegment(ctx: DriverContext, seg: Segment, source: SequentialSo
     input.set(source.prefix, 0);
     fill = source.prefix.length;
   }
-  const iter = source ? source.blocks : file.blocksAhead(begBlock);
+  const iter = source ? source.blocks : file.chunksAhead(begBlock);
   for (;;) {
-    let next: IteratorResult<BgzfBlock>;
+    let next: IteratorResult<InflatedChunk>;
     try {
       next = await iter.next();
     } catch (e) {
       throw indexMismatch(e, job, !sequential && ctx.bytesRead === 0);
     }
     if (next.done) break;
-    const block = next.value;
-    ctx.bytesRead += block.csize;
+    const chunk = next.value;
     const s = skip;
     skip = 0;
-    if (block.offset === endBlock) limit = fill + uoffsetOf(seg.end) - s;
-    else if (block.offset > endBlock && limit === Number.POSITIVE_INFINITY) limit = fill;
-    const data = s > 0 ? block.data.subarray(s) : block.data;
+    // Where each block's bytes land in the input: fill + (bytes of earlier blocks in the chunk) - s.
+    let at = fill - s;
+    for (const b of chunk.blocks) {
+      ctx.bytesRead += b.csize;
+      if (limit === Number.POSITIVE_INFINITY) {
+        if (b.offset === endBlock) limit = at + uoffsetOf(seg.end);
+        else if (b.offset > endBlock) limit = Math.max(at, fill);
+      }
+      at += b.isize;
+    }
+    const data = s > 0 ? chunk.data.subarray(s) : chunk.data;
     if (data.length > 0) {
       input = scanner.input(fill + data.length, fill);
       input.set(data, fill);
@@ -185,11 +191,11 @@ function scanBatch(ctx: DriverContext, fill: number, limit: number, shift: (n: n
   }
 }
 
-async function* toAsync<T>(it: Iterator<T>): AsyncGenerator<T> {
+async function* toAsync(it: Iterator<BgzfBlock>): AsyncGenerator<InflatedChunk> {
   for (;;) {
     const n = it.next();
     if (n.done) return;
-    yield n.value;
+    yield { data: n.value.data, blocks: [{ offset: n.value.offset, csize: n.value.csize, isize: n.value.data.length }] };
   }
 }
 

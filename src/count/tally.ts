@@ -97,10 +97,10 @@ export class SiteTally {
     else if (allele === AlleleCode.ALT) this.counts[site * N_FIELDS + F.rawAlt]++;
   }
 
-  /** Adds rows (ROW_INTS ints each); `siteSlot` maps a row's site index to a tally slot. */
-  addRows(rows: Int32Array, siteSlot: (siteIndex: number) => number): void {
+  /** Adds rows (ROW_INTS ints each); `slotOfSite[siteIndex]` is the site's tally slot. */
+  addRows(rows: Int32Array, slotOfSite: Int32Array): void {
     for (let r = 0; r < rows.length; r += ROW_INTS) {
-      const site = siteSlot(rows[r + ROW_SITE]);
+      const site = slotOfSite[rows[r + ROW_SITE]];
       const code = rows[r + ROW_CODE];
       const flag = rows[r + ROW_FLAG];
       const fragLen = rows[r + ROW_FRAG_LEN];
@@ -109,8 +109,10 @@ export class SiteTally {
         this.countOne(site, code, flag, fragLen);
         continue;
       }
-      const mate = this.waiting.takeOrPut(site, rows[r + ROW_HASH_HI], rows[r + ROW_HASH_LO], code, flag, fragLen);
-      if (mate) this.mergeMates(site, mate[0], mate[1], mate[2], code, flag, fragLen);
+      const w = this.waiting;
+      if (w.takeOrPut(site, rows[r + ROW_HASH_HI], rows[r + ROW_HASH_LO], code, flag, fragLen)) {
+        this.mergeMates(site, w.foundCode, w.foundFlag, w.foundFrag, code, flag, fragLen);
+      }
     }
   }
 

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { fileError } from '../util/errors.js';
 
 /**
@@ -60,6 +61,14 @@ export function readBamIndex(path: string): BamIndex {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw fileError(path, `cannot read index (${err.code ?? err.message})`);
+  }
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    // CSI (and some BAI writers) store the index BGZF-compressed: gzip members concatenated.
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (e) {
+      throw fileError(path, `corrupt compressed index (${(e as Error).message})`);
+    }
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const truncated = (): never => {

@@ -421,6 +421,17 @@ export class BamStreamWriter {
     }
   }
 
+  /** Appends a record already encoded by `encodeBamRecord` (block_size included). */
+  addEncoded(bytes: Buffer, placement: RecordPlacement): void {
+    if (this.done) throw new Error('BamStreamWriter: add after close');
+    try {
+      this.asm.addEncoded(bytes, placement);
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+  }
+
   close(): void {
     if (this.done) return;
     try {

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { crc32, inflateRaw, inflateRawSync } from 'node:zlib';
+import { crc32, gunzip, inflateRawSync } from 'node:zlib';
 import { fileError } from '../util/errors.js';
 
 /**
@@ -172,31 +172,40 @@ export class BgzfFile {
   }
 
   /**
-   * Inflated blocks from `offset` on, inflated on libuv's threadpool with up to `inFlight` blocks
-   * ahead of the consumer, so the inflate of later blocks overlaps the scan of earlier ones
-   * (docs/decisions/0002: on 2 cores this is what brings one thread near the bgzip floor).
+   * Inflated data from `offset` on, in chunks of `blocksPerChunk` whole blocks. In 'async' mode
+   * each chunk is one `zlib.gunzip` call on libuv's threadpool (gzip members concatenate, and
+   * gunzip checks every member's CRC32 and ISIZE), with up to `inFlight` chunks inflating ahead
+   * of the consumer: the inflate runs on the second core while this thread scans, and one call
+   * per 8 blocks keeps the per-call cost of node's zlib binding small (docs/decisions/0002).
    */
-  async *blocksAhead(offset: number, inFlight = 16): AsyncGenerator<BgzfBlock> {
+  async *chunksAhead(offset: number, blocksPerChunk = 8, inFlight = 3): AsyncGenerator<InflatedChunk> {
     if (INFLATE_MODE === 'sync') {
-      yield* this.blocksFrom(offset);
+      for (const b of this.blocksFrom(offset)) yield { data: b.data, blocks: [{ offset: b.offset, csize: b.csize, isize: b.data.length }] };
       return;
     }
-    const queue: { offset: number; csize: number; data: Promise<Buffer> }[] = [];
+    const queue: { blocks: ChunkBlock[]; data: Promise<Buffer> }[] = [];
     const raw = this.rawBlocksFrom(offset);
     let done = false;
     const fill = (): void => {
       while (!done && queue.length < inFlight) {
-        const next = raw.next();
-        if (next.done) {
-          done = true;
-          break;
+        const parts: Buffer[] = [];
+        const blocks: ChunkBlock[] = [];
+        while (blocks.length < blocksPerChunk) {
+          const next = raw.next();
+          if (next.done) {
+            done = true;
+            break;
+          }
+          const b = next.value;
+          // Copied: the read buffer is reused for later blocks while this chunk inflates.
+          parts.push(Buffer.from(b.buf.subarray(b.pos, b.pos + b.csize)));
+          blocks.push({ offset: b.offset, csize: b.csize, isize: b.buf.readUInt32LE(b.pos + b.csize - 4) });
         }
-        const b = next.value;
-        // Copied: the read buffer is reused for later blocks while this one inflates.
-        const block = Buffer.from(b.buf.subarray(b.pos, b.pos + b.csize));
-        const data = inflateBlockAsync(block, this.path, b.offset);
-        data.catch(() => undefined); // a block never consumed (segment stopped) must not crash
-        queue.push({ offset: b.offset, csize: b.csize, data });
+        if (blocks.length === 0) break;
+        const compressed = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+        const data = gunzipChunk(compressed, blocks, this.path);
+        data.catch(() => undefined); // a chunk never consumed (segment stopped) must not crash
+        queue.push({ blocks, data });
       }
     };
     fill();
@@ -204,30 +213,42 @@ export class BgzfFile {
       const head = queue.shift()!;
       const data = await head.data;
       fill();
-      yield { offset: head.offset, csize: head.csize, data };
+      yield { data, blocks: head.blocks };
     }
   }
 }
 
-/** inflateBlock on the threadpool (same checks). */
-export function inflateBlockAsync(block: Buffer, file: string, fileOffset: number): Promise<Buffer> {
-  const xlen = block[10] | (block[11] << 8);
-  const dataStart = 12 + xlen;
-  const dataEnd = block.length - 8;
-  const expectedCrc = block.readUInt32LE(dataEnd);
-  const isize = block.readUInt32LE(dataEnd + 4);
+export interface ChunkBlock {
+  offset: number;
+  csize: number;
+  isize: number;
+}
+
+/** Inflated bytes of consecutive whole blocks, and where each block came from. */
+export interface InflatedChunk {
+  data: Buffer;
+  blocks: ChunkBlock[];
+}
+
+/** gunzip of consecutive BGZF blocks; on failure, finds the bad block for a precise message. */
+function gunzipChunk(compressed: Buffer, blocks: ChunkBlock[], file: string): Promise<Buffer> {
   return new Promise((resolvePromise, reject) => {
-    if (dataEnd <= dataStart) {
-      resolvePromise(Buffer.alloc(0));
-      return;
-    }
-    inflateRaw(block.subarray(dataStart, dataEnd), (err, out) => {
-      if (err) return reject(fileError(file, `BGZF block at byte ${fileOffset} does not inflate (${err.message})`));
-      if (out.length !== isize) {
-        return reject(fileError(file, `BGZF block at byte ${fileOffset} inflates to ${out.length} bytes, its ISIZE says ${isize}`));
+    gunzip(compressed, (err, out) => {
+      if (!err) {
+        resolvePromise(out);
+        return;
       }
-      if (crc32(out) !== expectedCrc) return reject(fileError(file, `BGZF block at byte ${fileOffset} fails its CRC32 check (corrupt data)`));
-      resolvePromise(out);
+      let pos = 0;
+      try {
+        for (const b of blocks) {
+          inflateBlock(compressed, pos, b.csize, file, b.offset);
+          pos += b.csize;
+        }
+      } catch (precise) {
+        reject(precise);
+        return;
+      }
+      reject(fileError(file, `BGZF blocks at bytes ${blocks[0].offset}-${blocks[blocks.length - 1].offset} do not inflate (${err.message})`));
     });
   });
 }

@@ -19,7 +19,7 @@ export function formatCountJson(info: CountRunInfo, rows: readonly CountOutputRo
     bam: info.bamPath,
     build: info.build,
     region: info.region,
-    sites: info.siteSources,
+    site_inputs: info.siteSources,
     settings: settingsRecord(info.settings),
     counting_semantics: countingSemantics(info.settings),
     coordinates: 'pos is 1-based (VCF POS); ref/alt in VCF allele notation with one padding base for indels',

@@ -1,4 +1,4 @@
-import { BamStreamWriter, type IndexKind } from '../io/bam-writer.js';
+import { BamStreamWriter, encodeBamRecord, RefDictionary, type IndexKind, type RecordPlacement } from '../io/bam-writer.js';
 import type { BamHeader, SamRecord } from '../io/sam-record.js';
 import { alignedSpan, buildMolecule, readAlignment, type Molecule } from './haplotype.js';
 import { SyntheticReference } from './reference.js';
@@ -48,10 +48,65 @@ interface SiteState {
   truth: TruthRow;
 }
 
-interface PendingRecord {
-  rec: SamRecord;
-  pos0: number;
-  reverse: boolean;
+/** Receives a cluster's records as they are made; the cluster's order is established later. */
+export interface RecordCollector {
+  push(rec: SamRecord, pos0: number, reverse: boolean): void;
+}
+
+/** Keeps records as objects (for `simulateSample`). */
+class ObjectCollector implements RecordCollector {
+  items: { rec: SamRecord; pos0: number; reverse: boolean }[] = [];
+  push(rec: SamRecord, pos0: number, reverse: boolean): void {
+    this.items.push({ rec, pos0, reverse });
+  }
+  /** Records in coordinate order (stable: position, forward before reverse, generation order). */
+  drain(): SamRecord[] {
+    const out = this.items.sort((a, b) => a.pos0 - b.pos0 || Number(a.reverse) - Number(b.reverse)).map((x) => x.rec);
+    this.items = [];
+    return out;
+  }
+}
+
+/**
+ * Encodes records to BAM bytes as they are made (~300 bytes each instead of ~800 as objects), so
+ * a dense cluster of sites costs a third of the memory, then writes them in coordinate order.
+ */
+const ARENA_BYTES = 16 << 20;
+
+class EncodedCollector implements RecordCollector {
+  private arenas: Buffer[] = [];
+  private arena = Buffer.allocUnsafe(ARENA_BYTES);
+  private used = 0;
+  private scratch: Buffer = Buffer.allocUnsafe(1 << 16);
+  private entries: { arena: number; off: number; len: number; placement: RecordPlacement }[] = [];
+
+  constructor(private readonly refs: RefDictionary) {}
+
+  push(rec: SamRecord): void {
+    const enc = encodeBamRecord(rec, this.refs, this.scratch);
+    this.scratch = enc.bytes;
+    if (this.used + enc.length > this.arena.length) {
+      this.arenas.push(this.arena.subarray(0, this.used));
+      this.arena = Buffer.allocUnsafe(Math.max(ARENA_BYTES, enc.length));
+      this.used = 0;
+    }
+    enc.bytes.copy(this.arena, this.used, 0, enc.length);
+    this.entries.push({ arena: this.arenas.length, off: this.used, len: enc.length, placement: enc.placement });
+    this.used += enc.length;
+  }
+
+  /** Writes the cluster's records in coordinate order and frees them. */
+  drainTo(writer: BamStreamWriter): number {
+    const arenas = [...this.arenas, this.arena];
+    // Stable: position, forward before reverse, then generation order.
+    const order = this.entries.sort((a, b) => a.placement.beg0 - b.placement.beg0 || Number(a.placement.reverse) - Number(b.placement.reverse));
+    for (const e of order) writer.addEncoded(arenas[e.arena].subarray(e.off, e.off + e.len), e.placement);
+    const n = order.length;
+    this.entries = [];
+    this.arenas = [];
+    this.used = 0;
+    return n;
+  }
 }
 
 /** A simulation request that cannot be honoured (bad parameter or site): the user's to fix. */
@@ -123,12 +178,12 @@ function clusters(sorted: SiteState[]): SiteState[][] {
 
 class ClusterSimulator {
   private readonly qualCache = new Map<number, string>();
-  private readonly records: PendingRecord[] = [];
 
   constructor(
     private readonly spec: SimulationSpec,
     private readonly reference: SyntheticReference,
     private readonly cluster: SiteState[],
+    private readonly out: RecordCollector,
   ) {}
 
   private qual(len: number): string {
@@ -164,11 +219,9 @@ class ClusterSimulator {
     }
   }
 
-  /** Simulates every molecule of every site of the cluster; returns records in coordinate order. */
-  run(): PendingRecord[] {
+  /** Simulates every molecule of every site of the cluster into the collector. */
+  run(): void {
     for (const state of this.cluster) this.simulateSite(state);
-    // Stable sort: position, then forward before reverse (samtools sort's order), then generation.
-    return this.records.sort((a, b) => a.pos0 - b.pos0 || Number(a.reverse) - Number(b.reverse));
   }
 
   private simulateSite(state: SiteState): void {
@@ -291,7 +344,8 @@ class ClusterSimulator {
         qual: right.qual,
         tags: tags(),
       };
-      this.records.push({ rec: leftRec, pos0: left.pos0, reverse: false }, { rec: rightRec, pos0: right.pos0, reverse: true });
+      this.out.push(leftRec, left.pos0, false);
+      this.out.push(rightRec, right.pos0, true);
     }
   }
 
@@ -368,12 +422,18 @@ export function simulationHeader(spec: SimulationSpec): BamHeader {
   return { refs: spec.refs, text: `@RG\tID:${s.sample}\tSM:${s.sample}\tLB:${s.sample}\tPL:ILLUMINA\n${pg}\n` };
 }
 
-/** Calls `onRecords` with each cluster's records in coordinate order; returns the truth rows. */
-export function simulateClusters(spec: SimulationSpec, onRecords: (records: PendingRecord[]) => void): TruthRow[] {
+/**
+ * Simulates cluster by cluster (sites whose reads can interleave) into `collector`, calling
+ * `flush` after each cluster; returns the truth rows in `spec.sites` order.
+ */
+function simulateClusters(spec: SimulationSpec, collector: RecordCollector, flush: () => void): TruthRow[] {
   checkSpec(spec);
   const reference = new SyntheticReference();
   const sorted = prepareSites(spec, reference);
-  for (const cluster of clusters(sorted)) onRecords(new ClusterSimulator(spec, reference, cluster).run());
+  for (const cluster of clusters(sorted)) {
+    new ClusterSimulator(spec, reference, cluster, collector).run();
+    flush();
+  }
   const bySpecOrder = [...sorted].sort((a, b) => a.index - b.index);
   return bySpecOrder.map((st) => st.truth);
 }
@@ -381,27 +441,30 @@ export function simulateClusters(spec: SimulationSpec, onRecords: (records: Pend
 /** Simulates a whole sample in memory (for small tests). */
 export function simulateSample(spec: SimulationSpec): SimulationResult {
   const records: SamRecord[] = [];
-  const truth = simulateClusters(spec, (recs) => {
-    for (const r of recs) records.push(r.rec);
+  const collector = new ObjectCollector();
+  const truth = simulateClusters(spec, collector, () => {
+    for (const r of collector.drain()) records.push(r);
   });
   return { records, truth };
 }
 
 /**
  * Simulates straight into a coordinate-sorted, indexed BAM with memory bounded by one cluster of
- * nearby sites. Returns the truth rows and the number of records written.
+ * nearby sites (~300 bytes per read of the cluster). Returns the truth rows and the number of
+ * records written.
  */
 export function simulateToBam(
   spec: SimulationSpec,
   path: string,
   opts: { index?: IndexKind; level?: number } = {},
 ): { truth: TruthRow[]; records: number } {
-  const writer = new BamStreamWriter(path, simulationHeader(spec), { index: opts.index ?? 'bai', level: opts.level });
+  const header = simulationHeader(spec);
+  const writer = new BamStreamWriter(path, header, { index: opts.index ?? 'bai', level: opts.level });
+  const collector = new EncodedCollector(new RefDictionary(header));
   let n = 0;
   try {
-    const truth = simulateClusters(spec, (recs) => {
-      for (const r of recs) writer.add(r.rec);
-      n += recs.length;
+    const truth = simulateClusters(spec, collector, () => {
+      n += collector.drainTo(writer);
     });
     writer.close();
     return { truth, records: n };

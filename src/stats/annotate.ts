@@ -6,7 +6,7 @@ import type { CountResult, SiteCounts } from '../count/types.js';
 import { backgroundFor } from './background.js';
 import { betaBinomLogUpperTail } from './binomial.js';
 import { limitOfDetection } from './lod.js';
-import type { AnnotateOptions, CalledRow, SiteBackground } from './types.js';
+import { type AnnotateOptions, type CalledRow, type SiteBackground, StatsInputError } from './types.js';
 import { wilsonInterval } from './wilson.js';
 
 /** Default per-site one-sided α and minimum depth (see docs/calls.md for the multiplicity note). */
@@ -46,6 +46,7 @@ export function callRow(row: SiteCounts, bg: SiteBackground, alpha: number, minD
 }
 
 export function annotateCounts(result: Pick<CountResult, 'rows'>, opts: AnnotateOptions): CalledRow[] {
-  if (!(opts.alpha > 0 && opts.alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${opts.alpha}`);
+  if (!(opts.alpha > 0 && opts.alpha < 1)) throw new StatsInputError(`--alpha must be in (0, 1), got ${opts.alpha}`);
+  if (!(opts.minDepth >= 0)) throw new StatsInputError(`--min-depth must be ≥ 0, got ${opts.minDepth}`);
   return result.rows.map((row) => callRow(row, backgroundFor(opts.background, row.site), opts.alpha, opts.minDepth));
 }

@@ -10,7 +10,6 @@ import {
   type BackgroundModel,
   type ClassBackground,
   type SiteBackground,
-  SNV_CLASSES,
   siteKey,
   StatsInputError,
 } from './types.js';
@@ -196,7 +195,6 @@ export function inSampleBackground(positions: PositionBaseCounts[], opts: InSamp
     if (accumulatePosition(acc, pos, ref, flanks)) used++;
   }
   if (used === 0) throw new StatsInputError('no usable non-variant target position for the in-sample background (need depth ≥ 20 and no variant)');
-  for (const cls of SNV_CLASSES) if (!acc.has(cls)) acc.set(cls, { alt: [], depth: [] });
   const model: BackgroundModel = {
     kind: 'in_sample',
     origin: opts.origin,

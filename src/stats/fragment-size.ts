@@ -24,6 +24,7 @@ export const MAX_LENGTH = 500;
 export const TUMOUR_SHIFT_BP = 20;
 const N_BINS = (MAX_LENGTH - MIN_LENGTH) / BIN_WIDTH + 2; // + under/overflow bins
 const MC_DRAWS = 2000;
+export const MIN_NORMAL_FRAGMENTS = 200;
 const MC_EXCEEDANCES = 20;
 const SEED = 0xf5a9_0001;
 
@@ -33,19 +34,21 @@ export function lengthBin(len: number): number {
   return 1 + Math.floor((len - MIN_LENGTH) / BIN_WIDTH);
 }
 
-/** Per-site ref/alt fragment lengths from the observations (one per fragment, base quality passed). */
+/**
+ * Per-site ref/alt fragment lengths from the observations: one per fragment, base quality passed,
+ * paired reads only (an unpaired read's "length" is its alignment, not its fragment).
+ */
 export function fragmentLengthsFromObservations(obs: ObservationTable, nSites: number, minBaseq: number): SiteFragmentLengths[] {
   const out: SiteFragmentLengths[] = Array.from({ length: nSites }, () => ({ ref: [], alt: [] }));
   const seen = new Set<string>();
   for (let i = 0; i < obs.length; i++) {
     const q = obs.qual[i];
     if (q !== 255 && q < minBaseq) continue;
+    if (!(obs.flag[i] & FLAG.PAIRED) || obs.mateStart0[i] < 0 || obs.fragLen[i] <= 0) continue;
     // One fragment once: the second mate of a pair seen at the same site is skipped.
-    if (obs.flag[i] & FLAG.PAIRED) {
-      const key = `${obs.site[i]}:${obs.nameHashHi[i]}:${obs.nameHashLo[i]}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-    }
+    const key = `${obs.site[i]}:${obs.nameHashHi[i]}:${obs.nameHashLo[i]}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     const a = obs.allele[i];
     if (a === AlleleCode.REF) out[obs.site[i]].ref.push(obs.fragLen[i]);
     else if (a === AlleleCode.ALT) out[obs.site[i]].alt.push(obs.fragLen[i]);
@@ -182,9 +185,16 @@ function statisticOfTerms(t: Terms): { pHat: number; T: number } {
  * The weighted test over the informative sites. `backgrounds[i]` is site i's background rate;
  * `unweightedDetected` is the unweighted call, to report whether the weighting changes it.
  */
-export function fragmentSizeTest(lengths: SiteFragmentLengths[], backgrounds: number[], alpha: number, unweightedDetected: boolean): FragmentSizeResult {
+export function fragmentSizeTest(lengths: SiteFragmentLengths[], backgrounds: number[], alpha: number, unweightedDetected: boolean): FragmentSizeResult | undefined {
   const normal = new Float64Array(N_BINS);
-  for (const l of lengths) for (const len of l.ref) normal[lengthBin(len)]++;
+  let fragments = 0;
+  for (const l of lengths) for (const len of l.ref) {
+    normal[lengthBin(len)]++;
+    fragments++;
+  }
+  // The normal length distribution is estimated from the sample: below this many ref fragments
+  // the histogram (and so every weight) is noise, and the weighted test is not reported.
+  if (fragments < MIN_NORMAL_FRAGMENTS) return undefined;
   const w = Float64Array.from(lengthLogWeights(normal), Math.exp);
   const sites: WeightedSite[] = lengths.map((l, i) => {
     const refHist = new Float64Array(N_BINS);

@@ -16,7 +16,7 @@ import {
 } from './background.js';
 import { momDispersion } from './dispersion.js';
 import { substitutionClass } from './substitution.js';
-import { type BackgroundModel, type ClassBackground, type PonSiteBackground, SNV_CLASSES, siteKey, StatsInputError, type SubstitutionClass } from './types.js';
+import { type BackgroundModel, type ClassBackground, type PonSiteBackground, siteKey, StatsInputError, type SubstitutionClass } from './types.js';
 
 export const PON_FORMAT_VERSION = 1;
 
@@ -82,7 +82,7 @@ export function buildPon(input: PonInput): PonTable {
       }
     });
   }
-  for (const cls of SNV_CLASSES) if (!acc.has(cls)) acc.set(cls, { alt: [], depth: [] });
+  // Classes without data are left out of the file (lookups fall back to the default rate).
   const classes = classBackgrounds(acc);
 
   const sites: PonSiteBackground[] = input.sites.map((site, i) => {

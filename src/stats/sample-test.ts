@@ -199,7 +199,8 @@ export function summarizeSample(rows: CalledRow[], opts: SummaryOptions): Sample
   if (opts.fragmentLengths) {
     if (opts.fragmentLengths.length !== rows.length) throw new StatsInputError(`fragment lengths for ${opts.fragmentLengths.length} sites, rows for ${rows.length}`);
     const lengths = rows.flatMap((r, i) => (!r.germlineOrChip && r.call !== 'low_depth' ? [opts.fragmentLengths![i]] : []));
-    if (used.length > 0) summary.fragment_size = fragmentSizeTest(lengths, used.map((r) => r.backgroundRate), opts.alpha, detected);
+    const weighted = used.length > 0 ? fragmentSizeTest(lengths, used.map((r) => r.backgroundRate), opts.alpha, detected) : undefined;
+    if (weighted) summary.fragment_size = weighted;
   }
   return summary;
 }

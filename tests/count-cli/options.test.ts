@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFlagMask, sampleName } from '../../src/cli/count.js';
+import { parseFlagMask, sampleName } from '../../src/cli/count-options.js';
 import { loadSiteSpec } from '../../src/count/sites-load.js';
 import { UsageError, UserError } from '../../src/util/errors.js';
 

@@ -13,7 +13,8 @@ describe('MateTable', () => {
       const hi = Math.floor(r() * 50) - 25;
       const lo = Math.floor(r() * 40) | 0;
       const key = `${site}/${hi}/${lo}`;
-      const got = table.takeOrPut(site, hi, lo, i, i * 2, i * 3);
+      const took = table.takeOrPut(site, hi, lo, i, i * 2, i * 3);
+      const got = took ? [table.foundCode, table.foundFlag, table.foundFrag] : null;
       const want = model.get(key) ?? null;
       if (JSON.stringify(got) !== JSON.stringify(want)) expect(got, `step ${i}`).toEqual(want);
       if (want) model.delete(key);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareDemoInputs, type DemoInputs } from '../../src/demo/generate.js';
@@ -40,12 +40,18 @@ export async function prepareDemo(dir: string): Promise<PreparedDemo> {
   const inputDir = join(dir, 'input');
   mkdirSync(inputDir, { recursive: true });
   const inputs = await prepareDemoInputs(inputDir, 2, undefined, PIPELINE_PATIENTS);
+  const draws = readDraws(inputs.samplesheet, inputDir);
+  // Reports print each BAM path as the samplesheet wrote it; the pipelines get absolute paths, so
+  // the reference run does too (same draws, same strings).
+  const cols = ['patient', 'sample', 'collection_date', 'bam', 'timepoint'] as const;
+  const samplesheet = join(dir, 'samplesheet-absolute.csv');
+  writeFileSync(samplesheet, [cols.join(','), ...draws.map((d) => cols.map((c) => d[c]).join(','))].join('\n') + '\n');
   const direct = join(dir, 'direct');
   const run = spawnSync(
     process.execPath,
-    [CLI, 'run', '--samplesheet', inputs.samplesheet, '--clinical', inputs.clinical, '--imaging', inputs.imaging, '--sites', inputs.sites, '--out', direct],
+    [CLI, 'run', '--samplesheet', samplesheet, '--clinical', inputs.clinical, '--imaging', inputs.imaging, '--sites', inputs.sites, '--out', direct],
     { encoding: 'utf8', env: { ...process.env, OLIGOTRACK_QUIET: '1' } },
   );
   if (run.status !== 0) throw new Error(`oligotrack run failed: ${run.stderr}`);
-  return { ...inputs, draws: readDraws(inputs.samplesheet, inputDir), direct };
+  return { ...inputs, samplesheet, draws, direct };
 }

@@ -36,6 +36,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const read = (path: string) => readFileSync(path, 'utf8');
 const htmlFiles = (d: string) => readdirSync(d).filter((f) => f.endsWith('.html')).sort();
+/** cwltool stages each BAM under a temporary directory; the report prints the path it was given. */
+const bamPathsAsBasenames = (html: string) => html.replace(/<code>[^<]*\/([^/<]+\.bam)<\/code>/g, '<code>$1</code>');
 const EXPECTED_PAGES = [...PIPELINE_PATIENTS.map((p) => `${p}.html`), 'index.html'].sort();
 
 describe.skipIf(!HAVE_SNAKEMAKE)('Snakemake workflow', () => {
@@ -174,6 +176,13 @@ describe.skipIf(!HAVE_CWLTOOL)('CWL workflow', () => {
     const report = (outputs.report_dir as { path: string }).path;
     const pages = htmlFiles(report);
     expect(pages).toEqual(EXPECTED_PAGES);
-    for (const page of pages) expect(read(join(report, page)), page).toBe(read(join(demo.direct, 'report', page)));
+    for (const page of pages) {
+      const cwlPage = bamPathsAsBasenames(read(join(report, page)));
+      const directPage = bamPathsAsBasenames(read(join(demo.direct, 'report', page)));
+      // The normalisation has something to do: patient pages print the draws' BAM paths.
+      const draw = demo.draws.find((d) => page === `${d.patient}.html`);
+      if (draw) expect(read(join(demo.direct, 'report', page))).toContain(`<code>${draw.bam}</code>`);
+      expect(cwlPage, page).toBe(directPage);
+    }
   });
 });

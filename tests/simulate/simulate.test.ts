@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SamRecord } from '../../src/io/sam-record.js';
+import { benchmarkSpec } from '../../src/simulate/bench-panel.js';
 import { Rng } from '../../src/simulate/rng.js';
 import { simulateSample, simulateToBam, SimulationInputError } from '../../src/simulate/simulate.js';
 import { DEFAULT_SIMULATION, type SimulationSpec } from '../../src/simulate/spec.js';
@@ -187,6 +188,19 @@ describe('simulateSample (in memory)', () => {
       const i = 700_000 - r.pos1;
       expect(['AC', 'TG']).toContain(r.seq.slice(i, i + 2));
     }
+  });
+
+  it('benchmark panel: 50 sites on 3 contigs with SNVs, insertions and deletions; duplicates flagged', () => {
+    const b = benchmarkSpec({ depth: 20 });
+    expect(b.sites).toHaveLength(50);
+    expect(new Set(b.sites.map((x) => x.chrom))).toEqual(new Set(['chr3', 'chr6', 'chr17']));
+    expect(b.sites.filter((x) => x.alt.length > x.ref.length)).toHaveLength(5);
+    expect(b.sites.filter((x) => x.alt.length < x.ref.length)).toHaveLength(5);
+    // VAF 0.5 instead of the panel's 1-5% so that 20 molecules surely show the indels.
+    const { records, truth } = simulateSample({ ...b, sites: b.sites.map((x) => ({ ...x, vaf: 0.5 })) });
+    expect(truth.every((t) => t.fragmentsTotal === 20)).toBe(true); // 3 kb apart: no shared fragments
+    expect(records.some((r) => r.flag & 0x400)).toBe(true);
+    expect(records.some((r) => /I/.test(r.cigar)) && records.some((r) => /D/.test(r.cigar))).toBe(true);
   });
 
   it('rejects impossible requests with SimulationInputError', () => {

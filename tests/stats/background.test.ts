@@ -9,7 +9,7 @@ import {
 } from '../../src/stats/background.js';
 import { momDispersion } from '../../src/stats/dispersion.js';
 import { substitutionClass } from '../../src/stats/substitution.js';
-import { StatsInputError } from '../../src/stats/types.js';
+import { siteKey, StatsInputError } from '../../src/stats/types.js';
 import { binomialDraw, counts, mulberry32, site } from './helpers.js';
 
 /** Beta draw via two gamma draws (Marsaglia–Tsang), for beta-binomial test data. */
@@ -136,8 +136,8 @@ describe('annotateCounts', () => {
   it('never calls a germline/CHIP site detected', () => {
     const model = defaultBackground(1e-3);
     model.kind = 'pon';
-    model.perSite.set('chr1:1:C>T', {
-      siteKey: 'chr1:1:C>T', substitution: 'C>T', altReads: 600, depth: 1000, rate: 0.5, dispersion: 0, sampleRates: [0.5],
+    model.perSite.set(siteKey(site('chr1', 1, 'C', 'T')), {
+      siteKey: siteKey(site('chr1', 1, 'C', 'T')), substitution: 'C>T', altReads: 600, depth: 1000, rate: 0.5, dispersion: 0, sampleRates: [0.5],
       pseudoAlt: 0, pseudoDepth: 0, germlineOrChip: true,
     });
     const out = annotateCounts({ rows: [counts(site('chr1', 1, 'C', 'T'), 1000, 900)] }, { background: model, alpha: 0.01, minDepth: 100 });

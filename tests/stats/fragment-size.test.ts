@@ -54,7 +54,7 @@ describe('fragment-size-weighted test', () => {
     const nulls = 150;
     for (let r = 0; r < nulls; r++) {
       const { lengths } = sample(rand, 10, 1000, 0, 1e-4);
-      if (fragmentSizeTest(lengths, Array(10).fill(1e-4), 0.05, false).detected) fpW++;
+      if (fragmentSizeTest(lengths, Array(10).fill(1e-4), 0.05, false)!.detected) fpW++;
     }
     expect(fpW / nulls).toBeLessThan(0.05 + 3 * 0.018);
     let plain = 0;
@@ -73,5 +73,19 @@ describe('fragment-size-weighted test', () => {
   it('takes one length per fragment from the observations', () => {
     const t = table([...pair('a', 'X', 1, { fragLen: 140 }), ...pair('b', 'Y', 0, { fragLen: 170, mates: 1 }), ...pair('c', 'Z', 0, { fragLen: 180, qual: 5 })]);
     expect(fragmentLengthsFromObservations(t, 1, 20)).toEqual([{ ref: [170], alt: [140] }]);
+  });
+});
+
+describe('fragment-size test applicability', () => {
+  it('is not reported without enough paired fragments to estimate the normal lengths', () => {
+    const lengths = [{ ref: Array(50).fill(60), alt: [60, 60] }];
+    expect(fragmentSizeTest(lengths, [1e-4], 0.05, true)).toBeUndefined();
+    const rows = [called(52, 2, 1e-4)];
+    const s = summarizeSample(rows, { sample: 's', alpha: 0.05, siteAlpha: 0.01, minDepth: 10, background: 'pon', fragmentLengths: lengths });
+    expect(s.fragment_size).toBeUndefined();
+  });
+  it('ignores unpaired reads (their length is the alignment, not the fragment)', () => {
+    const t = table([{ allele: 1, flag: 0, readStart0: 100, fragLen: 60, name: 'u', umi: '' }]);
+    expect(fragmentLengthsFromObservations(t, 1, 20)).toEqual([{ ref: [], alt: [] }]);
   });
 });

@@ -15,9 +15,8 @@ rule classify:
     conda:
         "../envs/oligotrack.yaml"
     params:
-        oligotrack=OLIGOTRACK,
         policy=lambda wildcards, input: f"--policy '{input.policy[0]}'" if input.policy else "",
         timeline=lambda wildcards, input: os.path.dirname(input.timeline),
     shell:
-        "{params.oligotrack} classify --timeline {params.timeline:q} --clinical {input.clinical:q}"
+        "{OLIGOTRACK} classify --timeline {params.timeline:q} --clinical {input.clinical:q}"
         " --imaging {input.imaging:q} {params.policy} --json {output.json:q} --out {output.tsv:q} 2> {log:q}"

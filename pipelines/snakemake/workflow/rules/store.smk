@@ -14,7 +14,6 @@ rule store_ingest:
     conda:
         "../envs/oligotrack.yaml"
     params:
-        oligotrack=OLIGOTRACK,
         store=config.get("store", ""),
     shell:
-        "{params.oligotrack} store ingest --store {params.store:q} {input:q} > {output:q} 2> {log:q}"
+        "{OLIGOTRACK} store ingest --store {params.store:q} {input:q} > {output:q} 2> {log:q}"
