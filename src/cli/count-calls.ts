@@ -4,7 +4,8 @@
  * command file so that counting alone stays a few lines; every function here is wiring, the
  * statistics themselves are in src/stats/.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { IndexedFasta } from '@gmod/indexedfasta';
 import { ContigResolver } from '../count/contigs.js';
 import type { CallFields } from '../count/sites-output-row.js';
 import type { CountSettings, ObservationTable, Site, SiteCounts } from '../count/types.js';
@@ -45,17 +46,63 @@ function readText(path: string): string {
   }
 }
 
-/** Targets BED → probe sites (three per position) in the BAM's contig naming, tested positions left out. */
-export function targetProbes(targetsPath: string, refs: readonly BamRef[], tested: Site[], bamPath: string): Site[] {
+/** Targets BED → intervals in the BAM's contig naming and their probe sites (three per position). */
+export function targetProbes(targetsPath: string, refs: readonly BamRef[], tested: Site[], bamPath: string): { intervals: TargetInterval[]; probes: Site[] } {
   const targets = asUserError(() => parseTargetsBed(readText(targetsPath), targetsPath));
   const resolver = new ContigResolver(refs);
-  const renamed: TargetInterval[] = targets.map((t) => {
+  const intervals: TargetInterval[] = targets.map((t) => {
     const ref = resolver.resolve(t.chrom);
     if (!ref) throw fileError(targetsPath, `contig ${t.chrom} is not in the header of ${bamPath}`);
     if (t.end0 > ref.length) throw fileError(targetsPath, `interval ${t.chrom}:${t.start0}-${t.end0} runs past the end of ${ref.name} (length ${ref.length})`);
     return { ...t, chrom: ref.name };
   });
-  return probeSitesForTargets(renamed, tested);
+  return { intervals, probes: probeSitesForTargets(intervals, tested) };
+}
+
+/**
+ * `--reference genome.fa`: the reference bases of the target intervals (±1 base for the
+ * trinucleotide context), read once through the .fai index so that the in-sample background can
+ * look bases up synchronously. A FASTA contig whose length differs from the BAM's is an error:
+ * the bases would come from another assembly.
+ */
+export async function referenceBaseLookup(
+  fastaPath: string,
+  intervals: readonly TargetInterval[],
+  refs: readonly BamRef[],
+  bamPath: string,
+): Promise<(chrom: string, pos1: number) => string> {
+  if (!existsSync(fastaPath)) throw fileError(fastaPath, 'reference FASTA not found');
+  if (!existsSync(`${fastaPath}.fai`)) throw fileError(fastaPath, `no index ${fastaPath}.fai (run samtools faidx ${fastaPath})`);
+  const fasta = new IndexedFasta({ path: fastaPath, faiPath: `${fastaPath}.fai` });
+  let names: string[];
+  try {
+    names = await fasta.getSequenceNames();
+  } catch (e) {
+    throw fileError(`${fastaPath}.fai`, `cannot read the index (${(e as Error).message})`);
+  }
+  const resolver = new ContigResolver(names.map((name) => ({ name, length: 0 })));
+  const bamLength = new Map(refs.map((r) => [r.name, r.length]));
+  const spans = new Map<string, { start0: number; bases: string }[]>();
+  for (const t of intervals) {
+    const fastaName = resolver.resolve(t.chrom)?.name;
+    if (fastaName === undefined) throw fileError(fastaPath, `has no contig ${t.chrom} (needed for the --targets intervals)`);
+    const size = await fasta.getSequenceSize(fastaName);
+    if (size !== bamLength.get(t.chrom)) {
+      throw fileError(fastaPath, `contig ${fastaName} has length ${size} but ${t.chrom} in ${bamPath} has ${bamLength.get(t.chrom)}: another assembly`);
+    }
+    const start0 = Math.max(0, t.start0 - 1);
+    const bases = ((await fasta.getSequence(fastaName, start0, Math.min(size ?? t.end0, t.end0 + 1))) ?? '').toUpperCase();
+    const list = spans.get(t.chrom) ?? [];
+    list.push({ start0, bases });
+    spans.set(t.chrom, list);
+  }
+  return (chrom, pos1) => {
+    for (const span of spans.get(chrom) ?? []) {
+      const i = pos1 - 1 - span.start0;
+      if (i >= 0 && i < span.bases.length) return span.bases[i];
+    }
+    return 'N';
+  };
 }
 
 /** `--umi`: engine read counts → family counts (same row order), with the JSON section. */
@@ -85,6 +132,8 @@ export interface BackgroundChoice {
   build: string;
   /** Tested sites, output spelling (as the PoN keys them). */
   sites: Site[];
+  /** Reference bases (--reference) for the in-sample trinucleotide contexts. */
+  referenceBase?: (chrom: string, pos1: number) => string;
 }
 
 /** PoN when given, else in-sample from --targets, else the default rate (with a warning). */
@@ -99,7 +148,11 @@ export function chooseBackground(c: BackgroundChoice): BackgroundModel {
     const targetsPath = c.targetsPath;
     const { model, positionsUsed } = asUserError(() => {
       try {
-        return inSampleBackground(probeRowsToBaseCounts(c.probeRows), { origin: c.bamPath, build: c.build });
+        return inSampleBackground(probeRowsToBaseCounts(c.probeRows), {
+          origin: c.bamPath,
+          build: c.build,
+          ...(c.referenceBase ? { referenceBase: c.referenceBase } : {}),
+        });
       } catch (e) {
         if (e instanceof StatsInputError) throw new StatsInputError(`${targetsPath}: ${e.message}`);
         throw e;

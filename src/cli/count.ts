@@ -17,7 +17,7 @@ import { info, warn } from '../util/log.js';
 import { VERSION } from '../version.js';
 import { handler } from './command.js';
 import { commandLine, integerOption, parseFlagMask, progressReporter, sampleName } from './count-options.js';
-import { callFields, callRows, chooseBackground, collapseFamilies, sampleSummary, targetProbes } from './count-calls.js';
+import { callFields, callRows, chooseBackground, collapseFamilies, referenceBaseLookup, sampleSummary, targetProbes } from './count-calls.js';
 import type { UmiCollapseResult } from '../count/umi.js';
 import { DEFAULT_MIN_DEPTH, DEFAULT_SITE_ALPHA } from '../stats/annotate.js';
 import type { CalledRow, SampleSummary } from '../stats/types.js';
@@ -48,6 +48,7 @@ interface CountArgs {
   'min-depth': number;
   summary?: string;
   'sample-alpha': number;
+  reference?: string;
 }
 
 /** `--format`, or from the `--out` extension (.vcf, .json), else TSV. */
@@ -116,8 +117,13 @@ async function runCount(args: CountArgs): Promise<void> {
   // --targets adds probe sites (three per target position) after the tested ones, for the
   // in-sample background; they are counted in the same pass and never printed.
   const tested = resolved.map((r) => r.bamSite);
-  const probes = calls && args.targets !== undefined && args.pon === undefined ? targetProbes(args.targets, header.refs, tested, args.bam) : [];
+  const targets = calls && args.targets !== undefined && args.pon === undefined ? targetProbes(args.targets, header.refs, tested, args.bam) : undefined;
+  const probes = targets?.probes ?? [];
   const allSites = [...tested, ...probes];
+  // Reference bases are read before counting, so a wrong FASTA fails before the long pass.
+  const referenceBase =
+    targets && args.reference !== undefined ? await referenceBaseLookup(args.reference, targets.intervals, header.refs, args.bam) : undefined;
+  if (args.reference !== undefined && !targets) warn('--reference is used only for the in-sample background (--targets without --pon); ignored');
   const wantObservations = settings.umi || args.summary !== undefined;
   const result = await countBam(args.bam, allSites, settings, {
     threads,
@@ -144,6 +150,7 @@ async function runCount(args: CountArgs): Promise<void> {
       bamPath: args.bam,
       build: bamBuild,
       sites: resolved.map((r) => r.site),
+      ...(referenceBase ? { referenceBase } : {}),
     });
     backgroundKind = background.kind;
     called = callRows(testedCounts, { background, alpha: siteAlpha, minDepth });
@@ -246,6 +253,7 @@ export const countCommand: CommandModule<object, CountArgs> = {
       .option('min-depth', { type: 'number', default: DEFAULT_MIN_DEPTH, describe: 'Below this depth a site is called low_depth' })
       .option('summary', { type: 'string', nargs: 1, describe: 'Write the per-sample test over the tumour-informed sites (JSON) here; turns calls on' })
       .option('sample-alpha', { type: 'number', default: 0.05, describe: 'Significance level of the per-sample test' })
+      .option('reference', { type: 'string', nargs: 1, describe: 'Indexed FASTA (.fai): reference bases and trinucleotide contexts for the --targets background' })
       .strictOptions() as unknown as Argv<CountArgs>,
   handler: handler('count', runCount),
 };

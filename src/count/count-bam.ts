@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { checkIndexFits, findIndexPath, readBamIndex } from '../io/bam-index.js';
+import { checkIndexFits, coffsetOf, findIndexPath, readBamIndex } from '../io/bam-index.js';
 import { readBamHeader, type BamHeader } from '../io/bam-header.js';
 import { BgzfFile } from '../io/bgzf-reader.js';
 import { fileError, UserError } from '../util/errors.js';
@@ -92,8 +92,19 @@ export async function countBam(
     engine: opts.engine ?? 'wasm',
     observations: Boolean(opts.observations || settings.umi),
   }));
-  const results = await runJobs(jobs, Math.max(1, opts.threads ?? 1));
-  opts.onProgress?.(bamSize, bamSize);
+  // Progress in compressed bytes: the planned segments (indexed) or the whole file.
+  const total = indexPath
+    ? groups.reduce((n, g) => n + (g.segments ?? []).reduce((m, c) => m + coffsetOf(c.end) - coffsetOf(c.beg) + 65536, 0), 0)
+    : bamSize;
+  let done = 0;
+  const progress = opts.onProgress
+    ? (n: number): void => {
+        done += n;
+        opts.onProgress!(Math.min(done, total), total);
+      }
+    : undefined;
+  const results = await runJobs(jobs, Math.max(1, opts.threads ?? 1), progress);
+  opts.onProgress?.(total, total);
   return assemble(bamPath, sites, sorted, settings, opts, warnings, results, detectBuild(refs));
 }
 
@@ -105,11 +116,11 @@ function workerScript(): string | null {
   return existsSync(fileURLToPath(built)) ? fileURLToPath(built) : null;
 }
 
-async function runJobs(jobs: GroupJob[], threads: number): Promise<GroupResult[]> {
+async function runJobs(jobs: GroupJob[], threads: number, progress?: (bytes: number) => void): Promise<GroupResult[]> {
   const script = threads > 1 && jobs.length > 1 ? workerScript() : null;
   if (!script) {
     const results: GroupResult[] = [];
-    for (const job of jobs) results.push(await runGroup(job));
+    for (const job of jobs) results.push(await runGroup(job, progress));
     return results;
   }
   return Promise.all(
@@ -118,7 +129,12 @@ async function runJobs(jobs: GroupJob[], threads: number): Promise<GroupResult[]
         new Promise<GroupResult>((resolve, reject) => {
           const worker = new Worker(script, { workerData: job });
           let settled = false;
-          worker.once('message', (m: { ok: true; result: GroupResult } | { ok: false; user: boolean; exitCode: 1 | 2; message: string }) => {
+          type Message = { progress: number } | { ok: true; result: GroupResult } | { ok: false; user: boolean; exitCode: 1 | 2; message: string };
+          worker.on('message', (m: Message) => {
+            if ('progress' in m) {
+              progress?.(m.progress);
+              return;
+            }
             settled = true;
             if (m.ok) resolve(m.result);
             else reject(m.user ? new UserError(m.message, m.exitCode) : new Error(m.message));

@@ -7,7 +7,15 @@ import { runGroup, type GroupJob } from './scan-group.js';
  * result back. A UserError travels as a message so the main thread can rethrow it as one.
  */
 try {
-  const result = await runGroup(workerData as GroupJob);
+    // Progress to the main thread every ~4 MB read.
+  let pending = 0;
+  const result = await runGroup(workerData as GroupJob, (n) => {
+    pending += n;
+    if (pending >= 4 << 20) {
+      parentPort!.postMessage({ progress: pending });
+      pending = 0;
+    }
+  });
   parentPort!.postMessage({ ok: true, result }, [result.counts.buffer as ArrayBuffer]);
 } catch (e) {
   const err = e as Error;

@@ -38,12 +38,14 @@ export interface GroupResult {
   observationRows: Int32Array | null;
   umis: string[];
   bytesRead: number;
+  onBytes?: (compressedBytes: number) => void;
 }
 
 /** Inflated bytes gathered before a scan call: ~1 MB keeps calls few and the batch in cache. */
 const BATCH_BYTES = 1 << 20;
 
-export async function runGroup(job: GroupJob): Promise<GroupResult> {
+/** `onBytes` hears of compressed bytes as they are read (progress). */
+export async function runGroup(job: GroupJob, onBytes?: (compressedBytes: number) => void): Promise<GroupResult> {
   const { group, sorted, settings } = job;
   const scanner: Scanner = job.engine === 'oracle' ? new OracleScanner() : new WasmScanner();
   scanner.configure(sorted, group.ownedLo, group.ownedHi, { excludeFlags: settings.excludeFlags, minMapq: settings.minMapq });
@@ -57,7 +59,7 @@ export async function runGroup(job: GroupJob): Promise<GroupResult> {
   const file = stdin ? stdin.file : new BgzfFile(job.bamPath);
   let bytesRead = 0;
   try {
-    const ctx: DriverContext = { job, file, scanner, tally, slot, obs, bytesRead: 0 };
+    const ctx: DriverContext = { job, file, scanner, tally, slot, obs, bytesRead: 0, onBytes };
     if (group.segments === null) {
       const last = sorted[group.ownedHi - 1];
       const whole = { beg: 0, end: Number.POSITIVE_INFINITY, stopRefId: last.refId, stopPos0: last.start0 };
@@ -91,6 +93,7 @@ interface DriverContext {
   slot: Int32Array;
   obs: ObservationBuilder | null;
   bytesRead: number;
+  onBytes?: (compressedBytes: number) => void;
 }
 
 /** A sequential pass: its block stream and, for stdin, the bytes already read after the header. */
@@ -137,6 +140,7 @@ async function runSegment(ctx: DriverContext, seg: Segment, source: SequentialSo
       }
       at += b.isize;
     }
+    ctx.onBytes?.(chunk.blocks.reduce((n, b) => n + b.csize, 0));
     const data = s > 0 ? chunk.data.subarray(s) : chunk.data;
     if (data.length > 0) {
       input = scanner.input(fill + data.length, fill);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,24 @@ export interface DemoInputs {
 /** Panel TSV of the demo sites (columns the `--sites` reader accepts: chrom pos ref alt gene protein id). */
 export function sitesTsv(sites: Site[]): string {
   return `chrom\tpos\tref\talt\tgene\tprotein\tid\n${sites.map((s) => [s.chrom, s.pos1, s.ref, s.alt, s.gene, s.protein, s.id].join('\t')).join('\n')}\n`;
+}
+
+/**
+ * A fingerprint of the code that writes the demo BAMs (the simulator and the BAM/BGZF/index
+ * writers, as loaded: .js from dist, .ts from sources). Part of each BAM's stamp, so a changed
+ * simulator never leaves stale BAMs behind that merely have a matching spec.
+ */
+export function simulatorFingerprint(): string {
+  const here = fileURLToPath(import.meta.url);
+  const ext = here.endsWith('.ts') ? '.ts' : '.js';
+  const root = dirname(dirname(here));
+  const files = [
+    ...readdirSync(join(root, 'simulate')).filter((f) => f.endsWith(ext)).sort().map((f) => join(root, 'simulate', f)),
+    ...['bam-writer', 'bgzf-writer', 'bam-index-writer', 'sam-record'].map((f) => join(root, 'io', `${f}${ext}`)),
+  ];
+  const h = createHash('sha256');
+  for (const f of files) if (existsSync(f)) h.update(f.slice(root.length)).update(readFileSync(f));
+  return h.digest('hex');
 }
 
 /** The compiled worker (dist/), or null when running from sources without a build: then serial. */
@@ -87,11 +105,12 @@ export async function prepareDemoInputs(
   const keep = patients ? new Set(patients) : null;
   const samples = demoSamples(src).filter((s) => !keep || keep.has(s.patient));
   if (samples.length === 0) throw new UserError(`demo: no sample for patients ${patients?.join(', ')}`);
+  const code = simulatorFingerprint();
   const jobs: DemoBamJob[] = samples.map(({ sample, bam }) => {
     const spec = demoSpec(sample, sites, truth);
     const bamPath = join(inputDir, bam);
     mkdirSync(dirname(bamPath), { recursive: true });
-    return { spec, bamPath, hash: createHash('sha256').update(JSON.stringify(spec)).digest('hex') };
+    return { spec, bamPath, hash: createHash('sha256').update(code).update(JSON.stringify(spec)).digest('hex') };
   });
   const todo = jobs.filter((j) => !demoBamIsCurrent(j));
   let done = samples.length - todo.length;

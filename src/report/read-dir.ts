@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLASSIFICATION_SCHEMA, type ClassificationDocument } from '../classify/types.js';
-import { TIMELINE_SCHEMA, type PatientTimeline } from '../timeline/types.js';
+import { parsePatientTimeline } from '../timeline/read.js';
+import type { PatientTimeline } from '../timeline/types.js';
 import { UserError, fileError } from '../util/errors.js';
 
 /** What `report` reads from a track/classify output directory. */
@@ -36,14 +37,20 @@ export function readTrackOutputs(dir: string, classificationPath?: string): Trac
   const files = existsSync(patientsDir) ? readdirSync(patientsDir).filter((f) => f.endsWith('.json')).sort() : [];
   if (files.length === 0) throw new UserError(`${dir}: no timeline found (${join(dir, 'patients')}/*.json is missing or empty); run 'oligotrack track' first`);
   const timelines: PatientTimeline[] = [];
+  const seen = new Set<string>();
   for (const f of files) {
     const file = join(patientsDir, f);
-    const t = readJson(file) as Partial<PatientTimeline>;
-    if (t?.schema !== TIMELINE_SCHEMA || t.schema_version !== 1) {
-      throw fileError(file, `not an oligotrack timeline (expected schema ${TIMELINE_SCHEMA} version 1)`);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new UserError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
-    if (!Array.isArray(t.draws) || !Array.isArray(t.sites) || typeof t.patient !== 'string') throw fileError(file, 'timeline is missing patient, draws or sites');
-    timelines.push(t as PatientTimeline);
+    // track's own validator (schema, series aligned with draws, date order).
+    const t = parsePatientTimeline(text, file);
+    if (seen.has(t.patient)) throw fileError(file, `patient ${t.patient} appears in two timeline files`);
+    seen.add(t.patient);
+    timelines.push(t);
   }
   const classificationFile = classificationPath ?? join(dir, 'classification.json');
   if (!existsSync(classificationFile)) {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,10 +68,14 @@ describe.skipIf(!HAVE_SNAKEMAKE)('Snakemake workflow', () => {
     );
   });
 
-  it('passes snakemake --lint', () => {
-    const lint = spawnSync('snakemake', ['--snakefile', SNAKEFILE, '--lint'], { cwd: work, encoding: 'utf8' });
-    expect(lint.stdout + lint.stderr).toContain('Congratulations, your workflow is in a good condition!');
-    expect(lint.status).toBe(0);
+  it('passes snakemake --lint with the shipped config (the demo cohort) and with the test config', () => {
+    const shipped = join(dir, 'shipped');
+    cpSync(join(REPO, 'pipelines/snakemake/config'), join(shipped, 'config'), { recursive: true });
+    for (const cwd of [shipped, work]) {
+      const lint = spawnSync('snakemake', ['--snakefile', SNAKEFILE, '--lint'], { cwd, encoding: 'utf8' });
+      expect(lint.stdout + lint.stderr, cwd).toContain('Congratulations, your workflow is in a good condition!');
+      expect(lint.status).toBe(0);
+    }
   });
 
   it('rejects a samples.tsv that breaks its schema, naming the row', () => {

@@ -3,6 +3,7 @@ import { Progress } from '../../src/report/progress.js';
 import { dayToIso, decadeTicks, isoToDay, logDomain, logScale, monthTicks } from '../../src/report/svg/scale.js';
 import { OKABE_ITO, vafChartSvg } from '../../src/report/svg/vaf-chart.js';
 import { keyMutation } from '../../src/report/cohort.js';
+import { renderPatientPage } from '../../src/report/html/patient-page.js';
 import { fixturePatient } from './fixture.js';
 
 describe('chart scales', () => {
@@ -50,6 +51,26 @@ describe('VAF chart', () => {
     const svg = vafChartSvg(r);
     expect(svg.match(/<g class="pt"/g)?.length).toBe(8); // 2 detected sites × 4 draws
     expect(svg).toContain('2 of 3 tracked site(s) detected at least once');
+  });
+});
+
+describe('edge cases render without NaN', () => {
+  it('one draw, nothing detected, no tumour fraction, no assessment, no clinical data', () => {
+    const r = fixturePatient('LONE');
+    r.draws = r.draws.slice(0, 1);
+    r.draws[0].tumour_fraction = null;
+    for (const s of r.sites) {
+      s.points = s.points.slice(0, 1).map((p) => ({ ...p, alt_count: 0, vaf: 0, vaf_low: 0, vaf_high: 0.0015, call: 'not_detected' }));
+    }
+    r.assessments = [];
+    r.imaging = [];
+    r.clinical = null;
+    const html = renderPatientPage(r);
+    expect(html).not.toContain('NaN');
+    expect(html).not.toContain('undefined');
+    expect(html).toContain('No imaging assessment classified');
+    expect(html).toContain('Not detected in any draw (3)');
+    expect(html.match(/<g class="pt"/g)).toBeNull();
   });
 });
 

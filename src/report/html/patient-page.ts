@@ -144,17 +144,28 @@ function neverDetected(sites: PatientReport['sites']): string {
 }
 
 function actionableSection(r: PatientReport): string {
-  const rows = r.actionable
-    .map(
-      (a) =>
-        `<tr><td><strong>${esc(a.gene)}</strong> ${esc(a.protein)}</td><td>${esc(a.status)}</td><td>${esc(a.drugs.join(', ') || '–')}</td>` +
-        `<td>${esc(a.evidence_level || '–')}</td><td>${esc(a.as_of || '–')}</td><td class="src">${esc(a.source)}</td></tr>`,
+  // One block per mutation (its plasma status once), then one row per matching therapy row.
+  const groups = new Map<string, PatientReport['actionable']>();
+  for (const a of r.actionable) {
+    const key = `${a.gene} ${a.protein}`;
+    groups.set(key, [...(groups.get(key) ?? []), a]);
+  }
+  const rows = [...groups.values()]
+    .map((g) =>
+      g
+        .map(
+          (a, i) =>
+            '<tr>' +
+            (i === 0 ? `<td rowspan="${g.length}"><strong>${esc(a.gene)}</strong> ${esc(a.protein)}<br><span class="muted">${esc(a.status)}</span></td>` : '') +
+            `<td>${esc(a.drugs.join(', ') || '–')}</td><td>${esc(a.evidence_level || '–')}</td><td class="nw">${esc(a.as_of || '–')}</td><td class="src">${esc(a.source)}</td></tr>`,
+        )
+        .join(''),
     )
     .join('');
   return (
     '<section id="actionable"><h2>Actionable findings</h2>' +
     (rows
-      ? `<table><thead><tr><th>mutation</th><th>status in plasma</th><th>drugs</th><th>evidence level</th><th>as of</th><th>source</th></tr></thead><tbody>${rows}</tbody></table>`
+      ? `<table><thead><tr><th>mutation and status in plasma</th><th>drugs</th><th>evidence level</th><th>as of</th><th>source</th></tr></thead><tbody>${rows}</tbody></table>`
       : '<p class="muted">No site of the actionability table is detected in this patient.</p>') +
     '</section>'
   );
@@ -181,7 +192,7 @@ function historySection(r: PatientReport): string {
     .map((a) => {
       const i = img.get(a.assessment_date);
       return (
-        `<tr><td>${esc(a.assessment_date)}</td><td><span class="badge small ${groupClass(a.group)}">${esc(groupLabel(a.group))}</span></td>` +
+        `<tr><td class="nw">${esc(a.assessment_date)}</td><td><span class="badge small ${groupClass(a.group)}">${esc(groupLabel(a.group))}</span></td>` +
         `<td class="num">${a.progressing_lesions ?? '–'}</td><td>${esc(i ? i.sites.join(', ') || '–' : '–')}${i?.visceral ? ' · visceral' : ''}${i?.cns ? ' · CNS' : ''}</td>` +
         `<td>${yesNo(a.molecular_progression)}</td><td>${esc(a.targetable_mutations.join(', ') || '–')}</td></tr>`
       );
@@ -197,7 +208,7 @@ function qcSection(r: PatientReport): string {
   const rows = r.draws
     .map(
       (d) =>
-        `<tr><td>${esc(d.sample)}</td><td>${esc(d.collection_date)}</td><td>${esc(d.timepoint || '–')}</td><td class="num">${int(d.median_depth)}</td><td class="num">${int(d.min_depth)}</td>` +
+        `<tr><td class="nw">${esc(d.sample)}</td><td class="nw">${esc(d.collection_date)}</td><td>${esc(d.timepoint || '–')}</td><td class="num">${int(d.median_depth)}</td><td class="num">${int(d.min_depth)}</td>` +
         `<td class="num">${d.families ? int(d.families) : '–'}</td><td class="num">${d.sites_below_lod} / ${d.sites_total}</td>` +
         `<td>${d.detected === null ? '–' : d.detected ? 'detected' : 'not detected'}</td>` +
         `<td class="num">${d.tumour_fraction ? `${esc(pct(d.tumour_fraction.estimate))}${d.tumour_fraction.low !== null ? ` (${esc(pctInterval(d.tumour_fraction.low, d.tumour_fraction.high))})` : ''}` : '–'}</td>` +

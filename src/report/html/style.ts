@@ -34,7 +34,7 @@ h3{font-size:14px;margin:12px 0 6px}
 .rationale{margin:6px 0 10px}
 table{border-collapse:collapse;width:100%;font-size:12px}
 th,td{border-bottom:1px solid var(--rule);padding:4px 5px;text-align:left;vertical-align:top}
-th{background:#f0f0f3;font-weight:600;font-size:11.5px;text-transform:uppercase;letter-spacing:.03em;color:#333}
+th{background:#f0f0f3;font-weight:600;font-size:11.5px;color:#333}
 td.num{white-space:nowrap}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 td.nw{white-space:nowrap}

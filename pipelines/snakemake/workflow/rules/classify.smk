@@ -15,8 +15,9 @@ rule classify:
     conda:
         "../envs/oligotrack.yaml"
     params:
+        oligotrack=OLIGOTRACK,
         policy=lambda wildcards, input: f"--policy '{input.policy[0]}'" if input.policy else "",
         timeline=lambda wildcards, input: os.path.dirname(input.timeline),
     shell:
-        "{OLIGOTRACK} classify --timeline {params.timeline:q} --clinical {input.clinical:q}"
+        "{params.oligotrack} classify --timeline {params.timeline:q} --clinical {input.clinical:q}"
         " --imaging {input.imaging:q} {params.policy} --json {output.json:q} --out {output.tsv:q} 2> {log:q}"

@@ -14,8 +14,9 @@ rule count:
     conda:
         "../envs/oligotrack.yaml"
     params:
+        oligotrack=OLIGOTRACK,
         sites=SITES_ARGS,
         options=count_options(),
     shell:
-        "{OLIGOTRACK} count --bam {input.bam:q} --sites {params.sites} --sample {wildcards.sample:q}"
+        "{params.oligotrack} count --bam {input.bam:q} --sites {params.sites} --sample {wildcards.sample:q}"
         " {params.options} --threads {threads} --format json --out {output:q} 2> {log:q}"

@@ -13,7 +13,8 @@ rule report:
     conda:
         "../envs/oligotrack.yaml"
     params:
+        oligotrack=OLIGOTRACK,
         track=lambda wildcards, input: os.path.dirname(os.path.dirname(input.patients[0])),
     shell:
-        "{OLIGOTRACK} report --in {params.track:q} --classification {input.classification:q}"
+        "{params.oligotrack} report --in {params.track:q} --classification {input.classification:q}"
         " --clinical {input.clinical:q} --imaging {input.imaging:q} --out {output:q} 2> {log:q}"

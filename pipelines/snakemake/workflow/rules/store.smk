@@ -14,6 +14,7 @@ rule store_ingest:
     conda:
         "../envs/oligotrack.yaml"
     params:
+        oligotrack=OLIGOTRACK,
         store=config.get("store", ""),
     shell:
-        "{OLIGOTRACK} store ingest --store {params.store:q} {input:q} > {output:q} 2> {log:q}"
+        "{params.oligotrack} store ingest --store {params.store:q} {input:q} > {output:q} 2> {log:q}"

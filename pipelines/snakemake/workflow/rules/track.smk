@@ -29,9 +29,10 @@ rule track:
     conda:
         "../envs/oligotrack.yaml"
     params:
+        oligotrack=OLIGOTRACK,
         sites=SITES_ARGS,
         options=count_options(),
         outdir=lambda wildcards, output: os.path.dirname(output.timeline),
     shell:
-        "{OLIGOTRACK} track --samplesheet {input.samplesheet:q} --sites {params.sites} {params.options}"
+        "{params.oligotrack} track --samplesheet {input.samplesheet:q} --sites {params.sites} {params.options}"
         " --threads {threads} --no-cache --out-dir {params.outdir:q} 2> {log:q}"
