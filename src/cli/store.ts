@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { writeOutput } from '../io/output.js';
 import { formatCountTsv } from '../report/count-tsv.js';
-import { ingestCountFile, readText } from '../store/ingest-file.js';
-import { parseSummaryDocument } from '../store/count-document.js';
+import { ingestCountDocument, readText } from '../store/ingest-file.js';
+import { parseCountDocument, parseSummaryDocument } from '../store/count-document.js';
 import { openStore } from '../store/store.js';
 import { UsageError, UserError } from '../util/errors.js';
 import { info } from '../util/log.js';
@@ -50,35 +50,25 @@ const ingestCommand: CommandModule<object, IngestArgs> = {
       if (summaries.has(s.sample)) throw new UsageError(`two --summary files for sample "${s.sample}"`);
       summaries.set(s.sample, s.text);
     }
+    // Every document is validated before the store is touched: a bad file anywhere in the list
+    // stops the command with nothing written.
+    const counts = args.counts.map((file) => ({ file, doc: parseCountDocument(readText(file), file) }));
+    const orphan = [...summaries.keys()].filter((sample) => !counts.some((c) => c.doc.sample === sample));
+    if (orphan.length) throw new UsageError(`--summary for sample(s) with no count JSON given: ${orphan.join(', ')}`);
     const store = openStore(args.store, { create: true });
     const lines = ['sample\tversion\tstatus'];
-    const used = new Set<string>();
     try {
-      for (const file of args.counts) {
-        const sample = peekSample(file);
-        const outcome = await ingestCountFile(store, file, sample ? summaries.get(sample) : undefined);
-        used.add(outcome.sample);
+      for (const { file, doc } of counts) {
+        const outcome = await ingestCountDocument(store, doc, file, summaries.get(doc.sample));
         lines.push(`${outcome.sample}\t${outcome.version}\t${outcome.status}`);
       }
     } finally {
       store.close();
-      // The report of what was ingested goes out even when a later file fails: those commits stand.
+      // What was ingested is reported even when a later draw fails (its BAM unreadable): those commits stand.
       writeOutput('-', `${lines.join('\n')}\n`);
     }
-    const orphan = [...summaries.keys()].filter((s) => !used.has(s));
-    if (orphan.length) throw new UserError(`--summary for sample(s) with no count JSON given: ${orphan.join(', ')}`);
   }),
 };
-
-/** The sample a count file names, to pair it with its summary (full validation happens at ingest). */
-function peekSample(file: string): string | undefined {
-  try {
-    const v = JSON.parse(readText(file)) as { sample?: unknown };
-    return typeof v.sample === 'string' ? v.sample : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 interface ListArgs extends StoreArgs {
   history: boolean;

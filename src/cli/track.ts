@@ -12,13 +12,13 @@ import { alignRows, countSample, type SampleCounts } from '../timeline/count-sam
 import { attachSampleTests } from '../timeline/sample-test.js';
 import { type CalledDraw, DEFAULT_EVENT_SETTINGS, type EventSettings, type PatientTimeline } from '../timeline/types.js';
 import { writeTimelineDir } from '../timeline/write-dir.js';
-import { UserError, UsageError } from '../util/errors.js';
+import { UserError, UsageError, fileError } from '../util/errors.js';
 import { info, warn } from '../util/log.js';
 import { handler } from './command.js';
 
 interface TrackArgs {
   samplesheet: string;
-  sites: string[];
+  sites?: string[];
   'out-dir': string;
   pon?: string;
   umi: boolean;
@@ -67,6 +67,12 @@ async function runTrack(args: TrackArgs): Promise<void> {
     keepSingletons: !args['drop-singletons'],
   };
   const samples = readSamplesheet(args.samplesheet);
+  const siteSpecs = args.sites ?? [];
+  const informedByPatient = tumourInformedVcfs(samples);
+  if (siteSpecs.length === 0) {
+    const bare = samples.find((s) => !informedByPatient.has(s.patient));
+    if (bare) throw fileError(args.samplesheet, `patient ${bare.patient} has no 'vcf' (tumour-informed sites) and no --sites was given: nothing to count`, bare.line);
+  }
   let background: BackgroundModel;
   if (args.pon) {
     let text: string;
@@ -86,7 +92,7 @@ async function runTrack(args: TrackArgs): Promise<void> {
     min_depth: minDepth,
   };
   const cacheDir = args.cache ? join(args['out-dir'], 'counts') : null;
-  const countOpts = { siteSpecs: args.sites, settings, threads, cacheDir };
+  const countOpts = { siteSpecs, settings, threads, cacheDir };
 
   // Count every draw (and each distinct matched normal once), in samplesheet order.
   const normals = new Map<string, Set<string>>();
@@ -94,7 +100,8 @@ async function runTrack(args: TrackArgs): Promise<void> {
   const calledRows = new Map<string, CalledRow[]>();
   let reused = 0;
   for (const s of samples) {
-    const counts: SampleCounts = await countSample(s.bam, { ...countOpts, cacheName: s.sample });
+    const tumourInformedSpecs = informedByPatient.get(s.patient) ?? [];
+    const counts: SampleCounts = await countSample(s.bam, { ...countOpts, tumourInformedSpecs, cacheName: s.sample });
     if (counts.cached) reused++;
     for (const w of counts.warnings) warn(w);
     const sites = counts.rows.map((r) => r.site);
@@ -102,13 +109,15 @@ async function runTrack(args: TrackArgs): Promise<void> {
     const rows = statsErrors(() => annotateCounts({ rows: counts.rows }, { background, alpha: siteAlpha, minDepth }));
     let normalFlagged: Set<string> | undefined;
     if (s.normal) {
-      normalFlagged = normals.get(s.normal);
+      // Keyed by patient too: the normal is counted at that patient's sites (panel + tissue VCF).
+      const normalKey = `${s.patient}\t${s.normal}`;
+      normalFlagged = normals.get(normalKey);
       if (!normalFlagged) {
-        const n = await countSample(s.normal, { ...countOpts, cacheName: `${s.sample}.normal` });
+        const n = await countSample(s.normal, { ...countOpts, tumourInformedSpecs, cacheName: `${s.sample}.normal` });
         for (const w of n.warnings) warn(w);
         // The PoN's germline/CHIP rule (≥ 1% and ≥ 3 reads) applied to the patient's own white cells.
         normalFlagged = new Set(n.rows.filter((r) => isGermlineOrChip(r.altCount, r.depth)).map((r) => siteKeyOf(r.site)));
-        normals.set(s.normal, normalFlagged);
+        normals.set(normalKey, normalFlagged);
       }
     }
     called.set(s.sample, drawOf(s, counts, rows, normalFlagged));
@@ -145,7 +154,24 @@ function drawOf(s: SampleRow, counts: SampleCounts, rows: ReturnType<typeof anno
   if (s.timepoint !== undefined) d.timepoint = s.timepoint;
   if (s.therapy !== undefined) d.therapy = s.therapy;
   if (normalFlagged) d.normalFlagged = normalFlagged;
+  if (counts.tumourInformed.size > 0) d.tumourInformed = counts.tumourInformed;
   return d;
+}
+
+/**
+ * The tumour-informed VCFs of each patient: every distinct `vcf` cell of the patient's rows, in
+ * samplesheet order. They apply to all of that patient's draws (the tissue calls do not change
+ * with the plasma draw), so every draw is counted at the same sites.
+ */
+function tumourInformedVcfs(samples: readonly SampleRow[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of samples) {
+    if (s.vcf === undefined) continue;
+    const list = out.get(s.patient) ?? [];
+    if (!list.includes(s.vcf)) list.push(s.vcf);
+    out.set(s.patient, list);
+  }
+  return out;
 }
 
 export const trackCommand: CommandModule<object, TrackArgs> = {
@@ -154,7 +180,7 @@ export const trackCommand: CommandModule<object, TrackArgs> = {
   builder: (y: Argv<object>) =>
     y
       .option('samplesheet', { type: 'string', demandOption: true, describe: 'CSV: patient,sample,collection_date,bam[,vcf,timepoint,therapy,normal] (paths relative to it)' })
-      .option('sites', { type: 'string', array: true, demandOption: true, describe: 'Sites: VCF(.gz), panel TSV or panel:breast (as count)' })
+      .option('sites', { type: 'string', array: true, describe: "Sites for every patient: VCF(.gz), panel TSV or panel:breast (as count); optional when every patient has a samplesheet 'vcf'" })
       .option('out-dir', { type: 'string', demandOption: true, describe: 'Output directory: timeline.tsv, patients/<patient>.json, counts/ (cache)' })
       .option('pon', { type: 'string', describe: 'Panel of normals (oligotrack pon) for the background error and germline/CH flags' })
       .option('umi', { type: 'boolean', default: false, describe: 'Count UMI families (RX tag) instead of fragments' })

@@ -15,7 +15,7 @@ export class MateTable {
   private frag: Int32Array;
   size = 0;
 
-  constructor(capacity = 1 << 12) {
+  constructor(capacity = 1 << 15) {
     this.mask = capacity - 1;
     this.site = new Int32Array(capacity).fill(-1);
     this.hi = new Int32Array(capacity);

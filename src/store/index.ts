@@ -10,6 +10,6 @@ export { CohortStore, openStore } from './store.js';
 export type { ExportQuery, IngestInput, IngestOutcome, IngestStatus, OpenStoreOptions, SampleListing, StoredCount, VersionListing } from './store.js';
 export { parseCountDocument, parseSummaryDocument } from './count-document.js';
 export type { CountDocument } from './count-document.js';
-export { ingestCountFile } from './ingest-file.js';
+export { ingestCountDocument, ingestCountFile } from './ingest-file.js';
 export { LATEST_SCHEMA_VERSION, STORE_APPLICATION_ID } from './schema.js';
 export { storedCountToSiteCounts, storedRowToSiteCounts } from './to-site-counts.js';

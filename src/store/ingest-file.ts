@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileError } from '../util/errors.js';
 import { sha256File } from './canonical.js';
-import { parseCountDocument } from './count-document.js';
+import { parseCountDocument, type CountDocument } from './count-document.js';
 import type { CohortStore, IngestOutcome } from './store.js';
 
 function readText(path: string): string {
@@ -28,7 +28,11 @@ function locateBam(bam: string, countFile: string): string | undefined {
  * hash is taken from the document when it records one, else computed from the BAM it names.
  */
 export async function ingestCountFile(store: CohortStore, countFile: string, summaryText?: string): Promise<IngestOutcome> {
-  const count = parseCountDocument(readText(countFile), countFile);
+  return ingestCountDocument(store, parseCountDocument(readText(countFile), countFile), countFile, summaryText);
+}
+
+/** As `ingestCountFile`, for a document already parsed from `countFile`. */
+export async function ingestCountDocument(store: CohortStore, count: CountDocument, countFile: string, summaryText?: string): Promise<IngestOutcome> {
   let bamSha256 = count.bamSha256;
   if (!bamSha256) {
     const bam = locateBam(count.bamPath, countFile);

@@ -54,12 +54,14 @@ export function buildPatientTimeline(input: BuildTimelineInput): PatientTimeline
     let nadir: TimelineSite['nadir'] = null;
     let ponFlag = false;
     let normalFlag = false;
+    let tumourInformed = false;
     for (let d = 0; d < draws.length; d++) {
       const draw = draws[d];
       const row = draw.rows[i];
       if (siteKeyOf(row.site) !== key) throw new Error(`patient ${input.patient}: site order differs in draw ${draw.sample}`);
       ponFlag ||= row.germlineOrChip;
       normalFlag ||= draw.normalFlagged?.has(key) ?? false;
+      tumourInformed ||= draw.tumourInformed?.has(key) ?? false;
       const vaf = row.depth > 0 ? row.altCount / row.depth : Number.NaN;
       let event: TimelinePoint['event'] = 'baseline';
       let changeP: number | null = null;
@@ -129,6 +131,7 @@ export function buildPatientTimeline(input: BuildTimelineInput): PatientTimeline
       id: site.id,
       germline_or_ch: germlineOrCh,
       germline_or_ch_reason: [ponFlag ? 'panel_of_normals' : '', normalFlag ? 'matched_normal' : ''].filter(Boolean).join(';'),
+      tumour_informed: tumourInformed,
       clonal: false, // set below, once every site's baseline is known
       first_detection: firstDetection,
       nadir,
@@ -159,9 +162,16 @@ export function buildPatientTimeline(input: BuildTimelineInput): PatientTimeline
   };
 }
 
-/** Marks the clonal sites: detected at baseline, not germline/CH, baseline VAF ≥ rel × the top one. */
+/**
+ * Marks the clonal sites: detected at baseline, not germline/CH, baseline VAF ≥ rel × the top one.
+ * Tumour-informed sites (called in the tissue) are preferred: when at least one of them qualifies,
+ * panel-only sites are not candidates, because a panel hotspot seen only in plasma may be clonal
+ * haematopoiesis (TP53, PPM1D) or a subclone, while a tissue-confirmed variant is known tumour DNA.
+ */
 export function markClonal(sites: TimelineSite[], rel: number): void {
-  const candidates = sites.filter((s) => !s.germline_or_ch && s.points[0].call === 'detected' && s.points[0].vaf !== null);
+  const detected = sites.filter((s) => !s.germline_or_ch && s.points[0].call === 'detected' && s.points[0].vaf !== null);
+  const informed = detected.filter((s) => s.tumour_informed === true);
+  const candidates = informed.length > 0 ? informed : detected;
   const top = Math.max(0, ...candidates.map((s) => s.points[0].vaf as number));
   for (const s of candidates) s.clonal = (s.points[0].vaf as number) >= rel * top;
 }

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { countBam } from '../count/count-bam.js';
 import { collapseUmiFamilies } from '../count/umi.js';
 import { detectBuild } from '../count/genome-build.js';
-import { mergeSiteFiles, type SiteFile } from '../count/sites.js';
+import { mergeSiteFiles, siteIdentity, type SiteFile } from '../count/sites.js';
 import { loadSiteSpec } from '../count/sites-load.js';
 import { checkBuilds, resolveSites } from '../count/sites-resolve.js';
 import type { CountSettings, Site, SiteCounts } from '../count/types.js';
-import { findIndexPath } from '../io/bam-index.js';
 import { readBamHeader } from '../io/bam-header.js';
 import { writeOutput } from '../io/output.js';
+import { sha256File } from '../store/canonical.js';
+import { UserError } from '../util/errors.js';
 import { VERSION } from '../version.js';
 import { siteKeyOf } from './build.js';
 
@@ -23,29 +24,38 @@ export interface SampleCounts {
   warnings: string[];
   /** true when read from DIR/counts instead of counted. */
   cached: boolean;
+  /** Site keys (`chrom:pos:ref>alt`, output naming) that came from a tumour-informed VCF. */
+  tumourInformed: Set<string>;
 }
 
-const CACHE_FORMAT = 1;
+// 2: keyed on the SHA-256 of the BAM's bytes (format 1 used size + mtime).
+const CACHE_FORMAT = 2;
 
 /**
- * The cache key of one count: tool version, the BAM's size and modification time (and its index's),
- * the sites (as given to the engine) and every count setting. A BAM rewritten in place gets a new
- * mtime and is counted again; a copied BAM with a new mtime is counted again (safe, only slower).
- * Size + mtime stand in for the content: hashing a 10 GB BAM would cost more than counting it.
+ * The cache key of one count: tool version, the SHA-256 of the BAM's bytes, the sites (as given to
+ * the engine) and every count setting. Keyed on content (issue 5: "the same BAM content"), so a
+ * BAM copied or touched is reused and a BAM rewritten in place with the same size is not. The
+ * index is left out: counts do not depend on which valid index (.bai or .csi) located the chunks.
+ * Hashing streams the file at ~0.5 s per 200 MB (docs/tracking.md), below a count of the same BAM.
  */
-export function countCacheKey(bamPath: string, sites: readonly Site[], settings: CountSettings): string {
-  const st = statSync(bamPath);
-  const index = findIndexPath(bamPath);
-  const ist = index ? statSync(index) : null;
+export function countCacheKey(bamSha256: string, sites: readonly Site[], settings: CountSettings): string {
   const payload = JSON.stringify({
     format: CACHE_FORMAT,
     version: VERSION,
-    bam: { size: st.size, mtimeMs: st.mtimeMs },
-    index: ist ? { size: ist.size, mtimeMs: ist.mtimeMs } : null,
+    bam_sha256: bamSha256,
     sites: sites.map((s) => [s.chrom, s.pos1, s.ref, s.alt, s.gene, s.protein, s.id]),
     settings,
   });
   return createHash('sha256').update(payload).digest('hex');
+}
+
+/** SHA-256 of a BAM's bytes; an unreadable BAM is the user's error (one line, exit 1). */
+export async function bamContentSha256(bamPath: string): Promise<string> {
+  try {
+    return await sha256File(bamPath);
+  } catch (e) {
+    throw new UserError(`${bamPath}: cannot read BAM (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 interface CacheFile {
@@ -83,6 +93,13 @@ export interface CountSampleOptions {
   cacheDir: string | null;
   /** Name of the cache file (without .json): the sample ID, or `<sample>.normal`. */
   cacheName: string;
+  /**
+   * The patient's tumour-informed VCFs (the samplesheet's `vcf` column: variants called in the
+   * tissue biopsy). Counted together with `siteSpecs`; a site in both is counted once (merged as
+   * `count` merges several --sites, the VCF first so its IDs are kept and the panel fills gene and
+   * protein) and reported in `tumourInformed`.
+   */
+  tumourInformedSpecs?: string[];
 }
 
 /**
@@ -92,12 +109,16 @@ export interface CountSampleOptions {
 export async function countSample(bamPath: string, opts: CountSampleOptions): Promise<SampleCounts> {
   const header = await readBamHeader(bamPath);
   const bamBuild = detectBuild(header.refs);
-  const files: SiteFile[] = [];
+  const informedFiles: SiteFile[] = [];
+  for (const spec of opts.tumourInformedSpecs ?? []) informedFiles.push(await loadSiteSpec(spec, { bamBuild }));
+  const files: SiteFile[] = [...informedFiles];
   for (const spec of opts.siteSpecs) files.push(await loadSiteSpec(spec, { bamBuild }));
   checkBuilds(bamPath, bamBuild, header.refs, files);
   const resolved = resolveSites(mergeSiteFiles(files), bamPath, header.refs);
+  const informedIds = new Set(informedFiles.flatMap((f) => f.sites.map((l) => siteIdentity(l.site))));
+  const tumourInformed = new Set(resolved.filter((r) => informedIds.has(siteIdentity(r.site))).map((r) => siteKeyOf(r.site)));
   const bamSites = resolved.map((r) => r.bamSite);
-  const key = countCacheKey(bamPath, bamSites, opts.settings);
+  const key = countCacheKey(await bamContentSha256(bamPath), bamSites, opts.settings);
   const cacheFile = opts.cacheDir ? join(opts.cacheDir, `${opts.cacheName}.json`) : null;
   const cached = cacheFile ? readCache(cacheFile, key) : null;
   if (cached && cached.rows.length === resolved.length) {
@@ -108,6 +129,7 @@ export async function countSample(bamPath: string, opts: CountSampleOptions): Pr
       build: cached.build,
       warnings: [],
       cached: true,
+      tumourInformed,
     };
   }
   const result = await countBam(bamPath, bamSites, opts.settings, { threads: opts.threads, header, sample: opts.cacheName });
@@ -133,7 +155,7 @@ export async function countSample(bamPath: string, opts: CountSampleOptions): Pr
     };
     writeOutput(cacheFile, `${JSON.stringify(c, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`);
   }
-  return { rows, readsSeen: result.readsSeen, readsPassing: result.readsPassing, build: result.build, warnings, cached: false };
+  return { rows, readsSeen: result.readsSeen, readsPassing: result.readsPassing, build: result.build, warnings, cached: false, tumourInformed };
 }
 
 /** Reorders one draw's rows to a reference key order (the patient's first draw), by site key. */

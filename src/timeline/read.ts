@@ -25,6 +25,7 @@ const timelineSchema = z.object({
       gene: z.string(),
       protein: z.string(),
       germline_or_ch: z.boolean(),
+      tumour_informed: z.boolean().optional(),
       clonal: z.boolean(),
       points: z.array(
         z.object({

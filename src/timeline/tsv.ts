@@ -31,6 +31,7 @@ export function timelineTsv(patients: readonly PatientTimeline[]): string {
             formatFraction(pt.vaf_high),
             pt.call,
             pt.event,
+            s.tumour_informed === true ? 'yes' : 'no',
           ].join('\t'),
         );
       }

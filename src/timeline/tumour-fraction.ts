@@ -3,7 +3,7 @@ import { wilsonInterval } from './two-count-test.js';
 import type { EventSettings, SiteCall, TimelineSite, TumourFractionPoint, TumourFractionSeries } from './types.js';
 
 export const TUMOUR_FRACTION_METHOD =
-  'pooled VAF of the clonal sites (detected at the baseline draw, not germline/CH, baseline VAF >= clonal_min_relative_vaf x the top baseline VAF): sum alt / sum depth over ' +
+  'pooled VAF of the clonal sites (detected at the baseline draw, not germline/CH, baseline VAF >= clonal_min_relative_vaf x the top baseline VAF; only tumour-informed sites when any qualifies): sum alt / sum depth over ' +
   'those with call != low_depth; tumour fraction = 2 x pooled VAF (heterozygous, copy-neutral), capped at 1; ' +
   'events by the same two-count test on the pooled counts';
 

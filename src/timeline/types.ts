@@ -95,8 +95,15 @@ export interface TimelineSite {
   /** Why `germline_or_ch` is set ('' when not). */
   germline_or_ch_reason: string;
   /**
+   * The site is in the patient's tumour-informed VCF (the samplesheet's `vcf` column: variants
+   * called in the tissue biopsy), not only in the --sites panel. Absent in timelines written
+   * before this field existed (read as false).
+   */
+  tumour_informed?: boolean;
+  /**
    * Detected at the baseline (first) draw, not germline/CH, and baseline VAF ≥ clonal_min_relative_vaf
-   * × the highest baseline VAF of such sites: pooled for the tumour fraction.
+   * × the highest baseline VAF of such sites: pooled for the tumour fraction. When any
+   * tumour-informed site qualifies, only tumour-informed sites are candidates (see markClonal).
    */
   clonal: boolean;
   first_detection: DrawRef | null;
@@ -170,7 +177,7 @@ export interface PatientTimeline {
 /** Column order of DIR/timeline.tsv (one row per draw and site). */
 export const TIMELINE_TSV_COLUMNS = [
   'patient', 'sample', 'collection_date', 'chrom', 'pos', 'ref', 'alt', 'gene', 'protein',
-  'depth', 'alt_count', 'vaf', 'vaf_low', 'vaf_high', 'call', 'event',
+  'depth', 'alt_count', 'vaf', 'vaf_low', 'vaf_high', 'call', 'event', 'tumour_informed',
 ] as const;
 
 /** The per-site input of the timeline builder: one called count row (a subset of stats' CalledRow). */
@@ -202,4 +209,6 @@ export interface CalledDraw {
   rows: CalledSiteInput[];
   /** Site keys seen with alt in the matched normal (germline or CH), if a normal was counted. */
   normalFlagged?: ReadonlySet<string>;
+  /** Site keys from the patient's tumour-informed VCF (the same set on every draw of a patient). */
+  tumourInformed?: ReadonlySet<string>;
 }

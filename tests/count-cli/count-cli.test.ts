@@ -199,6 +199,17 @@ describe('oligotrack count: calls (statistics from src/stats)', () => {
     const summary = JSON.parse(readFileSync(p('summary.json'), 'utf8'));
     expect(summary).toMatchObject({ sample: 'PT01_C1D1', detected: true, sites_detected: 2 });
   });
+  it('estimates the background in-sample from --targets positions', () => {
+    // Reads cover 20 bases before each site; 10 of those positions at the ESR1-like site.
+    writeFileSync(p('targets.bed'), 'chr6\t152094389\t152094399\n');
+    const r = count('--bam', 'plasma.bam', '--sites', 'sites.tsv', '--targets', 'targets.bed', '--min-depth', '10', '--format', 'json');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/in-sample background from \d+ non-variant target positions of targets\.bed/);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.calls).toMatchObject({ background: 'in_sample', min_depth: 10 });
+    expect(doc.rows).toHaveLength(3); // probe sites are counted, never printed
+    for (const row of doc.rows) expect(row.background_rate).toBeGreaterThan(0);
+  });
   it('refuses --umi on a BAM without UMIs, leaving no output files', () => {
     const r = count('--bam', 'plasma.bam', '--sites', 'sites.tsv', '--umi', '--out', 'umi.tsv', '--summary', 'umi-summary.json');
     expectOneLineFailure(r, 'plasma.bam', /UMI/, p('umi.tsv'));

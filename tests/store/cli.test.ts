@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,7 +94,7 @@ describe('oligotrack store (CLI)', () => {
     expect(runCli(['store', 'check', '--store', store]).stdout).toBe('ok\n');
   }, 120_000);
 
-  it('a corrupt or foreign file: one clear stderr line, exit 1, no stack', () => {
+  it('a corrupt or foreign store, or a bad count file: one clear stderr line, exit 1, nothing written', () => {
     const garbage = join(dir, 'garbage.sqlite');
     writeFileSync(garbage, 'PK\x03\x04 a zip file, not SQLite '.repeat(200));
     const foreign = join(dir, 'foreign.sqlite');
@@ -105,7 +105,8 @@ describe('oligotrack store (CLI)', () => {
       [garbage, 'not an SQLite database'],
       [foreign, 'not an oligotrack cohort store'],
     ]) {
-      for (const sub of [['list'], ['ingest', join(dir, 'nonexistent.json')]]) {
+      const good = sampleFiles('corrupt-', ['G1'], 3, 1)[0];
+      for (const sub of [['list'], ['ingest', good]]) {
         const r = runCli(['store', ...sub, '--store', file]);
         expect(r.status, `${sub[0]} on ${file}`).toBe(1);
         expect(r.stderr.trim().split('\n'), `${sub[0]} on ${file}`).toHaveLength(1);
@@ -113,6 +114,14 @@ describe('oligotrack store (CLI)', () => {
         expect(r.stderr).toContain(why);
       }
     }
+    // A bad document anywhere in the list: nothing is written, not even a new store.
+    const fresh = join(dir, 'fresh.sqlite');
+    const notCount = join(dir, 'not-a-count.json');
+    writeFileSync(notCount, '{"schema":"something.else"}\n');
+    const bad = runCli(['store', 'ingest', '--store', fresh, sampleFiles('mixed-', ['M1'], 3, 1)[0], notCount]);
+    expect([bad.status, bad.stdout]).toEqual([1, '']);
+    expect(bad.stderr.trim().split('\n')).toEqual([`oligotrack store ingest: error: ${notCount}: not an oligotrack.count v1 document: schema: Invalid input: expected "oligotrack.count"`]);
+    expect(existsSync(fresh)).toBe(false);
     // The foreign database was left as it was.
     const db = new Database(foreign, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(0);
