@@ -19,7 +19,8 @@
 // Observation row: 10 × i32:
 //   [0] site index  [1] allele | marks << 8 | qual << 16  [2] flag  [3] read start0
 //   [4] mate start0 (-1 unpaired)  [5] fragment length  [6] name hash hi  [7] name hash lo
-//   [8] offset of the record (its block_size field) in the batch  [9] 0
+//   [8] offset of the record (its block_size field) in the batch  [9] 1 if the mate is on the
+//   same contig (next_refID == refID), else 0
 
 const STATUS_NEED_MORE: i32 = 0; // stopped at an incomplete record at the end of the batch
 const STATUS_LIMIT: i32 = 1; // reached a record starting at or after the segment's end offset
@@ -374,7 +375,7 @@ export function scan(inPtr: i32, inLen: i32, limit: i32, outPtr: i32, outCap: i3
               store<u32>(o + 24, hHi);
               store<u32>(o + 28, hLo);
               store<i32>(o + 32, off);
-              store<i32>(o + 36, 0);
+              store<i32>(o + 36, load<i32>(p + 24) == ref ? 1 : 0); // mate on the same contig
               rows++;
             }
           }

@@ -38,6 +38,17 @@ export class MateTable {
   foundFlag = 0;
   foundFrag = 0;
 
+  /** If the mate is waiting, removes it (into found*) and returns true. */
+  take(site: number, hi: number, lo: number): boolean {
+    const i = this.slotOf(site, hi, lo);
+    if (this.site[i] === -1) return false;
+    this.foundCode = this.code[i];
+    this.foundFlag = this.flag[i];
+    this.foundFrag = this.frag[i];
+    this.remove(i);
+    return true;
+  }
+
   /** If the mate is waiting, removes it (into found*) and returns true; else stores this row. */
   takeOrPut(site: number, hi: number, lo: number, code: number, flag: number, frag: number): boolean {
     const i = this.slotOf(site, hi, lo);

@@ -298,7 +298,7 @@ export class OracleScanner implements Scanner {
       const site = touched[k];
       const c = classifyRead(read, map, site);
       if (!c) continue;
-      this.out.push(site.index, c.allele | (c.marks << 8) | (c.qual << 16), read.flag, read.pos0, paired ? read.matePos0 : -1, fragLen, hi, lo, off, 0);
+      this.out.push(site.index, c.allele | (c.marks << 8) | (c.qual << 16), read.flag, read.pos0, paired ? read.matePos0 : -1, fragLen, hi, lo, off, read.mateRefId === read.refId ? 1 : 0);
     }
   }
 }

@@ -51,7 +51,9 @@ export async function runGroup(job: GroupJob, onBytes?: (compressedBytes: number
   scanner.configure(sorted, group.ownedLo, group.ownedHi, { excludeFlags: settings.excludeFlags, minMapq: settings.minMapq });
   scanner.reset();
   const nOwned = group.ownedHi - group.ownedLo;
-  const tally = new SiteTally(nOwned, settings.mates, settings.minBaseq);
+  const siteStart0 = new Int32Array(nOwned);
+  for (let i = 0; i < nOwned; i++) siteStart0[i] = sorted[group.ownedLo + i].start0;
+  const tally = new SiteTally(nOwned, settings.mates, settings.minBaseq, siteStart0);
   const slot = new Int32Array(sorted.reduce((m, s) => Math.max(m, s.index + 1), 0)).fill(-1);
   for (let i = group.ownedLo; i < group.ownedHi; i++) slot[sorted[i].index] = i - group.ownedLo;
   const obs = job.observations ? new ObservationBuilder(settings.umi || job.observations ? settings.umiSource : null) : null;

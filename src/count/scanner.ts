@@ -16,6 +16,7 @@ export const ROW_FRAG_LEN = 5;
 export const ROW_HASH_HI = 6;
 export const ROW_HASH_LO = 7;
 export const ROW_RECORD_OFFSET = 8;
+export const ROW_MATE_SAME_CONTIG = 9;
 
 export const MARK_DEL = 1;
 export const MARK_INS = 2;

@@ -7,6 +7,9 @@ import {
   ROW_HASH_HI,
   ROW_HASH_LO,
   ROW_INTS,
+  ROW_MATE_SAME_CONTIG,
+  ROW_MATE_START,
+  ROW_READ_START,
   ROW_SITE,
 } from './scanner.js';
 import { MateTable } from './mate-table.js';
@@ -55,10 +58,15 @@ export class SiteTally {
   readonly counts: Float64Array;
   private readonly waiting = new MateTable();
 
+  /**
+   * `siteStart0[slot]`: 0-based position of each slot's site (a mate starting after it cannot
+   * cover it).
+   */
   constructor(
     nSites: number,
     private readonly mates: MatesMode,
     private readonly minBaseq: number,
+    private readonly siteStart0: Int32Array,
   ) {
     this.counts = new Float64Array(nSites * N_FIELDS);
   }
@@ -109,8 +117,25 @@ export class SiteTally {
         this.countOne(site, code, flag, fragLen);
         continue;
       }
+      // Where can the mate be? Its start (pnext) says whether it can cover this site at all and
+      // whether it came before this read. Only mates still to come are stored, so the table
+      // holds O(depth) rows, not every read whose mate misses the site (RSS flat as BAMs grow).
+      const mateStart = rows[r + ROW_MATE_START];
+      const readStart = rows[r + ROW_READ_START];
+      if (rows[r + ROW_MATE_SAME_CONTIG] === 0 || mateStart > this.siteStart0[site]) {
+        this.countOne(site, code, flag, fragLen); // the mate starts after the site: alone
+        continue;
+      }
       const w = this.waiting;
-      if (w.takeOrPut(site, rows[r + ROW_HASH_HI], rows[r + ROW_HASH_LO], code, flag, fragLen)) {
+      const hi = rows[r + ROW_HASH_HI];
+      const lo = rows[r + ROW_HASH_LO];
+      if (mateStart < readStart) {
+        // The mate came earlier: waiting if it covered the site and passed the filters.
+        if (w.take(site, hi, lo)) this.mergeMates(site, w.foundCode, w.foundFlag, w.foundFrag, code, flag, fragLen);
+        else this.countOne(site, code, flag, fragLen);
+        continue;
+      }
+      if (w.takeOrPut(site, hi, lo, code, flag, fragLen)) {
         this.mergeMates(site, w.foundCode, w.foundFlag, w.foundFrag, code, flag, fragLen);
       }
     }

@@ -37,15 +37,19 @@ export function defaultBackground(rate = DEFAULT_BACKGROUND_RATE, origin = 'defa
 export function backgroundFor(model: BackgroundModel, site: Site, context?: string): SiteBackground {
   const fromSite = model.perSite.get(siteKey(site));
   if (fromSite) {
-    return { rate: fromSite.rate, dispersion: fromSite.dispersion, source: 'pon_site', germlineOrChip: fromSite.germlineOrChip };
+    return {
+      rate: fromSite.rate, dispersion: fromSite.dispersion, source: 'pon_site', germlineOrChip: fromSite.germlineOrChip,
+      priorDepth: fromSite.depth + fromSite.pseudoDepth, key: `site:${fromSite.siteKey}`,
+    };
   }
   const source = model.kind === 'pon' ? 'pon_class' : model.kind === 'in_sample' ? 'in_sample' : 'default';
   const byContext = context ? model.perClass.get(context) : undefined;
   const byClass = byContext ?? model.perClass.get(substitutionClass(site));
   if (byClass && byClass.depth > 0) {
-    return { rate: byClass.rate, dispersion: byClass.dispersion, source, germlineOrChip: false };
+    const classKey = byContext ? context! : substitutionClass(site);
+    return { rate: byClass.rate, dispersion: byClass.dispersion, source, germlineOrChip: false, priorDepth: byClass.depth + CLASS_PSEUDO_DEPTH, key: `class:${classKey}` };
   }
-  return { rate: model.defaultRate, dispersion: 0, source: 'default', germlineOrChip: false };
+  return { rate: model.defaultRate, dispersion: 0, source: 'default', germlineOrChip: false, priorDepth: Infinity, key: 'default' };
 }
 
 /** A 0-based half-open target interval. */

@@ -13,14 +13,15 @@ export function observedAltRate(f: number, e: number): number {
  * the critical count c of the one-sided level-α test with probability ≥ 95%. c is exact (the
  * smallest count with P(K ≥ c | e) ≤ α); the power P(K ≥ c | g) is monotone in g, so g is found by
  * bisection to 1e-12 relative — the exact solution of the binomial quantile equation, not a normal
- * approximation. NaN when no VAF ≤ 1 reaches 95% power (c > n, e.g. depth 0).
+ * approximation. NaN when no VAF ≤ 1 reaches 95% power (c > n, e.g. depth 0). `rho` is the null's
+ * (predictive) dispersion, `powerRho` the one under the alternative (default: the same).
  */
-export function limitOfDetection(n: number, e: number, rho: number, alpha: number, power = LOD_POWER): number {
+export function limitOfDetection(n: number, e: number, rho: number, alpha: number, power = LOD_POWER, powerRho = rho): number {
   if (n <= 0) return NaN;
   const c = criticalCount(n, e, rho, alpha);
   if (c > n) return NaN;
   const logPower = Math.log(power);
-  const powerAt = (g: number): number => betaBinomLogUpperTail(c, n, g, rho);
+  const powerAt = (g: number): number => betaBinomLogUpperTail(c, n, g, powerRho);
   let lo = e; // power at g = e is ≤ α < 95%
   let hi = 1 - 1e-15;
   if (powerAt(hi) < logPower) return NaN;

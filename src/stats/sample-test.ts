@@ -11,10 +11,20 @@
  * (one site, n = 30,000, e = 2e-5, k = 3: chi-bar gives 0.014, the exact tail 0.023), so the
  * p-value is then a seeded Monte Carlo under the null (k_i ~ Binomial(n_i, e_i)), up to 4,000 draws
  * stopped after 20 exceedances (Besag & Clifford 1991 sequential p-value). Same input, same p-value.
+ *
+ * Background uncertainty (decision record 0043). The e_i are estimates: a PoN that saw 14 alt
+ * families in 510,000 has a rate known to ±27%, and every site that uses the same estimate (one
+ * PoN site, or one substitution class) is off by the same factor, so treating e_i as known makes
+ * the test liberal (6/400 false positives at α = 0.01 in the accuracy run). The statistic T keeps
+ * the point estimates; its null distribution is the predictive one: per Monte Carlo draw, each
+ * shared estimate g draws its rate μ_g ~ Beta(e_g·A_g, (1−e_g)·A_g) (A_g = observations behind it),
+ * each site its own rate ~ Beta(mean μ_g, ICC ρ_i) when the background is over-dispersed, then
+ * k_i ~ Binomial(n_i, rate). The chi-bar-square shortcut is used only when every rate is known
+ * (A = ∞, ρ = 0: the fixed default) and ≥ 20 background reads are expected.
  */
 import { chiSq1UpperTail } from './binomial.js';
 import { fragmentSizeTest } from './fragment-size.js';
-import { binomialCdfTable, drawFromCdf, MC_EXPECTED_BACKGROUND, Xoshiro128 } from './rng.js';
+import { betaDraw, binomialDraw, MC_EXPECTED_BACKGROUND, Xoshiro128 } from './rng.js';
 import { type CalledRow, type SampleSummary, StatsInputError, type SummaryOptions } from './types.js';
 
 /** χ²₁ 0.95 quantile: the profile-likelihood 95% interval is {p : 2(logL(p̂) − logL(p)) ≤ 3.841}. */
@@ -28,6 +38,26 @@ export interface LocusData {
   n: Float64Array;
   k: Float64Array;
   e: Float64Array;
+}
+
+/** What the null of the per-sample test needs beyond LocusData: how uncertain each e_i is. */
+export interface BackgroundUncertainty {
+  /** Between-sample over-dispersion ρ_i of each site's background. */
+  rho: Float64Array;
+  /** Observations A behind each site's rate (Infinity = known). */
+  priorDepth: Float64Array;
+  /** Index of the shared estimate each site's rate comes from (same index = same rate error). */
+  group: Int32Array;
+}
+
+/** No uncertainty: every rate known, no over-dispersion (the model of the unit tests with exact values). */
+export function knownBackground(sites: number): BackgroundUncertainty {
+  return { rho: new Float64Array(sites), priorDepth: new Float64Array(sites).fill(Infinity), group: Int32Array.from({ length: sites }, (_, i) => i) };
+}
+
+function isKnown(u: BackgroundUncertainty): boolean {
+  for (let i = 0; i < u.rho.length; i++) if (u.rho[i] > 0 || Number.isFinite(u.priorDepth[i])) return false;
+  return true;
 }
 
 export function logLik(d: LocusData, p: number): number {
@@ -122,27 +152,67 @@ export function profileInterval(d: LocusData, pHat: number): { low: number; high
   return { low, high };
 }
 
-/** p-value of T under the null (see the header for the method choice). */
-export function glrtPValue(d: LocusData, T: number): { p: number; method: 'chi_bar_square' | 'monte_carlo' } {
+/** p-value of T under the (predictive) null; see the header for the method choice. */
+export function glrtPValue(d: LocusData, T: number, u: BackgroundUncertainty = knownBackground(d.n.length)): { p: number; method: 'chi_bar_square' | 'monte_carlo' } {
   let expected = 0;
   for (let i = 0; i < d.n.length; i++) expected += d.n[i] * d.e[i];
-  if (expected >= MC_EXPECTED_BACKGROUND) return { p: T <= 0 ? 1 : 0.5 * chiSq1UpperTail(T), method: 'chi_bar_square' };
+  if (expected >= MC_EXPECTED_BACKGROUND && isKnown(u)) return { p: T <= 0 ? 1 : 0.5 * chiSq1UpperTail(T), method: 'chi_bar_square' };
   if (T <= 0) return { p: 1, method: 'monte_carlo' };
   const rng = new Xoshiro128(MC_SEED);
-  const tables = Array.from(d.n, (n, i) => binomialCdfTable(n, d.e[i]));
-  const draw: LocusData = { n: d.n, k: new Float64Array(d.n.length), e: d.e };
+  const sites = d.n.length;
+  // One rate per shared estimate; its Beta shape from the first site that uses it (same key → same rate and A).
+  const groups = 1 + u.group.reduce((m, g) => Math.max(m, g), 0);
+  const groupRate = new Float64Array(groups).fill(NaN);
+  const groupDepth = new Float64Array(groups);
+  for (let i = 0; i < sites; i++) {
+    if (Number.isNaN(groupRate[u.group[i]])) {
+      groupRate[u.group[i]] = d.e[i];
+      groupDepth[u.group[i]] = u.priorDepth[i];
+    }
+  }
+  const drawnRate = new Float64Array(groups);
+  const draw: LocusData = { n: d.n, k: new Float64Array(sites), e: d.e };
   let exceed = 0;
   let draws = 0;
   // Tolerance: a null draw with the same counts gives T equal up to rounding; count it as ≥.
   const threshold = T * (1 - 1e-9);
   while (draws < MC_MAX_DRAWS && exceed < MC_EXCEEDANCES) {
-    for (let i = 0; i < tables.length; i++) draw.k[i] = drawFromCdf(tables[i], rng.next());
+    for (let g = 0; g < groups; g++) {
+      const m = groupRate[g];
+      const A = groupDepth[g];
+      drawnRate[g] = Number.isFinite(A) && m > 0 && m < 1 ? betaDraw(rng, m * A, (1 - m) * A) : m;
+    }
+    for (let i = 0; i < sites; i++) {
+      let rate = drawnRate[u.group[i]];
+      const rho = u.rho[i];
+      if (rho > 0 && rate > 0 && rate < 1) rate = betaDraw(rng, (rate * (1 - rho)) / rho, ((1 - rate) * (1 - rho)) / rho);
+      draw.k[i] = binomialDraw(rng, d.n[i], rate);
+    }
     draws++;
     if (lrStatistic(draw).T >= threshold) exceed++;
   }
   // Besag–Clifford: with h exceedances in m draws p = h/m; if the cap was hit, (h+1)/(m+1).
   const p = exceed >= MC_EXCEEDANCES ? exceed / draws : (exceed + 1) / (draws + 1);
   return { p: Math.min(1, p), method: 'monte_carlo' };
+}
+
+/** Background uncertainty of called rows (groups by `backgroundKey`; rows without one are their own group). */
+export function backgroundUncertainty(rows: Pick<CalledRow, 'dispersion' | 'backgroundDepth' | 'backgroundKey'>[]): BackgroundUncertainty {
+  const index = new Map<string, number>();
+  const group = Int32Array.from(rows, (r, i) => {
+    const key = r.backgroundKey ?? `row:${i}`;
+    let g = index.get(key);
+    if (g === undefined) {
+      g = index.size;
+      index.set(key, g);
+    }
+    return g;
+  });
+  return {
+    rho: Float64Array.from(rows, (r) => r.dispersion),
+    priorDepth: Float64Array.from(rows, (r) => r.backgroundDepth ?? Infinity),
+    group,
+  };
 }
 
 export function locusData(rows: Pick<CalledRow, 'depth' | 'altCount' | 'backgroundRate'>[]): LocusData {
@@ -166,7 +236,7 @@ export function summarizeSample(rows: CalledRow[], opts: SummaryOptions): Sample
   };
   const d = locusData(used);
   const { pHat, T } = used.length > 0 ? lrStatistic(d) : { pHat: 0, T: 0 };
-  const { p, method } = used.length > 0 ? glrtPValue(d, T) : { p: 1, method: 'chi_bar_square' as const };
+  const { p, method } = used.length > 0 ? glrtPValue(d, T, backgroundUncertainty(used)) : { p: 1, method: 'chi_bar_square' as const };
   const interval = used.length > 0 ? profileInterval(d, pHat) : { low: 0, high: 1 };
   let informative = 0;
   let alt = 0;

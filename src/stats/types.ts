@@ -61,9 +61,18 @@ export interface BackgroundModel {
 /** The background applied to one site. */
 export interface SiteBackground {
   rate: number;
+  /** Between-sample over-dispersion ρ of the background (the PoN's / positions' MoM estimate). */
   dispersion: number;
   source: BackgroundSource;
   germlineOrChip: boolean;
+  /**
+   * Observations behind `rate`: the rate is the mean of a Beta(rate·A, (1−rate)·A) posterior with
+   * A = priorDepth (PoN depth + pseudo-depth, or class depth + 1). Infinity for the fixed default
+   * rate (no data, nothing to propagate). See docs/decisions/0043-background-uncertainty.md.
+   */
+  priorDepth: number;
+  /** Identity of the estimate (sites with the same key share one uncertain rate): `site:…`, `class:…`, `default`. */
+  key: string;
 }
 
 export type SiteCall = 'detected' | 'not_detected' | 'low_depth';
@@ -84,6 +93,10 @@ export interface CalledRow extends SiteCounts {
   lod: number;
   call: SiteCall;
   germlineOrChip: boolean;
+  /** SiteBackground.priorDepth (absent = Infinity: the rate is treated as known). */
+  backgroundDepth?: number;
+  /** SiteBackground.key (absent = the site's own estimate). */
+  backgroundKey?: string;
 }
 
 export interface AnnotateOptions {

@@ -28,7 +28,9 @@ function reference(): string {
   for (const s of E2E_SITES) out[s.pos1 - 1] = s.ref;
   return out.join('');
 }
-const REF = reference();
+/** The contig's sequence (index 0 = position 1). */
+export const E2E_REFERENCE = reference();
+const REF = E2E_REFERENCE;
 
 /** `counts[i]` = [alt, depth] at E2E_SITES[i]. */
 export function drawRecords(sample: string, counts: readonly (readonly [number, number])[]): SamRecord[] {
