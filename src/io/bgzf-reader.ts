@@ -71,6 +71,10 @@ const READ_CHUNK = 4 << 20;
  * (inflateRawSync in the scanning thread). OLIGOTRACK_INFLATE overrides the default for
  * measurements (docs/decisions/0002).
  */
+/** Blocks per gunzip call and calls in flight (measured in docs/decisions/0002). */
+const CHUNK_BLOCKS = Number(process.env.OLIGOTRACK_CHUNK_BLOCKS ?? 8);
+const CHUNKS_IN_FLIGHT = Number(process.env.OLIGOTRACK_CHUNKS_IN_FLIGHT ?? 3);
+
 export const INFLATE_MODE: 'sync' | 'async' = process.env.OLIGOTRACK_INFLATE === 'sync' ? 'sync' : process.env.OLIGOTRACK_INFLATE === 'async' ? 'async' : 'async';
 
 /**
@@ -179,7 +183,7 @@ export class BgzfFile {
    * of the consumer: the inflate runs on the second core while this thread scans, and one call
    * per 8 blocks keeps the per-call cost of node's zlib binding small (docs/decisions/0002).
    */
-  async *chunksAhead(offset: number, blocksPerChunk = 8, inFlight = 3): AsyncGenerator<InflatedChunk> {
+  async *chunksAhead(offset: number, blocksPerChunk = CHUNK_BLOCKS, inFlight = CHUNKS_IN_FLIGHT): AsyncGenerator<InflatedChunk> {
     if (INFLATE_MODE === 'sync') {
       for (const b of this.blocksFrom(offset)) yield { data: b.data, blocks: [{ offset: b.offset, csize: b.csize, isize: b.data.length }] };
       return;

@@ -41,7 +41,9 @@ function prepareSites(spec: SimulationSpec, reference: SyntheticReference): Site
     if (!(site.vaf >= 0 && site.vaf <= 1)) throw new SimulationInputError(`${what}: VAF ${site.vaf} is not in [0, 1]`);
     const len = spec.refs[tid].length;
     if (site.pos1 - 1 - MAX_FRAG < 0 || site.pos1 + site.ref.length + MAX_FRAG > len) {
-      throw new SimulationInputError(`${what}: too close to the contig end (${len} bp) to place ${MAX_FRAG} bp fragments around it`);
+      // Fragments up to MAX_FRAG bp must fit on both sides: positions MAX_FRAG+1 .. len-MAX_FRAG-|ref|.
+      const side = site.pos1 - 1 - MAX_FRAG < 0 ? 'start' : `end (${len} bp)`;
+      throw new SimulationInputError(`${what}: too close to the contig ${side} to place ${MAX_FRAG} bp fragments around it`);
     }
     try {
       reference.placeAllele(site.chrom, site.pos1, site.ref.toUpperCase(), what);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -144,5 +144,7 @@ describe.skipIf(!requireTools('chromium') || !existsSync(CLI))('demo report in h
     expect(watch.dialogs).toEqual([]);
     expect(watch.requests).toEqual([]);
     expect(watch.consoleErrors).toEqual([]);
+    await page.context().close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -117,6 +117,12 @@ describe.skipIf(!HAVE_SNAKEMAKE)('Snakemake workflow', () => {
     expect(read(join(work, 'results/store/ingested.tsv'))).toBe(
       ['sample\tversion\tstatus', ...demo.draws.map((d) => `${d.sample}\t1\tadded`).sort()].join('\n') + '\n',
     );
+    // The store's TSV export of a real draw is what `count --format tsv` writes for that BAM.
+    const d0 = demo.draws[0];
+    const tsv = spawnSync(process.execPath, [CLI, 'count', '--bam', d0.bam, '--sites', demo.sites, '--sample', d0.sample, '--format', 'tsv'], { encoding: 'utf8' });
+    expect(tsv.status, tsv.stderr).toBe(0);
+    const fromStore = spawnSync(process.execPath, [CLI, 'store', 'export', '--store', store, '--sample', d0.sample], { encoding: 'utf8' });
+    expect(fromStore.stdout).toBe(tsv.stdout);
     // Ingesting the same count JSONs again (a re-run of the pipeline) adds nothing.
     const files = demo.draws.map((d) => join(work, 'results/counts', `${d.sample}.count.json`));
     const again = spawnSync(process.execPath, [CLI, 'store', 'ingest', '--store', store, ...files], { encoding: 'utf8' });

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { safeFileStem } from '../../src/report/html/escape.js';
 import { pct, pValue } from '../../src/report/html/format.js';
 import { renderPatientPage } from '../../src/report/html/patient-page.js';
@@ -77,8 +77,18 @@ describe('formatting', () => {
 });
 
 describe('report directory', () => {
+  const made: string[] = [];
+  const tmp = (prefix: string) => {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    made.push(d);
+    return d;
+  };
+  afterAll(() => {
+    for (const d of made) rmSync(d, { recursive: true, force: true });
+  });
+
   it('writes index + one HTML and JSON per patient, and replaces an earlier report', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ot-report-'));
+    const dir = tmp('ot-report-');
     const out = join(dir, 'report');
     const { files } = reportFiles([fixturePatient('B'), fixturePatient('A')], '0.1.0');
     writeReportDir(out, files);
@@ -92,9 +102,9 @@ describe('report directory', () => {
   });
 
   it('refuses to replace a directory that is not a report', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ot-report-'));
+    const dir = tmp('ot-report-');
     writeReportDir(join(dir, 'x'), new Map([['a.txt', 'x']]));
-    const other = mkdtempSync(join(tmpdir(), 'ot-other-'));
+    const other = tmp('ot-other-');
     writeFileSync(join(other, 'thesis.docx'), 'precious');
     expect(() => writeReportDir(other, reportFiles([fixturePatient()], '0.1.0').files)).toThrow(/not an oligotrack report/);
   });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { writeSyntheticTrackDir } from '../../src/bench/report-bench.js';
 import { buildReport } from '../../src/report/build-report.js';
 import { IN_CI } from '../helpers/requires.js';
@@ -10,8 +10,14 @@ import { IN_CI } from '../helpers/requires.js';
 const CLI = join(process.cwd(), 'dist', 'cli', 'main.js');
 if (!existsSync(CLI) && IN_CI) throw new Error(`CI requires the built CLI at ${CLI} (npm run build)`);
 
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 function trackDir(n = 2): string {
   const dir = mkdtempSync(join(tmpdir(), 'ot-track-'));
+  made.push(dir);
   writeSyntheticTrackDir(dir, n, 4, 3);
   return dir;
 }
@@ -31,6 +37,7 @@ describe('buildReport input checks', () => {
 
   it('rejects a missing directory, an empty directory, a timeline without classification, an unknown patient', () => {
     const base = mkdtempSync(join(tmpdir(), 'ot-bad-'));
+    made.push(base);
     expect(() => buildReport({ inDir: join(base, 'nope'), outDir: join(base, 'r') })).toThrow(/nope: no such directory/);
     mkdirSync(join(base, 'empty'));
     expect(() => buildReport({ inDir: join(base, 'empty'), outDir: join(base, 'r') })).toThrow(/no timeline found/);
