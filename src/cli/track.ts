@@ -11,7 +11,7 @@ import { buildPatientTimeline, siteKeyOf } from '../timeline/build.js';
 import { alignRows, countSample, type SampleCounts } from '../timeline/count-samples.js';
 import { attachSampleTests } from '../timeline/sample-test.js';
 import { type CalledDraw, DEFAULT_EVENT_SETTINGS, type EventSettings, type PatientTimeline } from '../timeline/types.js';
-import { writeTimelineDir } from '../timeline/write-dir.js';
+import { checkOutputDir, writeTimelineDir } from '../timeline/write-dir.js';
 import { UserError, UsageError, fileError } from '../util/errors.js';
 import { info, warn } from '../util/log.js';
 import { handler } from './command.js';
@@ -67,6 +67,7 @@ async function runTrack(args: TrackArgs): Promise<void> {
     keepSingletons: !args['drop-singletons'],
   };
   const samples = readSamplesheet(args.samplesheet);
+  checkOutputDir(args['out-dir']);
   const siteSpecs = args.sites ?? [];
   const informedByPatient = tumourInformedVcfs(samples);
   if (siteSpecs.length === 0) {

@@ -25,9 +25,14 @@ export function isoDateToDay(s: string): number {
   return t / 86_400_000;
 }
 
-/** Today as a day number (UTC). Future-dated draws or assessments are typing errors. */
+/**
+ * Today as a day number: the latest calendar date anywhere on Earth (UTC+14, Line Islands). Dates
+ * in the CSVs are local calendar dates with no zone; a clinic at UTC+10 enters its own today
+ * 10 hours before that date starts in UTC, and must not be told it is "in the future".
+ * Future-dated draws or assessments beyond that are typing errors.
+ */
 export function todayDay(): number {
-  return Math.floor(Date.now() / 86_400_000);
+  return Math.floor((Date.now() + 14 * 3_600_000) / 86_400_000);
 }
 
 /** ISO calendar date (YYYY-MM-DD), real, not after `today` (a day number). */

@@ -1,10 +1,31 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { writeOutput } from '../io/output.js';
 import { UserError } from '../util/errors.js';
 import { patientJson, timelineTsv } from './tsv.js';
 import type { PatientTimeline } from './types.js';
+
+/**
+ * Fails early, before hours of counting, when DIR cannot become an output directory: DIR (or its
+ * nearest existing ancestor) must be a writable directory. Creates nothing.
+ */
+export function checkOutputDir(dir: string): void {
+  let probe = resolve(dir);
+  for (;;) {
+    if (existsSync(probe)) break;
+    const up = dirname(probe);
+    if (up === probe) break;
+    probe = up;
+  }
+  const what = probe === resolve(dir) ? 'is' : `is below ${probe}, which is`;
+  if (!statSync(probe).isDirectory()) throw new UserError(`${dir}: cannot be the output directory: it ${what} not a directory`);
+  try {
+    accessSync(probe, constants.W_OK);
+  } catch {
+    throw new UserError(`${dir}: cannot be the output directory: it ${what} not writable`);
+  }
+}
 
 /**
  * Writes DIR/patients/<patient>.json and DIR/timeline.tsv so that a reader never sees a mix of old
@@ -26,7 +47,11 @@ export function writeTimelineDir(dir: string, patients: readonly PatientTimeline
     renameSync(fresh, target);
     rmSync(old, { recursive: true, force: true });
   } catch (e) {
-    rmSync(fresh, { recursive: true, force: true });
+    try {
+      rmSync(fresh, { recursive: true, force: true });
+    } catch {
+      // DIR itself is unusable (ENOTDIR, EACCES): nothing was created to clean up.
+    }
     const err = e as NodeJS.ErrnoException;
     throw new UserError(`${dir}: cannot write the timeline (${err.code ?? err.message})`);
   }

@@ -35,6 +35,24 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const read = (path: string) => readFileSync(path, 'utf8');
+
+/** Every non-empty job log under `dir`, for the failure message (a job's error is in its log). */
+function jobLogs(dir: string): string {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (readFileSync(p, 'utf8').trim()) out.push(`--- ${p}\n${readFileSync(p, 'utf8').slice(-1500)}`);
+    }
+  };
+  try {
+    walk(dir);
+  } catch {
+    return '(no logs)';
+  }
+  return out.join('\n');
+}
 const htmlFiles = (d: string) => readdirSync(d).filter((f) => f.endsWith('.html')).sort();
 /** cwltool stages each BAM under a temporary directory; the report prints the path it was given. */
 const bamPathsAsBasenames = (html: string) => html.replace(/<code>[^<]*\/([^/<]+\.bam)<\/code>/g, '<code>$1</code>');
@@ -88,7 +106,7 @@ describe.skipIf(!HAVE_SNAKEMAKE)('Snakemake workflow', () => {
 
   it('runs with --cores 2 and matches the direct `oligotrack run` output', () => {
     const r = spawnSync('snakemake', ['--snakefile', SNAKEFILE, '--cores', '2'], { cwd: work, encoding: 'utf8' });
-    expect(r.status, r.stderr.slice(-3000)).toBe(0);
+    expect(r.status, `${r.stderr.slice(-2000)}\n${jobLogs(join(work, 'logs'))}`).toBe(0);
     const results = join(work, 'results');
     expect(read(join(results, 'classification/classification.tsv'))).toBe(read(join(demo.direct, 'classification.tsv')));
     expect(read(join(results, 'classification/classification.json'))).toBe(read(join(demo.direct, 'classification.json')));

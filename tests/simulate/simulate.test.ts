@@ -205,7 +205,7 @@ describe('simulateSample (in memory)', () => {
 
   it('rejects impossible requests with SimulationInputError', () => {
     expect(() => simulateSample(spec({ sites: [{ chrom: 'chrZ', pos1: 5000, ref: 'A', alt: 'T', vaf: 0.1 }] }))).toThrow(SimulationInputError);
-    expect(() => simulateSample(spec({ sites: [{ chrom: 'chr1', pos1: 10, ref: 'A', alt: 'T', vaf: 0.1 }] }))).toThrow(/too close to the contig end/);
+    expect(() => simulateSample(spec({ sites: [{ chrom: 'chr1', pos1: 10, ref: 'A', alt: 'T', vaf: 0.1 }] }))).toThrow(/too close to the contig start/);
     expect(() =>
       simulateSample(spec({ sites: [{ chrom: 'chr1', pos1: 5000, ref: 'A', alt: 'T', vaf: 0.1 }, { chrom: 'chr1', pos1: 5000, ref: 'C', alt: 'T', vaf: 0.1 }] })),
     ).toThrow(/conflicts/);

@@ -1,16 +1,29 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseClinical } from '../../src/io/clinical.js';
 import { parseCsv } from '../../src/io/csv.js';
-import { isoDateToDay } from '../../src/io/csv-schema.js';
+import { isoDateToDay, todayDay } from '../../src/io/csv-schema.js';
 import { parseImaging } from '../../src/io/imaging.js';
 import { parseSamplesheet } from '../../src/io/samplesheet.js';
 import { THERAPY_CLASSES as REFERENCE_CLASSES } from '../../src/reference/evidence.js';
 import { THERAPY_CLASSES } from '../../src/io/clinical.js';
 
 const TODAY = isoDateToDay('2026-11-27');
+
+describe('today, for the future-date check', () => {
+  afterEach(() => vi.useRealTimers());
+  it('is the latest calendar date on Earth (UTC+14), so a clinic east of UTC can enter its own today', () => {
+    vi.useFakeTimers();
+    // 12:00 UTC on the 27th is 02:00 on the 28th at UTC+14 (and 22:00 on the 27th in Sydney).
+    vi.setSystemTime(new Date('2026-11-27T12:00:00Z'));
+    expect(todayDay()).toBe(isoDateToDay('2026-11-28'));
+    // 09:00 UTC is 23:00 on the 27th at UTC+14: nowhere is it the 28th yet.
+    vi.setSystemTime(new Date('2026-11-27T09:00:00Z'));
+    expect(todayDay()).toBe(isoDateToDay('2026-11-27'));
+  });
+});
 
 describe('RFC 4180 CSV reader', () => {
   it('quoted fields with commas, doubled quotes, line breaks, CRLF and a BOM', () => {
