@@ -62,3 +62,27 @@ describe('timeline builder', () => {
     expect(t.tumour_fraction.points[0].estimate).toBeCloseTo((2 * 170) / 6000, 12);
   });
 });
+
+describe('tumour-informed sites and the clonal set', () => {
+  const draws = [
+    { sample: 'd0', date: '2026-01-01', counts: { TP53_R175H: [90, 3000], PIK3CA_H1047R: [60, 3000], ESR1_D538G: [0, 3000] } },
+    { sample: 'd1', date: '2026-03-01', counts: { TP53_R175H: [30, 3000], PIK3CA_H1047R: [20, 3000], ESR1_D538G: [0, 3000] } },
+  ] as const;
+  const build = (tumourInformed?: ('PIK3CA_H1047R' | 'ESR1_D538G')[]) =>
+    makeTimeline('P', draws.map((d) => ({ ...d, counts: { ...d.counts } })), { tumourInformed });
+  it('panel sites alone: TP53 (3%) and PIK3CA (2% ≥ half of 3%) are both clonal', () => {
+    const t = build();
+    expect(t.tumour_fraction.clonal_sites).toEqual(['chr17:7675088:C>T', 'chr3:179234297:A>G']);
+    expect(t.sites.map((s) => s.tumour_informed)).toEqual([false, false, false]);
+  });
+  it('with PIK3CA from the tissue VCF, only it is pooled: a plasma-only TP53 may be clonal haematopoiesis', () => {
+    const t = build(['PIK3CA_H1047R']);
+    expect(t.tumour_fraction.clonal_sites).toEqual(['chr3:179234297:A>G']);
+    expect(t.tumour_fraction.points.map((p) => [p.alt_count, p.depth])).toEqual([[60, 3000], [20, 3000]]);
+    expect(t.sites.find((s) => s.gene === 'PIK3CA')!.tumour_informed).toBe(true);
+  });
+  it('a tumour-informed site not detected at baseline does not empty the clonal set: the panel sites stay', () => {
+    const t = build(['ESR1_D538G']);
+    expect(t.tumour_fraction.clonal_sites).toEqual(['chr17:7675088:C>T', 'chr3:179234297:A>G']);
+  });
+});

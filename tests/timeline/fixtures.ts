@@ -55,6 +55,8 @@ export interface TimelineOptions {
   ponFlagged?: (keyof typeof SITES)[];
   /** Depth for sites not given in a draw (default 3,000, 0 alt). */
   defaultDepth?: number;
+  /** Sites from the patient's tumour-informed (tissue) VCF. */
+  tumourInformed?: (keyof typeof SITES)[];
 }
 
 /** Builds a patient timeline over the union of the sites named in any draw (in SITES order). */
@@ -68,6 +70,7 @@ export function makeTimeline(patient: string, draws: DrawSpec[], opts: TimelineO
     collectionDay: isoDateToDay(d.date),
     bam: `${d.sample}.bam`,
     normalFlagged: flagged,
+    tumourInformed: new Set((opts.tumourInformed ?? []).map((n) => siteKeyOf(SITES[n]))),
     rows: names.map((n) => {
       const [alt, depth] = d.counts[n] ?? [0, opts.defaultDepth ?? 3000];
       const bg = { ...backgroundFor(background, SITES[n]), germlineOrChip: (opts.ponFlagged ?? []).includes(n) };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backgroundFor, defaultBackground } from '../../src/stats/background.js';
 import { callRow } from '../../src/stats/annotate.js';
+import { binomialDraw, Xoshiro128 } from '../../src/stats/rng.js';
 import { changeEvent } from '../../src/timeline/events.js';
 import {
   binomialLowerTail,
@@ -55,23 +56,10 @@ describe('two-count test (conditional binomial on alt1 + alt2)', () => {
   });
 });
 
-/** Mulberry32: a small seeded generator so the simulation is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function binomialDraw(n: number, p: number, u: () => number): number {
-  let k = 0;
-  for (let i = 0; i < n; i++) if (u() < p) k++;
-  return k;
-}
+// Exact binomial draws from the stats module's seeded generator (xoshiro128**), so the simulated
+// series are the same on every run and drawn the way the calling stage's own Monte Carlo draws.
+const rng = (seed: number) => new Xoshiro128(seed);
+const draw = (n: number, p: number, u: Xoshiro128) => binomialDraw(u, n, p);
 
 function called(alt: number, depth: number) {
   const site = { chrom: 'chr1', pos1: 100, ref: 'C', alt: 'T', gene: 'G', protein: 'p.X', id: 's' };
@@ -91,8 +79,8 @@ describe('false-alarm rate of emerged/rising on stable series', () => {
     let alarms = 0;
     const pairs = 2000;
     for (let i = 0; i < pairs; i++) {
-      const a = called(binomialDraw(3000, vaf, u), 3000);
-      const b = called(binomialDraw(3000, vaf, u), 3000);
+      const a = called(draw(3000, vaf, u), 3000);
+      const b = called(draw(3000, vaf, u), 3000);
       const ev = changeEvent(a, b, DEFAULT_EVENT_SETTINGS).event;
       if (ev === 'emerged' || ev === 'rising') alarms++;
     }
@@ -102,8 +90,8 @@ describe('false-alarm rate of emerged/rising on stable series', () => {
     const u = rng(7);
     let hits = 0;
     for (let i = 0; i < 500; i++) {
-      const a = called(binomialDraw(3000, 0.003, u), 3000);
-      const b = called(binomialDraw(3000, 0.012, u), 3000);
+      const a = called(draw(3000, 0.003, u), 3000);
+      const b = called(draw(3000, 0.012, u), 3000);
       const ev = changeEvent(a, b, DEFAULT_EVENT_SETTINGS).event;
       if (ev === 'rising' || ev === 'emerged') hits++;
     }
