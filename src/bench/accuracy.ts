@@ -19,6 +19,7 @@ import { Worker } from 'node:worker_threads';
 import type { SiteCounts } from '../count/types.js';
 import { binomLogUpperTail, criticalCount } from '../stats/binomial.js';
 import { momDispersion } from '../stats/dispersion.js';
+import { wilsonInterval } from '../stats/wilson.js';
 import { observedAltRate } from '../stats/lod.js';
 import { binomialOptimumPower } from '../stats/optimum.js';
 import { buildPon, formatPon } from '../stats/pon.js';
@@ -249,10 +250,16 @@ async function main(): Promise<void> {
   say();
   say('### UMI background reduction');
   say();
-  say('| error processes | without UMIs | with UMIs | reduction |');
+  // 95% range of the reduction: the no-UMI rate divided by the Wilson interval of the UMI rate
+  // (the UMI count, tens of families, carries almost all the uncertainty).
+  const range = (t: { alt: number; depth: number }, noUmi: number): string => {
+    const w = wilsonInterval(t.alt, t.depth);
+    return `${(noUmi / w.high).toFixed(1)}–${(noUmi / w.low).toFixed(1)}×`;
+  };
+  say('| error processes | without UMIs | with UMIs (alt families / families) | reduction (95% range) |');
   say('|---|---|---|---|');
-  say(`| PCR + sequencing (${REDUCTION_RUNS} × ${PON_MOLECULES.toLocaleString('en-US')} molecules) | ${pcrSeqRate('no_umi').toExponential(2)} | ${pcrSeqRate('umi').toExponential(2)} | ${pcrSeqReduction.toFixed(1)}× |`);
-  say(`| PCR + sequencing + damage ${model.damage} (PoN and all VAF-0 data above) | ${eTrue('no_umi').toExponential(2)} | ${eTrue('umi').toExponential(2)} | ${reduction.toFixed(1)}× |`);
+  say(`| PCR + sequencing (${REDUCTION_RUNS} × ${PON_MOLECULES.toLocaleString('en-US')} molecules) | ${pcrSeqRate('no_umi').toExponential(2)} | ${pcrSeqRate('umi').toExponential(2)} (${pcrSeq.umi.alt} / ${pcrSeq.umi.depth.toLocaleString('en-US')}) | ${pcrSeqReduction.toFixed(1)}× (${range(pcrSeq.umi, pcrSeqRate('no_umi'))}) |`);
+  say(`| PCR + sequencing + damage ${model.damage} (PoN and all VAF-0 data above) | ${eTrue('no_umi').toExponential(2)} | ${eTrue('umi').toExponential(2)} (${truth.umi.alt} / ${truth.umi.depth.toLocaleString('en-US')}) | ${reduction.toFixed(1)}× (${range(truth.umi, eTrue('no_umi'))}) |`);
 
   say();
   say('### Per-sample integrated test');
@@ -292,11 +299,13 @@ async function main(): Promise<void> {
   say();
   say('### Targets');
   say();
-  say(`- specificity ≥ 99% at VAF 0: worst cell ${pct(worstSpec)} — ${worstSpec >= 0.99 ? 'met' : 'NOT met'}`);
+  const specLow = wilsonInterval(Math.round(worstSpec * args.replicates), args.replicates);
+  say(`- specificity ≥ 99% at VAF 0: worst cell ${pct(worstSpec)} (95% interval ${pct(specLow.low)}–${pct(specLow.high)} over ${args.replicates} replicates) — ${worstSpec >= 0.99 ? 'met' : 'NOT met'}`);
   say(`- sensitivity within 10 points of the optimum at the same specificity: largest shortfall ${(100 * worstGap).toFixed(1)} points — ${worstGap <= 0.1 ? 'met' : 'NOT met'}`);
   say(`- UMI background reduction ≥ 10× on PCR-plus-sequencing error: ${pcrSeqReduction.toFixed(1)}× — ${pcrSeqReduction >= 10 ? 'met' : 'NOT met'} (with damage: ${reduction.toFixed(1)}×)`);
   const best = sampleResults.umi;
-  say(`- per-sample test ≥ 90% detection at ≥ 99% specificity (with UMIs): ${pct(best.detection)} at ${pct(best.specificity)} (${best.fp}/${best.nulls} false) — ${best.detection >= 0.9 && best.specificity >= 0.99 ? 'met' : 'NOT met'}`);
+  const bestSpec = wilsonInterval(best.nulls - best.fp, best.nulls);
+  say(`- per-sample test ≥ 90% detection at ≥ 99% specificity (with UMIs): ${pct(best.detection)} at ${pct(best.specificity)} (${best.fp}/${best.nulls} false; 95% interval ${pct(bestSpec.low)}–${pct(bestSpec.high)}) — ${best.detection >= 0.9 && best.specificity >= 0.99 ? 'met' : 'NOT met'}`);
   say();
   say(`Error model: damage ${model.damage}, first-cycle PCR ${model.pcrFirstCycle}, late PCR ${model.pcrLate}, sequencing ${model.seq} per base (an error is the alt base 1 time in 3); family size 1 + Poisson(${model.familyMean}); UMI error ${model.umiError} per read; mates overlap the site with probability ${model.mateOverlap}. Seed ${args.seed}.`);
   if (args.out) writeFileSync(args.out, `${lines.join('\n')}\n`);

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { classifyAssessment } from '../classify/rules.js';
 import { referenceKnowledge } from '../classify/knowledge.js';
@@ -7,7 +8,7 @@ import { readClinical } from '../io/clinical.js';
 import { readImaging } from '../io/imaging.js';
 import { writeOutput } from '../io/output.js';
 import { readTimelineDir } from '../timeline/read.js';
-import { UsageError } from '../util/errors.js';
+import { UsageError, UserError } from '../util/errors.js';
 import { info } from '../util/log.js';
 import { handler } from './command.js';
 
@@ -47,6 +48,14 @@ export const classifyCommand: CommandModule<object, ClassifyArgs> = {
     const jsonText = args.json ? classificationJson(classificationDocument(rows, args.policy ?? 'reference/policy/default.yaml', policy.name)) : null;
     // JSON first: the TSV on stdout is the "done" signal pipelines wait for.
     if (args.json && jsonText !== null) writeOutput(args.json, jsonText);
-    writeOutput(args.out, tsv);
+    try {
+      writeOutput(args.out, tsv);
+    } catch (e) {
+      // The JSON and the TSV are one result: never leave the JSON without its TSV.
+      if (args.json) rmSync(args.json, { force: true });
+      if (e instanceof UserError) throw e;
+      const err = e as NodeJS.ErrnoException;
+      throw new UserError(`${args.out}: cannot write output (${err.code ?? err.message})`);
+    }
   }),
 };

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { parseBuildName, type GenomeBuildName } from '../count/genome-build.js';
@@ -154,7 +155,15 @@ async function runSimulate(args: SimulateArgs): Promise<void> {
     if (err.code) throw new UserError(`${args.out}: cannot write (${err.code})`);
     throw e;
   }
-  writeOutput(truthPath, formatTruthTsv(result.truth));
+  try {
+    writeOutput(truthPath, formatTruthTsv(result.truth));
+  } catch (e) {
+    // The BAM and its truth are one output: without the truth the BAM is a partial result.
+    for (const f of [args.out, `${args.out}.bai`, `${args.out}.csi`]) rmSync(f, { force: true });
+    if (e instanceof UserError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    throw new UserError(`${truthPath}: cannot write the truth TSV (${err.code ?? err.message})`);
+  }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   info(`wrote ${result.records} reads at ${sites.length} sites to ${args.out}${args.index === 'none' ? '' : ` (+.${args.index})`} and ${truthPath} in ${seconds} s`);
 }

@@ -8,7 +8,7 @@ import { defaultBackground, DEFAULT_BACKGROUND_RATE } from '../stats/background.
 import { checkPonFits, isGermlineOrChip, parsePon } from '../stats/pon.js';
 import { type BackgroundModel, type CalledRow, StatsInputError } from '../stats/types.js';
 import { buildPatientTimeline, siteKeyOf } from '../timeline/build.js';
-import { alignRows, countSample, type SampleCounts } from '../timeline/count-samples.js';
+import { alignRows, countSample, type SampleCounts, tumourInformedVcfsByPatient } from '../timeline/count-samples.js';
 import { attachSampleTests } from '../timeline/sample-test.js';
 import { type CalledDraw, DEFAULT_EVENT_SETTINGS, type EventSettings, type PatientTimeline } from '../timeline/types.js';
 import { checkOutputDir, writeTimelineDir } from '../timeline/write-dir.js';
@@ -69,7 +69,7 @@ async function runTrack(args: TrackArgs): Promise<void> {
   const samples = readSamplesheet(args.samplesheet);
   checkOutputDir(args['out-dir']);
   const siteSpecs = args.sites ?? [];
-  const informedByPatient = tumourInformedVcfs(samples);
+  const informedByPatient = tumourInformedVcfsByPatient(samples);
   if (siteSpecs.length === 0) {
     const bare = samples.find((s) => !informedByPatient.has(s.patient));
     if (bare) throw fileError(args.samplesheet, `patient ${bare.patient} has no 'vcf' (tumour-informed sites) and no --sites was given: nothing to count`, bare.line);
@@ -157,22 +157,6 @@ function drawOf(s: SampleRow, counts: SampleCounts, rows: ReturnType<typeof anno
   if (normalFlagged) d.normalFlagged = normalFlagged;
   if (counts.tumourInformed.size > 0) d.tumourInformed = counts.tumourInformed;
   return d;
-}
-
-/**
- * The tumour-informed VCFs of each patient: every distinct `vcf` cell of the patient's rows, in
- * samplesheet order. They apply to all of that patient's draws (the tissue calls do not change
- * with the plasma draw), so every draw is counted at the same sites.
- */
-function tumourInformedVcfs(samples: readonly SampleRow[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const s of samples) {
-    if (s.vcf === undefined) continue;
-    const list = out.get(s.patient) ?? [];
-    if (!list.includes(s.vcf)) list.push(s.vcf);
-    out.set(s.patient, list);
-  }
-  return out;
 }
 
 export const trackCommand: CommandModule<object, TrackArgs> = {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../util/errors.js';
 
@@ -14,13 +14,49 @@ export function writeOutput(path: string, data: string | Uint8Array): void {
   }
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    ensureDirectory(dirname(path));
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The temporary file was never created (e.g. its parent is a file): nothing to remove.
+    }
+    if (e instanceof UserError) throw e;
     const err = e as NodeJS.ErrnoException;
     throw new UserError(`${path}: cannot write output (${err.code ?? err.message})`);
+  }
+}
+
+/**
+ * Create `dir` and its missing parents one level at a time. Node's `mkdirSync(…, {recursive})`
+ * loops forever on some pseudo-filesystems (`/proc/x`); a parent that is a regular file is named.
+ */
+export function ensureDirectory(dir: string): void {
+  const missing: string[] = [];
+  let current = dir;
+  for (;;) {
+    let isDir: boolean | undefined;
+    try {
+      isDir = statSync(current).isDirectory();
+    } catch {
+      isDir = undefined;
+    }
+    if (isDir === true) break;
+    if (isDir === false) throw new UserError(`${current}: is not a directory`);
+    missing.push(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code !== 'EEXIST') throw new UserError(`${d}: cannot create directory (${err.code ?? err.message})`);
+    }
   }
 }
 

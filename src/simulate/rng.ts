@@ -3,6 +3,7 @@
  * https://prng.di.unimi.it/xoshiro128starstar.c) seeded through splitmix32. 32-bit integer
  * arithmetic only, so every platform and Node version gives the same stream for a seed.
  */
+import { Xoshiro128 } from '../stats/rng.js';
 
 /** Hash of a string to 32 bits (FNV-1a), e.g. to derive a per-contig seed from its name. */
 export function hashString32(text: string): number {
@@ -25,40 +26,15 @@ export function mix32(a: number, b: number): number {
   return h >>> 0;
 }
 
-export class Rng {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
-
-  constructor(seed: number) {
-    // splitmix32 expands one 32-bit seed into the 128-bit state (never all zero).
-    let x = seed >>> 0;
-    const next = () => {
-      x = (x + 0x9e3779b9) >>> 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
-  }
-
+/**
+ * The generator of stats/rng.ts (the same xoshiro128** with splitmix32 seeding, one implementation
+ * in the tree) with the draws the simulator needs. `nextUint32` is its `nextU32`; the 53-bit
+ * `next()` it inherits is not used here, so simulated BAMs are unchanged by sharing it.
+ */
+export class Rng extends Xoshiro128 {
   /** Next 32-bit unsigned integer. */
   nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    return result;
+    return this.nextU32();
   }
 
   /** Uniform in [0, 1) with 32 bits of resolution. */
@@ -113,10 +89,6 @@ export class Rng {
   fork(): Rng {
     return new Rng(this.nextUint32() ^ mix32(this.nextUint32(), 0x5bd1e995));
   }
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
 }
 
 export function createRng(seed: number): Rng {

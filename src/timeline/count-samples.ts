@@ -158,6 +158,23 @@ export async function countSample(bamPath: string, opts: CountSampleOptions): Pr
   return { rows, readsSeen: result.readsSeen, readsPassing: result.readsPassing, build: result.build, warnings, cached: false, tumourInformed };
 }
 
+/**
+ * The tumour-informed VCFs of each patient (the samplesheet's `vcf` column): every distinct `vcf`
+ * cell of the patient's rows, in samplesheet order. They apply to all of that patient's draws
+ * (tissue calls do not change with the plasma draw), so every draw is counted at the same sites.
+ * Pass `get(patient) ?? []` as `tumourInformedSpecs` so that the cache key matches `track`'s.
+ */
+export function tumourInformedVcfsByPatient(samples: readonly { patient: string; vcf?: string }[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of samples) {
+    if (s.vcf === undefined) continue;
+    const list = out.get(s.patient) ?? [];
+    if (!list.includes(s.vcf)) list.push(s.vcf);
+    out.set(s.patient, list);
+  }
+  return out;
+}
+
 /** Reorders one draw's rows to a reference key order (the patient's first draw), by site key. */
 export function alignRows<T extends { site: Site }>(rows: readonly T[], order: readonly string[], where: string): T[] {
   const byKey = new Map(rows.map((r) => [siteKeyOf(r.site), r]));

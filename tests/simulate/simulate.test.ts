@@ -333,4 +333,13 @@ describe.skipIf(!requireTools('samtools'))('oligotrack simulate (CLI)', () => {
     expect(r3.stderr).toMatch(/badvafs\.tsv:2:5: vaf must be a number/);
     expect(existsSync(join(dir, 'bad/z.bam')) || existsSync(join(dir, 'bad/z.truth.tsv'))).toBe(false);
   });
+
+  it('a truth TSV that cannot be written removes the BAM and its index: no half of the pair is left', () => {
+    // --truth below a regular file: ENOTDIR only after the BAM is written.
+    const r = run('--sites', sitesTsv, '--out', 'bad/pair.bam', '--seed', '1', '--depth', '20', '--truth', 'sites.tsv/t.tsv');
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/sites\.tsv\/t\.tsv: cannot write the truth TSV \(ENOTDIR\)/);
+    expect(existsSync(join(dir, 'bad/pair.bam')) || existsSync(join(dir, 'bad/pair.bam.bai'))).toBe(false);
+  });
 });

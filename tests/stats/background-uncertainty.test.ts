@@ -27,7 +27,12 @@ describe('per-site predictive tail (background rate estimated from A observation
     // log Beta(3, 997) density normaliser by the product formula: B(3, 997) = 2!·996!/999! = 2/(997·998·999).
     const logB = Math.log(2) - Math.log(997) - Math.log(998) - Math.log(999);
     const density = (e: number): number => (e <= 0 ? 0 : Math.exp(2 * Math.log(e) + 996 * Math.log1p(-e) - logB));
-    const tail = (e: number): number => sumTail((j) => logPmfProduct(j, n, e), k, n);
+    // P(K ≥ 12) = 1 − Σ_{j<12} pmf(j): 12 product-formula terms per grid point.
+    const tail = (e: number): number => {
+      let below = 0;
+      for (let j = 0; j < k; j++) below += Math.exp(logPmfProduct(j, n, e));
+      return 1 - below;
+    };
     const hi = 0.04; // Beta(3, 997) mass above 0.04 is < 1e-12
     const panels = 4000;
     const h = hi / panels;
@@ -106,12 +111,14 @@ describe('per-sample test with an estimated background', () => {
   const opts = { sample: 's', alpha: 0.05, siteAlpha: 0.01, minDepth: 100, background: 'pon' as const };
 
   it('keeps its false-positive rate when the shared PoN rate is itself an estimate (and the known-rate test does not)', () => {
-    // True background 3e-5; each replicate's PoN saw Binomial(200,000, 3e-5) alt reads (6 expected,
-    // ±40%): one estimate shared by all 10 sites at 3,000×, as in the accuracy run.
+    // True background 3e-5; each replicate's PoN saw Binomial(60,000, 3e-5) alt reads (1.8 expected:
+    // the rate is known to ±75%), one estimate shared by all 10 sites at 3,000× (0.9 expected
+    // background reads per sample), as the accuracy run's sites share theirs. A PoN that happened to
+    // see 0 alt reads says 8e-6, and the known-rate test then calls 2 reads significant.
     const rand = mulberry32(2026);
     const e = 3e-5;
-    const ponDepth = 200_000;
-    const reps = 600;
+    const ponDepth = 60_000;
+    const reps = 400;
     let fpPredictive = 0;
     let fpKnown = 0;
     for (let r = 0; r < reps; r++) {
@@ -123,10 +130,11 @@ describe('per-sample test with an estimated background', () => {
       const d = locusData(rows);
       if (glrtPValue(d, lrStatistic(d).T, knownBackground(10)).p <= opts.alpha) fpKnown++;
     }
-    // SE of a 5% rate over 600 replicates: 0.9%.
-    expect(fpPredictive / reps).toBeLessThan(0.05 + 3 * 0.009);
-    expect(fpKnown).toBeGreaterThan(fpPredictive);
-  }, 30_000);
+    // SE of a 5% rate over 400 replicates: 1.1%.
+    expect(fpPredictive / reps).toBeLessThan(0.05 + 3 * 0.011);
+    expect(fpKnown / reps).toBeGreaterThan(0.05);
+    expect(fpKnown).toBeGreaterThan(2 * fpPredictive);
+  }, 60_000);
 
   it('treats rows without background depth as known rates (chi-bar-square at ≥ 20 expected reads)', () => {
     const rows = Array.from({ length: 10 }, () => called(3000, 6, 2e-3));

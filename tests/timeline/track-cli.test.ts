@@ -208,6 +208,18 @@ describe('bad input: one line naming file:line:column, exit 1, no partial output
     const r = classify(`${IM}\nP1,2026-05-20,2,0,bone,no,no\n`, 'clinical.csv', ['--policy', 'typo.yaml']);
     expectFailure(r, 'typo.yaml', /unknown policy key 'rules\.oligoprogression\.max_oligo_lesion'; did you mean 'max_oligo_lesions'\?/);
   });
+  it('a TSV that cannot be written removes the JSON written before it (no half result)', () => {
+    // --out below a regular file fails with ENOTDIR only after --json was written.
+    writeFileSync(p('im.csv'), `${IM}\nP1,2026-05-20,2,0,bone,no,no\nP2,2026-05-15,1,0,bone,no,no\n`);
+    const r = cli('classify', '--timeline', 'out', '--clinical', 'clinical.csv', '--imaging', 'im.csv', '--json', 'half.json', '--out', 'clinical.csv/cls.tsv');
+    expectFailure(r, 'clinical.csv/cls.tsv', /cannot write output \(ENOTDIR\)/);
+    expect(existsSync(p('half.json'))).toBe(false);
+  });
+  it('an output directory below a regular file fails before any counting', () => {
+    const r = cli('track', '--samplesheet', 'samples.csv', '--sites', 'sites.tsv', '--out-dir', 'sites.tsv/out');
+    expectFailure(r, 'sites.tsv/out', /cannot be the output directory: it is below .*sites\.tsv, which is not a directory/);
+    expect(r.stderr).not.toMatch(/counted/);
+  });
   it('a directory that is not a track output', () => {
     const r = cli('classify', '--timeline', 'bams', '--clinical', 'clinical.csv', '--imaging', 'imaging.csv');
     expectFailure(r, 'bams', /not a complete 'oligotrack track' output directory/);
