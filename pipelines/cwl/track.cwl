@@ -3,7 +3,10 @@ class: CommandLineTool
 label: oligotrack track
 doc: |
   Build per-patient timelines (VAF series, events, tumour fraction) from the draws. The samplesheet
-  is written from the `draws` records, with the staged BAM paths.
+  is written from the `draws` records, with the staged BAM paths. The draws' counts are the count
+  step's JSONs (`counts`, staged as <sample>.count.json into the working directory and read with
+  --counts-dir): track does not count again; it reads each BAM's header to resolve the sites and
+  refuses a JSON counted at other sites or with other settings.
 $namespaces:
   edam: http://edamontology.org/
 requirements:
@@ -23,6 +26,7 @@ requirements:
             });
             return lines.join("\n") + "\n";
           }
+      - $(inputs.counts)
 hints:
   SoftwareRequirement:
     packages:
@@ -34,7 +38,12 @@ arguments:
   - {prefix: --threads, valueFrom: $(runtime.cores)}
   - {prefix: --out-dir, valueFrom: track}
   - --no-cache
+  - {prefix: --counts-dir, valueFrom: $(runtime.outdir)}
 inputs:
+  counts:
+    type: File[]
+    format: edam:format_3464
+    doc: the count step's outputs, one <sample>.count.json per draw
   draws:
     type: draw.yml#Draw[]
   panel:

@@ -3,8 +3,8 @@ class: Workflow
 label: oligotrack count -> track -> classify -> report
 doc: |
   Counts every draw (one scattered job per BAM), builds the patients' timelines, classifies each
-  imaging assessment and writes the HTML reports. The count JSONs are workflow outputs (for
-  `oligotrack store ingest`); track currently counts the BAMs again itself (no --counts-dir yet).
+  imaging assessment and writes the HTML reports. The count JSONs feed track (which reads them
+  instead of counting again) and are workflow outputs (for `oligotrack store ingest`).
 $namespaces:
   edam: http://edamontology.org/
 requirements:
@@ -44,6 +44,7 @@ steps:
     run: track.cwl
     in:
       draws: draws
+      counts: count/counts
       panel: panel
       site_files: site_files
     out: [timeline_dir, timeline]

@@ -5,7 +5,8 @@ import { classifyCommand } from './classify.js';
 import { trackCommand } from './track.js';
 import { DEFAULT_COUNT_SETTINGS, type CountSettings } from '../count/types.js';
 import { readSamplesheet } from '../io/samplesheet.js';
-import { countSample } from '../timeline/count-samples.js';
+import { countSample, tumourInformedVcfsByPatient } from '../timeline/count-samples.js';
+import { openStore } from '../store/store.js';
 import { UserError, UsageError } from '../util/errors.js';
 import { info, setLogCommand, warn } from '../util/log.js';
 import { buildReport } from '../report/build-report.js';
@@ -22,6 +23,8 @@ export interface RunOptions {
   policy?: string;
   threads: number;
   umi: boolean;
+  /** Cohort store (created if absent): draws stored for the same BAM, sites and settings are not recounted. */
+  store?: string;
   /** Name of the calling command for log prefixes ('run' or 'demo'). */
   command: string;
 }
@@ -67,9 +70,11 @@ async function runStage(cmd: CommandModule<object, never>, argv: string[], quiet
 
 /**
  * count → track → classify → report. Counting comes first, one sample at a time, into the cache
- * that `track` reads (DIR/counts/<sample>.json, keyed by BAM size+mtime, sites and settings): this
- * gives the progress display, and it makes a killed run resumable — every finished sample is
- * reused by the next run and by the track stage.
+ * that `track` reads (DIR/counts/<sample>.json, keyed by the BAM's SHA-256, sites and settings) and
+ * into the store with --store: this gives the progress display, and it makes a killed run
+ * resumable — every finished sample is reused by the next run and by the track stage. The draws
+ * are counted exactly as track counts them (its default settings, the patient's samplesheet `vcf`
+ * with the --sites), so the track stage finds every one of them and counts nothing.
  */
 export async function runPipeline(o: RunOptions): Promise<RunResult> {
   for (const [flag, f] of [['--clinical', o.clinical], ['--imaging', o.imaging]] as const) {
@@ -79,21 +84,32 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   // The same settings track builds from its defaults (so the cache keys match).
   const settings: CountSettings = { ...DEFAULT_COUNT_SETTINGS, umi: o.umi };
   const cacheDir = join(o.outDir, 'counts');
+  const informed = tumourInformedVcfsByPatient(samples);
   const bar = new Progress('counting', samples.length);
   let reused = 0;
+  let fromStore = 0;
   let done = 0;
-  for (const s of samples) {
-    const c = await countSample(s.bam, { siteSpecs: o.sites, settings, threads: o.threads, cacheDir, cacheName: s.sample });
-    for (const w of c.warnings) warn(w);
-    if (c.cached) reused++;
-    bar.step(++done, `${s.sample}${c.cached ? ' (reused)' : ''}`);
+  const store = o.store !== undefined ? openStore(o.store, { create: true }) : null;
+  try {
+    for (const s of samples) {
+      const tumourInformedSpecs = informed.get(s.patient) ?? [];
+      const c = await countSample(s.bam, { siteSpecs: o.sites, settings, threads: o.threads, cacheDir, cacheName: s.sample, tumourInformedSpecs, store });
+      for (const w of c.warnings) warn(w);
+      if (c.source === 'cache') reused++;
+      if (c.source === 'store') fromStore++;
+      bar.step(++done, `${s.sample}${c.cached ? ` (${c.source})` : ''}`);
+    }
+  } finally {
+    store?.close();
   }
   bar.done();
-  info(`counted ${samples.length - reused} sample(s), reused ${reused} from ${cacheDir}`);
+  info(`counted ${samples.length - reused - fromStore} sample(s), reused ${reused} from ${cacheDir}${store ? `, ${fromStore} from ${o.store}` : ''}`);
+  reused += fromStore;
 
   const track = ['track', '--samplesheet', o.samplesheet, '--out-dir', o.outDir, '--threads', String(o.threads), '--sites', ...o.sites];
   if (o.pon) track.push('--pon', o.pon);
   if (o.umi) track.push('--umi');
+  if (o.store !== undefined) track.push('--store', o.store);
   const fail = (code: number): RunResult => ({ exitCode: code, indexHtml: '', counted: samples.length - reused, reused });
   let code = await runStage(trackCommand as CommandModule<object, never>, track, true);
   setLogCommand(o.command);
@@ -121,6 +137,7 @@ interface RunArgs {
   policy?: string;
   threads: number;
   umi: boolean;
+  store?: string;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -137,12 +154,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('policy', { type: 'string', describe: 'classification policy YAML/JSON (default: reference/policy/default.yaml)' })
       .option('threads', { type: 'number', default: 1, describe: 'worker threads per BAM (outputs identical for any value)' })
       .option('umi', { type: 'boolean', default: false, describe: 'count UMI families instead of fragments' })
+      .option('store', { type: 'string', describe: 'cohort store (SQLite, created if absent): draws already stored for the same BAM bytes, sites and settings are not recounted; new ones are ingested' })
       .example('$0 run --samplesheet s.csv --clinical c.csv --imaging i.csv --out results', 'results/report/index.html'),
   handler: handler('run', async (a: RunArgs) => {
     if (!Number.isInteger(a.threads) || a.threads < 1 || a.threads > 256) throw new UsageError(`--threads must be an integer from 1 to 256, got ${a.threads}`);
     const r = await runPipeline({
       samplesheet: a.samplesheet, clinical: a.clinical, imaging: a.imaging, outDir: a.out, sites: a.sites,
-      pon: a.pon, policy: a.policy, threads: a.threads, umi: a.umi, command: 'run',
+      pon: a.pon, policy: a.policy, threads: a.threads, umi: a.umi, store: a.store, command: 'run',
     });
     if (r.exitCode) {
       process.exitCode = r.exitCode;

@@ -12,6 +12,8 @@ import { alignRows, countSample, type SampleCounts, tumourInformedVcfsByPatient 
 import { attachSampleTests } from '../timeline/sample-test.js';
 import { type CalledDraw, DEFAULT_EVENT_SETTINGS, type EventSettings, type PatientTimeline } from '../timeline/types.js';
 import { checkOutputDir, writeTimelineDir } from '../timeline/write-dir.js';
+import { type CohortStore, openStore } from '../store/store.js';
+import { existsSync, statSync } from 'node:fs';
 import { UserError, UsageError, fileError } from '../util/errors.js';
 import { info, warn } from '../util/log.js';
 import { handler } from './command.js';
@@ -32,6 +34,8 @@ interface TrackArgs {
   'min-baseq': number;
   mates: MatesMode;
   cache: boolean;
+  'counts-dir'?: string;
+  store?: string;
 }
 
 function checkNumber(name: string, v: number, ok: (x: number) => boolean, rule: string): number {
@@ -92,18 +96,47 @@ async function runTrack(args: TrackArgs): Promise<void> {
     site_alpha: siteAlpha,
     min_depth: minDepth,
   };
+  const countsDir = args['counts-dir'] ?? null;
+  if (countsDir !== null && (!existsSync(countsDir) || !statSync(countsDir).isDirectory())) throw new UserError(`${countsDir}: --counts-dir is not a directory`);
+  if (countsDir !== null && args.store !== undefined) throw new UsageError('--counts-dir and --store are exclusive (ingest the count JSONs with: oligotrack store ingest)');
+  // --store creates the file on first use: a lab's cohort store starts with its first track run.
+  const store = args.store !== undefined ? openStore(args.store, { create: true }) : null;
+  try {
+    await trackWithStore(args, { samples, siteSpecs, settings, threads, countsDir, store, background, callSettings, events, siteAlpha, minDepth, informedByPatient });
+  } finally {
+    store?.close();
+  }
+}
+
+interface TrackPlan {
+  samples: SampleRow[];
+  siteSpecs: string[];
+  settings: CountSettings;
+  threads: number;
+  countsDir: string | null;
+  store: CohortStore | null;
+  background: BackgroundModel;
+  callSettings: { background: string; background_origin: string; site_alpha: number; min_depth: number };
+  events: EventSettings;
+  siteAlpha: number;
+  minDepth: number;
+  informedByPatient: Map<string, string[]>;
+}
+
+async function trackWithStore(args: TrackArgs, p: TrackPlan): Promise<void> {
+  const { samples, settings, background, callSettings, events, siteAlpha, minDepth, informedByPatient } = p;
   const cacheDir = args.cache ? join(args['out-dir'], 'counts') : null;
-  const countOpts = { siteSpecs, settings, threads, cacheDir };
+  const countOpts = { siteSpecs: p.siteSpecs, settings, threads: p.threads, cacheDir, countsDir: p.countsDir, store: p.store };
 
   // Count every draw (and each distinct matched normal once), in samplesheet order.
   const normals = new Map<string, Set<string>>();
   const called = new Map<string, CalledDraw>();
   const calledRows = new Map<string, CalledRow[]>();
-  let reused = 0;
+  const bySource = { counted: 0, cache: 0, store: 0, 'counts-dir': 0 };
   for (const s of samples) {
     const tumourInformedSpecs = informedByPatient.get(s.patient) ?? [];
     const counts: SampleCounts = await countSample(s.bam, { ...countOpts, tumourInformedSpecs, cacheName: s.sample });
-    if (counts.cached) reused++;
+    bySource[counts.source]++;
     for (const w of counts.warnings) warn(w);
     const sites = counts.rows.map((r) => r.site);
     statsErrors(() => checkPonFits(background, sites, counts.build));
@@ -123,7 +156,7 @@ async function runTrack(args: TrackArgs): Promise<void> {
     }
     called.set(s.sample, drawOf(s, counts, rows, normalFlagged));
     calledRows.set(s.sample, rows);
-    info(`${s.sample}: ${counts.cached ? 'counts reused from cache' : 'counted'} (${rows.length} sites)`);
+    info(`${s.sample}: ${SOURCE_WORDS[counts.source]} (${rows.length} sites)`);
   }
 
   const timelines: PatientTimeline[] = [];
@@ -139,8 +172,16 @@ async function runTrack(args: TrackArgs): Promise<void> {
     timelines.push(timeline);
   }
   writeTimelineDir(args['out-dir'], timelines);
-  info(`${samples.length} draws of ${timelines.length} patients (${reused} from cache) → ${args['out-dir']}/timeline.tsv, patients/*.json`);
+  const sources = `${bySource.counted} counted, ${bySource.cache} from cache, ${bySource.store} from store, ${bySource['counts-dir']} from counts dir`;
+  info(`${samples.length} draws of ${timelines.length} patients (${sources}) → ${args['out-dir']}/timeline.tsv, patients/*.json`);
 }
+
+const SOURCE_WORDS = {
+  counted: 'counted',
+  cache: 'counts reused from cache',
+  store: 'counts read from store',
+  'counts-dir': 'counts read from counts dir',
+} as const;
 
 function drawOf(s: SampleRow, counts: SampleCounts, rows: ReturnType<typeof annotateCounts>, normalFlagged?: Set<string>): CalledDraw {
   const d: CalledDraw = {
@@ -178,6 +219,8 @@ export const trackCommand: CommandModule<object, TrackArgs> = {
       .option('min-mapq', { type: 'number', default: DEFAULT_COUNT_SETTINGS.minMapq, describe: 'Minimum mapping quality' })
       .option('min-baseq', { type: 'number', default: DEFAULT_COUNT_SETTINGS.minBaseq, describe: 'Minimum base quality at the site' })
       .option('mates', { choices: ['fragment', 'reads'] as const, default: 'fragment' as MatesMode, describe: 'fragment: overlapping mates count once' })
+      .option('counts-dir', { type: 'string', describe: 'Read precomputed DIR/<sample>.count.json (oligotrack count --format json) instead of counting; normals as <sample>.normal.count.json' })
+      .option('store', { type: 'string', describe: 'Cohort store (SQLite, created if absent): reuse a draw stored for the same BAM bytes, sites and settings; count and ingest the others' })
       .option('cache', { type: 'boolean', default: true, describe: 'Reuse DIR/counts/<sample>.json when BAM, sites and settings are unchanged (--no-cache to recount)' })
       .strictOptions() as unknown as Argv<TrackArgs>,
   handler: handler('track', runTrack),

@@ -46,6 +46,8 @@ export function corruptBgzfBlockCrc(buf: Uint8Array, blockIndex: number): Buffer
   const blk = blocks[blockIndex];
   if (!blk || blockIndex >= blocks.length - 1) throw new Error(`no data block ${blockIndex}`);
   const crcAt = blk.start + blk.size - 8;
-  b.writeUInt32LE(b.readUInt32LE(crcAt) ^ 0xffffffff, crcAt);
+  // `^` yields a signed int32: a CRC below 2^31 flips to a negative number, which writeUInt32LE
+  // rejects with a RangeError; `>>> 0` brings it back to the unsigned 0..2^32-1 range.
+  b.writeUInt32LE((b.readUInt32LE(crcAt) ^ 0xffffffff) >>> 0, crcAt);
   return b;
 }

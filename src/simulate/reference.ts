@@ -4,7 +4,10 @@ import { hashString32, mix32 } from './rng.js';
  * A deterministic pseudo-random reference genome: the base at (contig, pos0) is a hash of the
  * contig name and the position, so any window can be produced on demand without storing
  * 250 Mb contigs, and two windows always agree where they overlap. The REF alleles of the
- * simulated sites are written over it, so reads carry the site's REF where they are not mutated.
+ * simulated sites are written over it, so reads carry the site's REF where they are not mutated;
+ * so are the REF alleles of the bundled panel (placeBackgroundAllele), so that counting a simulated
+ * BAM at `panel:breast` does not find a random base equal to some hotspot's ALT (1 in 4 odds per
+ * SNV) and report it at ~100% VAF.
  */
 const ACGT_CODES = [65, 67, 71, 84];
 
@@ -26,6 +29,21 @@ export class SyntheticReference {
         throw new Error(`${what}: REF base ${ref[i]} at ${contig}:${pos0 + 1} conflicts with another site's REF ${String.fromCharCode(prev)}`);
       }
       m.set(pos0, code);
+    }
+    this.sortedCache.delete(contig);
+  }
+
+  /**
+   * Places `ref` at `pos1` of `contig` only where no allele was placed yet: background alleles
+   * (panel hotspots) never override a simulated site's REF and never conflict with each other.
+   */
+  placeBackgroundAllele(contig: string, pos1: number, ref: string): void {
+    let m = this.overrides.get(contig);
+    if (!m) this.overrides.set(contig, (m = new Map()));
+    const upper = ref.toUpperCase();
+    for (let i = 0; i < upper.length; i++) {
+      const pos0 = pos1 - 1 + i;
+      if (!m.has(pos0)) m.set(pos0, upper.charCodeAt(i));
     }
     this.sortedCache.delete(contig);
   }

@@ -2,6 +2,7 @@ import { BamStreamWriter, RefDictionary, type IndexKind } from '../io/bam-writer
 import type { BamHeader, SamRecord } from '../io/sam-record.js';
 import { ClusterSimulator, CLUSTER_WINDOW, MAX_FRAG, MIN_FRAG, SimulationInputError, type SiteState } from './cluster-simulator.js';
 import { EncodedCollector, ObjectCollector, type RecordCollector } from './collectors.js';
+import { bundledBackgroundAlleles, contradictsPanel } from './panel-background.js';
 import { SyntheticReference } from './reference.js';
 import type { SimulationSpec, TruthRow } from './spec.js';
 
@@ -30,9 +31,13 @@ function checkSpec(spec: SimulationSpec): void {
   if (spec.umi && !(spec.umi.length >= 4 && spec.umi.length <= 32)) bad(`UMI length must be 4-32, got ${spec.umi.length}`);
 }
 
-/** Sites placed on the header and the synthetic reference, in coordinate order. */
+/**
+ * Sites placed on the header and the synthetic reference, in coordinate order; then the bundled
+ * panel's REF alleles wherever no site placed one (so panel hotspots near simulated sites read REF).
+ */
 function prepareSites(spec: SimulationSpec, reference: SyntheticReference): SiteState[] {
   const tids = new Map(spec.refs.map((r, i) => [r.name, i]));
+  const background = bundledBackgroundAlleles(spec.refs);
   const states = spec.sites.map((site, index): SiteState => {
     const what = `site ${site.chrom}:${site.pos1} ${site.ref}>${site.alt}`;
     const tid = tids.get(site.chrom);
@@ -45,6 +50,8 @@ function prepareSites(spec: SimulationSpec, reference: SyntheticReference): Site
       const side = site.pos1 - 1 - MAX_FRAG < 0 ? 'start' : `end (${len} bp)`;
       throw new SimulationInputError(`${what}: too close to the contig ${side} to place ${MAX_FRAG} bp fragments around it`);
     }
+    const contradiction = contradictsPanel(site, site.chrom, background);
+    if (contradiction) throw new SimulationInputError(`${what}: ${contradiction}`);
     try {
       reference.placeAllele(site.chrom, site.pos1, site.ref.toUpperCase(), what);
     } catch (e) {
@@ -58,6 +65,7 @@ function prepareSites(spec: SimulationSpec, reference: SyntheticReference): Site
       truth: { sample: spec.sample, chrom: site.chrom, pos1: site.pos1, ref: site.ref.toUpperCase(), alt: site.alt.toUpperCase(), trueVaf: site.vaf, fragmentsTotal: 0, fragmentsAlt: 0 },
     };
   });
+  for (const b of background) reference.placeBackgroundAllele(b.contig, b.pos1, b.ref);
   return [...states].sort((a, b) => a.tid - b.tid || a.pos0 - b.pos0 || a.index - b.index);
 }
 

@@ -6,7 +6,7 @@
  *   store.listSamples(); store.exportCounts({ samples: ['P01-T0'] });
  *   store.close();
  */
-export { CohortStore, openStore } from './store.js';
+export { CohortStore, countSettingsSha256, openStore } from './store.js';
 export type { ExportQuery, IngestInput, IngestOutcome, IngestStatus, OpenStoreOptions, SampleListing, StoredCount, VersionListing } from './store.js';
 export { parseCountDocument, parseSummaryDocument } from './count-document.js';
 export type { CountDocument } from './count-document.js';

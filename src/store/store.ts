@@ -97,7 +97,7 @@ export class CohortStore {
   /** Ingest one sample's count result (and optional summary). Idempotent; keeps history. */
   ingestCount(input: IngestInput): IngestOutcome {
     const { count } = input;
-    const settingsSha256 = sha256Hex(canonicalJson({ settings: count.settings, sites: count.rows.map(siteKey) }));
+    const settingsSha256 = countSettingsSha256(count.settings, count.rows);
     const contentSha256 = sha256Hex(
       canonicalJson({ build: count.build, readsSeen: count.readsSeen, readsPassing: count.readsPassing, rows: count.rows, summary: input.summaryText ?? null }),
     );
@@ -129,6 +129,20 @@ export class CohortStore {
       return { sample: count.sample, version, status: version === 1 ? 'added' : 'new-version' };
     });
     return this.guard(() => run.immediate());
+  }
+
+  /**
+   * The newest stored count of `sample` made from the same BAM bytes with the same settings and
+   * sites (in the same order), or undefined. `settingsSha256` is `countSettingsSha256` of what the
+   * caller would count; this is how `track --store` reuses a draw instead of counting it again.
+   */
+  findCount(sample: string, bamSha256: string, settingsSha256: string): StoredCount | undefined {
+    return this.guard(() => {
+      const v = this.db
+        .prepare('SELECT version FROM count_version WHERE sample = ? AND bam_sha256 = ? AND settings_sha256 = ? ORDER BY version DESC LIMIT 1')
+        .get(sample, bamSha256, settingsSha256) as { version: number } | undefined;
+      return v ? this.exportCounts({ samples: [sample], version: v.version })[0] : undefined;
+    });
   }
 
   /** One entry per sample, sorted by sample name, describing its newest version. */
@@ -253,8 +267,16 @@ export class CohortStore {
   }
 }
 
-function siteKey(r: CountOutputRow): string {
+function siteKey(r: { chrom: string; pos: number; ref: string; alt: string }): string {
   return `${r.chrom}:${r.pos}:${r.ref}:${r.alt}`;
+}
+
+/**
+ * The identity of "what was counted": the settings record (count's snake_case `settingsRecord`)
+ * and the sites in order. Two counts of the same BAM bytes with the same value are the same count.
+ */
+export function countSettingsSha256(settings: Record<string, unknown>, rows: readonly { chrom: string; pos: number; ref: string; alt: string }[]): string {
+  return sha256Hex(canonicalJson({ settings, sites: rows.map(siteKey) }));
 }
 
 /**

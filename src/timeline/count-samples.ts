@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { countBam } from '../count/count-bam.js';
 import { collapseUmiFamilies } from '../count/umi.js';
@@ -8,10 +8,15 @@ import { mergeSiteFiles, siteIdentity, type SiteFile } from '../count/sites.js';
 import { loadSiteSpec } from '../count/sites-load.js';
 import { checkBuilds, resolveSites } from '../count/sites-resolve.js';
 import type { CountSettings, Site, SiteCounts } from '../count/types.js';
-import { readBamHeader } from '../io/bam-header.js';
+import { settingsRecord, toOutputRow } from '../count/sites-output-row.js';
+import { type BamHeader, readBamHeader } from '../io/bam-header.js';
 import { writeOutput } from '../io/output.js';
-import { sha256File } from '../store/canonical.js';
-import { UserError } from '../util/errors.js';
+import { formatCountJson } from '../report/count-json.js';
+import { canonicalJson, sha256File } from '../store/canonical.js';
+import { parseCountDocument } from '../store/count-document.js';
+import { countSettingsSha256, type CohortStore } from '../store/store.js';
+import { storedRowToSiteCounts } from '../store/to-site-counts.js';
+import { UserError, fileError } from '../util/errors.js';
 import { VERSION } from '../version.js';
 import { siteKeyOf } from './build.js';
 
@@ -22,11 +27,15 @@ export interface SampleCounts {
   readsPassing: number;
   build: string;
   warnings: string[];
-  /** true when read from DIR/counts instead of counted. */
+  /** true when not counted here (read from the cache, the store or a counts directory). */
   cached: boolean;
+  /** Where the counts came from. */
+  source: CountSource;
   /** Site keys (`chrom:pos:ref>alt`, output naming) that came from a tumour-informed VCF. */
   tumourInformed: Set<string>;
 }
+
+export type CountSource = 'counted' | 'cache' | 'store' | 'counts-dir';
 
 // 2: keyed on the SHA-256 of the BAM's bytes (format 1 used size + mtime).
 const CACHE_FORMAT = 2;
@@ -49,10 +58,24 @@ export function countCacheKey(bamSha256: string, sites: readonly Site[], setting
   return createHash('sha256').update(payload).digest('hex');
 }
 
+/**
+ * Hashes already taken in this process, keyed by file identity (device, inode, size, mtime): `run`
+ * pre-counts every draw and then its track stage resolves the same BAMs again; without this each
+ * BAM would be read twice per run (~0.5 s per 200 MB each time). Only within one process: the
+ * persistent keys stay on content.
+ */
+const hashMemo = new Map<string, string>();
+
 /** SHA-256 of a BAM's bytes; an unreadable BAM is the user's error (one line, exit 1). */
 export async function bamContentSha256(bamPath: string): Promise<string> {
   try {
-    return await sha256File(bamPath);
+    const st = statSync(bamPath);
+    const id = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+    const known = hashMemo.get(id);
+    if (known) return known;
+    const hash = await sha256File(bamPath);
+    hashMemo.set(id, hash);
+    return hash;
   } catch (e) {
     throw new UserError(`${bamPath}: cannot read BAM (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
@@ -100,6 +123,16 @@ export interface CountSampleOptions {
    * protein) and reported in `tumourInformed`.
    */
   tumourInformedSpecs?: string[];
+  /**
+   * Directory of precomputed counts (`oligotrack count --format json` written as
+   * `<cacheName>.count.json`): read instead of counting; an absent or mismatching file is an error.
+   */
+  countsDir?: string | null;
+  /**
+   * Cohort store: a stored count of the same sample, BAM bytes, sites and settings is used instead
+   * of counting; otherwise the draw is counted and ingested (one transaction).
+   */
+  store?: CohortStore | null;
 }
 
 /**
@@ -118,7 +151,38 @@ export async function countSample(bamPath: string, opts: CountSampleOptions): Pr
   const informedIds = new Set(informedFiles.flatMap((f) => f.sites.map((l) => siteIdentity(l.site))));
   const tumourInformed = new Set(resolved.filter((r) => informedIds.has(siteIdentity(r.site))).map((r) => siteKeyOf(r.site)));
   const bamSites = resolved.map((r) => r.bamSite);
-  const key = countCacheKey(await bamContentSha256(bamPath), bamSites, opts.settings);
+  const sites = resolved.map((r) => r.site);
+  if (opts.countsDir) {
+    const file = join(opts.countsDir, `${opts.cacheName}.count.json`);
+    const pre = await readPrecomputed(file, opts.cacheName, bamPath, sites, opts.settings);
+    return { ...pre, warnings: [], cached: true, source: 'counts-dir', tumourInformed };
+  }
+  const bamSha256 = await bamContentSha256(bamPath);
+  const storeKey = countSettingsSha256(settingsRecord(opts.settings), sites.map((x) => ({ chrom: x.chrom, pos: x.pos1, ref: x.ref, alt: x.alt })));
+  const stored = opts.store?.findCount(opts.cacheName, bamSha256, storeKey);
+  if (stored && stored.rows.length === sites.length) {
+    return {
+      rows: stored.rows.map((r, i) => ({ ...storedRowToSiteCounts(r), site: sites[i] })),
+      readsSeen: stored.readsSeen,
+      readsPassing: stored.readsPassing,
+      build: stored.build,
+      warnings: [],
+      cached: true,
+      source: 'store',
+      tumourInformed,
+    };
+  }
+  const got = await countOrCache(bamPath, bamSha256, resolved, header, opts);
+  if (opts.store) ingestIntoStore(opts.store, opts, bamPath, bamSha256, got, header.refs.map((r) => ({ name: r.name, length: r.length })));
+  return { ...got, tumourInformed };
+}
+
+type Resolved = ReturnType<typeof resolveSites>;
+
+/** DIR/counts cache, else the engine; writes the cache after counting. */
+async function countOrCache(bamPath: string, bamSha256: string, resolved: Resolved, header: BamHeader, opts: CountSampleOptions): Promise<Omit<SampleCounts, 'tumourInformed'>> {
+  const bamSites = resolved.map((r) => r.bamSite);
+  const key = countCacheKey(bamSha256, bamSites, opts.settings);
   const cacheFile = opts.cacheDir ? join(opts.cacheDir, `${opts.cacheName}.json`) : null;
   const cached = cacheFile ? readCache(cacheFile, key) : null;
   if (cached && cached.rows.length === resolved.length) {
@@ -129,7 +193,7 @@ export async function countSample(bamPath: string, opts: CountSampleOptions): Pr
       build: cached.build,
       warnings: [],
       cached: true,
-      tumourInformed,
+      source: 'cache',
     };
   }
   const result = await countBam(bamPath, bamSites, opts.settings, { threads: opts.threads, header, sample: opts.cacheName });
@@ -155,7 +219,85 @@ export async function countSample(bamPath: string, opts: CountSampleOptions): Pr
     };
     writeOutput(cacheFile, `${JSON.stringify(c, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`);
   }
-  return { rows, readsSeen: result.readsSeen, readsPassing: result.readsPassing, build: result.build, warnings, cached: false, tumourInformed };
+  return { rows, readsSeen: result.readsSeen, readsPassing: result.readsPassing, build: result.build, warnings, cached: false, source: 'counted' };
+}
+
+/**
+ * Adds a draw's counts to the store as the count document `count --format json` would write for
+ * it (so `store export` gives the same shape whichever command ingested it). `command` is fixed,
+ * not the live argv, so the stored document does not depend on where track was started.
+ */
+function ingestIntoStore(
+  store: CohortStore,
+  opts: CountSampleOptions,
+  bamPath: string,
+  bamSha256: string,
+  got: Omit<SampleCounts, 'tumourInformed'>,
+  contigs: { name: string; length: number }[],
+): void {
+  const text = formatCountJson(
+    {
+      toolVersion: VERSION,
+      command: 'oligotrack track',
+      sample: opts.cacheName,
+      bamPath,
+      build: got.build,
+      settings: opts.settings,
+      contigs,
+      region: '',
+      siteSources: [...(opts.tumourInformedSpecs ?? []), ...opts.siteSpecs],
+      readsSeen: got.readsSeen,
+      readsPassing: got.readsPassing,
+    },
+    got.rows.map((r) => toOutputRow(opts.cacheName, r, r.site.chrom)),
+  );
+  store.ingestCount({ count: parseCountDocument(text, `${store.path} (${opts.cacheName})`), bamSha256 });
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw fileError(file, code === 'ENOENT' ? 'precomputed counts not found (write them with: oligotrack count --format json)' : `cannot read (${code ?? (e as Error).message})`);
+  }
+}
+
+/**
+ * One draw's counts from a count document, checked against what this command would count: the same
+ * sample, settings (count's settings record) and set of sites; the BAM's SHA-256 when the document
+ * records one. Rows come back in `sites` order with the sites' own naming (gene/protein/ID as this
+ * command resolved them; a count run with other --sites order still matches by chrom:pos:ref>alt).
+ */
+async function readPrecomputed(
+  file: string,
+  sample: string,
+  bamPath: string,
+  sites: readonly Site[],
+  settings: CountSettings,
+): Promise<Pick<SampleCounts, 'rows' | 'readsSeen' | 'readsPassing' | 'build'>> {
+  const doc = parseCountDocument(readText(file), file);
+  if (doc.sample !== sample) throw fileError(file, `counts are for sample "${doc.sample}", expected "${sample}"`);
+  const want = canonicalJson(settingsRecord(settings));
+  const have = canonicalJson(doc.settings);
+  if (have !== want) throw fileError(file, `counted with other settings (${have}); this command counts with ${want}`);
+  if (doc.bamSha256 !== undefined && doc.bamSha256 !== (await bamContentSha256(bamPath))) {
+    throw fileError(file, `counted from other BAM content than ${bamPath} (SHA-256 differs)`);
+  }
+  const byKey = new Map(doc.rows.map((r) => [`${r.chrom}:${r.pos}:${r.ref}>${r.alt}`, r]));
+  if (byKey.size !== doc.rows.length) throw fileError(file, 'a site appears twice in rows');
+  const rows = sites.map((site) => {
+    const k = siteKeyOf(site);
+    const r = byKey.get(k);
+    if (!r) throw fileError(file, `site ${k} was not counted (${doc.rows.length} sites in the file, ${sites.length} expected): count with the same --sites`);
+    return { ...storedRowToSiteCounts(r), site };
+  });
+  if (doc.rows.length !== sites.length) {
+    const wanted = new Set(sites.map(siteKeyOf));
+    const extra = [...byKey.keys()].find((k) => !wanted.has(k));
+    throw fileError(file, `site ${extra ?? '?'} is not among the sites this command counts (${doc.rows.length} in the file, ${sites.length} expected): count with the same --sites`);
+  }
+  return { rows, readsSeen: doc.readsSeen, readsPassing: doc.readsPassing, build: doc.build };
 }
 
 /**

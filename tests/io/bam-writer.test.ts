@@ -168,6 +168,24 @@ describe.skipIf(!requireTools('samtools'))('BAM writer vs samtools', () => {
 });
 
 describe('BGZF and encoding without external tools', () => {
+  it('corruptBgzfBlockCrc flips CRCs both below and above 2^31 (a negative int32 after ^) and gunzip then rejects the block', () => {
+    // Payloads chosen by their CRC: one whose flip is negative as an int32 (CRC < 2^31), one not.
+    const crcOf = (z: Buffer) => z.readUInt32LE(z.readUInt16LE(16) + 1 - 8);
+    const candidates = Array.from({ length: 16 }, (_, i) => bgzfCompress(Buffer.from(`payload ${i}\n`.repeat(50))));
+    const low = candidates.find((z) => crcOf(z) < 0x80000000);
+    const high = candidates.find((z) => crcOf(z) >= 0x80000000);
+    expect(low && high).toBeTruthy();
+    for (const z of [low!, high!]) {
+      const crcAt = z.readUInt16LE(16) + 1 - 8;
+      const bad = corruptBgzfBlockCrc(z, 0);
+      expect(bad.readUInt32LE(crcAt)).toBe(0xffffffff - z.readUInt32LE(crcAt));
+      // Only the 4 CRC bytes differ.
+      expect(Buffer.concat([bad.subarray(0, crcAt), bad.subarray(crcAt + 4)]).equals(Buffer.concat([z.subarray(0, crcAt), z.subarray(crcAt + 4)]))).toBe(true);
+      expect(() => gunzipSync(bad)).toThrow();
+      expect(() => gunzipSync(z)).not.toThrow();
+    }
+  });
+
   it('bgzfCompress round-trips through gunzip, splits at 0xff00 bytes and ends with the EOF block', () => {
     const rand = testRng(3);
     const data = Buffer.alloc(200_000);

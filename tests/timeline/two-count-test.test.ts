@@ -3,20 +3,15 @@ import { backgroundFor, defaultBackground } from '../../src/stats/background.js'
 import { callRow } from '../../src/stats/annotate.js';
 import { binomialDraw, Xoshiro128 } from '../../src/stats/rng.js';
 import { changeEvent } from '../../src/timeline/events.js';
-import {
-  binomialLowerTail,
-  binomialUpperTail,
-  decreasePValue,
-  foldChange,
-  increasePValue,
-  logGamma,
-} from '../../src/timeline/two-count-test.js';
+import { binomLogLowerTail, binomUpperTail, lgamma } from '../../src/stats/binomial.js';
+import { decreasePValue, foldChange, increasePValue, wilsonInterval } from '../../src/timeline/two-count-test.js';
 import { DEFAULT_EVENT_SETTINGS } from '../../src/timeline/types.js';
 import type { SiteCounts } from '../../src/count/types.js';
 
 // Expected values: exact rational sums Σ C(n,j) p^j (1-p)^(n-j) computed with Python's fractions
-// module (independent of this code), rounded to 17 significant digits.
-describe('exact binomial tails', () => {
+// module (independent of this code), rounded to 17 significant digits. The two-count test uses the
+// stats module's tails, so these pin the tails at the exact arguments the test produces.
+describe('exact binomial tails (src/stats/binomial.ts, as the two-count test uses them)', () => {
   it.each([
     [90, 120, 0.5, 1.886376653177654e-8],
     [25, 35, 0.5, 0.0083369239000603557],
@@ -25,13 +20,24 @@ describe('exact binomial tails', () => {
     [3, 10, 0.01, 0.00011384911790577964],
     [141, 170, 0.5, 3.6214323696701767e-19],
   ])('P(X ≥ %i | n=%i, p=%f)', (k, n, p, expected) => {
-    expect(binomialUpperTail(k, n, p) / expected).toBeCloseTo(1, 11);
+    expect(binomUpperTail(k, n, p) / expected).toBeCloseTo(1, 11);
   });
   it('edges and complements', () => {
-    expect(binomialUpperTail(0, 10, 0.3)).toBe(1);
-    expect(binomialUpperTail(11, 10, 0.3)).toBe(0);
-    expect(binomialUpperTail(4, 10, 0.3) + binomialLowerTail(3, 10, 0.3)).toBeCloseTo(1, 14);
-    expect(Math.exp(logGamma(11))).toBeCloseTo(3628800, 6);
+    expect(binomUpperTail(0, 10, 0.3)).toBe(1);
+    expect(binomUpperTail(11, 10, 0.3)).toBe(0);
+    expect(binomUpperTail(4, 10, 0.3) + Math.exp(binomLogLowerTail(3, 10, 0.3))).toBeCloseTo(1, 14);
+    expect(Math.exp(lgamma(11))).toBeCloseTo(3628800, 6);
+  });
+});
+
+describe('wilsonInterval tuple (the tumour-fraction series reads [low, high])', () => {
+  it('k = 0: [0, z²/(n + z²)]; k = n: [n/(n + z²), 1]; n = 0: no estimate', () => {
+    const z2 = 1.959963984540054 ** 2;
+    expect(wilsonInterval(0, 3000)[0]).toBe(0);
+    expect(wilsonInterval(0, 3000)[1]).toBeCloseTo(z2 / (3000 + z2), 15);
+    expect(wilsonInterval(40, 40)[0]).toBeCloseTo(40 / (40 + z2), 15);
+    expect(wilsonInterval(40, 40)[1]).toBe(1);
+    expect(wilsonInterval(0, 0).every(Number.isNaN)).toBe(true);
   });
 });
 

@@ -47,6 +47,14 @@ def bam_of(wildcards):
     return samples[wildcards.sample]["bam"]
 
 
+# Draws with a matched normal: track reads the normal's counts as <sample>.normal.count.json.
+SAMPLES_WITH_NORMAL = [s for s in SAMPLES if samples[s].get("normal")]
+
+
+def normal_of(wildcards):
+    return samples[wildcards.sample]["normal"]
+
+
 def count_options():
     c = config["count"]
     return f"--min-mapq {c['min_mapq']} --min-baseq {c['min_baseq']} --mates {c['mates']}"

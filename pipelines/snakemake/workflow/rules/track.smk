@@ -11,13 +11,16 @@ rule samplesheet:
         "../scripts/samplesheet.py"
 
 
-# NOTE: track still counts the BAMs itself (it has no --counts-dir yet); the per-draw count jobs
-# feed the cohort store. When track reads count JSONs, results/counts/ becomes its input here.
+# track reads the count jobs' JSONs (--counts-dir) instead of counting again: every BAM is read
+# once per run, by its own count job. It still opens each BAM's header (to resolve the sites to
+# its contigs) and checks that every JSON was counted at the same sites with the same settings.
 rule track:
     input:
         samplesheet="results/samplesheet.csv",
         bams=[samples[s]["bam"] for s in SAMPLES],
         sites=SITE_FILES,
+        counts=expand("results/counts/{sample}.count.json", sample=SAMPLES),
+        normal_counts=expand("results/counts/{sample}.normal.count.json", sample=SAMPLES_WITH_NORMAL),
     output:
         timeline="results/track/timeline.tsv",
         patients=expand("results/track/patients/{patient}.json", patient=PATIENTS),
@@ -33,6 +36,7 @@ rule track:
         sites=SITES_ARGS,
         options=count_options(),
         outdir=lambda wildcards, output: os.path.dirname(output.timeline),
+        countsdir="results/counts",
     shell:
         "{params.oligotrack} track --samplesheet {input.samplesheet:q} --sites {params.sites} {params.options}"
-        " --threads {threads} --no-cache --out-dir {params.outdir:q} 2> {log:q}"
+        " --threads {threads} --counts-dir {params.countsdir:q} --no-cache --out-dir {params.outdir:q} 2> {log:q}"
