@@ -252,7 +252,7 @@ export const countCommand: CommandModule<object, CountArgs> = {
       .option('alpha', { type: 'number', describe: `Per-site one-sided significance level (default ${DEFAULT_SITE_ALPHA}); turns calls on` })
       .option('min-depth', { type: 'number', default: DEFAULT_MIN_DEPTH, describe: 'Below this depth a site is called low_depth' })
       .option('summary', { type: 'string', nargs: 1, describe: 'Write the per-sample test over the tumour-informed sites (JSON) here; turns calls on' })
-      .option('sample-alpha', { type: 'number', default: 0.05, describe: 'Significance level of the per-sample test' })
+      .option('sample-alpha', { type: 'number', default: 0.01, describe: 'Significance level of the per-sample test (0.01: the level the accuracy run validates)' })
       .option('reference', { type: 'string', nargs: 1, describe: 'Indexed FASTA (.fai): reference bases and trinucleotide contexts for the --targets background' })
       .strictOptions() as unknown as Argv<CountArgs>,
   handler: handler('count', runCount),

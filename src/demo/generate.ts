@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Site } from '../count/types.js';
+import { BUNDLED_PANEL_FILE } from '../reference/panel.js';
+import { referencePath } from '../reference/paths.js';
 import { UserError } from '../util/errors.js';
 import { demoDataDir, demoSamples, demoSpec, loadDemoSites, loadTruthVafs } from './cohort.js';
 import { demoBamIsCurrent, simulateDemoBam, type DemoBamJob } from './simulate-one.js';
@@ -25,8 +27,9 @@ export function sitesTsv(sites: Site[]): string {
 
 /**
  * A fingerprint of the code that writes the demo BAMs (the simulator and the BAM/BGZF/index
- * writers, as loaded: .js from dist, .ts from sources). Part of each BAM's stamp, so a changed
- * simulator never leaves stale BAMs behind that merely have a matching spec.
+ * writers, as loaded: .js from dist, .ts from sources) and of the bundled panel, whose REF alleles
+ * the simulator places on its genome. Part of each BAM's stamp, so a changed simulator or panel
+ * never leaves stale BAMs behind that merely have a matching spec.
  */
 export function simulatorFingerprint(): string {
   const here = fileURLToPath(import.meta.url);
@@ -38,6 +41,7 @@ export function simulatorFingerprint(): string {
   ];
   const h = createHash('sha256');
   for (const f of files) if (existsSync(f)) h.update(f.slice(root.length)).update(readFileSync(f));
+  h.update(BUNDLED_PANEL_FILE).update(readFileSync(referencePath(BUNDLED_PANEL_FILE)));
   return h.digest('hex');
 }
 

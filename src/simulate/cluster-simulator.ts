@@ -1,3 +1,4 @@
+import { FLAG } from '../count/types.js';
 import type { SamRecord } from '../io/sam-record.js';
 import type { RecordCollector } from './collectors.js';
 import { alignedSpan, buildMolecule, readAlignment, type Molecule } from './haplotype.js';
@@ -11,14 +12,6 @@ import type { SimSite, SimulationSpec, TruthRow } from './spec.js';
  * family and sequenced as 2 × readLength pairs with PCR, sequencing and strand-specific errors.
  */
 
-const FLAG_PAIRED = 0x1;
-const FLAG_PROPER = 0x2;
-const FLAG_REVERSE = 0x10;
-const FLAG_MATE_REVERSE = 0x20;
-const FLAG_READ1 = 0x40;
-const FLAG_READ2 = 0x80;
-const FLAG_DUP = 0x400;
-
 /** Bases a site keeps from each read end, so indels are never placed at a read's very edge. */
 const EDGE_MARGIN = 3;
 /** Fragment lengths are kept in [MIN_FRAG, MAX_FRAG]; reads then stay within ±MAX_FRAG of a site. */
@@ -28,6 +21,14 @@ export const MAX_FRAG = 700;
 export const CLUSTER_WINDOW = MAX_FRAG + 50;
 
 const ACGT = [65, 67, 71, 84];
+
+/** One simulated read before it becomes a SAM record. */
+interface SimRead {
+  pos0: number;
+  cigar: string;
+  seq: string;
+  qual: string;
+}
 
 /** The k-th (0..2) of the three bases other than `code` (ASCII), in A, C, G, T order. */
 function otherBase(code: number, k: number): number {
@@ -185,41 +186,30 @@ export class ClusterSimulator {
       // '.'-separated so that a UMI, when added to the name, is its only ':'-separated field.
       const where = s.umi?.where ?? 'tag';
       const qname = `${s.sample}.${state.index}.${f}.${c}${s.umi && where !== 'tag' ? `:${umi}` : ''}`;
-      const dup = s.markDuplicates && c > 0 ? FLAG_DUP : 0;
+      const dup = s.markDuplicates && c > 0 ? FLAG.DUPLICATE : 0;
       // Top strand: read 1 forward from the left end; bottom strand: read 1 reverse from the right.
       const leftIsRead1 = top;
       const left = this.makeRead(rng, copy, mol, leftRange, false, leftIsRead1, protLo, protHi);
       const right = this.makeRead(rng, copy, mol, rightRange, true, !leftIsRead1, protLo, protHi);
       const tags = (): Record<string, string | number> | undefined => (s.umi && where !== 'name' ? { RX: umi } : undefined);
-      const baseFlag = FLAG_PAIRED | FLAG_PROPER | dup;
-      const leftRec: SamRecord = {
+      const baseFlag = FLAG.PAIRED | FLAG.PROPER_PAIR | dup;
+      // The two mates mirror each other: strand, read number, mate position and TLEN sign swap.
+      const mate = (read: SimRead, other: SimRead, reverse: boolean, isRead1: boolean): SamRecord => ({
         qname,
-        flag: baseFlag | FLAG_MATE_REVERSE | (leftIsRead1 ? FLAG_READ1 : FLAG_READ2),
+        flag: baseFlag | (reverse ? FLAG.REVERSE : FLAG.MATE_REVERSE) | (isRead1 ? FLAG.READ1 : FLAG.READ2),
         rname: state.site.chrom,
-        pos1: left.pos0 + 1,
+        pos1: read.pos0 + 1,
         mapq,
-        cigar: left.cigar,
+        cigar: read.cigar,
         rnext: '=',
-        pnext1: right.pos0 + 1,
-        tlen: fragSpan,
-        seq: left.seq,
-        qual: left.qual,
+        pnext1: other.pos0 + 1,
+        tlen: reverse ? -fragSpan : fragSpan,
+        seq: read.seq,
+        qual: read.qual,
         tags: tags(),
-      };
-      const rightRec: SamRecord = {
-        qname,
-        flag: baseFlag | FLAG_REVERSE | (leftIsRead1 ? FLAG_READ2 : FLAG_READ1),
-        rname: state.site.chrom,
-        pos1: right.pos0 + 1,
-        mapq,
-        cigar: right.cigar,
-        rnext: '=',
-        pnext1: left.pos0 + 1,
-        tlen: -fragSpan,
-        seq: right.seq,
-        qual: right.qual,
-        tags: tags(),
-      };
+      });
+      const leftRec = mate(left, right, false, leftIsRead1);
+      const rightRec = mate(right, left, true, !leftIsRead1);
       this.out.push(leftRec, left.pos0, false);
       this.out.push(rightRec, right.pos0, true);
     }
@@ -235,7 +225,7 @@ export class ClusterSimulator {
     isRead1: boolean,
     protLo: number,
     protHi: number,
-  ): { pos0: number; cigar: string; seq: string; qual: string } {
+  ): SimRead {
     const s = this.spec;
     const bases = Buffer.from(copy.subarray(a, b)); // a copy: errors are per read
     this.sprinkleErrors(rng, bases, s.seqError);

@@ -81,6 +81,30 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- One row per classified imaging assessment (classify --store). A patient's assessment gets a
+      -- new version whenever its classification document changes (new draws, another policy, a new
+      -- tool version); old versions are kept. assessment_json is the assessment object of
+      -- classification.json verbatim (canonical key order), so a report can be rebuilt from it.
+      CREATE TABLE classification (
+        classification_id INTEGER PRIMARY KEY,
+        patient           TEXT    NOT NULL,
+        assessment_date   TEXT    NOT NULL,
+        version           INTEGER NOT NULL,
+        group_id          TEXT    NOT NULL,
+        policy_file       TEXT    NOT NULL,
+        policy_name       TEXT    NOT NULL,
+        tool_version      TEXT    NOT NULL,
+        content_sha256    TEXT    NOT NULL,
+        assessment_json   TEXT    NOT NULL,
+        recorded_at       TEXT    NOT NULL,
+        UNIQUE (patient, assessment_date, version),
+        UNIQUE (patient, assessment_date, content_sha256)
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

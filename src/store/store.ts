@@ -80,6 +80,39 @@ export interface ExportQuery {
   version?: number;
 }
 
+/** One classified assessment as classify writes it (classification.json `assessments[i]`). */
+export interface ClassificationInput {
+  patient: string;
+  assessment_date: string;
+  group: string;
+}
+
+export interface ClassificationRun<A extends ClassificationInput = ClassificationInput> {
+  toolVersion: string;
+  policyFile: string;
+  policyName: string;
+  assessments: readonly A[];
+}
+
+export interface ClassificationOutcome {
+  patient: string;
+  assessmentDate: string;
+  version: number;
+  status: IngestStatus;
+}
+
+export interface StoredClassification {
+  patient: string;
+  assessmentDate: string;
+  version: number;
+  group: string;
+  policyFile: string;
+  policyName: string;
+  toolVersion: string;
+  /** The assessment object, as recorded (canonical key order). */
+  assessment: Record<string, unknown>;
+}
+
 /**
  * An open cohort store. Every ingest is one IMMEDIATE transaction, so a reader or a killed writer
  * never sees a version without all its site rows; WAL lets readers run beside one writer and the
@@ -142,6 +175,64 @@ export class CohortStore {
         .prepare('SELECT version FROM count_version WHERE sample = ? AND bam_sha256 = ? AND settings_sha256 = ? ORDER BY version DESC LIMIT 1')
         .get(sample, bamSha256, settingsSha256) as { version: number } | undefined;
       return v ? this.exportCounts({ samples: [sample], version: v.version })[0] : undefined;
+    });
+  }
+
+  /**
+   * Record a classify run's assessments, all in one transaction. Per (patient, assessment date):
+   * the same document (assessment, policy, tool version) again is `unchanged`; anything else is a
+   * new version, the old kept.
+   */
+  recordClassifications(run: ClassificationRun): ClassificationOutcome[] {
+    const tx = this.db.transaction((): ClassificationOutcome[] =>
+      run.assessments.map((a) => {
+        const assessmentJson = canonicalJson(a);
+        const content = sha256Hex(canonicalJson({ assessment: assessmentJson, policyFile: run.policyFile, policyName: run.policyName, toolVersion: run.toolVersion }));
+        const same = this.db
+          .prepare('SELECT version FROM classification WHERE patient = ? AND assessment_date = ? AND content_sha256 = ?')
+          .get(a.patient, a.assessment_date, content) as { version: number } | undefined;
+        if (same) return { patient: a.patient, assessmentDate: a.assessment_date, version: same.version, status: 'unchanged' };
+        const last = this.db.prepare('SELECT MAX(version) AS v FROM classification WHERE patient = ? AND assessment_date = ?').get(a.patient, a.assessment_date) as { v: number | null };
+        const version = (last.v ?? 0) + 1;
+        this.db
+          .prepare(
+            `INSERT INTO classification (patient, assessment_date, version, group_id, policy_file, policy_name, tool_version, content_sha256, assessment_json, recorded_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(a.patient, a.assessment_date, version, a.group, run.policyFile, run.policyName, run.toolVersion, content, assessmentJson, new Date().toISOString());
+        return { patient: a.patient, assessmentDate: a.assessment_date, version, status: version === 1 ? 'added' : 'new-version' };
+      }),
+    );
+    return this.guard(() => tx.immediate());
+  }
+
+  /**
+   * The newest version of every recorded assessment (of the given patients, default all), sorted
+   * by patient then assessment date.
+   */
+  listClassifications(patients?: readonly string[]): StoredClassification[] {
+    return this.guard(() => {
+      const rows = this.db
+        .prepare(
+          `SELECT c.* FROM classification c
+             JOIN (SELECT patient, assessment_date, MAX(version) AS latest FROM classification GROUP BY patient, assessment_date) m
+               ON m.patient = c.patient AND m.assessment_date = c.assessment_date AND m.latest = c.version
+            ORDER BY c.patient, c.assessment_date`,
+        )
+        .all() as Record<string, string | number>[];
+      const wanted = patients ? new Set(patients) : undefined;
+      return rows
+        .filter((r) => !wanted || wanted.has(r.patient as string))
+        .map((r) => ({
+          patient: r.patient as string,
+          assessmentDate: r.assessment_date as string,
+          version: r.version as number,
+          group: r.group_id as string,
+          policyFile: r.policy_file as string,
+          policyName: r.policy_name as string,
+          toolVersion: r.tool_version as string,
+          assessment: JSON.parse(r.assessment_json as string) as Record<string, unknown>,
+        }));
     });
   }
 

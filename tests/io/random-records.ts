@@ -1,16 +1,9 @@
 import type { BamHeader, SamRecord } from '../../src/io/sam-record.js';
+// Small seeded PRNG for test data (mulberry32), independent of the code under test: the copy in
+// tests/count/random-bam.ts, re-exported under the name these tests use (one copy in the tree).
+import { rng as testRng } from '../count/random-bam.js';
 
-/** Small seeded PRNG for test data (mulberry32), independent of the code under test. */
-export function testRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { testRng };
 
 const BASES = 'ACGTN';
 

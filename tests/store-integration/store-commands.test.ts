@@ -119,20 +119,43 @@ describe.skipIf(!existsSync(CLI))('track/run with --store and --counts-dir', () 
     expectSameTree(join(base, 'track-counted'), out);
   });
 
+  it('track --counts-dir reads a matched normal from <sample>.normal.count.json', () => {
+    const draws = drawsOf(inputs.samplesheet);
+    // The last draw's BAM (ESR1 emerged) stands in for the white-cell normal of every draw, so some
+    // sites are flagged; the patient's normal is counted once, named after its first draw.
+    const normalBam = draws[draws.length - 1].bam;
+    const lines = readFileSync(inputs.samplesheet, 'utf8').trim().split('\n');
+    const sheet = join(dirname(inputs.samplesheet), 'with-normal.csv'); // its BAM paths are relative to it
+    writeFileSync(sheet, [`${lines[0]},normal`, ...lines.slice(1).map((l) => `${l},${normalBam}`)].join('\n') + '\n');
+    const dir = join(base, 'counts-json');
+    const normalJson = join(dir, `${draws[0].sample}.normal.count.json`);
+    const c = cli(['count', '--bam', normalBam, '--sites', inputs.sites, '--sample', `${draws[0].sample}.normal`, '--format', 'json', '--out', normalJson]);
+    expect(c.status, c.stderr).toBe(0);
+    const args = (out: string) => ['track', '--samplesheet', sheet, '--sites', inputs.sites, '--out-dir', out, '--no-cache'];
+    const counted = cli(args(join(base, 'normal-counted')));
+    expect(counted.status, counted.stderr).toBe(0);
+    const read = cli([...args(join(base, 'normal-read')), '--counts-dir', dir]);
+    expect(read.status, read.stderr).toBe(0);
+    expect(read.stderr).toContain(`(0 counted, 0 from cache, 0 from store, ${draws.length} from counts dir)`);
+    expectSameTree(join(base, 'normal-counted'), join(base, 'normal-read'));
+    // The normal made a difference (its germline flags), so the test compares something.
+    const patient = readdirSync(join(base, 'normal-read', 'patients'))[0];
+    expect(readFileSync(join(base, 'normal-read', 'patients', patient))).not.toEqual(readFileSync(join(base, 'track-counted', 'patients', patient)));
+  });
+
   it('track --counts-dir refuses counts made with other settings, other sites, another sample or none', () => {
     const [first] = drawsOf(inputs.samplesheet);
-    const bad = (name: string, args: string[], edit?: (doc: Record<string, unknown>) => void) => {
+    const good = join(base, 'refuse-good.count.json');
+    const c = cli(['count', '--bam', first.bam, '--sites', inputs.sites, '--sample', first.sample, '--format', 'json', '--out', good]);
+    expect(c.status, c.stderr).toBe(0);
+    /** A counts dir holding the first draw's JSON after `edit` (none when edit is null); track's stderr. */
+    const bad = (name: string, edit: ((doc: Record<string, unknown>) => void) | null) => {
       const dir = join(base, `bad-${name}`);
       mkdirSync(dir);
-      const file = join(dir, `${first.sample}.count.json`);
-      if (args.length) {
-        const c = cli(['count', '--bam', first.bam, '--sample', first.sample, '--format', 'json', '--out', file, ...args]);
-        expect(c.status, c.stderr).toBe(0);
-      }
       if (edit) {
-        const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+        const doc = JSON.parse(readFileSync(good, 'utf8')) as Record<string, unknown>;
         edit(doc);
-        writeFileSync(file, JSON.stringify(doc));
+        writeFileSync(join(dir, `${first.sample}.count.json`), JSON.stringify(doc));
       }
       const out = join(base, `bad-out-${name}`);
       const r = cli([...trackArgs(out), '--counts-dir', dir]);
@@ -141,15 +164,16 @@ describe.skipIf(!existsSync(CLI))('track/run with --store and --counts-dir', () 
       expect(existsSync(join(out, 'timeline.tsv'))).toBe(false);
       return r.stderr;
     };
-    expect(bad('mapq', ['--sites', inputs.sites, '--min-mapq', '30'])).toMatch(/bad-mapq\/.*\.count\.json.*counted with other settings/);
-    expect(bad('sites', ['--sites', 'panel:breast'])).toMatch(/bad-sites\/.*\.count\.json.*(was not counted|is not among the sites)/);
-    expect(bad('sample', ['--sites', inputs.sites], (d) => {
+    const rows = (d: Record<string, unknown>) => d.rows as Record<string, unknown>[];
+    expect(bad('mapq', (d) => ((d.settings as Record<string, unknown>).min_mapq = 30))).toMatch(/bad-mapq\/.*\.count\.json: counted with other settings/);
+    expect(bad('fewer', (d) => rows(d).pop())).toMatch(/bad-fewer\/.*\.count\.json: site .* was not counted \(\d+ sites in the file/);
+    expect(bad('other', (d) => (rows(d)[0].pos = 12345))).toMatch(/bad-other\/.*\.count\.json: site .* was not counted/);
+    expect(bad('extra', (d) => rows(d).push({ ...rows(d)[0], pos: 12345 }))).toMatch(/site \S+:12345:\S+ is not among the sites this command counts/);
+    expect(bad('sample', (d) => {
       d.sample = 'OTHER';
-      for (const row of d.rows as Record<string, unknown>[]) row.sample = 'OTHER';
+      for (const row of rows(d)) row.sample = 'OTHER';
     })).toMatch(/counts are for sample "OTHER"/);
-    expect(bad('sha', ['--sites', inputs.sites], (d) => {
-      d.bam_sha256 = '0'.repeat(64);
-    })).toMatch(/other BAM content/);
-    expect(bad('missing', [])).toMatch(/precomputed counts not found/);
+    expect(bad('sha', (d) => (d.bam_sha256 = '0'.repeat(64)))).toMatch(/other BAM content/);
+    expect(bad('missing', null)).toMatch(/bad-missing\/.*\.count\.json: precomputed counts not found/);
   });
 });

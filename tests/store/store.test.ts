@@ -21,7 +21,7 @@ describe('cohort store library', () => {
     const path = join(dir, 'c.sqlite');
     openStore(path, { create: true }).close();
     const db = new Database(path, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
     expect(db.pragma('application_id', { simple: true })).toBe(0x4f4c4754);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();

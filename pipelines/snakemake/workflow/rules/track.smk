@@ -36,7 +36,7 @@ rule track:
         sites=SITES_ARGS,
         options=count_options(),
         outdir=lambda wildcards, output: os.path.dirname(output.timeline),
-        countsdir="results/counts",
+        countsdir=lambda wildcards, input: os.path.dirname(input.counts[0]),
     shell:
         "{params.oligotrack} track --samplesheet {input.samplesheet:q} --sites {params.sites} {params.options}"
         " --threads {threads} --counts-dir {params.countsdir:q} --no-cache --out-dir {params.outdir:q} 2> {log:q}"
