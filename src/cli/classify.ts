@@ -8,6 +8,8 @@ import { readClinical } from '../io/clinical.js';
 import { readImaging } from '../io/imaging.js';
 import { writeOutput } from '../io/output.js';
 import { readTimelineDir } from '../timeline/read.js';
+import { openStore } from '../store/store.js';
+import { VERSION } from '../version.js';
 import { UsageError, UserError } from '../util/errors.js';
 import { info } from '../util/log.js';
 import { handler } from './command.js';
@@ -19,6 +21,7 @@ interface ClassifyArgs {
   policy?: string;
   out: string;
   json?: string;
+  store?: string;
 }
 
 export const classifyCommand: CommandModule<object, ClassifyArgs> = {
@@ -31,7 +34,8 @@ export const classifyCommand: CommandModule<object, ClassifyArgs> = {
       .option('imaging', { type: 'string', demandOption: true, describe: 'imaging CSV: patient,assessment_date,progressing_lesions,new_lesions,sites,visceral,cns' })
       .option('policy', { type: 'string', describe: 'policy YAML or JSON (default: reference/policy/default.yaml)' })
       .option('out', { type: 'string', default: '-', describe: "classification TSV ('-' = stdout)" })
-      .option('json', { type: 'string', describe: 'also write the JSON with every rule evaluated' }) as never,
+      .option('json', { type: 'string', describe: 'also write the JSON with every rule evaluated' })
+      .option('store', { type: 'string', describe: 'cohort store (SQLite, created if absent): also record each assessment’s classification (a new version when it changes)' }) as never,
   handler: handler('classify', (args: ClassifyArgs) => {
     if (args.json === '-' && args.out === '-') throw new UsageError('--json - and --out - would both write to stdout; give --out a file');
     const { policy } = loadPolicy(args.policy);
@@ -45,7 +49,8 @@ export const classifyCommand: CommandModule<object, ClassifyArgs> = {
     for (const p of patients) if (!clinical.has(p)) info(`patient ${p} has no clinical row: therapy and subtype modifiers not evaluated`);
     for (const p of patients) if (!imaging.some((im) => im.patient === p)) info(`patient ${p} has no imaging assessment: nothing to classify`);
     const tsv = classificationTsv(rows);
-    const jsonText = args.json ? classificationJson(classificationDocument(rows, args.policy ?? 'reference/policy/default.yaml', policy.name)) : null;
+    const policyFile = args.policy ?? 'reference/policy/default.yaml';
+    const jsonText = args.json ? classificationJson(classificationDocument(rows, policyFile, policy.name)) : null;
     // JSON first: the TSV on stdout is the "done" signal pipelines wait for.
     if (args.json && jsonText !== null) writeOutput(args.json, jsonText);
     try {
@@ -56,6 +61,17 @@ export const classifyCommand: CommandModule<object, ClassifyArgs> = {
       if (e instanceof UserError) throw e;
       const err = e as NodeJS.ErrnoException;
       throw new UserError(`${args.out}: cannot write output (${err.code ?? err.message})`);
+    }
+    // After the files: the store records what was written (one transaction for the whole run).
+    if (args.store !== undefined) {
+      const store = openStore(args.store, { create: true });
+      try {
+        const outcomes = store.recordClassifications({ toolVersion: VERSION, policyFile, policyName: policy.name, assessments: rows });
+        const n = (status: string) => outcomes.filter((o) => o.status === status).length;
+        info(`${args.store}: ${outcomes.length} classification(s) recorded (${n('added')} added, ${n('new-version')} new version, ${n('unchanged')} unchanged)`);
+      } finally {
+        store.close();
+      }
     }
   }),
 };

@@ -1,5 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { classificationDocumentFromStore } from '../store/classification-document.js';
+import { openStore } from '../store/store.js';
+import { readTimelineDir } from '../timeline/read.js';
 import { buildReport } from '../report/build-report.js';
+import { writeOutput } from '../io/output.js';
+import { UsageError } from '../util/errors.js';
 import { info } from '../util/log.js';
 import { handler } from './command.js';
 
@@ -10,6 +18,7 @@ interface ReportArgs {
   clinical?: string;
   imaging?: string;
   patient?: string[];
+  store?: string;
 }
 
 export const reportCommand: CommandModule<object, ReportArgs> = {
@@ -23,16 +32,36 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .option('clinical', { type: 'string', describe: 'clinical CSV: adds subtype, therapy and its start to the pages' })
       .option('imaging', { type: 'string', describe: 'imaging CSV: adds progression sites to the chart annotations' })
       .option('patient', { type: 'string', array: true, describe: 'report only these patients' })
+      .option('store', { type: 'string', describe: 'read the classifications from this cohort store (newest version of each assessment, as classify --store recorded them) instead of classification.json' })
       .example('$0 report --in track-out --out report', 'writes report/index.html and report/<patient>.html + .json'),
   handler: handler('report', (a: ReportArgs) => {
-    const { indexHtml, patients } = buildReport({
-      inDir: a.in,
-      outDir: a.out,
-      classification: a.classification,
-      clinical: a.clinical,
-      imaging: a.imaging,
-      patients: a.patient,
-    });
-    info(`${patients.length} patient page(s); open ${indexHtml}`);
+    if (a.store !== undefined && a.classification !== undefined) throw new UsageError('--store and --classification are exclusive: the classifications come from one of them');
+    // The report builder reads a classification.json; from the store it gets one rebuilt in a
+    // private temporary directory, removed afterwards.
+    const tmp = a.store !== undefined ? mkdtempSync(join(tmpdir(), 'oligotrack-report-')) : null;
+    try {
+      let classification = a.classification;
+      if (tmp !== null && a.store !== undefined) {
+        classification = join(tmp, 'classification.json');
+        const patientsInDir = [...new Set(readTimelineDir(a.in).map((t) => t.patient))];
+        const store = openStore(a.store, { readonly: true });
+        try {
+          writeOutput(classification, classificationDocumentFromStore(store, patientsInDir));
+        } finally {
+          store.close();
+        }
+      }
+      const { indexHtml, patients } = buildReport({
+        inDir: a.in,
+        outDir: a.out,
+        classification,
+        clinical: a.clinical,
+        imaging: a.imaging,
+        patients: a.patient,
+      });
+      info(`${patients.length} patient page(s); open ${indexHtml}`);
+    } finally {
+      if (tmp !== null) rmSync(tmp, { recursive: true, force: true });
+    }
   }),
 };

@@ -118,6 +118,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
 
   const classify = ['classify', '--timeline', o.outDir, '--clinical', o.clinical, '--imaging', o.imaging, '--out', join(o.outDir, 'classification.tsv'), '--json', join(o.outDir, 'classification.json')];
   if (o.policy) classify.push('--policy', o.policy);
+  if (o.store !== undefined) classify.push('--store', o.store);
   code = await runStage(classifyCommand as CommandModule<object, never>, classify, true);
   setLogCommand(o.command);
   if (code) return fail(code);

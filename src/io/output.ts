@@ -14,7 +14,7 @@ export function writeOutput(path: string, data: string | Uint8Array): void {
   }
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    ensureDirectory(dirname(path));
+    ensureDirectory(dirname(path), path);
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (e) {
@@ -33,7 +33,7 @@ export function writeOutput(path: string, data: string | Uint8Array): void {
  * Create `dir` and its missing parents one level at a time. Node's `mkdirSync(…, {recursive})`
  * loops forever on some pseudo-filesystems (`/proc/x`); a parent that is a regular file is named.
  */
-export function ensureDirectory(dir: string): void {
+export function ensureDirectory(dir: string, forPath: string = dir): void {
   const missing: string[] = [];
   let current = dir;
   for (;;) {
@@ -44,7 +44,7 @@ export function ensureDirectory(dir: string): void {
       isDir = undefined;
     }
     if (isDir === true) break;
-    if (isDir === false) throw new UserError(`${current}: is not a directory`);
+    if (isDir === false) throw new UserError(`${forPath}: cannot write output (${current} is not a directory)`);
     missing.push(current);
     const parent = dirname(current);
     if (parent === current) break;
@@ -55,7 +55,7 @@ export function ensureDirectory(dir: string): void {
       mkdirSync(d);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      if (err.code !== 'EEXIST') throw new UserError(`${d}: cannot create directory (${err.code ?? err.message})`);
+      if (err.code !== 'EEXIST') throw new UserError(`${forPath}: cannot write output (cannot create directory ${d}: ${err.code ?? err.message})`);
     }
   }
 }

@@ -99,14 +99,24 @@ export function simulationHeader(spec: SimulationSpec): BamHeader {
   return { refs: spec.refs, text: `@RG\tID:${s.sample}\tSM:${s.sample}\tLB:${s.sample}\tPL:ILLUMINA\n${pg}\n` };
 }
 
+/** A checked spec with its sites placed on the synthetic reference: every input error is raised here. */
+interface PreparedSimulation {
+  spec: SimulationSpec;
+  reference: SyntheticReference;
+  sorted: SiteState[];
+}
+
+function prepare(spec: SimulationSpec): PreparedSimulation {
+  checkSpec(spec);
+  const reference = new SyntheticReference();
+  return { spec, reference, sorted: prepareSites(spec, reference) };
+}
+
 /**
  * Simulates cluster by cluster (sites whose reads can interleave) into `collector`, calling
  * `flush` after each cluster; returns the truth rows in `spec.sites` order.
  */
-function simulateClusters(spec: SimulationSpec, collector: RecordCollector, flush: () => void): TruthRow[] {
-  checkSpec(spec);
-  const reference = new SyntheticReference();
-  const sorted = prepareSites(spec, reference);
+function simulateClusters({ spec, reference, sorted }: PreparedSimulation, collector: RecordCollector, flush: () => void): TruthRow[] {
   for (const cluster of clusters(sorted)) {
     new ClusterSimulator(spec, reference, cluster, collector).run();
     flush();
@@ -119,7 +129,7 @@ function simulateClusters(spec: SimulationSpec, collector: RecordCollector, flus
 export function simulateSample(spec: SimulationSpec): SimulationResult {
   const records: SamRecord[] = [];
   const collector = new ObjectCollector();
-  const truth = simulateClusters(spec, collector, () => {
+  const truth = simulateClusters(prepare(spec), collector, () => {
     for (const r of collector.drain()) records.push(r);
   });
   return { records, truth };
@@ -135,12 +145,14 @@ export function simulateToBam(
   path: string,
   opts: { index?: IndexKind; level?: number } = {},
 ): { truth: TruthRow[]; records: number } {
+  // Input errors first, so that a bad spec leaves nothing behind (not even the output directory).
+  const prepared = prepare(spec);
   const header = simulationHeader(spec);
   const writer = new BamStreamWriter(path, header, { index: opts.index ?? 'bai', level: opts.level });
   const collector = new EncodedCollector(new RefDictionary(header));
   let n = 0;
   try {
-    const truth = simulateClusters(spec, collector, () => {
+    const truth = simulateClusters(prepared, collector, () => {
       n += collector.drainTo(writer);
     });
     writer.close();

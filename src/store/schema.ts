@@ -87,7 +87,7 @@ export const MIGRATIONS: readonly Migration[] = [
       -- One row per classified imaging assessment (classify --store). A patient's assessment gets a
       -- new version whenever its classification document changes (new draws, another policy, a new
       -- tool version); old versions are kept. assessment_json is the assessment object of
-      -- classification.json verbatim (canonical key order), so a report can be rebuilt from it.
+      -- classification.json (same key order), so a report can be rebuilt from it.
       CREATE TABLE classification (
         classification_id INTEGER PRIMARY KEY,
         patient           TEXT    NOT NULL,

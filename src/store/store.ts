@@ -109,7 +109,7 @@ export interface StoredClassification {
   policyFile: string;
   policyName: string;
   toolVersion: string;
-  /** The assessment object, as recorded (canonical key order). */
+  /** The assessment object, as recorded (classification.json's key order). */
   assessment: Record<string, unknown>;
 }
 
@@ -186,7 +186,8 @@ export class CohortStore {
   recordClassifications(run: ClassificationRun): ClassificationOutcome[] {
     const tx = this.db.transaction((): ClassificationOutcome[] =>
       run.assessments.map((a) => {
-        const assessmentJson = canonicalJson(a);
+        // As classification.json writes it (key order kept; non-finite numbers as null).
+        const assessmentJson = JSON.stringify(a, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
         const content = sha256Hex(canonicalJson({ assessment: assessmentJson, policyFile: run.policyFile, policyName: run.policyName, toolVersion: run.toolVersion }));
         const same = this.db
           .prepare('SELECT version FROM classification WHERE patient = ? AND assessment_date = ? AND content_sha256 = ?')

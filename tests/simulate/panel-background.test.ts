@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,16 @@ describe('panel REF alleles on the synthetic genome', () => {
     expect(d538g.altCount / d538g.depth).toBeGreaterThan(0.05);
   });
 
+  it('with panel alleles placed, one seed still gives identical records, and the panel alleles change them', () => {
+    const small = spec(SIMULATED.slice(0, 1), { depth: 100 });
+    const a = simulateSample(small).records;
+    expect(simulateSample(small).records).toEqual(a);
+    // Same seed on a custom genome (no panel alleles): same fragments, other bases at the panel sites.
+    const custom = simulateSample({ ...small, refs: [{ name: 'chr6', length: 160_000_000 }] }).records;
+    expect(custom.map((r) => `${r.pos1} ${r.cigar}`)).toEqual(a.map((r) => `${r.pos1} ${r.cigar}`));
+    expect(custom.map((r) => r.seq)).not.toEqual(a.map((r) => r.seq));
+  });
+
   it('contigs named without chr (6 vs chr6) get the panel alleles too', () => {
     const bg = bundledBackgroundAlleles(grch38Refs(''));
     const y537s = loadPanel({ build: 'GRCh38' }).find((r) => r.gene === 'ESR1' && r.protein === 'p.Y537S')!;
@@ -73,6 +83,9 @@ describe('panel REF alleles on the synthetic genome', () => {
     const wrong = { chrom: 'chr6', pos1: 152098791, ref: 'C', alt: 'G', vaf: 0.1 };
     expect(() => simulateSample(spec([wrong]))).toThrow(SimulationInputError);
     expect(() => simulateSample(spec([wrong]))).toThrow(/site chr6:152098791 C>G: REF C contradicts the bundled panel's REF A at chr6:152098791 \(ESR1 p\.D538G \(GRCh38\)\)/);
+    // Raised before the BAM writer opens: no file and no output directory are left behind.
+    expect(() => simulateToBam(spec([wrong]), join(dir, 'never/x.bam'))).toThrow(SimulationInputError);
+    expect(existsSync(join(dir, 'never'))).toBe(false);
   });
 
   it('an unverified panel row (ESR1 S463P, REF T) does not overrule a simulated site that starts there', () => {

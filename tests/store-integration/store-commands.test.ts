@@ -69,8 +69,14 @@ describe.skipIf(!existsSync(CLI))('track/run with --store and --counts-dir', () 
     // Nothing was counted in b, so not even its count cache was written.
     expect(existsSync(join(base, 'b', 'counts'))).toBe(false);
     expectSameTree(join(base, 'a'), join(base, 'b'));
+    // classify (run's stage) recorded the same assessments as classification.json, once.
+    expect(r2.stderr).not.toContain('error');
     const s = openStore(store, { readonly: true });
     try {
+      const doc = JSON.parse(readFileSync(join(base, 'a', 'classification.json'), 'utf8')) as { policy_name: string; assessments: { patient: string; assessment_date: string }[] };
+      const recorded = s.listClassifications();
+      expect(recorded.map((c) => c.assessment)).toEqual(doc.assessments);
+      expect(recorded.every((c) => c.version === 1 && c.policyName === doc.policy_name)).toBe(true);
       expect(s.check()).toEqual([]);
       const listed = s.listSamples();
       expect(listed.map((x) => x.sample)).toEqual(drawsOf(inputs.samplesheet).map((d) => d.sample).sort());
@@ -79,6 +85,34 @@ describe.skipIf(!existsSync(CLI))('track/run with --store and --counts-dir', () 
     } finally {
       s.close();
     }
+  });
+
+  it('report --store rebuilds the report from the recorded classifications, byte-identical; mixed policies are refused', () => {
+    const out = join(base, 'report-from-store');
+    const r = cli(['report', '--in', join(base, 'a'), '--store', store, '--out', out, '--clinical', inputs.clinical, '--imaging', inputs.imaging]);
+    expect(r.status, r.stderr).toBe(0);
+    expectSameTree(join(base, 'a', 'report'), out);
+    // A classify with another policy name becomes version 2 of that assessment; one document
+    // cannot carry two policies, so the report refuses to mix them.
+    const mixed = join(base, 'mixed.sqlite');
+    const copy = openStore(mixed, { create: true });
+    const s = openStore(store, { readonly: true });
+    try {
+      const recorded = s.listClassifications();
+      const run = (name: string, rows: typeof recorded) =>
+        copy.recordClassifications({ toolVersion: rows[0].toolVersion, policyFile: rows[0].policyFile, policyName: name, assessments: rows.map((c) => c.assessment as never) });
+      expect(run(recorded[0].policyName, recorded).every((o) => o.status === 'added')).toBe(true);
+      expect(run(recorded[0].policyName, recorded).every((o) => o.status === 'unchanged')).toBe(true);
+      expect(run('other-policy', recorded.slice(0, 1))[0]).toMatchObject({ version: 2, status: 'new-version' });
+    } finally {
+      s.close();
+      copy.close();
+    }
+    const bad = cli(['report', '--in', join(base, 'a'), '--store', mixed, '--out', join(base, 'report-mixed')]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/mixed\.sqlite: patient .* was classified with policy .*other-policy.*re-run classify --store/);
+    expect(existsSync(join(base, 'report-mixed'))).toBe(false);
   });
 
   it('track --store reads every draw from the store and matches a track that counts', () => {
