@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_COUNT_SETTINGS, type CountSettings, type MatesMode } from '../count/types.js';
@@ -13,7 +13,6 @@ import { attachSampleTests } from '../timeline/sample-test.js';
 import { type CalledDraw, DEFAULT_EVENT_SETTINGS, type EventSettings, type PatientTimeline } from '../timeline/types.js';
 import { checkOutputDir, writeTimelineDir } from '../timeline/write-dir.js';
 import { type CohortStore, openStore } from '../store/store.js';
-import { existsSync, statSync } from 'node:fs';
 import { UserError, UsageError, fileError } from '../util/errors.js';
 import { info, warn } from '../util/log.js';
 import { handler } from './command.js';
@@ -54,6 +53,7 @@ function statsErrors<T>(f: () => T): T {
 }
 
 async function runTrack(args: TrackArgs): Promise<void> {
+  if (args['counts-dir'] !== undefined && args.store !== undefined) throw new UsageError('--counts-dir and --store are exclusive (ingest the count JSONs with: oligotrack store ingest)');
   const events: EventSettings = {
     ...DEFAULT_EVENT_SETTINGS,
     alpha: checkNumber('alpha', args.alpha, (x) => x > 0 && x < 1, 'must be in (0, 1)'),
@@ -98,7 +98,6 @@ async function runTrack(args: TrackArgs): Promise<void> {
   };
   const countsDir = args['counts-dir'] ?? null;
   if (countsDir !== null && (!existsSync(countsDir) || !statSync(countsDir).isDirectory())) throw new UserError(`${countsDir}: --counts-dir is not a directory`);
-  if (countsDir !== null && args.store !== undefined) throw new UsageError('--counts-dir and --store are exclusive (ingest the count JSONs with: oligotrack store ingest)');
   // --store creates the file on first use: a lab's cohort store starts with its first track run.
   const store = args.store !== undefined ? openStore(args.store, { create: true }) : null;
   try {
@@ -172,8 +171,8 @@ async function trackWithStore(args: TrackArgs, p: TrackPlan): Promise<void> {
     timelines.push(timeline);
   }
   writeTimelineDir(args['out-dir'], timelines);
-  const sources = `${bySource.counted} counted, ${bySource.cache} from cache, ${bySource.store} from store, ${bySource['counts-dir']} from counts dir`;
-  info(`${samples.length} draws of ${timelines.length} patients (${sources}) → ${args['out-dir']}/timeline.tsv, patients/*.json`);
+  info(`counts: ${bySource.counted} counted, ${bySource.cache} from cache, ${bySource.store} from store, ${bySource['counts-dir']} from counts dir`);
+  info(`${samples.length} draws of ${timelines.length} patients (${bySource.cache} from cache) → ${args['out-dir']}/timeline.tsv, patients/*.json`);
 }
 
 const SOURCE_WORDS = {

@@ -150,7 +150,6 @@ export async function countSample(bamPath: string, opts: CountSampleOptions): Pr
   const resolved = resolveSites(mergeSiteFiles(files), bamPath, header.refs);
   const informedIds = new Set(informedFiles.flatMap((f) => f.sites.map((l) => siteIdentity(l.site))));
   const tumourInformed = new Set(resolved.filter((r) => informedIds.has(siteIdentity(r.site))).map((r) => siteKeyOf(r.site)));
-  const bamSites = resolved.map((r) => r.bamSite);
   const sites = resolved.map((r) => r.site);
   if (opts.countsDir) {
     const file = join(opts.countsDir, `${opts.cacheName}.count.json`);

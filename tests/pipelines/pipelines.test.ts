@@ -119,7 +119,7 @@ describe.skipIf(!HAVE_SNAKEMAKE)('Snakemake workflow', () => {
     expect(readdirSync(join(work, 'benchmarks/count'))).toHaveLength(demo.draws.length);
     for (const f of ['track.tsv', 'classify.tsv', 'report.tsv']) expect(read(join(work, 'benchmarks', f))).toMatch(/^s\th:m:s/);
     // track read the count jobs' JSONs: no BAM was counted twice.
-    expect(read(join(work, 'logs/track.log'))).toContain(`(0 counted, 0 from cache, 0 from store, ${demo.draws.length} from counts dir)`);
+    expect(read(join(work, 'logs/track.log'))).toContain(`counts: 0 counted, 0 from cache, 0 from store, ${demo.draws.length} from counts dir`);
   });
 
   it('put every draw into the cohort store once; a second run adds nothing', () => {
@@ -197,7 +197,7 @@ describe.skipIf(!HAVE_CWLTOOL)('CWL workflow', () => {
     );
     expect(r.status, r.stderr.slice(-3000)).toBe(0);
     // track read the count step's JSONs: no BAM was counted twice.
-    expect(r.stderr).toContain(`(0 counted, 0 from cache, 0 from store, ${demo.draws.length} from counts dir)`);
+    expect(r.stderr).toContain(`counts: 0 counted, 0 from cache, 0 from store, ${demo.draws.length} from counts dir`);
     const outputs = JSON.parse(r.stdout) as Record<string, { path: string; format?: string } | { path: string }[]>;
     const cls = outputs.classification as { path: string; format: string };
     expect(cls.format).toBe('http://edamontology.org/format_3475');

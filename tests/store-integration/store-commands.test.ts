@@ -119,16 +119,16 @@ describe.skipIf(!existsSync(CLI))('track/run with --store and --counts-dir', () 
     const counted = join(base, 'track-counted');
     const r1 = cli([...trackArgs(counted), '--no-cache']);
     expect(r1.status, r1.stderr).toBe(0);
-    expect(r1.stderr).toContain(`(${n()} counted, 0 from cache, 0 from store, 0 from counts dir)`);
+    expect(r1.stderr).toContain(`counts: ${n()} counted, 0 from cache, 0 from store, 0 from counts dir`);
     const fromStore = join(base, 'track-store');
     const r2 = cli([...trackArgs(fromStore), '--store', store]);
     expect(r2.status, r2.stderr).toBe(0);
-    expect(r2.stderr).toContain(`(0 counted, 0 from cache, ${n()} from store, 0 from counts dir)`);
+    expect(r2.stderr).toContain(`counts: 0 counted, 0 from cache, ${n()} from store, 0 from counts dir`);
     expectSameTree(counted, fromStore);
     // Other settings are another count: counted (not taken from the store) and kept as a new version.
     const r3 = cli([...trackArgs(join(base, 'track-mapq')), '--store', store, '--min-mapq', '30']);
     expect(r3.status, r3.stderr).toBe(0);
-    expect(r3.stderr).toContain(`(${n()} counted, 0 from cache, 0 from store, 0 from counts dir)`);
+    expect(r3.stderr).toContain(`counts: ${n()} counted, 0 from cache, 0 from store, 0 from counts dir`);
     const s = openStore(store, { readonly: true });
     try {
       expect(s.check()).toEqual([]);
@@ -148,7 +148,7 @@ describe.skipIf(!existsSync(CLI))('track/run with --store and --counts-dir', () 
     const out = join(base, 'track-counts-dir');
     const r = cli([...trackArgs(out), '--counts-dir', dir]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`(0 counted, 0 from cache, 0 from store, ${n()} from counts dir)`);
+    expect(r.stderr).toContain(`counts: 0 counted, 0 from cache, 0 from store, ${n()} from counts dir`);
     expect(existsSync(join(out, 'counts'))).toBe(false);
     expectSameTree(join(base, 'track-counted'), out);
   });
@@ -170,7 +170,7 @@ describe.skipIf(!existsSync(CLI))('track/run with --store and --counts-dir', () 
     expect(counted.status, counted.stderr).toBe(0);
     const read = cli([...args(join(base, 'normal-read')), '--counts-dir', dir]);
     expect(read.status, read.stderr).toBe(0);
-    expect(read.stderr).toContain(`(0 counted, 0 from cache, 0 from store, ${draws.length} from counts dir)`);
+    expect(read.stderr).toContain(`counts: 0 counted, 0 from cache, 0 from store, ${draws.length} from counts dir`);
     expectSameTree(join(base, 'normal-counted'), join(base, 'normal-read'));
     // The normal made a difference (its germline flags), so the test compares something.
     const patient = readdirSync(join(base, 'normal-read', 'patients'))[0];
@@ -209,5 +209,12 @@ describe.skipIf(!existsSync(CLI))('track/run with --store and --counts-dir', () 
     })).toMatch(/counts are for sample "OTHER"/);
     expect(bad('sha', (d) => (d.bam_sha256 = '0'.repeat(64)))).toMatch(/other BAM content/);
     expect(bad('missing', null)).toMatch(/bad-missing\/.*\.count\.json: precomputed counts not found/);
+    // Two sources of counts at once is a usage error (exit 2), as is a report with two classification sources.
+    const both = cli([...trackArgs(join(base, 'both')), '--counts-dir', join(base, 'bad-mapq'), '--store', store]);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/--counts-dir and --store are exclusive/);
+    const rep = cli(['report', '--in', join(base, 'a'), '--store', store, '--classification', join(base, 'a', 'classification.json'), '--out', join(base, 'rep-both')]);
+    expect(rep.status).toBe(2);
+    expect(rep.stderr).toMatch(/--store and --classification are exclusive/);
   });
 });
