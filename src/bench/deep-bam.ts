@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { BamStreamWriter } from '../io/bam-writer.js';
 import type { SamRecord } from '../io/sam-record.js';
 import type { Site } from '../count/types.js';
+import { mulberry32 } from '../simulate/rng.js';
 
 /**
  * A deterministic deep synthetic panel BAM, shaped like a ctDNA capture run: 3 contigs, 50
@@ -15,16 +16,7 @@ const CONTIG_LENGTH = 400_000;
 const READ_LEN = 150;
 const BASES = 'ACGT';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 export interface DeepPanel {
   sites: Site[];

@@ -94,3 +94,18 @@ export class Rng extends Xoshiro128 {
 export function createRng(seed: number): Rng {
   return new Rng(seed);
 }
+
+/**
+ * mulberry32: a tiny seeded generator of uniform [0, 1) doubles, for test data and the benchmark
+ * BAM, where a one-line-per-draw closure is handier than the simulator's xoshiro stream.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,5 +1,6 @@
 import type { SamRecord } from '../../src/io/sam-record.js';
 import type { Site } from '../../src/count/types.js';
+import { mulberry32 } from '../../src/simulate/rng.js';
 
 /**
  * Random alignments of every shape the scan must handle (soft/hard clips, insertions, deletions,
@@ -7,16 +8,7 @@ import type { Site } from '../../src/count/types.js';
  * reference, plus sites placed where they are hard: at read ends, on read events, on MNVs.
  */
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 const BASES = 'ACGT';
 

@@ -1,5 +1,6 @@
 import type { Site, SiteCounts } from '../../src/count/types.js';
 import type { CalledRow } from '../../src/stats/types.js';
+import { mulberry32 } from '../../src/simulate/rng.js';
 
 export function site(chrom: string, pos1: number, ref: string, alt: string): Site {
   return { chrom, pos1, ref, alt, gene: '', protein: '', id: '' };
@@ -19,17 +20,8 @@ export function called(depth: number, alt: number, e: number, extra: Partial<Cal
   };
 }
 
-/** Seeded mulberry32 for test data (independent of src/stats/rng.ts). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded mulberry32 for test data (the simulator's, independent of src/stats/rng.ts). */
+export { mulberry32 };
 
 /** Binomial draw by n Bernoulli trials (slow, obviously right). */
 export function binomialDraw(rand: () => number, n: number, p: number): number {
