@@ -108,7 +108,7 @@ function common<T>(y: Argv<T>) {
 
 export const panelCommand: CommandModule = {
   command: 'panel',
-  describe: 'the bundled breast ctDNA hotspot panel: list, show GENE, export',
+  describe: 'The bundled breast ctDNA hotspot panel: list, show GENE, export',
   builder: (yargs) =>
     yargs
       .command({

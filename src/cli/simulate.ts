@@ -170,7 +170,7 @@ async function runSimulate(args: SimulateArgs): Promise<void> {
 
 export const simulateCommand: CommandModule<object, SimulateArgs> = {
   command: 'simulate',
-  describe: 'write a simulated cfDNA BAM (+ index) and a truth TSV for given sites and VAFs',
+  describe: 'Write a simulated cfDNA BAM (+ index) and a truth TSV for given sites and VAFs',
   builder: (y: Argv) =>
     y
       .option('sites', { type: 'string', demandOption: true, describe: 'sites: panel TSV, VCF(.gz) or panel:NAME' })

@@ -164,7 +164,7 @@ const checkCommand: CommandModule<object, StoreArgs> = {
 
 export const storeCommand: CommandModule = {
   command: 'store',
-  describe: 'cohort store (SQLite): init | ingest | list | export | check',
+  describe: 'Cohort store (SQLite): init | ingest | list | export | check',
   builder: (y) =>
     y
       .command(initCommand as unknown as CommandModule)
