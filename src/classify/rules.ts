@@ -219,7 +219,10 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
   const tm = targetable.length > 0 ? ` Targetable: ${targetable.map((t) => `${t.gene} ${t.protein} (${t.event})`).join(', ')}.` : '';
   if (lesions === 0) {
     group = 'no_progression';
-    rationale = 'No progressing lesion at this assessment.';
+    // Rule 1 decides the group, but ctDNA progression ahead of imaging is what a tumour board
+    // must see (PADA-1 acted on ctDNA alone), so it is stated here rather than only in the JSON.
+    const molecularText = molecular === true ? ` ctDNA shows molecular progression without radiological progression (${tfPass ? tfValue : `${emergedMax} non-targetable sites emerged at ${emergedAt}`}); rule 1 keeps the group.` : '';
+    rationale = `No progressing lesion at this assessment.${molecularText}${tm}`;
   } else if (!radiologicalOligo) {
     group = 'widespread_progression';
     rationale = `${lesions} progressing lesions > ${maxOligo} (radiological widespread progression).${tm}`;

@@ -72,6 +72,7 @@ const ingestCommand: CommandModule<object, IngestArgs> = {
 
 interface ListArgs extends StoreArgs {
   history: boolean;
+  classifications: boolean;
   format: 'tsv' | 'json';
 }
 
@@ -81,10 +82,19 @@ const listCommand: CommandModule<object, ListArgs> = {
   builder: (y) =>
     storeOption(y)
       .option('history', { type: 'boolean', default: false, describe: 'every version, with when it was ingested' })
+      .option('classifications', { type: 'boolean', default: false, describe: 'the newest recorded group per patient and assessment (from classify --store)' })
       .option('format', { choices: ['tsv', 'json'] as const, default: 'tsv' as const }) as unknown as Argv<ListArgs>,
   handler: handler('store list', (args: ListArgs) => {
+    if (args.history && args.classifications) throw new UsageError('--history and --classifications list different things: give one');
     const store = openStore(args.store, { readonly: true });
     try {
+      if (args.classifications) {
+        const rows = store.listClassifications();
+        if (args.format === 'json') return writeOutput('-', `${JSON.stringify(rows, null, 2)}\n`);
+        const head = 'patient\tassessment_date\tgroup\tversion\tpolicy\ttool_version';
+        const body = rows.map((r) => [r.patient, r.assessmentDate, r.group, r.version, r.policyName, r.toolVersion].join('\t'));
+        return writeOutput('-', `${[head, ...body].join('\n')}\n`);
+      }
       if (args.history) {
         const rows = store.listVersions();
         if (args.format === 'json') return writeOutput('-', `${JSON.stringify(rows, null, 2)}\n`);

@@ -45,6 +45,26 @@ describe('classify: every branch of rules 1–6', () => {
     expect(r.modifiers).toEqual([]);
   });
 
+  it('rule 1 with ctDNA progression: no_progression, and the rationale states the molecular evidence', () => {
+    // Tumour fraction 4-fold up (60/6000 → 240/6000) and ESR1 emerging, imaging without progression.
+    const t = makeTimeline(
+      'P1b',
+      draws(
+        { sample: 'P1b_d0', date: '2026-01-05', counts: { TP53_R175H: [30, 3000], TP53_R273H: [30, 3000], ESR1_D538G: [0, 3000] } },
+        { sample: 'P1b_d1', date: '2026-03-05', counts: { TP53_R175H: [120, 3000], TP53_R273H: [120, 3000], ESR1_D538G: [40, 3000] } },
+      ),
+    );
+    const r = classify(t, imaging('P1b', '2026-03-20', 0));
+    expect(r.group).toBe('no_progression');
+    expect(r.molecular_progression).toBe(true);
+    expect(r.targetable_mutations.map((x) => x.gene)).toEqual(['ESR1']);
+    expect(r.rationale).toMatch(/^No progressing lesion at this assessment\. ctDNA shows molecular progression/);
+    expect(r.rationale).toContain('4.00-fold from nadir');
+    expect(r.rationale).toContain('ESR1 p.D538G (emerged)');
+    // Stable ctDNA: the rationale stays the plain rule-1 sentence.
+    expect(classify(stable, imaging('P1', '2026-05-20', 0)).rationale).toBe('No progressing lesion at this assessment.');
+  });
+
   it('rules 2+5: few lesions, stable ctDNA, nothing targetable → true_oligoprogression', () => {
     const r = classify(stable, imaging('P1', '2026-05-20', 2));
     expect(r.group).toBe('true_oligoprogression');

@@ -78,6 +78,13 @@ describe.skipIf(!existsSync(CLI))('track/run with --store and --counts-dir', () 
       expect(recorded.map((c) => c.assessment)).toEqual(doc.assessments);
       expect(recorded.every((c) => c.version === 1 && c.policyName === doc.policy_name)).toBe(true);
       expect(s.check()).toEqual([]);
+      // `store list --classifications` prints the same groups as classification.json.
+      const classes = cli(['store', 'list', '--store', store, '--classifications']);
+      expect(classes.status, classes.stderr).toBe(0);
+      const [head, ...lines] = classes.stdout.trim().split('\n');
+      expect(head).toBe('patient\tassessment_date\tgroup\tversion\tpolicy\ttool_version');
+      const groups = (doc.assessments as unknown as { patient: string; assessment_date: string; group: string }[]).map((a) => `${a.patient}\t${a.assessment_date}\t${a.group}`);
+      expect(lines.map((l) => l.split('\t').slice(0, 3).join('\t'))).toEqual(groups);
       const listed = s.listSamples();
       expect(listed.map((x) => x.sample)).toEqual(drawsOf(inputs.samplesheet).map((d) => d.sample).sort());
       // One version each: the second run found the counts, it did not re-ingest them.
