@@ -47,9 +47,18 @@ export function uoffsetOf(v: number): number {
   return v % 65536;
 }
 
-/** The index file next to a BAM: `x.bam.bai`, `x.bai`, `x.bam.csi` (first that exists), or null. */
+/**
+ * The index file next to a BAM: `x.bam.bai`, `x.bai`, `x.bam.csi`, `x.csi` (first that exists), or
+ * null. htslib's hts_idx_check_local accepts both the appended and the replaced-extension name for
+ * each kind, so `samtools index -c -o x.csi x.bam` output must be found too.
+ */
 export function findIndexPath(bamPath: string): string | null {
-  const candidates = [`${bamPath}.bai`, bamPath.replace(/\.bam$/, '.bai'), `${bamPath}.csi`];
+  const candidates = [
+    `${bamPath}.bai`,
+    bamPath.replace(/\.bam$/, '.bai'),
+    `${bamPath}.csi`,
+    bamPath.replace(/\.bam$/, '.csi'),
+  ];
   for (const c of candidates) if (c !== bamPath && existsSync(c)) return c;
   return null;
 }

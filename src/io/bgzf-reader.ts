@@ -21,11 +21,23 @@ export interface BgzfBlock {
   data: Buffer;
 }
 
+/**
+ * What a non-BGZF file at byte 0 most likely is, for the error message: users hand over CRAM
+ * (magic "CRAM", SAM spec §9 / CRAM spec §6) or SAM text (a header line starts with '@') as often as
+ * a corrupt BAM.
+ */
+function notBamHint(buf: Uint8Array, pos: number): string {
+  const head = Buffer.from(buf.buffer, buf.byteOffset + pos, Math.min(4, buf.length - pos)).toString('latin1');
+  if (head === 'CRAM') return '; this is a CRAM file: convert it with samtools view -b -T ref.fa -o x.bam';
+  if (head.startsWith('@')) return '; this looks like SAM text: convert it with samtools view -b -o x.bam';
+  return '';
+}
+
 /** Total block size from its header at buf[pos..], -1 if the header is incomplete. Throws on bad magic. */
 export function blockSize(buf: Uint8Array, pos: number, file: string, fileOffset: number): number {
   if (buf.length - pos < 18) return -1;
   if (buf[pos] !== 0x1f || buf[pos + 1] !== 0x8b || buf[pos + 2] !== 8 || (buf[pos + 3] & 4) === 0) {
-    throw fileError(file, `not a BGZF block at byte ${fileOffset} (bad gzip/BGZF header)`);
+    throw fileError(file, `not a BGZF block at byte ${fileOffset} (bad gzip/BGZF header)${fileOffset === 0 ? notBamHint(buf, pos) : ''}`);
   }
   const xlen = buf[pos + 10] | (buf[pos + 11] << 8);
   if (buf.length - pos < 12 + xlen) return -1;

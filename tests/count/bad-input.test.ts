@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { encodeBam, encodeBamWithIndex } from '../../src/io/bam-writer.js';
 import { truncateBgzfEof, truncateBgzfMidBlock } from '../../src/io/bam-writer-faults.js';
 import type { SamRecord } from '../../src/io/sam-record.js';
 import { UserError } from '../../src/util/errors.js';
+import { requireTools } from '../helpers/requires.js';
 
 /** Every kind of bad input is one UserError naming the file; an empty BAM is only a warning. */
 
@@ -125,6 +127,23 @@ describe('bad BAM input', () => {
     writeFileSync(p, 'chr1\t1\tA\n'.repeat(10));
     const e = await failure(p);
     expect(e.message).toMatch(new RegExp(`^${p}: not a BGZF block at byte 0`));
+  });
+
+  it('SAM text handed over as the BAM: the message says so', async () => {
+    const p = join(dir, 'text.sam');
+    writeFileSync(p, '@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:chr1\tLN:100000\nr1\t0\tchr1\t10\t60\t4M\t*\t0\t0\tACGT\tIIII\n');
+    const e = await failure(p);
+    expect(e.message).toMatch(new RegExp(`^${p}: not a BGZF block at byte 0 .*SAM text`));
+  });
+
+  it.skipIf(!requireTools('samtools'))('a CRAM written by samtools: the message says CRAM', async () => {
+    const sam = join(dir, 'for-cram.sam');
+    writeFileSync(sam, '@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:chr1\tLN:100000\nr1\t0\tchr1\t10\t60\t4M\t*\t0\t0\tACGT\tIIII\n');
+    const p = join(dir, 'x.cram');
+    execFileSync('samtools', ['view', '-C', '--output-fmt-option', 'no_ref=1', '-o', p, sam]);
+    const e = await failure(p);
+    expect(e.message).toMatch(new RegExp(`^${p}: not a BGZF block at byte 0 .*CRAM file`));
+    expect(e.exitCode).toBe(1);
   });
 
   it('an empty BAM is not an error: depth 0 and a warning', async () => {
