@@ -48,6 +48,12 @@ export const policySchema = z
         targetable_emergence: z
           .object({
             events: z.array(z.enum(['emerged', 'rising'])).min(1),
+            /**
+             * Also count a targetable site detected at a window draw and up from its nadir by
+             * molecular_progression.min_fold_from_nadir with p < molecular_progression.alpha (a slow rise
+             * whose consecutive steps are each `stable`). Optional so older policy files still load: default true.
+             */
+            include_rise_from_nadir: z.boolean().default(true),
             source,
           })
           .strict(),

@@ -17,6 +17,7 @@ const fmtP = (p: number) => (p < 1e-4 ? p.toExponential(2) : p.toPrecision(3));
 const fmtFold = (f: number) => (Number.isFinite(f) ? f.toFixed(2) : 'from zero');
 const fmtVaf = (v: number) => `${(100 * v).toPrecision(3)}%`;
 const label = (s: TimelineSite) => `${s.gene} ${s.protein}`.trim();
+const eventText = (t: TargetableMutation) => (t.from_nadir_date !== undefined ? `rising from nadir ${t.from_nadir_date}` : t.event);
 
 interface TfComparison {
   sample: string;
@@ -173,20 +174,36 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
   for (const d of windowIdx) {
     if (d === 0) continue;
     for (const s of timeline.sites) {
-      const ev = s.points[d].event;
-      if (ev !== 'emerged' && ev !== 'rising') continue;
-      if (!(te.events as string[]).includes(ev)) continue;
+      const pt = s.points[d];
+      const ev = pt.event;
+      const byEvent = (ev === 'emerged' || ev === 'rising') && (te.events as string[]).includes(ev);
+      // A slow climb (0 → 2 → 4 → 8 alt reads of 3,000) is `stable` at every step yet clearly up from
+      // its nadir: PADA-1 switched on a rising ESR1 by serial ddPCR. A zero nadir (fold null) is an
+      // infinite fold; the site must also be detected at this draw so one stray read never counts.
+      const nadir = pt.from_nadir ?? null;
+      const byNadir =
+        !byEvent &&
+        te.include_rise_from_nadir &&
+        pt.call === 'detected' &&
+        nadir !== null &&
+        nadir.p_value < mp.alpha &&
+        (nadir.fold === null || nadir.fold >= mp.min_fold_from_nadir);
+      if (!byEvent && !byNadir) continue;
       const hit = knowledge.targetable(s);
       if (hit === null) continue;
       if (s.germline_or_ch) {
         if (!excluded.includes(label(s))) excluded.push(label(s));
         continue;
       }
+      // An emerged/rising event keeps precedence over a later rise-from-nadir record of the same site.
+      if (byNadir && found.has(s.key) && found.get(s.key)!.from_nadir_date === undefined) continue;
+      const nadirDate = byNadir ? timeline.draws.find((x) => x.sample === nadir!.sample)?.collection_date ?? nadir!.sample : undefined;
       found.set(s.key, {
         gene: s.gene,
         protein: s.protein,
         key: s.key,
-        event: ev,
+        event: byEvent ? (ev as 'emerged' | 'rising') : 'rising',
+        ...(nadirDate !== undefined ? { from_nadir_date: nadirDate } : {}),
         sample: sampleOf(d),
         collection_date: timeline.draws[d].collection_date,
         vaf: s.points[d].vaf,
@@ -200,14 +217,14 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
   const targetablePass = hasEarlier ? targetable.length > 0 : null;
   rules.push({
     id: 'rule4_targetable_emergence',
-    description: `an actionable site ${te.events.join(' or ')} in the window (germline/CH sites never count)`,
+    description: `an actionable site ${te.events.join(' or ')}${te.include_rise_from_nadir ? ` or detected and ≥ ${mp.min_fold_from_nadir}-fold from its nadir with p < ${mp.alpha}` : ''} in the window (germline/CH sites never count)`,
     inputs: {
       window_draws: windowIdx.map(sampleOf).join(';'),
       targetable_sites_tracked: timeline.sites.filter((s) => knowledge.targetable(s) !== null).length,
       excluded_germline_or_ch: excluded.join(';') || null,
     },
-    value: targetable.length > 0 ? targetable.map((t) => `${t.gene} ${t.protein} ${t.event} at ${t.sample}`).join('; ') : hasEarlier ? 'none' : 'not evaluable: no draw in the window with an earlier draw',
-    threshold: `≥ 1 site with event in {${te.events.join(', ')}}`,
+    value: targetable.length > 0 ? targetable.map((t) => `${t.gene} ${t.protein} ${eventText(t)} at ${t.sample}`).join('; ') : hasEarlier ? 'none' : 'not evaluable: no draw in the window with an earlier draw',
+    threshold: `≥ 1 site with event in {${te.events.join(', ')}}${te.include_rise_from_nadir ? ` or detected with fold from nadir ≥ ${mp.min_fold_from_nadir} and p < ${mp.alpha}` : ''}`,
     pass: targetablePass,
     source: te.source,
   });
@@ -216,7 +233,7 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
   let group: GroupId;
   let reason: string | null = null;
   let rationale: string;
-  const tm = targetable.length > 0 ? ` Targetable: ${targetable.map((t) => `${t.gene} ${t.protein} (${t.event})`).join(', ')}.` : '';
+  const tm = targetable.length > 0 ? ` Targetable: ${targetable.map((t) => `${t.gene} ${t.protein} (${eventText(t)})`).join(', ')}.` : '';
   if (lesions === 0) {
     group = 'no_progression';
     // Rule 1 decides the group, but ctDNA progression ahead of imaging is what a tumour board

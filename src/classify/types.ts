@@ -35,6 +35,11 @@ export interface TargetableMutation {
   protein: string;
   key: string;
   event: 'emerged' | 'rising';
+  /**
+   * Set only when the site counted by its rise from nadir (policy include_rise_from_nadir) rather
+   * than an emerged/rising event: the nadir draw's collection date. `event` is then 'rising'.
+   */
+  from_nadir_date?: string;
   sample: string;
   collection_date: string;
   vaf: number | null;

@@ -46,7 +46,8 @@ await cli
   .wrap(Math.min(110, process.stdout.columns ?? 110))
   .fail((msg, err) => {
     if (err) throw err;
-    process.stderr.write(`oligotrack: usage error: ${msg}\n`);
+    // yargs spreads some messages over lines ("Invalid values:\n  Argument: …"): one line, as promised.
+    process.stderr.write(`oligotrack: usage error: ${String(msg).replace(/\s*\n\s*/g, ' ')}\n`);
     process.exit(2);
   })
   .parseAsync();

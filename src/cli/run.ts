@@ -146,7 +146,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   describe: 'The whole path count → track → classify → report over a samplesheet; ends with OUT/report/index.html',
   builder: (y) =>
     y
-      .option('samplesheet', { type: 'string', demandOption: true, describe: 'CSV: patient,sample,collection_date,bam[,timepoint,therapy,normal]' })
+      .option('samplesheet', { type: 'string', demandOption: true, describe: 'CSV: patient,sample,collection_date,bam[,vcf,timepoint,therapy,normal] (paths relative to it)' })
       .option('clinical', { type: 'string', demandOption: true, describe: 'clinical CSV: patient,subtype,therapy,therapy_class,therapy_start' })
       .option('imaging', { type: 'string', demandOption: true, describe: 'imaging CSV: patient,assessment_date,progressing_lesions,new_lesions,sites,visceral,cns' })
       .option('out', { type: 'string', demandOption: true, describe: 'output directory (counts/, timeline.tsv, patients/, classification.*, report/)' })

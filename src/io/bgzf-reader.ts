@@ -23,13 +23,13 @@ export interface BgzfBlock {
 
 /**
  * What a non-BGZF file at byte 0 most likely is, for the error message: users hand over CRAM
- * (magic "CRAM", SAM spec §9 / CRAM spec §6) or SAM text (a header line starts with '@') as often as
+ * (its file definition starts with the 4 bytes "CRAM") or SAM text (a header line starts with '@') as often as
  * a corrupt BAM.
  */
-function notBamHint(buf: Uint8Array, pos: number): string {
+function notBamHint(buf: Uint8Array, pos: number, file: string): string {
   const head = Buffer.from(buf.buffer, buf.byteOffset + pos, Math.min(4, buf.length - pos)).toString('latin1');
-  if (head === 'CRAM') return '; this is a CRAM file: convert it with samtools view -b -T ref.fa -o x.bam';
-  if (head.startsWith('@')) return '; this looks like SAM text: convert it with samtools view -b -o x.bam';
+  if (head === 'CRAM') return `; this is a CRAM file: convert it with samtools view -b -T ref.fa -o out.bam ${file}`;
+  if (head.startsWith('@')) return `; this looks like SAM text: convert it with samtools view -b -o out.bam ${file}`;
   return '';
 }
 
@@ -37,7 +37,7 @@ function notBamHint(buf: Uint8Array, pos: number): string {
 export function blockSize(buf: Uint8Array, pos: number, file: string, fileOffset: number): number {
   if (buf.length - pos < 18) return -1;
   if (buf[pos] !== 0x1f || buf[pos + 1] !== 0x8b || buf[pos + 2] !== 8 || (buf[pos + 3] & 4) === 0) {
-    throw fileError(file, `not a BGZF block at byte ${fileOffset} (bad gzip/BGZF header)${fileOffset === 0 ? notBamHint(buf, pos) : ''}`);
+    throw fileError(file, `not a BGZF block at byte ${fileOffset} (bad gzip/BGZF header)${fileOffset === 0 ? notBamHint(buf, pos, file) : ''}`);
   }
   const xlen = buf[pos + 10] | (buf[pos + 11] << 8);
   if (buf.length - pos < 12 + xlen) return -1;

@@ -28,4 +28,12 @@ describe('policy file', () => {
     expect(() => parsePolicy(text.replace('events: [emerged, rising]', 'events: [emerged, falling]'), 'p.yaml')).toThrow(/targetable_emergence\.events/);
     expect(() => parsePolicy('rules: [unclosed', 'p.yaml')).toThrow(/^p\.yaml:1:\d+: not valid YAML/);
   });
+  it('targetable_emergence.include_rise_from_nadir: on in the default file, true when absent, false when set, boolean only', () => {
+    const line = '    include_rise_from_nadir: true\n';
+    expect(text).toContain(line);
+    expect(loadPolicy().policy.rules.targetable_emergence.include_rise_from_nadir).toBe(true);
+    expect(parsePolicy(text.replace(line, ''), 'p.yaml').rules.targetable_emergence.include_rise_from_nadir).toBe(true);
+    expect(parsePolicy(text.replace(line, '    include_rise_from_nadir: false\n'), 'p.yaml').rules.targetable_emergence.include_rise_from_nadir).toBe(false);
+    expect(() => parsePolicy(text.replace(line, '    include_rise_from_nadir: 3\n'), 'p.yaml')).toThrow(/targetable_emergence\.include_rise_from_nadir/);
+  });
 });

@@ -313,3 +313,65 @@ describe('classify: modifiers are shown and never change the group', () => {
     expect(nest(7)).toBeUndefined();
   });
 });
+
+describe('classify: rule 4 counts a slow targetable rise from nadir (include_rise_from_nadir)', () => {
+  // ESR1 p.D538G 0 → 2 → 4 → 8 alt reads of 3,000 every two months: each consecutive step is
+  // `stable`, yet 8/3,000 against a zero nadir is p = 0.5^8 ≈ 0.0039 < 0.01 (the PADA-1 situation).
+  const slowSpecs = draws(
+    { sample: 'P9_d0', date: '2025-06-10', counts: { ...stableClonal, ESR1_D538G: [0, 3000] } },
+    { sample: 'P9_d1', date: '2025-08-11', counts: { ...stableClonal, ESR1_D538G: [2, 3000] } },
+    { sample: 'P9_d2', date: '2025-10-10', counts: { ...stableClonal, ESR1_D538G: [4, 3000] } },
+    { sample: 'P9_d3', date: '2025-12-10', counts: { ...stableClonal, ESR1_D538G: [8, 3000] } },
+  );
+  const slow = makeTimeline('P9', slowSpecs);
+  const assess = imaging('P9', '2025-12-20', 2);
+
+  it('the fixture really is a slow rise: no emerged/rising step, detected at the last draw', () => {
+    const esr1 = slow.sites.find((s) => s.gene === 'ESR1')!;
+    expect(esr1.points.slice(1).map((p) => p.event)).not.toContain('emerged');
+    expect(esr1.points.slice(1).map((p) => p.event)).not.toContain('rising');
+    expect(esr1.points[3].call).toBe('detected');
+    expect(esr1.points[3].from_nadir?.sample).toBe('P9_d0');
+    expect(esr1.points[3].from_nadir?.p_value).toBeLessThan(0.01);
+  });
+
+  it('0 → 2 → 4 → 8 of 3,000 → oligoprogression_targetable for 1–3 lesions, labelled as a rise from nadir', () => {
+    for (const lesions of [1, 2, 3]) {
+      const r = classify(slow, imaging('P9', '2025-12-20', lesions));
+      expect(r.group).toBe('oligoprogression_targetable');
+      expect(r.targetable_mutations.map((t) => [t.gene, t.protein, t.event, t.sample, t.from_nadir_date])).toEqual([['ESR1', 'p.D538G', 'rising', 'P9_d3', '2025-06-10']]);
+      expect(r.rationale).toContain('ESR1 p.D538G (rising from nadir 2025-06-10)');
+      expect(rule(r, 'rule4').pass).toBe(true);
+    }
+  });
+
+  it('the switch off restores the event-only behaviour (true_oligoprogression)', () => {
+    const off: Policy = { ...policy, rules: { ...policy.rules, targetable_emergence: { ...policy.rules.targetable_emergence, include_rise_from_nadir: false } } };
+    const r = classify(slow, assess, off);
+    expect(r.group).toBe('true_oligoprogression');
+    expect(r.targetable_mutations).toEqual([]);
+    expect(rule(r, 'rule4').pass).toBe(false);
+  });
+
+  it('a single alt read after zeros at 3,000× still does not count', () => {
+    const t = makeTimeline(
+      'P9',
+      draws(
+        { sample: 'P9_d0', date: '2025-06-10', counts: { ...stableClonal, ESR1_D538G: [0, 3000] } },
+        { sample: 'P9_d1', date: '2025-08-11', counts: { ...stableClonal, ESR1_D538G: [0, 3000] } },
+        { sample: 'P9_d2', date: '2025-10-10', counts: { ...stableClonal, ESR1_D538G: [0, 3000] } },
+        { sample: 'P9_d3', date: '2025-12-10', counts: { ...stableClonal, ESR1_D538G: [1, 3000] } },
+      ),
+    );
+    const r = classify(t, assess);
+    expect(r.group).toBe('true_oligoprogression');
+    expect(r.targetable_mutations).toEqual([]);
+  });
+
+  it('a germline/CH-flagged targetable site rising slowly from nadir still never counts', () => {
+    const flagged = makeTimeline('P9', slowSpecs, { normalFlagged: ['ESR1_D538G'] });
+    const r = classify(flagged, assess);
+    expect(r.group).toBe('true_oligoprogression');
+    expect(rule(r, 'rule4').inputs.excluded_germline_or_ch).toBe('ESR1 p.D538G');
+  });
+});
