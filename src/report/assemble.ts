@@ -38,7 +38,9 @@ function assessmentView(a: AssessmentClassification): Assessment {
     group: a.group,
     progressing_lesions: a.progressing_lesions,
     molecular_progression: a.molecular_progression,
-    targetable_mutations: a.targetable_mutations.map((t) => `${t.gene} ${t.protein} (${t.event} ${t.collection_date})`),
+    targetable_mutations: a.targetable_mutations.map((t) =>
+      t.from_nadir_date ? `${t.gene} ${t.protein} (rising from nadir ${t.from_nadir_date}, at ${t.collection_date})` : `${t.gene} ${t.protein} (${t.event} ${t.collection_date})`,
+    ),
     modifiers,
     rationale: a.indeterminate_reason && !a.rationale.includes(a.indeterminate_reason) ? `${a.rationale} — ${a.indeterminate_reason}` : a.rationale,
     rules: a.rules.map((r) => ({
