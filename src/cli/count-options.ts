@@ -1,6 +1,6 @@
 /** Option parsing and small helpers of `oligotrack count`, shared with `oligotrack pon`. */
 import { basename } from 'node:path';
-import { FLAG } from '../count/types.js';
+import { DEFAULT_COUNT_SETTINGS, FLAG, type CountSettings, type MatesMode } from '../count/types.js';
 import { UsageError } from '../util/errors.js';
 import { warn } from '../util/log.js';
 
@@ -66,5 +66,29 @@ export function progressReporter(): ((done: number, total: number) => void) | un
     if (percent === lastPercent) return;
     lastPercent = percent;
     process.stderr.write(`\roligotrack count: ${percent}%${done >= total ? '\n' : ''}`);
+  };
+}
+
+/** The counting flags `count` and `pon` share (one reading of them, so a PoN counts like a sample). */
+export interface CountSettingsArgs {
+  'min-mapq': number;
+  'min-baseq': number;
+  mates: MatesMode;
+  'exclude-flags': string;
+  umi: boolean;
+  'umi-source': CountSettings['umiSource'];
+  'keep-singletons': boolean;
+}
+
+export function countSettingsFromArgs(args: CountSettingsArgs): CountSettings {
+  return {
+    ...DEFAULT_COUNT_SETTINGS,
+    minMapq: integerOption('min-mapq', args['min-mapq'], 0, 255),
+    minBaseq: integerOption('min-baseq', args['min-baseq'], 0, 255),
+    mates: args.mates,
+    excludeFlags: parseFlagMask(args['exclude-flags']),
+    umi: args.umi,
+    umiSource: args['umi-source'],
+    keepSingletons: args['keep-singletons'],
   };
 }

@@ -16,7 +16,7 @@ import { UsageError } from '../util/errors.js';
 import { info, warn } from '../util/log.js';
 import { VERSION } from '../version.js';
 import { handler } from './command.js';
-import { commandLine, integerOption, parseFlagMask, progressReporter, sampleName } from './count-options.js';
+import { commandLine, countSettingsFromArgs, integerOption, parseFlagMask, progressReporter, sampleName } from './count-options.js';
 import { callFields, callRows, chooseBackground, collapseFamilies, referenceBaseLookup, sampleSummary, targetProbes } from './count-calls.js';
 import type { UmiCollapseResult } from '../count/umi.js';
 import { DEFAULT_MIN_DEPTH, DEFAULT_SITE_ALPHA } from '../stats/annotate.js';
@@ -62,19 +62,6 @@ function outputFormat(args: CountArgs): OutputFormat {
   return 'tsv';
 }
 
-function countSettings(args: CountArgs): CountSettings {
-  return {
-    ...DEFAULT_COUNT_SETTINGS,
-    minMapq: integerOption('min-mapq', args['min-mapq'], 0, 255),
-    minBaseq: integerOption('min-baseq', args['min-baseq'], 0, 255),
-    mates: args.mates,
-    excludeFlags: parseFlagMask(args['exclude-flags']),
-    umi: args.umi,
-    umiSource: args['umi-source'],
-    keepSingletons: args['keep-singletons'],
-  };
-}
-
 /** Real-valued option in (0, 1). */
 function fractionOption(name: string, value: number): number {
   if (!(value > 0 && value < 1)) throw new UsageError(`--${name} must be a number between 0 and 1 (exclusive), got ${String(value)}`);
@@ -88,7 +75,7 @@ function wantsCalls(args: CountArgs): boolean {
 
 async function runCount(args: CountArgs): Promise<void> {
   const format = outputFormat(args);
-  const settings = countSettings(args);
+  const settings = countSettingsFromArgs(args);
   const threads = integerOption('threads', args.threads, 1, 256);
   if (args.sample !== undefined && (args.sample === '' || /[\t\n\r]/.test(args.sample))) {
     throw new UsageError('--sample must be a non-empty name without tabs or newlines');

@@ -22,7 +22,7 @@ import { StatsInputError } from '../stats/types.js';
 import { fileError, UsageError, UserError } from '../util/errors.js';
 import { info, warn } from '../util/log.js';
 import { handler } from './command.js';
-import { parseFlagMask, sampleName } from './count.js';
+import { countSettingsFromArgs, integerOption, sampleName } from './count-options.js';
 
 interface PonArgs {
   bam: string[];
@@ -37,11 +37,6 @@ interface PonArgs {
   'umi-source': CountSettings['umiSource'];
   'keep-singletons': boolean;
   threads: number;
-}
-
-function intOption(name: string, v: number, min: number, max: number): number {
-  if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${String(v)}`);
-  return v;
 }
 
 function readTargets(path: string): TargetInterval[] {
@@ -97,17 +92,8 @@ async function countNormal(
 async function runPon(args: PonArgs): Promise<void> {
   if (args.bam.length === 0) throw new UsageError('--bam: give at least one normal BAM');
   if (args.out === '') throw new UsageError('--out must name a file (or - for stdout)');
-  const settings: CountSettings = {
-    ...DEFAULT_COUNT_SETTINGS,
-    minMapq: intOption('min-mapq', args['min-mapq'], 0, 255),
-    minBaseq: intOption('min-baseq', args['min-baseq'], 0, 255),
-    mates: args.mates,
-    excludeFlags: parseFlagMask(args['exclude-flags']),
-    umi: args.umi,
-    umiSource: args['umi-source'],
-    keepSingletons: args['keep-singletons'],
-  };
-  const threads = intOption('threads', args.threads, 1, 256);
+  const settings: CountSettings = countSettingsFromArgs(args);
+  const threads = integerOption('threads', args.threads, 1, 256);
   if (new Set(args.bam).size !== args.bam.length) throw new UsageError('--bam: the same BAM is given twice');
   if (args.bam.length < 2) warn('one normal BAM: no dispersion can be estimated (every dispersion is 0); 10 or more normals are advised');
 
