@@ -7,7 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/version.js';
 
 /**
- * `npm pack` -> install the tarball into an empty directory from the npm cache (offline) -> run it.
+ * `npm pack` -> `npm install` of the tarball into an empty project -> run it.
+ *
+ * The install is `--prefer-offline`: the dependencies' tarballs come from the npm cache that
+ * `npm ci` filled, their registry metadata (which `npm ci` never caches, so a pure `--offline`
+ * install fails on a fresh machine) from the registry. The installed direct dependencies are then
+ * checked against the exact versions the tarball's package.json pins.
  *
  * Two shortcuts, both about time on 2 shared cores, neither about oligotrack's own files:
  * - `npm pack --ignore-scripts`: the `prepare` build already ran (npm ci); rebuilding dist/ here
@@ -37,8 +42,8 @@ beforeAll(() => {
   project = join(work, 'project');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), '{"name":"consumer","version":"1.0.0","private":true,"type":"module"}\n');
-  const install = run('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', tarball], project);
-  if (install.status !== 0) throw new Error(`offline install failed: ${install.stderr}`);
+  const install = run('npm', ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', tarball], project);
+  if (install.status !== 0) throw new Error(`npm install of the tarball failed: ${install.stderr}`);
   const addon = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
   mkdirSync(join(project, 'node_modules/better-sqlite3/build/Release'), { recursive: true });
   copyFileSync(join(REPO, addon), join(project, addon));
@@ -61,7 +66,16 @@ describe('the npm package', () => {
     expect(wasm.equals(readFileSync(join(REPO, 'native/build/scan.wasm')))).toBe(true);
   });
 
-  it('installs offline and `oligotrack --version` prints one clean line', () => {
+  it('installs the exact dependency versions the package pins', () => {
+    const pinned = JSON.parse(readFileSync(join(project, 'node_modules/oligotrack/package.json'), 'utf8')).dependencies as Record<string, string>;
+    expect(Object.keys(pinned).length).toBeGreaterThan(0);
+    for (const [name, version] of Object.entries(pinned)) {
+      const installed = JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8')).version;
+      expect(`${name}@${installed}`).toBe(`${name}@${version}`);
+    }
+  });
+
+  it('installs and `oligotrack --version` prints one clean line', () => {
     const r = run(bin, ['--version'], project);
     expect([r.status, r.stdout, r.stderr]).toEqual([0, `${VERSION}\n`, '']);
     const npx = run('npx', ['--offline', 'oligotrack', '--version'], project);
