@@ -183,6 +183,9 @@ export async function printPdfs(jobs: PdfJob[], o: { chromium: string; reportDat
       };
       if (nav.errorText) throw new UserError(`--pdf: Chromium cannot open ${job.html}: ${nav.errorText}`);
       await withTimeout(loaded, timeout, `loading ${job.html}`, kill);
+      // Links between report files would print as file:// URIs of the hidden build directory: useless
+      // in a PDF and different on every run. The page's text is unchanged.
+      await cdp.send('Runtime.evaluate', { expression: "for (const a of document.querySelectorAll('a[href]')) a.removeAttribute('href')" }, sessionId);
       const { data } = (await withTimeout(
         cdp.send('Page.printToPDF', { printBackground: true, preferCSSPageSize: true, displayHeaderFooter: false, generateTaggedPDF: true }, sessionId),
         timeout,

@@ -1,5 +1,5 @@
 import type { Finding, GeneTherapies, MatchedTherapy, PatientReport } from '../types.js';
-import { esc } from './escape.js';
+import { esc, escDates } from './escape.js';
 import { pct, pctInterval } from './format.js';
 import { ESR1_NOTE } from './groups.js';
 
@@ -21,7 +21,7 @@ const EVENT_WORDS: Record<string, string> = {
 
 function trendCell(f: Finding): string {
   const now = f.trend ? (EVENT_WORDS[f.trend] ?? f.trend) : 'single draw';
-  const earlier = f.earlier_event ? `<br><span class="muted">${esc(EVENT_WORDS[f.earlier_event.event] ?? f.earlier_event.event)} ${esc(f.earlier_event.date)}</span>` : '';
+  const earlier = f.earlier_event ? `<br><span class="muted">${esc(EVENT_WORDS[f.earlier_event.event] ?? f.earlier_event.event)} ${escDates(f.earlier_event.date)}</span>` : '';
   return `<span class="ev-${esc(f.trend)}">${esc(now)}</span>${earlier}`;
 }
 

@@ -1,6 +1,6 @@
 import { foldText, headlineReason } from '../decision.js';
 import type { Assessment, PatientReport } from '../types.js';
-import { esc } from './escape.js';
+import { esc, escDates } from './escape.js';
 import { pct, pValue } from './format.js';
 import { GROUP_MEANING, groupClass, groupLabel } from './groups.js';
 
@@ -45,12 +45,12 @@ function keyFacts(r: PatientReport, a: Assessment): string[] {
     facts.push(`<li>Progressing: <strong>${esc(sites)}</strong> ${flags || '<span class="muted">(not visceral, no CNS)</span>'}${img.new_lesions ? ` · ${img.new_lesions} new` : ''}</li>`);
   }
   if (a.draw_to_scan) {
-    facts.push(`<li>Draw to scan: <strong>${esc(daysText(a.draw_to_scan.days))}</strong> <span class="muted">(draw ${esc(a.draw_to_scan.date)}, scan ${esc(a.assessment_date)})</span></li>`);
+    facts.push(`<li>Draw to scan: <strong>${esc(daysText(a.draw_to_scan.days))}</strong> <span class="muted">(draw ${escDates(a.draw_to_scan.date)}, scan ${escDates(a.assessment_date)})</span></li>`);
   } else if (a.last_draw_before) {
-    facts.push(`<li>Draw to scan: <strong>no draw in the window</strong> <span class="muted">(last draw ${esc(a.last_draw_before)}, scan ${esc(a.assessment_date)})</span></li>`);
+    facts.push(`<li>Draw to scan: <strong>no draw in the window</strong> <span class="muted">(last draw ${escDates(a.last_draw_before)}, scan ${escDates(a.assessment_date)})</span></li>`);
   }
   const tf = tumourFractionFact(r, a);
-  if (tf) facts.push(`<li>${esc(tf)}</li>`);
+  if (tf) facts.push(`<li>${escDates(tf)}</li>`);
   if (a.ctdna_label) facts.push(`<li>ctDNA: <strong>${esc(a.ctdna_label)}</strong></li>`);
   return facts;
 }
@@ -65,11 +65,11 @@ export function headlineSection(r: PatientReport): string {
   }
   const img = r.imaging.find((i) => i.assessment_date === a.assessment_date);
   const facts = keyFacts(r, a);
-  const also = a.modifiers.length ? `<p class="also"><strong>Also weigh:</strong> ${a.modifiers.map((m) => esc(m.text)).join('; ')}</p>` : '';
+  const also = a.modifiers.length ? `<p class="also"><strong>Also weigh:</strong> ${a.modifiers.map((m) => escDates(m.text)).join('; ')}</p>` : '';
   return (
     `<section id="headline" aria-label="group"><h2>Group at the latest assessment (scan ${esc(a.assessment_date)})</h2>` +
     `<div class="groupline"><span class="badge ${groupClass(a.group)}" data-group="${esc(a.group)}">${esc(groupLabel(a.group))}</span></div>` +
-    `<p class="reason" id="reason">${esc(headlineReason(a, img))}</p>` +
+    `<p class="reason" id="reason">${escDates(headlineReason(a, img))}</p>` +
     (facts.length ? `<ul class="keyfacts">${facts.join('')}</ul>` : '') +
     `<p class="meaning">${esc(GROUP_MEANING[a.group] ?? '')}</p>${also}</section>`
   );

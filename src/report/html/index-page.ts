@@ -1,5 +1,5 @@
 import type { CohortReport } from '../types.js';
-import { esc } from './escape.js';
+import { esc, escDates } from './escape.js';
 import { int, pct } from './format.js';
 import { groupClass, groupLabel } from './groups.js';
 import { INDEX_SCRIPT } from './index-script.js';
@@ -29,7 +29,7 @@ export function renderIndexPage(c: CohortReport): string {
       (p) =>
         `<tr data-patient="${esc(p.patient)}" data-group="${esc(p.group)}"><td class="nw"><a href="${esc(p.href)}">${esc(p.patient)}</a></td>` +
         `<td data-sort="${esc(p.group)}"><span class="badge small ${groupClass(p.group)}" data-group="${esc(p.group)}">${esc(groupLabel(p.group))}</span></td>` +
-        `<td>${esc(p.decided_by || '–')}</td><td class="nw">${esc(p.last_assessment || '–')}</td>` +
+        `<td>${escDates(p.decided_by || '–')}</td><td class="nw">${esc(p.last_assessment || '–')}</td>` +
         `<td class="num" data-sort="${p.last_tumour_fraction ?? ''}">${esc(pct(p.last_tumour_fraction))}</td><td class="nw">${esc(p.last_draw || '–')}</td>` +
         `<td class="num" data-sort="${p.draws}">${p.draws}</td><td class="num" data-sort="${p.median_depth ?? ''}">${p.median_depth === null ? '–' : int(p.median_depth)}</td>` +
         `<td class="num" data-sort="${p.draws_below_lod}">${p.draws_below_lod}</td></tr>`,

@@ -1,5 +1,5 @@
 import type { Assessment, RuleResult } from '../types.js';
-import { esc } from './escape.js';
+import { esc, escDates } from './escape.js';
 import { groupLabel, RULE_NAME } from './groups.js';
 
 /**
@@ -22,14 +22,14 @@ export function rulesSection(a: Assessment | undefined): string {
       (rule) =>
         `<tr data-rule="${esc(rule.id)}"><td><strong>${esc(RULE_NAME[rule.id] ?? rule.description)}</strong><br><span class="id">${esc(rule.id)}</span>` +
         `${RULE_NAME[rule.id] ? `<br><span class="src">${esc(rule.description)}</span>` : ''}</td>` +
-        `<td class="nw">${outcome(rule)}</td><td>${esc(rule.value)}${rule.inputs ? `<br><span class="src">${esc(rule.inputs.replace(/_/g, ' '))}</span>` : ''}</td>` +
+        `<td class="nw">${outcome(rule)}</td><td>${escDates(rule.value)}${rule.inputs ? `<br><span class="src">${escDates(rule.inputs.replace(/_/g, ' '))}</span>` : ''}</td>` +
         `<td>${esc(rule.threshold)}</td><td class="src">${esc(rule.source)}</td></tr>`,
     )
     .join('');
   return (
     `<details id="rules" class="card"><summary><h2>How the group was reached</h2> <span class="muted">(${a.rules.length} policy rules at the scan of ${esc(a.assessment_date)})</span>` +
     ' <span class="muted screen-only">— open to read; printed open</span></summary>' +
-    `<p><strong>Rationale as classified:</strong> ${esc(a.rationale)}</p>` +
+    `<p><strong>Rationale as classified:</strong> ${escDates(a.rationale)}</p>` +
     '<table class="rules"><thead><tr><th>rule</th><th>result</th><th>value and inputs</th><th>threshold</th><th>source</th></tr></thead>' +
     `<tbody>${rows}</tbody></table></details>`
   );

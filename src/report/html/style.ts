@@ -51,7 +51,7 @@ th{background:#f0f0f3;font-weight:600;font-size:11.5px;color:#333}
 table.findings th{white-space:nowrap}
 .therapy{font-size:12.5px}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-td.nw{white-space:nowrap}
+td.nw,.date{white-space:nowrap}
 tr{break-inside:avoid;page-break-inside:avoid}
 tr.drove td{background:#eef5fb}
 .drove-tag{display:inline-block;white-space:nowrap;margin-top:2px;font-size:10.5px;font-weight:700;color:#004a7a;text-transform:uppercase;letter-spacing:.03em}

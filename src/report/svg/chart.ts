@@ -266,7 +266,10 @@ export function chartSvg(report: PatientReport, idPrefix = 'vaf'): string {
   for (const t of monthTicks(d0, d1)) {
     const tx = x(t);
     out.push(`<line x1="${tx}" x2="${tx}" y1="${axisY}" y2="${axisY + 5}" stroke="#666666"/>`);
-    out.push(`<text x="${tx}" y="${axisY + 17}" text-anchor="middle" class="tick">${dayToIso(t).slice(0, 7)}</text>`);
+    // A 7-character label is about 44 px wide at 11 px: near an edge it is anchored inside the chart.
+    const anchor = tx + 22 > W ? 'end' : tx - 22 < 0 ? 'start' : 'middle';
+    const lx = anchor === 'end' ? W - 1 : anchor === 'start' ? 1 : tx;
+    out.push(`<text x="${lx}" y="${axisY + 17}" text-anchor="${anchor}" class="tick">${dayToIso(t).slice(0, 7)}</text>`);
   }
   out.push(`<text x="${(LEFT + W - RIGHT) / 2}" y="${H - 5}" text-anchor="middle" class="axis">Collection date</text>`);
   out.push('</svg>');
