@@ -59,7 +59,12 @@ export function headlineReason(a: Assessment, img: ImagingAssessment | undefined
         const when = tf.nadir_date && tf.compared_date ? ` (${tf.nadir_date} → ${tf.compared_date}${tf.p_value != null ? `, p = ${pValue(tf.p_value)}` : ''})` : '';
         return `Only ${lesions.charAt(0).toLowerCase()}${lesions.slice(1)}, but ctDNA shows diffuse progression: the tumour fraction rose ${foldText(tf.fold)}-fold from its nadir${when}.`;
       }
-      return `${lesions}; ${a.rationale}`;
+      {
+        // Diffuse progression by another route (e.g. several non-targetable sites emerging at one draw).
+        const r3 = a.rules.find((r) => r.id === 'rule3_molecular_progression' && r.pass === true);
+        if (r3) return `Only ${lesions.charAt(0).toLowerCase()}${lesions.slice(1)}, but ctDNA shows diffuse progression: ${r3.value}.`;
+        return a.rationale;
+      }
     case 'indeterminate':
       return `${n > 0 ? `${lesions}, but ctDNA` : 'ctDNA'} cannot decide: ${a.indeterminate_reason ?? a.rationale}${/[.!?]$/.test(a.indeterminate_reason ?? a.rationale) ? '' : '.'}`;
     default:

@@ -171,6 +171,12 @@ describe('what decided the group, in words', () => {
     byCtdna.tumour_fraction_change = { ...byCtdna.tumour_fraction_change!, fold: 7.62, p_value: 1e-26, nadir_date: '2025-03-12', compared_date: '2025-07-16' };
     expect(decidedBy(byCtdna)).toBe('ctDNA: tumour fraction 7.62-fold from its nadir');
     expect(headlineReason(byCtdna, undefined)).toBe('Only 2 progressing lesions, but ctDNA shows diffuse progression: the tumour fraction rose 7.62-fold from its nadir (2025-03-12 → 2025-07-16, p = 1.0e-26).');
+    const byEmerged = { ...a(), group: 'widespread_progression', molecular_progression: true, tumour_fraction_change: null };
+    byEmerged.rules = [{ id: 'rule3_molecular_progression', description: '', inputs: '', value: '2 non-targetable site(s) emerged at one draw (2025-07-16: TP53 p.R248Q, TP53 p.R273H)', threshold: '', pass: true, source: '' }];
+    expect(headlineReason(byEmerged, undefined)).toBe(
+      'Only 2 progressing lesions, but ctDNA shows diffuse progression: 2 non-targetable site(s) emerged at one draw (2025-07-16: TP53 p.R248Q, TP53 p.R273H).',
+    );
+    expect(decidedBy(byEmerged)).toBe('ctDNA: diffuse progression');
     expect(decidedBy({ ...a(), group: 'true_oligoprogression' })).toBe('2 progressing lesions; no diffuse ctDNA progression');
     expect(decidedBy({ ...a(), group: 'indeterminate', indeterminate_reason: 'no ctDNA draw within 90 days before the assessment (last draw 2025-03-24)' })).toBe(
       'no ctDNA draw within 90 days before the assessment (last draw 2025-03-24)',

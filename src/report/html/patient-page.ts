@@ -32,7 +32,9 @@ export function renderPatientPage(r: PatientReport): string {
     methodsSection(r),
     footer(r.meta, `${safeFileStem(r.patient)}.json`, true),
   ];
-  return page(`Patient ${r.patient} · oligotrack ctDNA report`, body.join('\n'), { printCss: printMarginCss(`Patient ${r.patient} · ctDNA tumour-board report`, r.meta) });
+  // The printed header's left box shares the line with the date: a long ID is shortened there only.
+  const id = r.patient.length > 40 ? `${r.patient.slice(0, 39)}…` : r.patient;
+  return page(`Patient ${r.patient} · oligotrack ctDNA report`, body.join('\n'), { printCss: printMarginCss(`Patient ${id} · ctDNA tumour-board report`, r.meta) });
 }
 
 /** The page header: title on the left, report date, data cut-off, version and policy on the right. */
