@@ -9,7 +9,8 @@ import { loadEvidenceLevels, type LevelWords } from './evidence-levels.js';
 import { buildFindings, buildTherapies } from './findings.js';
 import { buildPatientReport } from './from-timeline.js';
 import { latestDate, policyHash, reportMeta } from './meta.js';
-import type { ImagingAssessment, Methods, NoteWithSource, PatientReport } from './types.js';
+import type { ClinicalSummary, ImagingAssessment, Methods, NoteWithSource, PatientReport } from './types.js';
+import { upstreamEarlierLines } from './upstream.js';
 
 /**
  * Turns track/classify outputs plus the reference tables into the report JSON of each patient.
@@ -37,6 +38,13 @@ export interface AssembleOptions {
   /** `--report-date`; else the report is dated by its data cut-off. */
   reportDate?: string;
   toolVersion: string;
+}
+
+function clinicalView(c: ClinicalRow): ClinicalSummary {
+  const out: ClinicalSummary = { subtype: c.subtype, therapy: c.therapy, therapy_class: c.therapyClass, therapy_start: c.therapyStart };
+  const earlier = upstreamEarlierLines(c);
+  if (earlier.length) out.earlier_lines = earlier;
+  return out;
 }
 
 /** Latest draw or assessment date of one patient's data. */
@@ -117,7 +125,7 @@ export function assemblePatientReports(timelines: PatientTimeline[], doc: Classi
     return buildPatientReport({
       timeline: t,
       meta: reportMeta({ reportDate: opts.reportDate, cohortCutoff, pageCutoff: cutoff, toolVersion: opts.toolVersion, policyName: doc.policy_name, policy }),
-      clinical: c ? { subtype: c.subtype, therapy: c.therapy, therapy_class: c.therapyClass, therapy_start: c.therapyStart } : null,
+      clinical: c ? clinicalView(c) : null,
       imaging,
       assessments: assessments.map((a) => assessmentView(a, t)),
       findings,

@@ -17,6 +17,7 @@ import type { SiteFlag } from './types.js';
  * | assessment | `site_flags` [{key, kind, text}] | flags column of the findings |
  * | assessment | `targetable_mutations[].event` `detected` beside `emerged` / `rising` | findings, headline |
  * | timeline site | `flags` [{kind, text}] | flags column of the findings |
+ * | clinical row (io/clinical) | `earlierLines` [{therapy, therapyClass, therapyStart}] | therapy starts on the chart |
  */
 
 type Json = Record<string, unknown>;
@@ -101,4 +102,17 @@ export function timelineSiteFlags(s: TimelineSite): SiteFlag[] {
   if (s.germline_or_ch) out.push({ kind: 'germline_or_ch', text: s.germline_or_ch_reason ? `germline or clonal haematopoiesis: ${s.germline_or_ch_reason}` : 'germline or clonal haematopoiesis' });
   out.push(...flagList((s as unknown as Json).flags));
   return out;
+}
+
+/** Earlier therapy lines of a clinical row, oldest first, when the clinical reader provides them. */
+export function upstreamEarlierLines(c: object | undefined): { therapy: string; therapy_class: string; start: string }[] {
+  const v = c ? (c as Json).earlierLines : undefined;
+  if (!Array.isArray(v)) return [];
+  const out: { therapy: string; therapy_class: string; start: string }[] = [];
+  for (const l of v) {
+    if (!isObj(l)) continue;
+    const start = str(l.therapyStart);
+    if (start && /^\d{4}-\d{2}-\d{2}$/.test(start)) out.push({ therapy: str(l.therapy) ?? '', therapy_class: str(l.therapyClass) ?? '', start });
+  }
+  return out.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
 }

@@ -106,6 +106,23 @@ describe.skipIf(!requireTools('chromium', 'pdftotext', 'pdfinfo'))('demo report 
     await browser?.close();
   });
 
+  it('the layout probes find what they look for: sideways scroll, overlapping text (HTML and SVG), overlapping markers', async () => {
+    const { page, context } = await watchedPage(browser, 800);
+    await page.setContent(
+      '<div style="position:relative;width:1200px;height:40px"><span style="position:absolute;left:0;top:0">overlapping</span>' +
+        '<span style="position:absolute;left:12px;top:3px">text here</span></div><p>apart</p>' +
+        '<figure id="chart"><svg width="200" height="60"><g class="pt"><circle cx="10" cy="10" r="5"/></g><g class="pt"><circle cx="16" cy="10" r="5"/></g>' +
+        '<g class="pt"><circle cx="60" cy="10" r="5"/></g><text x="100" y="30">label one</text><text x="104" y="33">label two</text><title>never drawn</title></svg></figure>',
+    );
+    expect(await horizontalOverflow(page)).toBeGreaterThan(0);
+    expect(await overlappingText(page)).toEqual([
+      { a: 'overlapping', b: 'text here' },
+      { a: 'label one', b: 'label two' },
+    ]);
+    expect(await overlappingMarkers(page)).toHaveLength(1);
+    await context.close();
+  });
+
   it('index lists every demo patient with its group and what decided it, and links to its page', async () => {
     const { page, watch, context } = await watchedPage(browser);
     await page.goto(pathToFileURL(join(DEMO_OUT, 'report', 'index.html')).href);

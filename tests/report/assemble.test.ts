@@ -116,6 +116,25 @@ describe('optional fields from later track/classify versions', () => {
   });
 });
 
+describe('earlier therapy lines', () => {
+  it('come from the clinical row when its reader provides them, oldest first', () => {
+    const t = timeline();
+    const clinical = new Map([
+      [
+        'P',
+        {
+          patient: 'P', subtype: 'HR+/HER2-', therapy: 'fulvestrant', therapyClass: 'endocrine', therapyStart: '2024-05-01', therapyStartDay: 0, line: 2,
+          earlierLines: [{ therapy: 'letrozole+palbociclib', therapyClass: 'endocrine+CDK4/6i', therapyStart: '2023-06-01' }],
+        },
+      ],
+    ]) as unknown as Map<string, import('../../src/io/clinical.js').ClinicalRow>;
+    const [r] = assemblePatientReports([t], doc([assessment(t)]), { toolVersion: '0.1.0', clinical });
+    expect(r.clinical?.earlier_lines).toEqual([{ therapy: 'letrozole+palbociclib', therapy_class: 'endocrine+CDK4/6i', start: '2023-06-01' }]);
+    const [plain] = assemblePatientReports([t], doc([assessment(t)]), { toolVersion: '0.1.0' });
+    expect(plain.clinical).toBeNull();
+  });
+});
+
 describe('policy hash', () => {
   it('does not depend on where the policy file lay, and changes with a threshold', () => {
     const t = timeline();

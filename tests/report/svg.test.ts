@@ -100,6 +100,16 @@ describe('chart', () => {
     for (let i = 0; i < 4; i++) expect(Math.abs(a[i] - b[i])).toBeGreaterThanOrEqual(8);
   });
 
+  it('draws a therapy-start rule for each earlier therapy line, with labels that do not collide', () => {
+    const r = fixturePatient();
+    r.clinical!.earlier_lines = [{ therapy: 'anastrozole', therapy_class: 'endocrine', start: '2024-11-25' }];
+    const svg = chartSvg(r);
+    const labels = [...svg.matchAll(/<g class="annot therapy">.*?<text x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)<\/text>/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), t: m[3] }));
+    expect(labels.map((l) => l.t)).toEqual(['start endocrine', 'start endocrine+CDK4/6i']);
+    // Starts six days apart: the second label goes to another row.
+    expect(labels[0].y).not.toBe(labels[1].y);
+  });
+
   it('says what it shows in words: no cryptic legend', () => {
     const legend = chartLegend(fixturePatient());
     expect(legend).toContain('filled: detected · hollow: not detected');
