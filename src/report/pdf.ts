@@ -9,9 +9,9 @@ import { UserError } from '../util/errors.js';
  * PDFs of the report pages through the system Chromium (Debian package `chromium`), driven over
  * the DevTools protocol on a pipe (`--remote-debugging-pipe`: no port, no network): one browser
  * for all pages, about 0.5 s per page after a 1–2 s start on a 2-core machine. Pages print with
- * their own CSS (A4, @page header and footer on every page, the rules expanded). Chromium stamps
- * the clock into /CreationDate and /ModDate; both are rewritten to the report date, so the same
- * report from the same Chromium gives the same PDF bytes.
+ * their own CSS (A4, @page header and footer on every page, the rules expanded). What varies
+ * between two prints (the clock in the PDF dates, DOM node numbers in the structure tags, file links)
+ * is pinned or removed, so the same report from the same Chromium gives the same PDF bytes.
  */
 
 /** The headless flags the browser tests use: no sandbox (containers), no GPU, nothing phoning home. */
@@ -50,12 +50,20 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   throw new UserError("--pdf needs Chromium, which was not found on PATH: install it (Debian/Ubuntu: 'apt-get install chromium') or set OLIGOTRACK_CHROMIUM to its path");
 }
 
-/** Rewrites Chromium's /CreationDate and /ModDate to the report date (same length: offsets stay valid). */
-export function pinPdfDates(pdf: Buffer, isoDate: string): Buffer {
+/**
+ * Makes Chromium's PDF bytes a function of the page alone: /CreationDate and /ModDate become the
+ * report date, and the tagged-PDF structure IDs `(nodeNNNNNNNN)` — numbered from the browser's DOM
+ * node counter, which shifts by one between runs — are renumbered by rank, which keeps their order
+ * (the /IDTree must stay sorted). Every replacement has the original's length, so the
+ * cross-reference offsets stay valid.
+ */
+export function pinPdf(pdf: Buffer, isoDate: string): Buffer {
+  let text = pdf.toString('latin1');
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
-  if (!m) return pdf;
-  const stamp = `${m[1]}${m[2]}${m[3]}000000`;
-  const text = pdf.toString('latin1').replace(/\/(CreationDate|ModDate) \(D:\d{14}/g, (_all, key: string) => `/${key} (D:${stamp}`);
+  if (m) text = text.replace(/\/(CreationDate|ModDate) \(D:\d{14}/g, (_all, key: string) => `/${key} (D:${m[1]}${m[2]}${m[3]}000000`);
+  const ids = [...new Set(text.match(/\(node\d{8}\)/g) ?? [])].sort();
+  const rank = new Map(ids.map((id, i) => [id, `(node${String(i + 1).padStart(8, '0')})`]));
+  text = text.replace(/\(node\d{8}\)/g, (id) => rank.get(id)!);
   return Buffer.from(text, 'latin1');
 }
 
@@ -192,7 +200,7 @@ export async function printPdfs(jobs: PdfJob[], o: { chromium: string; reportDat
         `printing ${job.html}`,
         kill,
       )) as { data: string };
-      writeFileSync(job.pdf, pinPdfDates(Buffer.from(data, 'base64'), o.reportDate));
+      writeFileSync(job.pdf, pinPdf(Buffer.from(data, 'base64'), o.reportDate));
     }
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     await cdp.send('Browser.close').catch(() => undefined);
