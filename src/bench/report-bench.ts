@@ -107,7 +107,7 @@ export function writeSyntheticTrackDir(dir: string, nPatients: number, nDraws: n
   writeFileSync(join(dir, 'classification.json'), JSON.stringify(doc));
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const [nPatients, nDraws, nSites] = [Number(process.argv[2] ?? 100), Number(process.argv[3] ?? 10), Number(process.argv[4] ?? 8)];
   const dir = mkdtempSync(join(tmpdir(), 'oligotrack-report-bench-'));
   try {
@@ -115,7 +115,7 @@ function main(): void {
     const times: number[] = [];
     for (let rep = 0; rep < 3; rep++) {
       const t0 = process.hrtime.bigint();
-      buildReport({ inDir: dir, outDir: join(dir, 'report') });
+      await buildReport({ inDir: dir, outDir: join(dir, 'report') });
       times.push(Number(process.hrtime.bigint() - t0) / 1e9);
     }
     const files = readdirSync(join(dir, 'report'));
@@ -131,4 +131,4 @@ function main(): void {
 }
 
 // Run only as a script, so tests can import the synthetic builders.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

@@ -19,6 +19,8 @@ interface ReportArgs {
   imaging?: string;
   patient?: string[];
   store?: string;
+  pdf: boolean;
+  'report-date'?: string;
 }
 
 export const reportCommand: CommandModule<object, ReportArgs> = {
@@ -33,8 +35,10 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .option('imaging', { type: 'string', describe: 'imaging CSV: adds progression sites to the chart annotations' })
       .option('patient', { type: 'string', array: true, describe: 'report only these patients' })
       .option('store', { type: 'string', describe: 'read the classifications from this cohort store (newest version of each assessment, as classify --store recorded them) instead of classification.json' })
+      .option('report-date', { type: 'string', describe: 'date printed on every page, YYYY-MM-DD (default: the data cut-off, the latest draw or assessment)' })
+      .option('pdf', { type: 'boolean', default: false, describe: 'also write <patient>.pdf per patient and index.pdf (needs Chromium: Debian package chromium)' })
       .example('$0 report --in track-out --out report', 'writes report/index.html and report/<patient>.html + .json'),
-  handler: handler('report', (a: ReportArgs) => {
+  handler: handler('report', async (a: ReportArgs) => {
     if (a.store !== undefined && a.classification !== undefined) throw new UsageError('--store and --classification are exclusive: the classifications come from one of them');
     // The report builder reads a classification.json; from the store it gets one rebuilt in a
     // private temporary directory, removed afterwards.
@@ -51,15 +55,17 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
           store.close();
         }
       }
-      const { indexHtml, patients } = buildReport({
+      const { indexHtml, patients, pdfs } = await buildReport({
         inDir: a.in,
         outDir: a.out,
         classification,
         clinical: a.clinical,
         imaging: a.imaging,
         patients: a.patient,
+        reportDate: a['report-date'],
+        pdf: a.pdf,
       });
-      info(`${patients.length} patient page(s); open ${indexHtml}`);
+      info(`${patients.length} patient page(s)${pdfs ? ` and ${pdfs} PDF(s)` : ''}; open ${indexHtml}`);
     } finally {
       if (tmp !== null) rmSync(tmp, { recursive: true, force: true });
     }

@@ -10,6 +10,7 @@ import { openStore } from '../store/store.js';
 import { UserError, UsageError } from '../util/errors.js';
 import { info, setLogCommand, warn } from '../util/log.js';
 import { buildReport } from '../report/build-report.js';
+import { findChromium } from '../report/pdf.js';
 import { Progress } from '../report/progress.js';
 import { handler } from './command.js';
 
@@ -27,6 +28,8 @@ export interface RunOptions {
   store?: string;
   /** Name of the calling command for log prefixes ('run' or 'demo'). */
   command: string;
+  /** Also print the report pages to PDF (system Chromium). */
+  pdf?: boolean;
 }
 
 export interface RunResult {
@@ -80,6 +83,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   for (const [flag, f] of [['--clinical', o.clinical], ['--imaging', o.imaging]] as const) {
     if (!existsSync(f)) throw new UserError(`${f}: ${flag} file not found`);
   }
+  if (o.pdf) findChromium(); // fail before counting, not after
   const samples = readSamplesheet(o.samplesheet);
   // The same settings track builds from its defaults (so the cache keys match).
   const settings: CountSettings = { ...DEFAULT_COUNT_SETTINGS, umi: o.umi };
@@ -124,7 +128,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   if (code) return fail(code);
   info('classify: classification.tsv and classification.json written');
 
-  const { indexHtml } = buildReport({ inDir: o.outDir, outDir: join(o.outDir, 'report'), clinical: o.clinical, imaging: o.imaging });
+  const { indexHtml } = await buildReport({ inDir: o.outDir, outDir: join(o.outDir, 'report'), clinical: o.clinical, imaging: o.imaging, pdf: o.pdf });
   return { exitCode: 0, indexHtml, counted: samples.length - reused, reused };
 }
 
@@ -139,6 +143,7 @@ interface RunArgs {
   threads: number;
   umi: boolean;
   store?: string;
+  pdf: boolean;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -156,12 +161,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('threads', { type: 'number', default: 1, describe: 'worker threads per BAM (outputs identical for any value)' })
       .option('umi', { type: 'boolean', default: false, describe: 'count UMI families instead of fragments' })
       .option('store', { type: 'string', describe: 'cohort store (SQLite, created if absent): draws already stored for the same BAM bytes, sites and settings are not recounted; new ones are ingested' })
+      .option('pdf', { type: 'boolean', default: false, describe: 'also write the report pages as PDFs (needs Chromium: Debian package chromium)' })
       .example('$0 run --samplesheet s.csv --clinical c.csv --imaging i.csv --out results', 'results/report/index.html'),
   handler: handler('run', async (a: RunArgs) => {
     if (!Number.isInteger(a.threads) || a.threads < 1 || a.threads > 256) throw new UsageError(`--threads must be an integer from 1 to 256, got ${a.threads}`);
     const r = await runPipeline({
       samplesheet: a.samplesheet, clinical: a.clinical, imaging: a.imaging, outDir: a.out, sites: a.sites,
-      pon: a.pon, policy: a.policy, threads: a.threads, umi: a.umi, store: a.store, command: 'run',
+      pon: a.pon, policy: a.policy, threads: a.threads, umi: a.umi, store: a.store, command: 'run', pdf: a.pdf,
     });
     if (r.exitCode) {
       process.exitCode = r.exitCode;

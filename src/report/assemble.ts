@@ -1,11 +1,16 @@
 import type { AssessmentClassification, ClassificationDocument } from '../classify/types.js';
 import type { ClinicalRow } from '../io/clinical.js';
 import type { ImagingRow } from '../io/imaging.js';
-import { actionableFor, loadActionability, type ActionabilityRow } from '../reference/actionability.js';
+import { loadActionability, type ActionabilityRow } from '../reference/actionability.js';
 import { REVIEW_CITATION, THERAPY_CLASSES, toxicityNotesFor } from '../reference/evidence.js';
-import type { PatientTimeline, TimelineSite } from '../timeline/types.js';
+import type { PatientTimeline } from '../timeline/types.js';
+import { assessmentView } from './assessment-view.js';
+import { loadEvidenceLevels, type LevelWords } from './evidence-levels.js';
+import { buildFindings, buildTherapies } from './findings.js';
 import { buildPatientReport } from './from-timeline.js';
-import type { ActionableFinding, Assessment, ImagingAssessment, Methods, NoteWithSource, PatientReport } from './types.js';
+import { latestDate, policyHash, reportMeta } from './meta.js';
+import type { ClinicalSummary, ImagingAssessment, Methods, NoteWithSource, PatientReport } from './types.js';
+import { upstreamEarlierLines } from './upstream.js';
 
 /**
  * Turns track/classify outputs plus the reference tables into the report JSON of each patient.
@@ -29,32 +34,22 @@ export interface AssembleOptions {
   /** Panel roles by site key `chrom:pos:ref>alt`, when the sites came from the bundled panel. */
   roles?: Map<string, string>;
   actionability?: readonly ActionabilityRow[];
+  levelWords?: LevelWords;
+  /** `--report-date`; else the report is dated by its data cut-off. */
+  reportDate?: string;
+  toolVersion: string;
 }
 
-function assessmentView(a: AssessmentClassification): Assessment {
-  const modifiers = a.modifiers.filter((m) => m.id !== 'toxicity_note').map((m) => `${m.text} (${m.source})`);
-  return {
-    assessment_date: a.assessment_date,
-    group: a.group,
-    progressing_lesions: a.progressing_lesions,
-    molecular_progression: a.molecular_progression,
-    targetable_mutations: a.targetable_mutations.map((t) =>
-      t.from_nadir_date ? `${t.gene} ${t.protein} (rising from nadir ${t.from_nadir_date}, at ${t.collection_date})` : `${t.gene} ${t.protein} (${t.event} ${t.collection_date})`,
-    ),
-    modifiers,
-    rationale: a.indeterminate_reason && !a.rationale.includes(a.indeterminate_reason) ? `${a.rationale} — ${a.indeterminate_reason}` : a.rationale,
-    rules: a.rules.map((r) => ({
-      id: r.id,
-      description: r.description,
-      inputs: Object.keys(r.inputs)
-        .map((k) => `${k}=${r.inputs[k] === null ? 'n/a' : String(r.inputs[k])}`)
-        .join(', '),
-      value: r.value,
-      threshold: r.threshold,
-      pass: r.pass,
-      source: r.source,
-    })),
-  };
+function clinicalView(c: ClinicalRow): ClinicalSummary {
+  const out: ClinicalSummary = { subtype: c.subtype, therapy: c.therapy, therapy_class: c.therapyClass, therapy_start: c.therapyStart };
+  const earlier = upstreamEarlierLines(c);
+  if (earlier.length) out.earlier_lines = earlier;
+  return out;
+}
+
+/** Latest draw or assessment date of one patient's data. */
+function patientCutoff(t: PatientTimeline, imaging: ImagingAssessment[], assessments: AssessmentClassification[]): string {
+  return latestDate([...t.draws.map((d) => d.collection_date), ...imaging.map((i) => i.assessment_date), ...assessments.map((a) => a.assessment_date)]);
 }
 
 function imagingView(patient: string, imaging: ImagingRow[] | undefined, assessments: AssessmentClassification[]): ImagingAssessment[] {
@@ -80,35 +75,6 @@ function imagingView(patient: string, imaging: ImagingRow[] | undefined, assessm
   }));
 }
 
-/** Status in plasma of an actionable site: emerged/rising at a date, detected at the last draw, or seen earlier. */
-function plasmaStatus(s: TimelineSite): string {
-  const last = s.points[s.points.length - 1];
-  const ev = [...s.points].reverse().find((p) => p.event === 'emerged' || p.event === 'rising');
-  const parts: string[] = [];
-  if (ev) parts.push(`${ev.event} ${ev.collection_date}`);
-  parts.push(last.call === 'detected' ? `detected at last draw (${last.collection_date})` : `not detected at last draw (${last.collection_date})`);
-  return parts.join('; ');
-}
-
-function actionableView(t: PatientTimeline, rows: readonly ActionabilityRow[]): ActionableFinding[] {
-  const out: ActionableFinding[] = [];
-  for (const s of t.sites) {
-    if (!s.points.some((p) => p.call === 'detected')) continue;
-    for (const r of actionableFor(s.gene, s.protein, rows)) {
-      out.push({
-        gene: s.gene,
-        protein: s.protein,
-        status: `${plasmaStatus(s)}${s.germline_or_ch ? '; germline/CH flag: not an emergent tumour mutation' : ''}${r.origin === 'germline' ? '; table row is for germline variants' : ''}`,
-        drugs: [r.drugs],
-        evidence_level: `OncoKB ${r.oncokb_level}; ESCAT ${r.escat_tier}; ${r.regulatory_status}`,
-        as_of: r.regulatory_as_of,
-        source: `${r.pivotal_trial} — ${r.trial_reference} (reference/actionability, ${r.id})`,
-      });
-    }
-  }
-  return out;
-}
-
 function toxicityView(therapyClass: string | undefined): NoteWithSource[] {
   if (!therapyClass || !(THERAPY_CLASSES as readonly string[]).includes(therapyClass)) return [];
   return toxicityNotesFor(therapyClass as (typeof THERAPY_CLASSES)[number]).map((n) => ({ title: n.agent_group, text: n.note, source: n.source }));
@@ -130,13 +96,22 @@ function policySummary(doc: ClassificationDocument, timeline: PatientTimeline): 
   return out;
 }
 
-export function assemblePatientReports(timelines: PatientTimeline[], doc: ClassificationDocument, opts: AssembleOptions = {}): PatientReport[] {
+export function assemblePatientReports(timelines: PatientTimeline[], doc: ClassificationDocument, opts: AssembleOptions): PatientReport[] {
   const rows = opts.actionability ?? loadActionability();
-  return timelines.map((t) => {
+  const words = opts.levelWords ?? loadEvidenceLevels();
+  const policy = policyHash(doc);
+  const prepared = timelines.map((t) => {
     const assessments = doc.assessments
       .filter((a) => a.patient === t.patient)
       .sort((a, b) => (a.assessment_date < b.assessment_date ? -1 : a.assessment_date > b.assessment_date ? 1 : 0));
+    const imaging = imagingView(t.patient, opts.imaging, assessments);
+    return { t, assessments, imaging, cutoff: patientCutoff(t, imaging, assessments) };
+  });
+  const cohortCutoff = latestDate(prepared.map((p) => p.cutoff));
+  return prepared.map(({ t, assessments, imaging, cutoff }) => {
     const c = opts.clinical?.get(t.patient);
+    const roleOf = (s: { chrom: string; pos: number; ref: string; alt: string }) => opts.roles?.get(`${s.chrom}:${s.pos}:${s.ref}>${s.alt}`) ?? '';
+    const { findings, more } = buildFindings(t, assessments.at(-1), rows, roleOf);
     const methods: Omit<Methods, 'count_settings' | 'tool_version'> = {
       counting_semantics: COUNTING_SEMANTICS,
       statistics: `${STATISTICS_TEXT} ${t.tumour_fraction.method}`,
@@ -149,12 +124,15 @@ export function assemblePatientReports(timelines: PatientTimeline[], doc: Classi
     };
     return buildPatientReport({
       timeline: t,
-      clinical: c ? { subtype: c.subtype, therapy: c.therapy, therapy_class: c.therapyClass, therapy_start: c.therapyStart } : null,
-      imaging: imagingView(t.patient, opts.imaging, assessments),
-      assessments: assessments.map(assessmentView),
-      actionable: actionableView(t, rows),
+      meta: reportMeta({ reportDate: opts.reportDate, cohortCutoff, pageCutoff: cutoff, toolVersion: opts.toolVersion, policyName: doc.policy_name, policy }),
+      clinical: c ? clinicalView(c) : null,
+      imaging,
+      assessments: assessments.map((a) => assessmentView(a, t)),
+      findings,
+      findingsMore: more,
+      therapies: buildTherapies(findings, rows, words),
       toxicityNotes: c ? toxicityView(c.therapyClass) : toxicityFromClassification(assessments),
-      roleOf: (s) => opts.roles?.get(`${s.chrom}:${s.pos}:${s.ref}>${s.alt}`) ?? '',
+      roleOf,
       methods,
     });
   });

@@ -1,10 +1,14 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { readClinical } from '../io/clinical.js';
 import { readImaging } from '../io/imaging.js';
 import { loadBundledPanel } from '../reference/panel.js';
-import { UserError } from '../util/errors.js';
+import { UsageError, UserError } from '../util/errors.js';
 import { warn } from '../util/log.js';
 import { VERSION } from '../version.js';
 import { assemblePatientReports } from './assemble.js';
+import { checkReportDate } from './meta.js';
+import { findChromium, printPdfs } from './pdf.js';
 import { readTrackOutputs } from './read-dir.js';
 import type { PatientReport } from './types.js';
 import { reportFiles, writeReportDir } from './write-report.js';
@@ -18,6 +22,10 @@ export interface BuildReportOptions {
   imaging?: string;
   /** Report only these patients (an unknown ID is an error). */
   patients?: string[];
+  /** Date printed on every page (YYYY-MM-DD); default: the data cut-off (latest draw or assessment). */
+  reportDate?: string;
+  /** Also write `<patient>.pdf` per patient and `index.pdf` through the system Chromium. */
+  pdf?: boolean;
 }
 
 /** Panel roles (resistance / actionable / clonal_marker) by `chrom:pos:ref>alt`, both builds. */
@@ -31,7 +39,10 @@ function panelRoles(): Map<string, string> {
 }
 
 /** The library function behind `oligotrack report` (also called by `run`). Returns the index path. */
-export function buildReport(o: BuildReportOptions): { indexHtml: string; patients: PatientReport[] } {
+export async function buildReport(o: BuildReportOptions): Promise<{ indexHtml: string; patients: PatientReport[]; pdfs: number }> {
+  const reportDate = o.reportDate === undefined ? undefined : checkReportDate(o.reportDate);
+  // Before any work: a missing Chromium is one clear line, and no report directory is touched.
+  const chromium = o.pdf ? findChromium() : null;
   const { timelines, classification } = readTrackOutputs(o.inDir, o.classification);
   let selected = timelines;
   if (o.patients && o.patients.length) {
@@ -43,8 +54,26 @@ export function buildReport(o: BuildReportOptions): { indexHtml: string; patient
   const known = new Set(timelines.map((t) => t.patient));
   const clinical = o.clinical ? readClinical(o.clinical, known) : undefined;
   const imaging = o.imaging ? readImaging(o.imaging, known) : undefined;
-  const patients = assemblePatientReports(selected, classification, { clinical, imaging, roles: panelRoles() });
-  const { files } = reportFiles(patients, VERSION);
-  writeReportDir(o.outDir, files);
-  return { indexHtml: `${o.outDir.replace(/\/+$/, '')}/index.html`, patients };
+  const patients = assemblePatientReports(selected, classification, { clinical, imaging, roles: panelRoles(), reportDate, toolVersion: VERSION });
+  const cutoff = patients.map((p) => p.meta.data_cutoff).sort().at(-1) ?? '';
+  if (reportDate !== undefined && cutoff && reportDate < cutoff) {
+    throw new UsageError(`--report-date ${reportDate} is before the data cut-off ${cutoff} (the latest draw or assessment in the report)`);
+  }
+  const { files, cohort } = reportFiles(patients);
+  let pdfs = 0;
+  await writeReportDir(
+    o.outDir,
+    files,
+    chromium === null
+      ? undefined
+      : async (dir) => {
+          const jobs = readdirSync(dir)
+            .filter((f) => f.endsWith('.html'))
+            .sort()
+            .map((f) => ({ html: join(dir, f), pdf: join(dir, f.replace(/\.html$/, '.pdf')) }));
+          await printPdfs(jobs, { chromium, reportDate: cohort.meta.report_date });
+          pdfs = jobs.length;
+        },
+  );
+  return { indexHtml: `${o.outDir.replace(/\/+$/, '')}/index.html`, patients, pdfs };
 }

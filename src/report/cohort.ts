@@ -1,23 +1,12 @@
+import { decidedBy } from './decision.js';
+import { median } from './from-timeline.js';
 import { safeFileStem } from './html/escape.js';
-import { NOT_ASSESSED } from './html/groups.js';
-import { siteLabel } from './svg/vaf-chart.js';
-import { DISCLAIMER, REPORT_SCHEMA, REPORT_SCHEMA_VERSION, type CohortReport, type CohortRow, type PatientReport } from './types.js';
+import { GROUP_LABEL, NOT_ASSESSED } from './html/groups.js';
+import { latestDate } from './meta.js';
+import { DISCLAIMER, REPORT_SCHEMA, REPORT_SCHEMA_VERSION, type CohortReport, type CohortRow, type CohortSummary, type PatientReport, type ReportMeta } from './types.js';
 
-/**
- * The key mutation shown in the cohort table: the targetable mutations named at the latest
- * assessment; else the detected site with the highest VAF at the last draw; else ''.
- */
-export function keyMutation(r: PatientReport): string {
-  const latest = r.assessments[r.assessments.length - 1];
-  if (latest && latest.targetable_mutations.length) return latest.targetable_mutations.join(', ');
-  let best: { label: string; vaf: number } | null = null;
-  for (const s of r.sites) {
-    const last = s.points[s.points.length - 1];
-    if (!last || last.call !== 'detected' || last.vaf === null) continue;
-    if (!best || last.vaf > best.vaf) best = { label: siteLabel(s), vaf: last.vaf };
-  }
-  return best?.label ?? '';
-}
+/** A draw in which no tracked site was detected: every site below its limit of detection. */
+const allBelowLod = (d: PatientReport['draws'][number]) => d.sites_total > 0 && d.sites_below_lod === d.sites_total;
 
 export function cohortRow(r: PatientReport): CohortRow {
   const latest = r.assessments[r.assessments.length - 1];
@@ -27,22 +16,42 @@ export function cohortRow(r: PatientReport): CohortRow {
     href: `${safeFileStem(r.patient)}.html`,
     last_assessment: latest?.assessment_date ?? '',
     group: latest?.group ?? NOT_ASSESSED,
-    key_mutation: keyMutation(r),
+    decided_by: decidedBy(latest),
     last_tumour_fraction: lastDraw?.tumour_fraction?.estimate ?? null,
     last_draw: lastDraw?.collection_date ?? '',
     draws: r.draws.length,
+    median_depth: r.draws.length ? median(r.draws.map((d) => d.median_depth)) : null,
+    draws_below_lod: r.draws.filter(allBelowLod).length,
+  };
+}
+
+export function cohortSummary(patients: PatientReport[], rows: CohortRow[]): CohortSummary {
+  const counts = new Map<string, number>();
+  for (const p of rows) counts.set(p.group, (counts.get(p.group) ?? 0) + 1);
+  const order = [...Object.keys(GROUP_LABEL), NOT_ASSESSED, ...[...counts.keys()].filter((g) => !(g in GROUP_LABEL) && g !== NOT_ASSESSED).sort()];
+  const perPatient = patients.map((p) => p.draws.length);
+  const draws = patients.flatMap((p) => p.draws);
+  return {
+    patients: patients.length,
+    groups: order.filter((g) => counts.has(g)).map((g) => ({ group: g, patients: counts.get(g)! })),
+    draws: draws.length,
+    draws_per_patient: perPatient.length ? { median: median(perPatient), min: Math.min(...perPatient), max: Math.max(...perPatient) } : null,
+    median_depth: draws.length ? median(draws.map((d) => d.median_depth)) : null,
+    draws_below_lod: draws.filter(allBelowLod).length,
   };
 }
 
 /** Patients in ID order (byte order, so the index does not depend on the machine's locale). */
-export function buildCohort(patients: PatientReport[], toolVersion: string): CohortReport {
+export function buildCohort(patients: PatientReport[], meta: Omit<ReportMeta, 'data_cutoff'>): CohortReport {
   const sorted = [...patients].sort((a, b) => (a.patient < b.patient ? -1 : a.patient > b.patient ? 1 : 0));
+  const rows = sorted.map(cohortRow);
   return {
     schema: REPORT_SCHEMA,
     schema_version: REPORT_SCHEMA_VERSION,
     kind: 'cohort',
-    tool_version: toolVersion,
-    patients: sorted.map(cohortRow),
+    meta: { ...meta, data_cutoff: latestDate(patients.map((p) => p.meta.data_cutoff)) },
+    summary: cohortSummary(sorted, rows),
+    patients: rows,
     disclaimer: DISCLAIMER,
   };
 }

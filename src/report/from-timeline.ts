@@ -3,24 +3,30 @@ import {
   DISCLAIMER,
   REPORT_SCHEMA,
   REPORT_SCHEMA_VERSION,
-  type ActionableFinding,
   type Assessment,
   type ClinicalSummary,
   type DrawSummary,
+  type Finding,
+  type GeneTherapies,
   type ImagingAssessment,
   type Methods,
   type NoteWithSource,
   type PatientReport,
+  type ReportMeta,
   type SiteSeries,
 } from './types.js';
+import { timelineSiteFlags } from './upstream.js';
 
 /** Everything a patient page needs besides the timeline, already resolved by the caller. */
 export interface PatientReportInputs {
   timeline: PatientTimeline;
+  meta: ReportMeta;
   clinical: ClinicalSummary | null;
   imaging: ImagingAssessment[];
   assessments: Assessment[];
-  actionable: ActionableFinding[];
+  findings: Finding[];
+  findingsMore: number;
+  therapies: GeneTherapies[];
   toxicityNotes: NoteWithSource[];
   /** Role of a site from the panel (`resistance`, `actionable`, `clonal_marker`), by site key. */
   roleOf: (site: { chrom: string; pos: number; ref: string; alt: string; gene: string; protein: string }) => string;
@@ -64,6 +70,8 @@ export function buildPatientReport(inp: PatientReportInputs): PatientReport {
     protein: s.protein,
     role: inp.roleOf(s),
     germline_or_ch: s.germline_or_ch,
+    flags: timelineSiteFlags(s),
+    first_detected: s.first_detection?.collection_date ?? s.points.find((p) => p.call === 'detected')?.collection_date ?? null,
     points: s.points.map((p) => ({
       sample: p.sample,
       collection_date: p.collection_date,
@@ -91,12 +99,15 @@ export function buildPatientReport(inp: PatientReportInputs): PatientReport {
     schema_version: REPORT_SCHEMA_VERSION,
     kind: 'patient',
     patient: t.patient,
+    meta: inp.meta,
     clinical: inp.clinical,
     draws,
     sites,
     imaging: inp.imaging,
     assessments: inp.assessments,
-    actionable: inp.actionable,
+    findings: inp.findings,
+    findings_more: inp.findingsMore,
+    therapies: inp.therapies,
     toxicity_notes: inp.toxicityNotes,
     methods: { ...inp.methods, tool_version: t.tool_version, count_settings: countSettings },
     disclaimer: DISCLAIMER,

@@ -6,16 +6,21 @@ import { buildCohort } from './cohort.js';
 import { safeFileStem } from './html/escape.js';
 import { renderIndexPage } from './html/index-page.js';
 import { renderPatientPage } from './html/patient-page.js';
-import { REPORT_SCHEMA, type CohortReport, type PatientReport } from './types.js';
+import { REPORT_SCHEMA, type CohortReport, type PatientReport, type ReportMeta } from './types.js';
 
 /** JSON with sorted-insertion-order keys as built, 2-space indent and a final newline: stable bytes. */
 export function stableJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-/** The files of a report directory, as name → content (pure: no I/O). */
-export function reportFiles(patients: PatientReport[], toolVersion: string): { files: Map<string, string>; cohort: CohortReport } {
-  const cohort = buildCohort(patients, toolVersion);
+/**
+ * The files of a report directory, as name → content (pure: no I/O). The cohort page carries the
+ * report date, version and policy of the pages (all built in one run share them).
+ */
+export function reportFiles(patients: PatientReport[], meta?: Omit<ReportMeta, 'data_cutoff'>): { files: Map<string, string>; cohort: CohortReport } {
+  const m = meta ?? patients[0]?.meta;
+  if (!m) throw new UserError('no patient to report');
+  const cohort = buildCohort(patients, m);
   const files = new Map<string, string>();
   const stems = new Set<string>();
   for (const p of patients) {
@@ -36,7 +41,7 @@ export function reportFiles(patients: PatientReport[], toolVersion: string): { f
  * report under the final name. An existing OUT is replaced only if it is an oligotrack report
  * (has our index.json) or empty — never an unrelated directory.
  */
-export function writeReportDir(outDir: string, files: Map<string, string>): void {
+export async function writeReportDir(outDir: string, files: Map<string, string>, finish?: (tmpDir: string) => Promise<void>): Promise<void> {
   const out = resolve(outDir);
   const parent = dirname(out);
   try {
@@ -57,6 +62,19 @@ export function writeReportDir(outDir: string, files: Map<string, string>): void
   try {
     mkdirSync(tmp);
     for (const name of [...files.keys()].sort()) writeFileSync(join(tmp, name), files.get(name)!);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw new UserError(`${outDir}: cannot write the report (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  try {
+    // Extra outputs made from the written pages (the PDFs) go into the same hidden directory, so a
+    // failure leaves no half-made report under the final name.
+    if (finish) await finish(tmp);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  try {
     if (existsSync(out)) renameSync(out, old);
     renameSync(tmp, out);
   } catch (e) {

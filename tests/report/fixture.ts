@@ -1,5 +1,16 @@
-import type { PatientReport, SitePoint } from '../../src/report/types.js';
+import type { Assessment, PatientReport, ReportMeta, SitePoint } from '../../src/report/types.js';
 import { DISCLAIMER, REPORT_SCHEMA, REPORT_SCHEMA_VERSION } from '../../src/report/types.js';
+
+/** Report date, version and policy of the fixtures (values chosen by hand). */
+export const FIXTURE_META: ReportMeta = {
+  report_date: '2025-07-30',
+  report_date_source: 'option',
+  data_cutoff: '2025-07-20',
+  tool_version: '0.1.0',
+  policy_name: 'default',
+  policy_sha256: 'ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12',
+  policy_sha256_of: 'rules as recorded',
+};
 
 /** A hand-built patient report (values chosen by hand, not computed by the code under test). */
 export function fixturePatient(patient = 'PT-01', group = 'oligoprogression_targetable'): PatientReport {
@@ -21,11 +32,33 @@ export function fixturePatient(patient = 'PT-01', group = 'oligoprogression_targ
     mean_frag_len_ref: 167,
     families: 0,
   });
+  const latest: Assessment = {
+    assessment_date: '2025-07-20',
+    group,
+    progressing_lesions: 2,
+    molecular_progression: false,
+    targetable: [{ gene: 'ESR1', protein: 'p.D538G', event: 'emerged', date: '2025-05-14' }],
+    targetable_mutations: ['ESR1 p.D538G (emerged 2025-05-14)'],
+    modifiers: [{ id: 'bone_only', text: 'bone-only progression', source: 'AVATAR (worse PFS)' }],
+    rationale: '2 progressing lesions (≤ 5); tumour fraction 1.5-fold from nadir (2025-05-14 → 2025-07-16); ESR1 p.D538G emerged',
+    indeterminate_reason: null,
+    tumour_fraction_change: { fold: 1.5, p_value: 0.2, nadir_date: '2025-05-14', compared_date: '2025-07-16', compared_is_peak: false, latest_date: '2025-07-16' },
+    draw_to_scan: { date: '2025-07-16', days: 4 },
+    last_draw_before: null,
+    max_oligo_lesions: 5,
+    rules: [
+      { id: 'rule2_radiological_oligoprogression', description: '1 ≤ progressing lesions ≤ 5', inputs: 'progressing_lesions=2', value: '2', threshold: '1..5', pass: true, source: 'Merloni et al. 2024; CURB' },
+      { id: 'rule3_molecular_progression', description: 'diffuse molecular progression', inputs: 'tf_fold_from_nadir=1.5', value: '1.5-fold from nadir', threshold: '≥ 2-fold, p < 0.01', pass: false, source: 'policy parameter' },
+      { id: 'rule4_targetable_emergence', description: 'targetable emergence', inputs: '', value: 'ESR1 p.D538G emerged', threshold: 'emerged or rising', pass: true, source: 'PADA-1' },
+      { id: 'rule5_group', description: 'decision table', inputs: '', value: group, threshold: 'decision table', pass: null, source: 'policy' },
+    ],
+  };
   return {
     schema: REPORT_SCHEMA,
     schema_version: REPORT_SCHEMA_VERSION,
     kind: 'patient',
     patient,
+    meta: { ...FIXTURE_META },
     clinical: { subtype: 'HR+/HER2-', therapy: 'letrozole+palbociclib', therapy_class: 'endocrine+CDK4/6i', therapy_start: '2024-12-01' },
     draws: dates.map((d, i) => ({
       sample: samples[i],
@@ -59,24 +92,52 @@ export function fixturePatient(patient = 'PT-01', group = 'oligoprogression_targ
       { assessment_date: '2025-07-20', progressing_lesions: 2, new_lesions: 1, sites: ['bone', 'node'], visceral: false, cns: false },
     ],
     assessments: [
-      { assessment_date: '2025-03-20', group: 'no_progression', progressing_lesions: 0, molecular_progression: false, targetable_mutations: [], modifiers: [], rationale: 'no progressing lesion', rules: [] },
       {
-        assessment_date: '2025-07-20',
-        group,
-        progressing_lesions: 2,
-        molecular_progression: false,
-        targetable_mutations: ['ESR1 p.D538G'],
-        modifiers: ['bone-only progression (worse PFS in AVATAR)'],
-        rationale: '2 progressing lesions (≤ 5); tumour fraction not significantly risen; ESR1 p.D538G emerged',
-        rules: [
-          { id: 'oligo_lesions', description: 'radiological oligoprogression', inputs: 'progressing_lesions=2', value: '2', threshold: '1–5', pass: true, source: 'Merloni et al. 2024; CURB' },
-          { id: 'molecular_progression', description: 'diffuse molecular progression', inputs: '', value: '1.5-fold from nadir', threshold: '≥ 2-fold, p < 0.01', pass: false, source: 'policy parameter' },
-          { id: 'targetable_emergence', description: 'targetable emergence', inputs: '', value: 'ESR1 p.D538G emerged', threshold: 'emerged or rising', pass: true, source: 'PADA-1' },
-        ],
+        assessment_date: '2025-03-20', group: 'no_progression', progressing_lesions: 0, molecular_progression: false, targetable: [], targetable_mutations: [], modifiers: [],
+        rationale: 'no progressing lesion', indeterminate_reason: null, tumour_fraction_change: null, draw_to_scan: { date: '2025-03-12', days: 8 }, last_draw_before: null,
+        max_oligo_lesions: 5, rules: [],
+      },
+      latest,
+    ],
+    findings: [
+      {
+        key: 'chr6:152098791:A>G', gene: 'ESR1', protein: 'p.D538G', label: 'ESR1 p.D538G', last_date: '2025-07-16', call: 'detected', vaf: 0.016, vaf_low: 0.015, vaf_high: 0.018,
+        lod: 0.0012, trend: 'rising', earlier_event: { event: 'emerged', date: '2025-05-14' }, first_detected: '2025-05-14', flags: [], drove_group: true, actionable: true, role: 'resistance',
+      },
+      {
+        key: 'chr3:179234297:A>G', gene: 'PIK3CA', protein: 'p.H1047R', label: 'PIK3CA p.H1047R', last_date: '2025-07-16', call: 'detected', vaf: 0.0117, vaf_low: 0.0107, vaf_high: 0.0137,
+        lod: 0.0012, trend: 'stable', earlier_event: null, first_detected: '2025-01-10', flags: [], drove_group: false, actionable: true, role: 'actionable',
+      },
+      {
+        key: 'chr17:7675088:C>T', gene: 'TP53', protein: 'p.R175H', label: 'TP53 p.R175H', last_date: '2025-07-16', call: 'detected', vaf: 0.012, vaf_low: 0.011, vaf_high: 0.014,
+        lod: 0.001, trend: 'stable', earlier_event: null, first_detected: '2025-01-10',
+        flags: [{ kind: 'possible_ch', text: 'possible clonal haematopoiesis: white-cell sequencing recommended' }], drove_group: false, actionable: false, role: 'clonal_marker',
       },
     ],
-    actionable: [
-      { gene: 'ESR1', protein: 'p.D538G', status: 'emerged', drugs: ['elacestrant', 'camizestrant'], evidence_level: 'A', as_of: '2026-11-27', source: 'EMERALD; SERENA-6' },
+    findings_more: 0,
+    therapies: [
+      {
+        gene: 'ESR1', findings: ['ESR1 p.D538G'],
+        therapies: [
+          {
+            drugs: 'elacestrant', applies_to: ['ESR1 p.D538G'], regulatory_status: 'FDA approved 2023-01-27', oncokb_level: '1', oncokb_words: 'an FDA-recognised biomarker', escat_tier: 'I-A',
+            escat_words: 'randomised trials', levels_confirmed: false, as_of: '2026-11-27', trial: 'EMERALD', reference: 'Bidard 2022', row_id: 'ESR1-elacestrant', germline_row: false,
+          },
+          {
+            drugs: 'camizestrant', applies_to: ['ESR1 p.D538G'], regulatory_status: 'not FDA-approved', oncokb_level: 'unknown', oncokb_words: '', escat_tier: 'unknown',
+            escat_words: '', levels_confirmed: true, as_of: '2026-11-27', trial: 'SERENA-6', reference: 'Bidard 2025', row_id: 'ESR1-camizestrant', germline_row: false,
+          },
+        ],
+      },
+      {
+        gene: 'PIK3CA', findings: ['PIK3CA p.H1047R'],
+        therapies: [
+          {
+            drugs: 'alpelisib + fulvestrant', applies_to: ['PIK3CA p.H1047R'], regulatory_status: 'FDA approved 2019-05-24', oncokb_level: '1', oncokb_words: 'an FDA-recognised biomarker',
+            escat_tier: 'I-A', escat_words: 'randomised trials', levels_confirmed: false, as_of: '2026-11-27', trial: 'SOLAR-1', reference: 'André 2019', row_id: 'PIK3CA-alpelisib', germline_row: false,
+          },
+        ],
+      },
     ],
     toxicity_notes: [{ title: 'CDK4/6 inhibitors', text: 'haematological toxicity with concurrent RT; consider holding', source: 'Becherini et al. meta-analysis' }],
     methods: {

@@ -22,10 +22,10 @@ function trackDir(n = 2): string {
 }
 
 describe('buildReport input checks', () => {
-  it('builds a report from a track directory with classification.json', () => {
+  it('builds a report from a track directory with classification.json', async () => {
     const dir = trackDir();
     const out = join(dir, 'report');
-    const { patients } = buildReport({ inDir: dir, outDir: out });
+    const { patients } = await buildReport({ inDir: dir, outDir: out });
     expect(patients.map((p) => p.patient)).toEqual(['BENCH-000', 'BENCH-001']);
     expect(readdirSync(out).sort()).toEqual(['BENCH-000.html', 'BENCH-000.json', 'BENCH-001.html', 'BENCH-001.json', 'index.html', 'index.json']);
     // The page is rebuilt from its JSON alone.
@@ -34,29 +34,29 @@ describe('buildReport input checks', () => {
     expect(json.draws).toHaveLength(4);
   });
 
-  it('rejects a missing directory, an empty directory, a timeline without classification, an unknown patient', () => {
+  it('rejects a missing directory, an empty directory, a timeline without classification, an unknown patient', async () => {
     const base = mkdtempSync(join(tmpdir(), 'ot-bad-'));
     made.push(base);
-    expect(() => buildReport({ inDir: join(base, 'nope'), outDir: join(base, 'r') })).toThrow(/nope: no such directory/);
+    await expect(buildReport({ inDir: join(base, 'nope'), outDir: join(base, 'r') })).rejects.toThrow(/nope: no such directory/);
     mkdirSync(join(base, 'empty'));
-    expect(() => buildReport({ inDir: join(base, 'empty'), outDir: join(base, 'r') })).toThrow(/no timeline found/);
+    await expect(buildReport({ inDir: join(base, 'empty'), outDir: join(base, 'r') })).rejects.toThrow(/no timeline found/);
     const dir = trackDir();
     rmSync(join(dir, 'classification.json'));
-    expect(() => buildReport({ inDir: dir, outDir: join(dir, 'r') })).toThrow(/timeline without classification/);
+    await expect(buildReport({ inDir: dir, outDir: join(dir, 'r') })).rejects.toThrow(/timeline without classification/);
     const dir2 = trackDir();
-    expect(() => buildReport({ inDir: dir2, outDir: join(dir2, 'r'), patients: ['NOBODY'] })).toThrow(/unknown patient 'NOBODY'/);
+    await expect(buildReport({ inDir: dir2, outDir: join(dir2, 'r'), patients: ['NOBODY'] })).rejects.toThrow(/unknown patient 'NOBODY'/);
     const dir3 = trackDir();
     writeFileSync(join(dir3, 'patients', 'BENCH-000.json'), '{"schema":');
-    expect(() => buildReport({ inDir: dir3, outDir: join(dir3, 'r') })).toThrow(/BENCH-000.json: not valid JSON/);
+    await expect(buildReport({ inDir: dir3, outDir: join(dir3, 'r') })).rejects.toThrow(/BENCH-000.json: not valid JSON/);
     for (const d of [join(base, 'r'), join(dir, 'r'), join(dir2, 'r'), join(dir3, 'r')]) expect(existsSync(d)).toBe(false);
   });
 
-  it('a classification naming a patient without timeline is an error naming the file', () => {
+  it('a classification naming a patient without timeline is an error naming the file', async () => {
     const dir = trackDir();
     const c = JSON.parse(readFileSync(join(dir, 'classification.json'), 'utf8'));
     c.assessments[0].patient = 'GHOST';
     writeFileSync(join(dir, 'classification.json'), JSON.stringify(c));
-    expect(() => buildReport({ inDir: dir, outDir: join(dir, 'r') })).toThrow(/classification.json: unknown patient 'GHOST'/);
+    await expect(buildReport({ inDir: dir, outDir: join(dir, 'r') })).rejects.toThrow(/classification.json: unknown patient 'GHOST'/);
   });
 });
 
@@ -108,5 +108,46 @@ describe('oligotrack report (CLI)', () => {
   it('missing --in is a usage error (exit 2)', () => {
     const r = run('--out', 'x');
     expect(r.status).toBe(2);
+  });
+
+  it('dates the report by its data cut-off (never the clock), or by --report-date', () => {
+    const dir = trackDir();
+    // The synthetic cohort's latest draw or assessment, computed here from the timelines and classification.
+    const dates = readdirSync(join(dir, 'patients')).flatMap((f) =>
+      (JSON.parse(readFileSync(join(dir, 'patients', f), 'utf8')) as { draws: { collection_date: string }[] }).draws.map((d) => d.collection_date),
+    );
+    const cutoff = dates.sort().at(-1)!;
+    expect(run('--in', dir, '--out', join(dir, 'a')).status).toBe(0);
+    expect(readFileSync(join(dir, 'a', 'index.html'), 'utf8')).toContain(`<dd data-meta="report-date">${cutoff}</dd>`);
+    expect(run('--in', dir, '--out', join(dir, 'b'), '--report-date', '2030-01-31').status).toBe(0);
+    const page = readFileSync(join(dir, 'b', 'BENCH-000.html'), 'utf8');
+    expect(page).toContain('<dd data-meta="report-date">2030-01-31</dd>');
+    expect(page).toContain('Report date 2030-01-31');
+  });
+
+  it.each([
+    ['2025-13-01', /--report-date: '2025-13-01' is not a date \(expected YYYY-MM-DD/],
+    ['yesterday', /--report-date: 'yesterday' is not a date/],
+    ['2024-01-01', /--report-date 2024-01-01 is before the data cut-off 20\d\d-\d\d-\d\d/],
+  ])('--report-date %s → usage error naming the value, exit 2, no report', (value, message) => {
+    const dir = trackDir();
+    const r = run('--in', dir, '--out', join(dir, 'rep'), '--report-date', value);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+    expect(existsSync(join(dir, 'rep'))).toBe(false);
+  });
+
+  it('--pdf without Chromium → one line saying how to install it, exit 1, no report', () => {
+    const dir = trackDir();
+    const r = spawnSync(process.execPath, [CLI, 'report', '--in', dir, '--out', join(dir, 'rep'), '--pdf'], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: join(dir, 'no-such-bin'), OLIGOTRACK_CHROMIUM: '' },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      "oligotrack report: error: --pdf needs Chromium, which was not found on PATH: install it (Debian/Ubuntu: 'apt-get install chromium') or set OLIGOTRACK_CHROMIUM to its path",
+    ]);
+    expect(existsSync(join(dir, 'rep'))).toBe(false);
   });
 });

@@ -32,3 +32,8 @@ export function safeFileStem(id: string): string {
   }
   return `${cleaned.slice(0, 80)}-${h.toString(16).padStart(8, '0')}`;
 }
+
+/** Escaped text whose ISO dates never break across lines ("2025-06-" / "10" reads as two things). */
+export function escDates(value: string): string {
+  return esc(value).replace(/\b\d{4}-\d{2}-\d{2}\b/g, '<span class="date">$&</span>');
+}

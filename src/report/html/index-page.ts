@@ -1,33 +1,53 @@
 import type { CohortReport } from '../types.js';
-import { esc } from './escape.js';
-import { pct } from './format.js';
-import { GROUP_LABEL, groupClass, groupLabel } from './groups.js';
-import { page } from './patient-page.js';
+import { esc, escDates } from './escape.js';
+import { int, pct } from './format.js';
+import { groupClass, groupLabel } from './groups.js';
+import { INDEX_SCRIPT } from './index-script.js';
+import { page } from './page.js';
+import { footer, header } from './patient-page.js';
+import { printMarginCss } from './print-header.js';
 
-/** The cohort index: one row per patient with the group at the latest assessment and a link. */
+/**
+ * The cohort index: a summary (patients per group, draws per patient, median depth, draws with
+ * every site below its limit of detection) and one row per patient with the group at the latest
+ * assessment and what decided it. Sorting and the group filter are a small inline script allowed
+ * by its hash; without script the table is complete in patient order and the controls stay hidden.
+ */
 export function renderIndexPage(c: CohortReport): string {
-  const counts = new Map<string, number>();
-  for (const p of c.patients) counts.set(p.group, (counts.get(p.group) ?? 0) + 1);
-  const order = [...Object.keys(GROUP_LABEL), ...[...counts.keys()].filter((g) => !(g in GROUP_LABEL)).sort()];
-  const summary = order
-    .filter((g) => counts.has(g))
-    .map((g) => `<span class="badge small ${groupClass(g)}">${esc(groupLabel(g))}: ${counts.get(g)}</span>`)
-    .join('');
+  const s = c.summary;
+  const badges = s.groups.map((g) => `<span class="badge small ${groupClass(g.group)}">${esc(groupLabel(g.group))}: ${g.patients}</span>`).join('');
+  const dpp = s.draws_per_patient;
+  const facts: [string, string][] = [
+    ['Patients', String(s.patients)],
+    ['Plasma draws', String(s.draws)],
+    ['Draws per patient', dpp ? `median ${dpp.median} (${dpp.min}–${dpp.max})` : '–'],
+    ['Median depth', s.median_depth === null ? '–' : `${int(s.median_depth)}×`],
+    ['Draws with every site below LoD', `${s.draws_below_lod} of ${s.draws}`],
+  ];
   const rows = c.patients
     .map(
       (p) =>
-        `<tr data-patient="${esc(p.patient)}"><td class="nw"><a href="${esc(p.href)}">${esc(p.patient)}</a></td><td class="nw">${esc(p.last_assessment || '–')}</td>` +
-        `<td><span class="badge small ${groupClass(p.group)}" data-group="${esc(p.group)}">${esc(groupLabel(p.group))}</span></td>` +
-        `<td>${esc(p.key_mutation || '–')}</td><td class="num">${esc(pct(p.last_tumour_fraction))}</td><td class="nw">${esc(p.last_draw || '–')}</td><td class="num">${p.draws}</td></tr>`,
+        `<tr data-patient="${esc(p.patient)}" data-group="${esc(p.group)}"><td class="nw"><a href="${esc(p.href)}">${esc(p.patient)}</a></td>` +
+        `<td data-sort="${esc(p.group)}"><span class="badge small ${groupClass(p.group)}" data-group="${esc(p.group)}">${esc(groupLabel(p.group))}</span></td>` +
+        `<td>${escDates(p.decided_by || '–')}</td><td class="nw">${esc(p.last_assessment || '–')}</td>` +
+        `<td class="num" data-sort="${p.last_tumour_fraction ?? ''}">${esc(pct(p.last_tumour_fraction))}</td><td class="nw">${esc(p.last_draw || '–')}</td>` +
+        `<td class="num" data-sort="${p.draws}">${p.draws}</td><td class="num" data-sort="${p.median_depth ?? ''}">${p.median_depth === null ? '–' : int(p.median_depth)}</td>` +
+        `<td class="num" data-sort="${p.draws_below_lod}">${p.draws_below_lod}</td></tr>`,
     )
     .join('');
+  const options = s.groups.map((g) => `<option value="${esc(g.group)}">${esc(groupLabel(g.group))} (${g.patients})</option>`).join('');
   const body =
-    `<header class="top"><div><div class="muted">ctDNA tumour-board report</div><h1>Cohort: ${c.patients.length} patient(s)</h1></div>` +
-    `<div class="tool">oligotrack ${esc(c.tool_version)}</div></header>` +
+    header(`Cohort: ${c.patients.length} patient(s)`, c.meta) +
     `<p class="banner" role="note">${esc(c.disclaimer)}</p>` +
-    `<section><h2>Groups at the latest assessment</h2><div class="counts">${summary || '<span class="muted">none</span>'}</div>` +
-    '<table><thead><tr><th>patient</th><th>last assessment</th><th>group</th><th>key mutation</th><th class="num">last tumour fraction</th><th>last draw</th><th class="num">draws</th></tr></thead>' +
+    `<section id="summary"><h2>Cohort summary</h2><div class="counts">${badges || '<span class="muted">no patient</span>'}</div>` +
+    `<dl class="facts">${facts.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('')}</dl></section>` +
+    '<section id="patients"><h2>Patients</h2>' +
+    `<div class="controls" id="controls" hidden><label>Group <select id="group-filter"><option value="">all groups</option>${options}</select></label>` +
+    '<span class="muted" id="shown-count"></span><span class="muted">Click a column heading to sort.</span></div>' +
+    '<table id="patients-table"><thead><tr><th data-type="text">patient</th><th data-type="text">group</th><th data-type="text">what decided the group</th>' +
+    '<th data-type="text">last scan</th><th class="num" data-type="number">last tumour fraction</th><th data-type="text">last draw</th>' +
+    '<th class="num" data-type="number">draws</th><th class="num" data-type="number">median depth</th><th class="num" data-type="number">draws below LoD</th></tr></thead>' +
     `<tbody>${rows}</tbody></table></section>` +
-    `<footer>oligotrack ${esc(c.tool_version)} · report schema ${esc(c.schema)} v${c.schema_version} · data: <code>index.json</code></footer>`;
-  return page('Cohort · oligotrack ctDNA report', body);
+    footer(c.meta, 'index.json', false);
+  return page('Cohort · oligotrack ctDNA report', body, { printCss: printMarginCss('Cohort · ctDNA tumour-board report', c.meta), script: INDEX_SCRIPT });
 }
