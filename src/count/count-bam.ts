@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { checkIndexFits, coffsetOf, findIndexPath, readBamIndex } from '../io/bam-index.js';
-import { readBamHeader, type BamHeader } from '../io/bam-header.js';
+import { isBamStream, readBamHeader, type BamHeader } from '../io/bam-header.js';
 import { BgzfFile } from '../io/bgzf-reader.js';
 import { fileError, UserError } from '../util/errors.js';
 import { detectBuild } from './genome-build.js';
@@ -39,7 +39,7 @@ export async function countBam(
   opts: CountBamOptions = {},
 ): Promise<CountResult & { observations?: ObservationTable }> {
   const warnings: string[] = [];
-  const stdin = bamPath === '-';
+  const stdin = isBamStream(bamPath);
   const header = opts.header ?? (await readBamHeader(bamPath));
   let indexPath: string | null = null;
   let bamSize = 0;

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { fileError } from '../util/errors.js';
 import { BgzfFile, type BgzfBlock } from './bgzf-reader.js';
 
@@ -8,45 +9,232 @@ export interface BamRef {
 
 export interface BamHeader {
   refs: BamRef[];
-  /** The SAM header text (@HD, @SQ, @RG, @PG lines). */
+  /** The SAM header text (@HD, @SQ, @RG, @PG lines), up to its first NUL byte. */
   text: string;
 }
 
 /**
- * Parses the BAM header (SAM spec §4.2: magic, l_text, text, n_ref, refs) from the start of the
- * inflated stream. Returns null when `bytes` does not yet hold all of it.
+ * Limits on what a BAM header may declare, checked before anything of that size is kept, so that
+ * a corrupt length is one clean error instead of a multi-gigabyte allocation. Policy choices with
+ * wide margins: GRCh38 with alts and decoys has 3,366 contigs and a header text of ~0.3 MB;
+ * htslib itself checks none of these (it allocates whatever `l_text` says).
  */
-export function parseBamHeader(bytes: Uint8Array, file: string): { header: BamHeader; length: number } | null {
-  if (bytes.length < 8) return null;
-  if (bytes[0] !== 66 || bytes[1] !== 65 || bytes[2] !== 77 || bytes[3] !== 1) {
-    throw fileError(file, 'not a BAM file (no BAM\\1 magic after decompression)');
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const lText = view.getInt32(4, true);
-  if (lText < 0) throw fileError(file, 'corrupt BAM header (negative text length)');
-  let p = 8 + lText;
-  if (bytes.length < p + 4) return null;
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset + 8, lText).toString('utf8').replace(/\0+$/, '');
-  const nRef = view.getInt32(p, true);
-  if (nRef < 0) throw fileError(file, 'corrupt BAM header (negative reference count)');
-  p += 4;
-  const refs: BamRef[] = [];
-  for (let i = 0; i < nRef; i++) {
-    if (bytes.length < p + 4) return null;
-    const lName = view.getInt32(p, true);
-    if (lName < 1) throw fileError(file, `corrupt BAM header (reference ${i} has name length ${lName})`);
-    if (bytes.length < p + 4 + lName + 4) return null;
-    const name = Buffer.from(bytes.buffer, bytes.byteOffset + p + 4, lName - 1).toString('latin1');
-    const length = view.getInt32(p + 4 + lName, true);
-    refs.push({ name, length });
-    p += 8 + lName;
-  }
-  return { header: { refs, text }, length: p };
+export const BAM_HEADER_LIMITS = {
+  /** Header text kept (bytes before the first NUL): V8 strings stop at 2^29 − 24 characters. */
+  maxTextBytes: 256 << 20,
+  /** Contigs (n_ref): 2^24, beyond any human or pan-genome reference. */
+  maxRefs: 1 << 24,
+  /** One contig name, with its NUL (l_name). */
+  maxRefNameBytes: 1 << 20,
+} as const;
+
+const enum Field {
+  Magic,
+  TextLength,
+  Text,
+  RefCount,
+  NameLength,
+  NameAndLength,
+  Done,
 }
 
 /**
- * Standard input can be read once: when the header of `-` is read, the stream (its block iterator
- * and the record bytes already inflated after the header) is kept here for the count to continue.
+ * Incremental BAM header parser (SAM spec §4.2: magic, l_text, text, n_ref, then per contig
+ * l_name, name, l_ref). Bytes are pushed in pieces of any size (one inflated BGZF block, or the
+ * stream's growing prefix); each byte is looked at once, so reading is linear in the header's size
+ * whatever its shape (128 MiB of NUL padding, 150,000 contigs). Only the text before its first NUL
+ * is kept, as htslib's parser stops there too.
+ */
+export class BamHeaderReader {
+  private field = Field.Magic;
+  /** Bytes still wanted for the fixed-size field being assembled, and the bytes gathered so far. */
+  private want = 4;
+  private have = 0;
+  private scratch: Buffer = Buffer.alloc(16);
+  private textLeft = 0;
+  private textParts: Buffer[] = [];
+  private textBytes = 0;
+  private textEnded = false;
+  private lText = 0;
+  private nRef = 0;
+  private lName = 0;
+  private refs: BamRef[] = [];
+  private refIndex = new Map<string, number>();
+  /** Bytes of the stream consumed so far; the header's length once done. */
+  private consumed = 0;
+  /** parsePrefix: how much of the caller's prefix has been pushed already. */
+  private fed = 0;
+  private result: BamHeader | null = null;
+
+  constructor(readonly file: string) {}
+
+  get header(): BamHeader | null {
+    return this.result;
+  }
+
+  /** Length in bytes of the header in the inflated stream (valid once `header` is set). */
+  get length(): number {
+    return this.consumed;
+  }
+
+  /**
+   * Feeds the next bytes of the stream. Returns how many bytes of `chunk` belong to the header
+   * once it is complete (the records start right after), or -1 when more bytes are needed.
+   */
+  push(chunk: Uint8Array): number {
+    if (this.result) return 0;
+    let i = 0;
+    while (this.field !== Field.Done) {
+      if (i >= chunk.length) {
+        this.consumed += i;
+        return -1;
+      }
+      if (this.field === Field.Text) {
+        const take = Math.min(this.textLeft, chunk.length - i);
+        this.keepText(chunk, i, take);
+        i += take;
+        this.textLeft -= take;
+        if (this.textLeft === 0) this.expect(Field.RefCount, 4);
+        continue;
+      }
+      const take = Math.min(this.want - this.have, chunk.length - i);
+      if (take > 64) this.scratch.set(chunk.subarray(i, i + take), this.have);
+      else for (let k = 0; k < take; k++) this.scratch[this.have + k] = chunk[i + k];
+      this.have += take;
+      i += take;
+      if (this.have === this.want) this.fieldComplete();
+    }
+    this.consumed += i;
+    return i;
+  }
+
+  /**
+   * For a caller that holds the stream from its start in one growing buffer: parses what is new
+   * since the last call. The header and its length, or null while incomplete.
+   */
+  parsePrefix(prefix: Uint8Array): { header: BamHeader; length: number } | null {
+    if (!this.result) {
+      if (prefix.length > this.fed) this.push(prefix.subarray(this.fed));
+      this.fed = prefix.length;
+    }
+    return this.result ? { header: this.result, length: this.consumed } : null;
+  }
+
+  /** The error for a stream that ended before the header did, saying where it stopped. */
+  truncated(): Error {
+    const where =
+      this.field === Field.Text
+        ? ` (its text declares ${this.lText} bytes, the file holds ${this.lText - this.textLeft})`
+        : this.field >= Field.NameLength
+          ? ` (after ${this.refs.length} of ${this.nRef} contigs)`
+          : '';
+    return fileError(this.file, `truncated BAM: the file ends inside its header${where}`);
+  }
+
+  private expect(field: Field, bytes: number): void {
+    this.field = field;
+    this.want = bytes;
+    this.have = 0;
+    if (this.scratch.length < bytes) this.scratch = Buffer.alloc(Math.max(bytes, this.scratch.length * 2));
+  }
+
+  private keepText(chunk: Uint8Array, at: number, take: number): void {
+    if (this.textEnded || take === 0) return;
+    const part = Buffer.from(chunk.buffer, chunk.byteOffset + at, take);
+    const nul = part.indexOf(0);
+    const kept = nul < 0 ? part : part.subarray(0, nul);
+    if (nul >= 0) this.textEnded = true;
+    if (this.textBytes + kept.length > BAM_HEADER_LIMITS.maxTextBytes) {
+      throw this.corrupt(`header text longer than ${BAM_HEADER_LIMITS.maxTextBytes} bytes (limit)`);
+    }
+    if (kept.length > 0) this.textParts.push(Buffer.from(kept));
+    this.textBytes += kept.length;
+  }
+
+  private fieldComplete(): void {
+    const s = this.scratch;
+    switch (this.field) {
+      case Field.Magic:
+        if (s[0] !== 66 || s[1] !== 65 || s[2] !== 77 || s[3] !== 1) {
+          throw fileError(this.file, 'not a BAM file (no BAM\\1 magic after decompression)');
+        }
+        this.expect(Field.TextLength, 4);
+        return;
+      case Field.TextLength:
+        this.lText = s.readInt32LE(0);
+        if (this.lText < 0) throw this.corrupt(`negative header text length ${this.lText}`);
+        this.textLeft = this.lText;
+        if (this.lText > 0) {
+          this.field = Field.Text;
+          return;
+        }
+        this.expect(Field.RefCount, 4);
+        return;
+      case Field.RefCount:
+        this.nRef = s.readInt32LE(0);
+        if (this.nRef < 0) throw this.corrupt(`negative reference count ${this.nRef}`);
+        if (this.nRef > BAM_HEADER_LIMITS.maxRefs) {
+          throw this.corrupt(`${this.nRef} references, more than the limit of ${BAM_HEADER_LIMITS.maxRefs}`);
+        }
+        if (this.nRef === 0) this.finish();
+        else this.expect(Field.NameLength, 4);
+        return;
+      case Field.NameLength:
+        this.lName = s.readInt32LE(0);
+        if (this.lName < 1) throw this.corrupt(`reference ${this.refs.length} has name length ${this.lName}`);
+        if (this.lName > BAM_HEADER_LIMITS.maxRefNameBytes) {
+          throw this.corrupt(`reference ${this.refs.length} has name length ${this.lName}, more than the limit of ${BAM_HEADER_LIMITS.maxRefNameBytes}`);
+        }
+        this.expect(Field.NameAndLength, this.lName + 4);
+        return;
+      case Field.NameAndLength: {
+        // htslib keeps the name up to its first NUL and repairs a missing final NUL.
+        let end = 0;
+        while (end < this.lName && s[end] !== 0) end++;
+        const name = s.toString('latin1', 0, end);
+        const length = s.readInt32LE(this.lName);
+        const id = this.refs.length;
+        if (name === '') throw this.corrupt(`reference ${id} has an empty name`);
+        if (length < 0) throw this.corrupt(`reference ${id} has negative length ${length}`);
+        const first = this.refIndex.get(name);
+        if (first !== undefined) throw this.corrupt(`contig name appears twice (references ${first} and ${id})`);
+        this.refIndex.set(name, id);
+        this.refs.push({ name, length });
+        if (this.refs.length === this.nRef) this.finish();
+        else this.expect(Field.NameLength, 4);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private finish(): void {
+    this.field = Field.Done;
+    const text = Buffer.concat(this.textParts, this.textBytes).toString('utf8');
+    this.textParts = [];
+    this.refIndex = new Map();
+    this.result = { refs: this.refs, text };
+  }
+
+  private corrupt(what: string): Error {
+    return fileError(this.file, `corrupt BAM header: ${what}`);
+  }
+}
+
+/**
+ * Parses a BAM header from the start of an inflated stream held in one buffer. Returns null when
+ * `bytes` does not yet hold all of it. Callers that grow the buffer should keep one
+ * BamHeaderReader and call its parsePrefix instead, which does not parse the start again.
+ */
+export function parseBamHeader(bytes: Uint8Array, file: string): { header: BamHeader; length: number } | null {
+  return new BamHeaderReader(file).parsePrefix(bytes);
+}
+
+/**
+ * A BAM read as a stream (standard input, a named pipe, a device) can be read once: when its header
+ * is read, the stream (its block iterator and the record bytes already inflated after the header)
+ * is kept here, by path, for the count to continue.
  */
 export interface StdinBam {
   header: BamHeader;
@@ -55,44 +243,58 @@ export interface StdinBam {
   blocks: Iterator<BgzfBlock>;
   file: BgzfFile;
 }
-let stdinBam: StdinBam | null = null;
+const streams = new Map<string, StdinBam>();
+
+/** Whether `bamPath` is read as a stream (one sequential pass, no index): `-`, a FIFO, a device. */
+export function isBamStream(bamPath: string): boolean {
+  if (bamPath === '-' || streams.has(bamPath)) return true;
+  try {
+    const stat = statSync(bamPath);
+    return !stat.isFile() && !stat.isDirectory();
+  } catch {
+    return false; // opening it reports the error
+  }
+}
+
+/** The stream state of a streamed BAM after its header (reads the header now if nobody has), else null. */
+export function bamStream(bamPath: string): StdinBam | null {
+  if (!streams.has(bamPath) && isBamStream(bamPath)) readHeaderFrom(bamPath);
+  return streams.get(bamPath) ?? null;
+}
 
 /** The stdin stream state after its header (reads the header now if nobody has). */
 export function stdinBamStream(): StdinBam {
-  if (!stdinBam) readHeaderFrom('-');
-  return stdinBam!;
+  return bamStream('-')!;
 }
 
 function readHeaderFrom(bamPath: string): BamHeader {
   const file = new BgzfFile(bamPath);
   let keepOpen = false;
   try {
-    const parts: Buffer[] = [];
-    let total = 0;
+    const reader = new BamHeaderReader(bamPath);
     const blocks = file.blocksFrom(0);
     for (;;) {
       const next = blocks.next();
       if (next.done) break;
-      parts.push(next.value.data);
-      total += next.value.data.length;
-      const all = parts.length === 1 ? parts[0] : Buffer.concat(parts, total);
-      const parsed = parseBamHeader(all, bamPath);
-      if (parsed) {
-        if (file.isStdin) {
-          stdinBam = { header: parsed.header, leftover: Buffer.from(all.subarray(parsed.length)), blocks, file };
-          keepOpen = true;
-        }
-        return parsed.header;
+      const data = next.value.data;
+      const used = reader.push(data);
+      if (used < 0) continue;
+      const header = reader.header!;
+      if (file.isStdin) {
+        streams.set(bamPath, { header, leftover: Buffer.from(data.subarray(used)), blocks, file });
+        keepOpen = true;
       }
+      return header;
     }
-    throw fileError(bamPath, 'truncated BAM: the file ends inside its header');
+    throw reader.truncated();
   } finally {
     if (!keepOpen) file.close();
   }
 }
 
-/** Reads the header of a BAM file; `-` reads it from standard input (once, see stdinBamStream). */
+/** Reads the header of a BAM file; a stream (`-`, a FIFO) is read once (see bamStream). */
 export async function readBamHeader(bamPath: string): Promise<BamHeader> {
-  if (bamPath === '-' && stdinBam) return stdinBam.header;
+  const kept = streams.get(bamPath);
+  if (kept) return kept.header;
   return readHeaderFrom(bamPath);
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import VCFParser from '@gmod/vcf';
 import { TabixIndexedFile } from '@gmod/tabix';
 import { fileError } from '../util/errors.js';
-import { readTextLines } from './vcf-reader-text.js';
+import { isRegularFile, readTextLines } from './vcf-reader-text.js';
 
 /** One VCF data line, as written (alleles not yet checked or trimmed). */
 export interface VcfRecord {
@@ -45,7 +45,8 @@ export interface VcfQuery {
  */
 export async function readVcf(path: string, query?: (contigs: string[]) => VcfQuery | undefined): Promise<VcfSites> {
   const index = [`${path}.tbi`, `${path}.csi`].find((p) => existsSync(p));
-  if (query && index) return readVcfIndexed(path, index, query);
+  // A pipe (`<(zcat x.vcf.gz)`) has no random access: streamed even when an index lies beside its name.
+  if (query && index && isRegularFile(path)) return readVcfIndexed(path, index, query);
   return readVcfStreaming(path);
 }
 
