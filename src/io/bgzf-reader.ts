@@ -46,7 +46,12 @@ export function blockSize(buf: Uint8Array, pos: number, file: string, fileOffset
   const xend = x + xlen;
   while (x + 4 <= xend) {
     const slen = buf[x + 2] | (buf[x + 3] << 8);
-    if (buf[x] === 66 && buf[x + 1] === 67 && slen === 2) return (buf[x + 4] | (buf[x + 5] << 8)) + 1;
+    if (buf[x] === 66 && buf[x + 1] === 67 && slen === 2) {
+      const size = (buf[x + 4] | (buf[x + 5] << 8)) + 1;
+      // Smaller than its own header and footer (htslib checks the same): the sizes inside are lies.
+      if (size < 12 + xlen + 8) throw fileError(file, `not a BGZF block at byte ${fileOffset} (block size ${size} is smaller than its header and footer)`);
+      return size;
+    }
     x += 4 + slen;
   }
   throw fileError(file, `not a BGZF block at byte ${fileOffset} (gzip member without BC field)`);
