@@ -100,13 +100,13 @@ function samtoolsCounts(bam: string, index: string | null, sites: { chrom: strin
   const out: number[] = [];
   if (index) {
     for (const s of sites) {
-      const r = spawnSync('samtools', ['view', '-c', '-q', '20', '-F', '0xF04', '-X', bam, index, `${s.chrom}:${s.pos1}-${s.pos1}`], { encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync('samtools', ['view', '--no-PG', '-c', '-q', '20', '-F', '0xF04', '-X', bam, index, `${s.chrom}:${s.pos1}-${s.pos1}`], { encoding: 'utf8', timeout: 60_000 });
       if (r.status !== 0) return null;
       out.push(Number(r.stdout.trim()));
     }
     return out;
   }
-  const r = spawnSync('samtools', ['view', '-q', '20', '-F', '0xF04', bam], {
+  const r = spawnSync('samtools', ['view', '--no-PG', '-q', '20', '-F', '0xF04', bam], {
     encoding: 'utf8',
     timeout: 60_000,
     maxBuffer: 1 << 28,

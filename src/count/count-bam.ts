@@ -54,7 +54,7 @@ export async function countBam(
     indexPath = findIndexPath(bamPath);
     if (!indexPath) warnings.push(`${bamPath}: no .bai/.csi index; reading the whole BAM in one sequential pass`);
   } else {
-    warnings.push('reading the BAM from standard input in one sequential pass');
+    warnings.push(bamPath === '-' ? 'reading the BAM from standard input in one sequential pass' : `${bamPath}: a pipe or device, read as a stream in one sequential pass`);
   }
   const refs = header.refs;
   const refIdOf = new Map<string, number>();

@@ -55,6 +55,9 @@ export class BamHeaderReader {
   private textParts: Buffer[] = [];
   private textBytes = 0;
   private textEnded = false;
+  /** Last byte of the text seen (newline at the start) and lines completed, for the '@' check. */
+  private lastTextByte = 10;
+  private textLines = 0;
   private lText = 0;
   private nRef = 0;
   private lName = 0;
@@ -146,6 +149,14 @@ export class BamHeaderReader {
     if (nul >= 0) this.textEnded = true;
     if (this.textBytes + kept.length > BAM_HEADER_LIMITS.maxTextBytes) {
       throw this.corrupt(`header text longer than ${BAM_HEADER_LIMITS.maxTextBytes} bytes (limit)`);
+    }
+    // As htslib's sam_hdr_sanitise: every line starts with '@' (no blank line, no stray text).
+    for (let k = 0; k < kept.length; k++) {
+      if (this.lastTextByte === 10 && kept[k] !== 64) {
+        throw this.corrupt(`header text line ${this.textLines + 1} does not start with '@'`);
+      }
+      if (kept[k] === 10) this.textLines++;
+      this.lastTextByte = kept[k];
     }
     if (kept.length > 0) this.textParts.push(Buffer.from(kept));
     this.textBytes += kept.length;

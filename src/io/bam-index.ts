@@ -81,6 +81,25 @@ function binsAbove(depth: number): number {
   return (8 ** depth - 1) / 7;
 }
 
+/**
+ * Sum of the ISIZE fields of a BGZF file's blocks, read from their headers and footers without
+ * inflating anything; null when the bytes are not all well-formed BGZF blocks (plain gzip).
+ */
+function bgzfInflatedSize(bytes: Uint8Array): number | null {
+  let total = 0;
+  let pos = 0;
+  while (pos < bytes.length) {
+    if (bytes.length - pos < 18 || bytes[pos] !== 0x1f || bytes[pos + 1] !== 0x8b || (bytes[pos + 3] & 4) === 0) return null;
+    const xlen = bytes[pos + 10] | (bytes[pos + 11] << 8);
+    if (xlen < 6 || bytes[pos + 12] !== 66 || bytes[pos + 13] !== 67) return null;
+    const size = (bytes[pos + 16] | (bytes[pos + 17] << 8)) + 1;
+    if (size < 12 + xlen + 8 || pos + size > bytes.length) return null;
+    total += (bytes[pos + size - 4] | (bytes[pos + size - 3] << 8) | (bytes[pos + size - 2] << 16)) + bytes[pos + size - 1] * 2 ** 24;
+    pos += size;
+  }
+  return total;
+}
+
 export function readBamIndex(path: string): BamIndex {
   let bytes: Buffer;
   try {
@@ -94,6 +113,10 @@ export function readBamIndex(path: string): BamIndex {
   }
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     // CSI (and some BAI writers) store the index BGZF-compressed: gzip members concatenated.
+    const declared = bgzfInflatedSize(bytes);
+    if (declared !== null && declared > INDEX_LIMITS.maxBytes) {
+      throw fileError(path, `corrupt index: inflates to more than ${INDEX_LIMITS.maxBytes} bytes (limit; its BGZF blocks declare ${declared})`);
+    }
     try {
       bytes = gunzipSync(bytes, { maxOutputLength: INDEX_LIMITS.maxBytes });
     } catch (e) {

@@ -44,6 +44,13 @@ export function isoDateSchema(today: number) {
     .refine((s) => Number.isNaN(isoDateToDay(s)) || isoDateToDay(s) <= today, 'is in the future');
 }
 
+/** A count (lesions, …): digits only, and a number JavaScript holds exactly (a 20-digit typo is not 1e20). */
+export const wholeNumberSchema = z
+  .string()
+  .regex(/^\d+$/, 'must be a whole number ≥ 0')
+  .refine((s) => Number.isSafeInteger(Number(s)), 'is too large to be a count')
+  .transform((s) => Number(s));
+
 export const yesNoSchema = z.enum(['yes', 'no'], { error: "must be 'yes' or 'no'" }).transform((v) => v === 'yes');
 
 export interface ValidatedRecord<T> {

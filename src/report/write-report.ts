@@ -21,7 +21,7 @@ export function reportFiles(patients: PatientReport[], toolVersion: string): { f
   const stems = new Map<string, string>();
   for (const p of patients) {
     // The pages link to safeFileStem's name; that name must itself follow the file-name ID rule.
-    const stem = checkPathId(safeFileStem(p.patient), `report file name of patient '${p.patient}'`);
+    const stem = checkPathId(safeFileStem(p.patient), `patient '${p.patient}': its report file name`);
     // index.* is the cohort page; names equal but for case would overwrite each other on macOS/Windows.
     if (stem.toLowerCase() === 'index') throw new UserError(`patient '${p.patient}': its report page would overwrite the cohort index (${stem}.html)`);
     const other = stems.get(stem.toLowerCase());
