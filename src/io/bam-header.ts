@@ -58,6 +58,8 @@ export class BamHeaderReader {
   /** Last byte of the text seen (newline at the start) and lines completed, for the '@' check. */
   private lastTextByte = 10;
   private textLines = 0;
+  /** First text line not starting with '@' (0: none so far). */
+  private badTextLine = 0;
   private lText = 0;
   private nRef = 0;
   private lName = 0;
@@ -97,7 +99,10 @@ export class BamHeaderReader {
         this.keepText(chunk, i, take);
         i += take;
         this.textLeft -= take;
-        if (this.textLeft === 0) this.expect(Field.RefCount, 4);
+        if (this.textLeft === 0) {
+          if (this.badTextLine > 0) throw this.corrupt(`header text line ${this.badTextLine} does not start with '@'`);
+          this.expect(Field.RefCount, 4);
+        }
         continue;
       }
       const take = Math.min(this.want - this.have, chunk.length - i);
@@ -150,11 +155,11 @@ export class BamHeaderReader {
     if (this.textBytes + kept.length > BAM_HEADER_LIMITS.maxTextBytes) {
       throw this.corrupt(`header text longer than ${BAM_HEADER_LIMITS.maxTextBytes} bytes (limit)`);
     }
-    // As htslib's sam_hdr_sanitise: every line starts with '@' (no blank line, no stray text).
-    for (let k = 0; k < kept.length; k++) {
-      if (this.lastTextByte === 10 && kept[k] !== 64) {
-        throw this.corrupt(`header text line ${this.textLines + 1} does not start with '@'`);
-      }
+    // As htslib's sam_hdr_sanitise: every line starts with '@' (no blank line, no stray text). The
+    // error waits for the end of the text, so that a text length past the end of the file is
+    // reported as that (htslib reads the whole text first too).
+    for (let k = 0; k < kept.length && this.badTextLine === 0; k++) {
+      if (this.lastTextByte === 10 && kept[k] !== 64) this.badTextLine = this.textLines + 1;
       if (kept[k] === 10) this.textLines++;
       this.lastTextByte = kept[k];
     }

@@ -127,6 +127,9 @@ export async function readTextLines(path: string, onLine: (line: string, lineNo:
     source = raw.pipe(gunzip);
   }
   const lines = createInterface({ input: source, crlfDelay: Infinity });
+  // readline passes its input's errors on as its own: a corrupt gzip tail that fails after the
+  // loop has stopped must not become an uncaught 'error' event.
+  lines.on('error', remember);
   let lineNo = 0;
   try {
     for await (const read of lines) {
@@ -137,9 +140,12 @@ export async function readTextLines(path: string, onLine: (line: string, lineNo:
       if (streamError) break;
     }
   } catch (e) {
-    raw.destroy();
     if (e instanceof UserError) throw e;
     remember(e as Error);
+  } finally {
+    lines.close();
+    if (source !== raw) source.destroy();
+    raw.destroy();
   }
   if (streamError) {
     const code = (streamError as NodeJS.ErrnoException).code;
