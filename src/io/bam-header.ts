@@ -230,7 +230,32 @@ export class BamHeaderReader {
     const text = Buffer.concat(this.textParts, this.textBytes).toString('utf8');
     this.textParts = [];
     this.refIndex = new Map();
+    this.checkSqLines(text);
     this.result = { refs: this.refs, text };
+  }
+
+  /**
+   * htslib takes contig names and lengths from the text's @SQ lines when it has any (and refuses
+   * an @SQ line without SN or LN, or a name given twice); oligotrack takes them from the binary
+   * list. Where the two disagree samtools and oligotrack would name the same reads differently, so
+   * the header is refused instead of counted either way.
+   */
+  private checkSqLines(text: string): void {
+    let i = 0;
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('@SQ\t')) continue;
+      const fields = line.split('\t');
+      const sn = fields.find((f) => f.startsWith('SN:'))?.slice(3);
+      const ln = fields.find((f) => f.startsWith('LN:'))?.slice(3);
+      if (sn === undefined || ln === undefined) throw this.corrupt(`an @SQ line of its text has no ${sn === undefined ? 'SN' : 'LN'} field`);
+      const ref = this.refs[i];
+      if (!ref || ref.name !== sn || String(ref.length) !== ln) {
+        const list = ref ? `${ref.name} LN:${ref.length}` : 'no such reference';
+        throw this.corrupt(`its text and its reference list disagree at reference ${i} (@SQ SN:${sn} LN:${ln}; list: ${list})`);
+      }
+      i++;
+    }
+    if (i > 0 && i !== this.refs.length) throw this.corrupt(`its text has ${i} @SQ lines, its reference list ${this.refs.length} references`);
   }
 
   private corrupt(what: string): Error {

@@ -47,6 +47,15 @@ function paddedBam(pad: number): Buffer {
   ]);
 }
 
+/** A binary header with its text (the writer's @HD and @SQ lines) replaced by `text` exactly. */
+function withText(bytes: Buffer, text: string): Buffer {
+  const lText = bytes.readInt32LE(4);
+  const t = Buffer.from(text);
+  const out = Buffer.concat([bytes.subarray(0, 4), Buffer.alloc(4), t, bytes.subarray(8 + lText)]);
+  out.writeInt32LE(t.length, 4);
+  return out;
+}
+
 async function failure(run: () => Promise<unknown>): Promise<UserError> {
   try {
     await run();
@@ -112,12 +121,25 @@ describe('BAM header: hostile sizes', () => {
   });
 
   it('a contig name without its NUL is repaired as htslib does; a repeated name is an error', () => {
-    const bytes = encodeBamHeader({ refs: [{ name: 'chr1', length: 10 }], text: '' });
+    // No @SQ lines in the text: the binary list alone names the contigs.
+    const bytes = withText(encodeBamHeader({ refs: [{ name: 'chr1', length: 10 }], text: '' }), '@CO\tx\n');
     const nameAt = 8 + bytes.readInt32LE(4) + 8;
     bytes[nameAt + 4] = 'X'.charCodeAt(0); // the NUL after "chr1"
     expect(parseBamHeader(bytes, 'h.bam')!.header.refs).toEqual([{ name: 'chr1X', length: 10 }]);
-    const twice = encodeBamHeader({ refs: [{ name: 'chr1', length: 10 }, { name: 'chr1', length: 20 }], text: '' });
+    const twice = withText(encodeBamHeader({ refs: [{ name: 'chr1', length: 10 }, { name: 'chr1', length: 20 }], text: '' }), '');
     expect(() => parseBamHeader(twice, 'h.bam')).toThrow(/contig name appears twice \(references 0 and 1\)/);
+  });
+
+  it('text that samtools refuses or reads differently is refused: a line without @, @SQ lines that disagree with the reference list', () => {
+    const refsOf = [{ name: 'chr1', length: 10 }];
+    const header = (text: string) => withText(encodeBamHeader({ refs: refsOf, text: '' }), text);
+    expect(parseBamHeader(header('@HD\tVN:1.6\n@SQ\tSN:chr1\tLN:10\n'), 'h.bam')!.header.refs).toEqual(refsOf);
+    expect(parseBamHeader(header('@CO\tno @SQ lines at all\n'), 'h.bam')!.header.refs).toEqual(refsOf);
+    expect(() => parseBamHeader(header('@HD\tVN:1.6\n\n@CO\tx\n'), 'h.bam')).toThrow(/header text line 2 does not start with '@'/);
+    expect(() => parseBamHeader(header('@SQ\tSN:chr1\tLN:11\n'), 'h.bam')).toThrow(/disagree at reference 0 \(@SQ SN:chr1 LN:11; list: chr1 LN:10\)/);
+    expect(() => parseBamHeader(header('@SQ\tSN:chr2\tLN:10\n'), 'h.bam')).toThrow(/disagree at reference 0/);
+    expect(() => parseBamHeader(header('@SQ\tSN:chr1\n'), 'h.bam')).toThrow(/an @SQ line of its text has no LN field/);
+    expect(() => parseBamHeader(header('@SQ\tSN:chr1\tLN:10\n@SQ\tSN:chr2\tLN:5\n'), 'h.bam')).toThrow(/disagree at reference 1 \(@SQ SN:chr2 LN:5; list: no such reference\)/);
   });
 
   it('a directory given as the BAM is one clean line', async () => {
