@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { countBam } from '../count/count-bam.js';
 import { collapseUmiFamilies } from '../count/umi.js';
 import { detectBuild } from '../count/genome-build.js';
@@ -18,7 +19,7 @@ import { storedRowToSiteCounts } from '../store/to-site-counts.js';
 import { UserError, fileError } from '../util/errors.js';
 import { VERSION } from '../version.js';
 import { siteKeyOf } from './build.js';
-import { idFileInside } from '../util/safe-path.js';
+import { idFileInside, idFileName } from '../util/safe-path.js';
 
 /** Counts of one BAM at the sites, in the sites' own naming (not the BAM's contig spelling). */
 export interface SampleCounts {
@@ -152,7 +153,7 @@ export async function countSample(bamPath: string, opts: CountSampleOptions): Pr
   const tumourInformed = new Set(resolved.filter((r) => informedIds.has(siteIdentity(r.site))).map((r) => siteKeyOf(r.site)));
   const sites = resolved.map((r) => r.site);
   if (opts.countsDir) {
-    const file = idFileInside(opts.countsDir, opts.cacheName, '.count.json');
+    const file = join(opts.countsDir, idFileName(opts.cacheName, '.count.json'));
     const pre = await readPrecomputed(file, opts.cacheName, bamPath, sites, opts.settings);
     return { ...pre, warnings: [], cached: true, source: 'counts-dir', tumourInformed };
   }

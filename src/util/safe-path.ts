@@ -103,7 +103,15 @@ export function pathInside(root: string, ...parts: string[]): string {
 }
 
 /**
- * `root/<id><suffix>`: the one call for a file named after a patient or sample — the ID checked
+ * `<id><suffix>` with the ID checked by the file-name rule: for a file that is read, not written
+ * (an input directory may legitimately hold symlinks to files elsewhere, as CWL stages them).
+ */
+export function idFileName(id: string, suffix: string, what = 'sample'): string {
+  return `${checkPathId(id, what)}${suffix}`;
+}
+
+/**
+ * `root/<id><suffix>`: the one call for a file written under a patient's or sample's name — the ID checked
  * by the file-name rule (`what` names it in the error), the path proven inside `root`.
  */
 export function idFileInside(root: string, id: string, suffix: string, what = 'sample'): string {
