@@ -112,7 +112,7 @@ async function runSegment(ctx: DriverContext, seg: Segment, source: SequentialSo
   const endBlock = sequential ? Number.POSITIVE_INFINITY : coffsetOf(seg.end);
   let skip = sequential ? 0 : uoffsetOf(seg.beg);
   let headerPending = sequential && source.prefix === null;
-  const headerReader = new BamHeaderReader(job.bamPath);
+  const headerReader = new BamHeaderReader(job.bamPath, { lengthOnly: true }); // read and checked by readBamHeader
   let fill = 0;
   let limit = Number.POSITIVE_INFINITY;
   let input = scanner.input(65536, 0);

@@ -71,7 +71,20 @@ export class BamHeaderReader {
   private fed = 0;
   private result: BamHeader | null = null;
 
-  constructor(readonly file: string) {}
+  /** Contigs read so far (in length-only mode nothing else is kept). */
+  private refsRead = 0;
+  private readonly lengthOnly: boolean;
+
+  /**
+   * `lengthOnly`: find where the header ends and nothing more (no text, names or checks kept) —
+   * for a pass that skips a header already read and checked by readBamHeader.
+   */
+  constructor(
+    readonly file: string,
+    options: { lengthOnly?: boolean } = {},
+  ) {
+    this.lengthOnly = options.lengthOnly ?? false;
+  }
 
   get header(): BamHeader | null {
     return this.result;
@@ -147,7 +160,7 @@ export class BamHeaderReader {
   }
 
   private keepText(chunk: Uint8Array, at: number, take: number): void {
-    if (this.textEnded || take === 0) return;
+    if (this.textEnded || take === 0 || this.lengthOnly) return;
     const part = Buffer.from(chunk.buffer, chunk.byteOffset + at, take);
     const nul = part.indexOf(0);
     const kept = nul < 0 ? part : part.subarray(0, nul);
@@ -204,6 +217,12 @@ export class BamHeaderReader {
         this.expect(Field.NameAndLength, this.lName + 4);
         return;
       case Field.NameAndLength: {
+        this.refsRead++;
+        if (this.lengthOnly) {
+          if (this.refsRead === this.nRef) this.finish();
+          else this.expect(Field.NameLength, 4);
+          return;
+        }
         // htslib keeps the name up to its first NUL and repairs a missing final NUL.
         let end = 0;
         while (end < this.lName && s[end] !== 0) end++;
@@ -216,7 +235,7 @@ export class BamHeaderReader {
         if (first !== undefined) throw this.corrupt(`contig name appears twice (references ${first} and ${id})`);
         this.refIndex.set(name, id);
         this.refs.push({ name, length });
-        if (this.refs.length === this.nRef) this.finish();
+            if (this.refsRead === this.nRef) this.finish();
         else this.expect(Field.NameLength, 4);
         return;
       }
@@ -227,6 +246,10 @@ export class BamHeaderReader {
 
   private finish(): void {
     this.field = Field.Done;
+    if (this.lengthOnly) {
+      this.result = { refs: [], text: '' };
+      return;
+    }
     const text = Buffer.concat(this.textParts, this.textBytes).toString('utf8');
     this.textParts = [];
     this.refIndex = new Map();
@@ -242,11 +265,12 @@ export class BamHeaderReader {
    */
   private checkSqLines(text: string): void {
     let i = 0;
-    for (const line of text.split('\n')) {
-      if (!line.startsWith('@SQ\t')) continue;
-      const fields = line.split('\t');
-      const sn = fields.find((f) => f.startsWith('SN:'))?.slice(3);
-      const ln = fields.find((f) => f.startsWith('LN:'))?.slice(3);
+    for (let at = text.indexOf('@SQ\t'); at >= 0; at = text.indexOf('@SQ\t', at + 4)) {
+      if (at > 0 && text.charCodeAt(at - 1) !== 10) continue; // not at the start of a line
+      const end = text.indexOf('\n', at);
+      const line = end < 0 ? text.slice(at) : text.slice(at, end);
+      const sn = fieldOf(line, 'SN');
+      const ln = fieldOf(line, 'LN');
       if (sn === undefined || ln === undefined) throw this.corrupt(`an @SQ line of its text has no ${sn === undefined ? 'SN' : 'LN'} field`);
       const ref = this.refs[i];
       if (!ref || ref.name !== sn || String(ref.length) !== ln) {
@@ -258,9 +282,18 @@ export class BamHeaderReader {
     if (i > 0 && i !== this.refs.length) throw this.corrupt(`its text has ${i} @SQ lines, its reference list ${this.refs.length} references`);
   }
 
+
   private corrupt(what: string): Error {
     return fileError(this.file, `corrupt BAM header: ${what}`);
   }
+}
+
+/** The value of tag `tag` (`SN`, `LN`) in a tab-separated SAM header line, or undefined. */
+function fieldOf(line: string, tag: string): string | undefined {
+  const at = line.indexOf(`\t${tag}:`);
+  if (at < 0) return undefined;
+  const end = line.indexOf('\t', at + 1);
+  return end < 0 ? line.slice(at + 4) : line.slice(at + 4, end);
 }
 
 /**
