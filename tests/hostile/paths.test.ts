@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { writeReportDir } from '../../src/report/write-report.js';
@@ -94,6 +95,31 @@ describe('paths proven inside their output directory', () => {
   it('idFileInside checks the ID by the rule, then the path', () => {
     expect(() => idFileInside(join(dir, 'o'), '../../../../tmp/pwned', '.json')).toThrow(/sample '..\/..\/..\/..\/tmp\/pwned' must be letters/);
     expect(idFileInside(join(dir, 'o'), 'S1.normal', '.json')).toBe(join(dir, 'o', 'S1.normal.json'));
+  });
+});
+
+describe('no name escapes (property)', () => {
+  it('any string as an ID: a UserError, or a path directly inside the directory whose name follows the rule', () => {
+    const root = join(dir, 'prop');
+    mkdirSync(root, { recursive: true });
+    symlinkSync(tmpdir(), join(root, 'out-link'));
+    const fragments = fc.constantFrom('..', '.', '/', '\\', '\0', '\n', '\r', 'out-link', 'tmp', 'S1', '-', '_', '~', '%2e', '\u2028', ' ', 'a'.repeat(120));
+    const names = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.array(fragments, { maxLength: 8 }).map((parts) => parts.join('')));
+    fc.assert(
+      fc.property(names, fc.constantFrom('.json', '.count.json', '.normal.json'), (name, suffix) => {
+        let path: string;
+        try {
+          path = idFileInside(root, name, suffix);
+        } catch (e) {
+          expect(e).toBeInstanceOf(UserError);
+          expect((e as Error).message).not.toMatch(/[\n\r]/);
+          return;
+        }
+        expect(pathIdProblem(name)).toBeNull();
+        expect(dirname(resolve(path))).toBe(resolve(root));
+      }),
+      { numRuns: 2000, seed: 180 },
+    );
   });
 });
 
