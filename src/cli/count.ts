@@ -14,6 +14,7 @@ import { formatCountTsv } from '../report/count-tsv.js';
 import { formatCountVcf } from '../report/count-vcf.js';
 import { UsageError } from '../util/errors.js';
 import { info, warn } from '../util/log.js';
+import { checkPathId } from '../util/safe-path.js';
 import { VERSION } from '../version.js';
 import { handler } from './command.js';
 import { commandLine, countSettingsFromArgs, integerOption, parseFlagMask, progressReporter, sampleName } from './count-options.js';
@@ -77,9 +78,7 @@ async function runCount(args: CountArgs): Promise<void> {
   const format = outputFormat(args);
   const settings = countSettingsFromArgs(args);
   const threads = integerOption('threads', args.threads, 1, 256);
-  if (args.sample !== undefined && (args.sample === '' || /[\t\n\r]/.test(args.sample))) {
-    throw new UsageError('--sample must be a non-empty name without tabs or newlines');
-  }
+  if (args.sample !== undefined) checkPathId(args.sample, '--sample', 'usage');
   const calls = wantsCalls(args);
   const siteAlpha = fractionOption('alpha', args.alpha ?? DEFAULT_SITE_ALPHA);
   const sampleAlpha = fractionOption('sample-alpha', args['sample-alpha']);
@@ -98,7 +97,7 @@ async function runCount(args: CountArgs): Promise<void> {
   const resolved = resolveSites(mergeSiteFiles(files), args.bam, header.refs, region);
   if (resolved.length === 0) warn(region ? `no site lies in --region ${args.region}` : 'the sites inputs hold no sites');
 
-  const sample = sampleName(args.sample, header.text, args.bam);
+  const sample = checkPathId(sampleName(args.sample, header.text, args.bam), 'the sample name from the BAM (@RG SM, else its file name; give --sample)');
   // The region is applied to the sites above (by overlap, so a deletion starting before the region
   // but reaching into it is kept); the engine then reads only the chunks those sites need.
   // --targets adds probe sites (three per target position) after the tested ones, for the

@@ -1,9 +1,9 @@
-import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { writeOutput } from '../io/output.js';
 import { formatCountTsv } from '../report/count-tsv.js';
 import { ingestCountDocument, readText } from '../store/ingest-file.js';
 import { parseCountDocument, parseSummaryDocument } from '../store/count-document.js';
+import { exportCountFiles } from '../store/export-files.js';
 import { openStore } from '../store/store.js';
 import { UsageError, UserError } from '../util/errors.js';
 import { info } from '../util/log.js';
@@ -147,10 +147,7 @@ const exportCommand: CommandModule<object, ExportArgs> = {
     // The same table `count --format tsv` writes, samples one after another (sorted by name).
     if (args.format === 'tsv') return writeOutput(args.out ?? '-', formatCountTsv(counts.flatMap((c) => c.rows)));
     // Everything was read before the first write; each file is written atomically.
-    for (const c of counts) {
-      writeOutput(join(args['out-dir']!, `${c.sample}.count.json`), c.countJson);
-      if (c.summaryJson !== null) writeOutput(join(args['out-dir']!, `${c.sample}.summary.json`), c.summaryJson);
-    }
+    exportCountFiles(args['out-dir']!, counts);
     info(`${counts.length} sample(s) written to ${args['out-dir']}`);
   }),
 };

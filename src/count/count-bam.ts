@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { checkIndexFits, coffsetOf, findIndexPath, readBamIndex } from '../io/bam-index.js';
-import { readBamHeader, type BamHeader } from '../io/bam-header.js';
+import { isBamStream, readBamHeader, type BamHeader } from '../io/bam-header.js';
 import { BgzfFile } from '../io/bgzf-reader.js';
 import { fileError, UserError } from '../util/errors.js';
 import { detectBuild } from './genome-build.js';
@@ -39,7 +39,7 @@ export async function countBam(
   opts: CountBamOptions = {},
 ): Promise<CountResult & { observations?: ObservationTable }> {
   const warnings: string[] = [];
-  const stdin = bamPath === '-';
+  const stdin = isBamStream(bamPath);
   const header = opts.header ?? (await readBamHeader(bamPath));
   let indexPath: string | null = null;
   let bamSize = 0;
@@ -54,7 +54,7 @@ export async function countBam(
     indexPath = findIndexPath(bamPath);
     if (!indexPath) warnings.push(`${bamPath}: no .bai/.csi index; reading the whole BAM in one sequential pass`);
   } else {
-    warnings.push('reading the BAM from standard input in one sequential pass');
+    warnings.push(bamPath === '-' ? 'reading the BAM from standard input in one sequential pass' : `${bamPath}: a pipe or device, read as a stream in one sequential pass`);
   }
   const refs = header.refs;
   const refIdOf = new Map<string, number>();

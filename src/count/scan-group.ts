@@ -1,7 +1,7 @@
 import { coffsetOf, uoffsetOf } from '../io/bam-index.js';
-import { parseBamHeader } from '../io/bam-header.js';
+import { BamHeaderReader } from '../io/bam-header.js';
 import { BgzfFile, type BgzfBlock, type InflatedChunk } from '../io/bgzf-reader.js';
-import { stdinBamStream } from '../io/bam-header.js';
+import { bamStream } from '../io/bam-header.js';
 import { fileError, UserError } from '../util/errors.js';
 import { ObservationBuilder } from './observations.js';
 import { OracleScanner } from './oracle.js';
@@ -57,7 +57,7 @@ export async function runGroup(job: GroupJob, onBytes?: (compressedBytes: number
   const slot = new Int32Array(sorted.reduce((m, s) => Math.max(m, s.index + 1), 0)).fill(-1);
   for (let i = group.ownedLo; i < group.ownedHi; i++) slot[sorted[i].index] = i - group.ownedLo;
   const obs = job.observations ? new ObservationBuilder(settings.umi || job.observations ? settings.umiSource : null) : null;
-  const stdin = job.bamPath === '-' ? stdinBamStream() : null;
+  const stdin = bamStream(job.bamPath);
   const file = stdin ? stdin.file : new BgzfFile(job.bamPath);
   let bytesRead = 0;
   try {
@@ -112,6 +112,7 @@ async function runSegment(ctx: DriverContext, seg: Segment, source: SequentialSo
   const endBlock = sequential ? Number.POSITIVE_INFINITY : coffsetOf(seg.end);
   let skip = sequential ? 0 : uoffsetOf(seg.beg);
   let headerPending = sequential && source.prefix === null;
+  const headerReader = new BamHeaderReader(job.bamPath, { lengthOnly: true }); // read and checked by readBamHeader
   let fill = 0;
   let limit = Number.POSITIVE_INFINITY;
   let input = scanner.input(65536, 0);
@@ -150,7 +151,7 @@ async function runSegment(ctx: DriverContext, seg: Segment, source: SequentialSo
       fill += data.length;
     }
     if (headerPending) {
-      const parsed = parseBamHeader(input.subarray(0, fill), job.bamPath);
+      const parsed = headerReader.parsePrefix(input.subarray(0, fill));
       if (!parsed) continue;
       input.copyWithin(0, parsed.length, fill);
       fill -= parsed.length;

@@ -1,8 +1,6 @@
 import { readVcf, type VcfQuery, type VcfSites } from '../io/vcf-reader.js';
-import { isGzipFile } from '../io/vcf-reader-text.js';
+import { readTextHead } from '../io/vcf-reader-text.js';
 import { readPanelTsv } from '../io/panel-tsv.js';
-import { openSync, readSync, closeSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { fileError } from '../util/errors.js';
 import { canonicalContig } from './contigs.js';
 import { buildFromName, detectBuild, parseBuildName, type DetectedBuild, type GenomeBuildName } from './genome-build.js';
@@ -33,34 +31,9 @@ export async function loadSiteSpec(spec: string, ctx: LoadSitesContext): Promise
 }
 
 function sniffFormat(path: string): 'vcf' | 'tsv' {
-  const head = readHead(path, 64 * 1024);
+  const head = readTextHead(path, 64 * 1024);
   if (head.startsWith('BAM\x01')) throw fileError(path, 'is a BAM file; --sites takes a VCF, a panel TSV or panel:breast (the BAM goes to --bam)');
   return head.startsWith('##fileformat=VCF') ? 'vcf' : 'tsv';
-}
-
-/** The first bytes of a (possibly compressed) file as text, to recognise its format. */
-function readHead(path: string, bytes: number): string {
-  const gz = isGzipFile(path);
-  let head: Buffer;
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      // One BGZF block holds ≤ 64 KiB of text; its compressed form is smaller than 70 KiB.
-      const buf = Buffer.alloc(gz ? 70 * 1024 : bytes);
-      head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
-    } finally {
-      closeSync(fd);
-    }
-  } catch (e) {
-    throw fileError(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  if (!gz) return head.toString('utf8');
-  const compressed = head;
-  try {
-    return gunzipSync(compressed, { finishFlush: 2 /* Z_SYNC_FLUSH: accept a partial stream */ }).toString('utf8', 0, bytes);
-  } catch (e) {
-    throw fileError(path, `corrupt compressed data (${(e as Error).message})`);
-  }
 }
 
 async function loadVcfSites(path: string, region: Region | undefined): Promise<SiteFile> {

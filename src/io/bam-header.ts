@@ -1,52 +1,14 @@
-import { fileError } from '../util/errors.js';
+import { statSync } from 'node:fs';
+import { BamHeaderReader, type BamHeader } from './bam-header-reader.js';
 import { BgzfFile, type BgzfBlock } from './bgzf-reader.js';
 
-export interface BamRef {
-  name: string;
-  length: number;
-}
-
-export interface BamHeader {
-  refs: BamRef[];
-  /** The SAM header text (@HD, @SQ, @RG, @PG lines). */
-  text: string;
-}
+// The parser and its limits live in bam-header-reader.ts; this file reads a header from a path.
+export { BAM_HEADER_LIMITS, BamHeaderReader, parseBamHeader, type BamHeader, type BamRef } from './bam-header-reader.js';
 
 /**
- * Parses the BAM header (SAM spec §4.2: magic, l_text, text, n_ref, refs) from the start of the
- * inflated stream. Returns null when `bytes` does not yet hold all of it.
- */
-export function parseBamHeader(bytes: Uint8Array, file: string): { header: BamHeader; length: number } | null {
-  if (bytes.length < 8) return null;
-  if (bytes[0] !== 66 || bytes[1] !== 65 || bytes[2] !== 77 || bytes[3] !== 1) {
-    throw fileError(file, 'not a BAM file (no BAM\\1 magic after decompression)');
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const lText = view.getInt32(4, true);
-  if (lText < 0) throw fileError(file, 'corrupt BAM header (negative text length)');
-  let p = 8 + lText;
-  if (bytes.length < p + 4) return null;
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset + 8, lText).toString('utf8').replace(/\0+$/, '');
-  const nRef = view.getInt32(p, true);
-  if (nRef < 0) throw fileError(file, 'corrupt BAM header (negative reference count)');
-  p += 4;
-  const refs: BamRef[] = [];
-  for (let i = 0; i < nRef; i++) {
-    if (bytes.length < p + 4) return null;
-    const lName = view.getInt32(p, true);
-    if (lName < 1) throw fileError(file, `corrupt BAM header (reference ${i} has name length ${lName})`);
-    if (bytes.length < p + 4 + lName + 4) return null;
-    const name = Buffer.from(bytes.buffer, bytes.byteOffset + p + 4, lName - 1).toString('latin1');
-    const length = view.getInt32(p + 4 + lName, true);
-    refs.push({ name, length });
-    p += 8 + lName;
-  }
-  return { header: { refs, text }, length: p };
-}
-
-/**
- * Standard input can be read once: when the header of `-` is read, the stream (its block iterator
- * and the record bytes already inflated after the header) is kept here for the count to continue.
+ * A BAM read as a stream (standard input, a named pipe, a device) can be read once: when its header
+ * is read, the stream (its block iterator and the record bytes already inflated after the header)
+ * is kept here, by path, for the count to continue.
  */
 export interface StdinBam {
   header: BamHeader;
@@ -55,44 +17,58 @@ export interface StdinBam {
   blocks: Iterator<BgzfBlock>;
   file: BgzfFile;
 }
-let stdinBam: StdinBam | null = null;
+const streams = new Map<string, StdinBam>();
+
+/** Whether `bamPath` is read as a stream (one sequential pass, no index): `-`, a FIFO, a device. */
+export function isBamStream(bamPath: string): boolean {
+  if (bamPath === '-' || streams.has(bamPath)) return true;
+  try {
+    const stat = statSync(bamPath);
+    return !stat.isFile() && !stat.isDirectory();
+  } catch {
+    return false; // opening it reports the error
+  }
+}
+
+/** The stream state of a streamed BAM after its header (reads the header now if nobody has), else null. */
+export function bamStream(bamPath: string): StdinBam | null {
+  if (!streams.has(bamPath) && isBamStream(bamPath)) readHeaderFrom(bamPath);
+  return streams.get(bamPath) ?? null;
+}
 
 /** The stdin stream state after its header (reads the header now if nobody has). */
 export function stdinBamStream(): StdinBam {
-  if (!stdinBam) readHeaderFrom('-');
-  return stdinBam!;
+  return bamStream('-')!;
 }
 
 function readHeaderFrom(bamPath: string): BamHeader {
   const file = new BgzfFile(bamPath);
   let keepOpen = false;
   try {
-    const parts: Buffer[] = [];
-    let total = 0;
+    const reader = new BamHeaderReader(bamPath);
     const blocks = file.blocksFrom(0);
     for (;;) {
       const next = blocks.next();
       if (next.done) break;
-      parts.push(next.value.data);
-      total += next.value.data.length;
-      const all = parts.length === 1 ? parts[0] : Buffer.concat(parts, total);
-      const parsed = parseBamHeader(all, bamPath);
-      if (parsed) {
-        if (file.isStdin) {
-          stdinBam = { header: parsed.header, leftover: Buffer.from(all.subarray(parsed.length)), blocks, file };
-          keepOpen = true;
-        }
-        return parsed.header;
+      const data = next.value.data;
+      const used = reader.push(data);
+      if (used < 0) continue;
+      const header = reader.header!;
+      if (file.isStdin) {
+        streams.set(bamPath, { header, leftover: Buffer.from(data.subarray(used)), blocks, file });
+        keepOpen = true;
       }
+      return header;
     }
-    throw fileError(bamPath, 'truncated BAM: the file ends inside its header');
+    throw reader.truncated();
   } finally {
     if (!keepOpen) file.close();
   }
 }
 
-/** Reads the header of a BAM file; `-` reads it from standard input (once, see stdinBamStream). */
+/** Reads the header of a BAM file; a stream (`-`, a FIFO) is read once (see bamStream). */
 export async function readBamHeader(bamPath: string): Promise<BamHeader> {
-  if (bamPath === '-' && stdinBam) return stdinBam.header;
+  const kept = streams.get(bamPath);
+  if (kept) return kept.header;
   return readHeaderFrom(bamPath);
 }

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { crc32, gunzip, inflateRawSync } from 'node:zlib';
 import { fileError } from '../util/errors.js';
 
@@ -46,7 +46,12 @@ export function blockSize(buf: Uint8Array, pos: number, file: string, fileOffset
   const xend = x + xlen;
   while (x + 4 <= xend) {
     const slen = buf[x + 2] | (buf[x + 3] << 8);
-    if (buf[x] === 66 && buf[x + 1] === 67 && slen === 2) return (buf[x + 4] | (buf[x + 5] << 8)) + 1;
+    if (buf[x] === 66 && buf[x + 1] === 67 && slen === 2) {
+      const size = (buf[x + 4] | (buf[x + 5] << 8)) + 1;
+      // Smaller than its own header and footer (htslib checks the same): the sizes inside are lies.
+      if (size < 12 + xlen + 8) throw fileError(file, `not a BGZF block at byte ${fileOffset} (block size ${size} is smaller than its header and footer)`);
+      return size;
+    }
     x += 4 + slen;
   }
   throw fileError(file, `not a BGZF block at byte ${fileOffset} (gzip member without BC field)`);
@@ -101,18 +106,25 @@ export class BgzfFile {
   lastBlockWasEof = false;
 
   constructor(readonly path: string) {
-    this.isStdin = path === '-';
+    let stat: Stats;
     try {
-      this.fd = this.isStdin ? 0 : openSync(path, 'r');
-      this.size = this.isStdin ? Number.POSITIVE_INFINITY : fstatSync(this.fd).size;
+      this.fd = path === '-' ? 0 : openSync(path, 'r');
+      stat = fstatSync(this.fd);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       throw fileError(path, `cannot read BAM (${err.code ?? err.message})`);
     }
+    if (stat.isDirectory()) {
+      closeSync(this.fd);
+      throw fileError(path, 'is a directory, not a BAM file');
+    }
+    // A pipe or a device (stdin, a FIFO, /dev/fd/N) is read as a stream: sequentially, size unknown.
+    this.isStdin = path === '-' || !stat.isFile();
+    this.size = this.isStdin ? Number.POSITIVE_INFINITY : stat.size;
   }
 
   close(): void {
-    if (!this.isStdin) closeSync(this.fd);
+    if (this.fd !== 0) closeSync(this.fd);
   }
 
   /** Throws unless the file ends with the BGZF EOF block (a cut-off copy usually does not). */
@@ -129,7 +141,7 @@ export class BgzfFile {
     if (!this.isStdin) return readSync(this.fd, buf, at, length, filePos);
     for (;;) {
       try {
-        return readSync(0, buf, at, length, null);
+        return readSync(this.fd, buf, at, length, null);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EAGAIN') continue; // non-blocking pipe with no data yet

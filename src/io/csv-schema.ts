@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { fileError } from '../util/errors.js';
+import { pathIdProblem } from '../util/safe-path.js';
 import { type CsvTable, checkColumns, fieldLocation, recordObject } from './csv.js';
 
 /**
- * Identifiers (patient, sample): non-empty, no whitespace (as nf-core samplesheets require), and
- * safe as file names (DIR/patients/<patient>.json, DIR/counts/<sample>.json): letters, digits, . _ -
+ * Identifiers (patient, sample): the file-name ID rule of util/safe-path.ts (they become
+ * DIR/patients/<patient>.json, DIR/counts/<sample>.json, <sample>.count.json): non-empty, no
+ * whitespace (as nf-core samplesheets require), letters, digits, . _ - starting with a letter or digit.
  */
-export const idSchema = z
-  .string()
-  .min(1, 'must not be empty')
-  .regex(/^\S+$/, 'must not contain spaces')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be letters, digits, '.', '_' or '-' (starting with a letter or digit; used in file names)");
+export const idSchema = z.string().superRefine((value, ctx) => {
+  const problem = pathIdProblem(value);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /** Days since 1970-01-01 of a calendar date, or NaN when `s` is not a real YYYY-MM-DD date. */
 export function isoDateToDay(s: string): number {
@@ -42,6 +43,13 @@ export function isoDateSchema(today: number) {
     .refine((s) => !Number.isNaN(isoDateToDay(s)), 'must be an ISO date YYYY-MM-DD (a real calendar date)')
     .refine((s) => Number.isNaN(isoDateToDay(s)) || isoDateToDay(s) <= today, 'is in the future');
 }
+
+/** A count (lesions, …): digits only, and a number JavaScript holds exactly (a 20-digit typo is not 1e20). */
+export const wholeNumberSchema = z
+  .string()
+  .regex(/^\d+$/, 'must be a whole number ≥ 0')
+  .refine((s) => Number.isSafeInteger(Number(s)), 'is too large to be a count')
+  .transform((s) => Number(s));
 
 export const yesNoSchema = z.enum(['yes', 'no'], { error: "must be 'yes' or 'no'" }).transform((v) => v === 'yes');
 

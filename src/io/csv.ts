@@ -19,11 +19,18 @@ export interface CsvTable {
 /**
  * A small RFC 4180 reader: comma-separated, fields optionally in double quotes, `""` inside quotes
  * is one quote, quoted fields may hold commas and line breaks, CRLF or LF line ends, an optional
- * UTF-8 BOM. Unquoted fields are trimmed of surrounding spaces (spreadsheets add them); quoted ones
+ * UTF-8 BOM (no NUL bytes). Unquoted fields are trimmed of surrounding spaces (spreadsheets add them); quoted ones
  * are kept verbatim. An unterminated quote or text after a closing quote is an error naming the line.
  */
 export function parseCsv(text: string, file: string): CsvTable {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    // Text has no NUL: this is binary data, or UTF-16 (a spreadsheet's "Unicode text") read as UTF-8.
+    const before = text.slice(0, nul);
+    const line = before.split('\n').length;
+    throw fileError(file, 'a NUL byte: binary data or UTF-16 text, not a UTF-8 CSV (save it as CSV UTF-8)', line, nul - before.lastIndexOf('\n'));
+  }
   const rows: CsvRecord[] = [];
   let line = 1;
   let col = 1;

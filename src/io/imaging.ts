@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError, fileError } from '../util/errors.js';
 import { parseCsv } from './csv.js';
-import { idSchema, isoDateSchema, isoDateToDay, todayDay, validateRecords, yesNoSchema } from './csv-schema.js';
+import { idSchema, isoDateSchema, isoDateToDay, todayDay, validateRecords, wholeNumberSchema, yesNoSchema } from './csv-schema.js';
 
 export const LESION_SITES = ['bone', 'liver', 'lung', 'node', 'brain', 'soft_tissue', 'other'] as const;
 export type LesionSite = (typeof LESION_SITES)[number];
@@ -23,10 +23,7 @@ export interface ImagingRow {
 
 const REQUIRED = ['patient', 'assessment_date', 'progressing_lesions', 'new_lesions', 'sites', 'visceral', 'cns'] as const;
 
-const count = z
-  .string()
-  .regex(/^\d+$/, 'must be a whole number ≥ 0')
-  .transform((s) => Number(s));
+const count = wholeNumberSchema;
 
 function schema(today: number) {
   return z.object({

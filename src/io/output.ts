@@ -6,16 +6,20 @@ import { UserError } from '../util/errors.js';
 /**
  * Write a whole output at once, atomically: to a temporary file beside the target, then renamed.
  * A failure (or a kill) never leaves a partial file under the target name. `-` writes to stdout.
+ * The rename replaces a symlink at the target rather than writing through it.
  */
 export function writeOutput(path: string, data: string | Uint8Array): void {
   if (path === '-') {
     writeStdout(data);
     return;
   }
+  // fs would throw a TypeError (an "internal error") for a NUL; a path cannot hold one.
+  if (path.includes('\0')) throw new UserError(`${path}: an output file name cannot contain a NUL byte`);
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     ensureDirectory(dirname(path), path);
-    writeFileSync(tmp, data);
+    // 'wx': never through a file or symlink someone placed under the temporary name.
+    writeFileSync(tmp, data, { flag: 'wx' });
     renameSync(tmp, path);
   } catch (e) {
     try {

@@ -1,4 +1,5 @@
 import { fileError } from '../util/errors.js';
+import { hasControl } from '../util/text-escape.js';
 import { readTextLines } from './vcf-reader-text.js';
 
 /** One data row of a panel TSV, as written (alleles not yet checked or trimmed). */
@@ -54,6 +55,7 @@ export async function readPanelTsv(path: string): Promise<PanelTsvRow[]> {
       throw fileError(path, `pos ${JSON.stringify(posText)} is not a 1-based position`, lineNo);
     }
     if (cell('chrom') === '') throw fileError(path, 'empty chrom', lineNo);
+    if (hasControl(cell('chrom'))) throw fileError(path, `chrom ${JSON.stringify(cell('chrom'))} holds a control character`, lineNo);
     rows.push({
       line: lineNo,
       chrom: cell('chrom'),

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import VCFParser from '@gmod/vcf';
 import { TabixIndexedFile } from '@gmod/tabix';
 import { fileError } from '../util/errors.js';
-import { readTextLines } from './vcf-reader-text.js';
+import { hasControl } from '../util/text-escape.js';
+import { isRegularFile, readTextLines } from './vcf-reader-text.js';
 
 /** One VCF data line, as written (alleles not yet checked or trimmed). */
 export interface VcfRecord {
@@ -45,7 +46,8 @@ export interface VcfQuery {
  */
 export async function readVcf(path: string, query?: (contigs: string[]) => VcfQuery | undefined): Promise<VcfSites> {
   const index = [`${path}.tbi`, `${path}.csi`].find((p) => existsSync(p));
-  if (query && index) return readVcfIndexed(path, index, query);
+  // A pipe (`<(zcat x.vcf.gz)`) has no random access: streamed even when an index lies beside its name.
+  if (query && index && isRegularFile(path)) return readVcfIndexed(path, index, query);
   return readVcfStreaming(path);
 }
 
@@ -140,6 +142,7 @@ function parseRecord(path: string, parser: VCFParser, line: string, lineNo: numb
   // Site-only VCFs written by hand often stop after ALT; the counting needs nothing more.
   if (columns.length < 5) throw where(`expected at least 5 tab-separated columns (CHROM POS ID REF ALT), found ${columns.length}`);
   if (columns[0] === '') throw where('empty CHROM');
+  if (hasControl(columns[0])) throw where(`CHROM ${JSON.stringify(columns[0])} holds a control character`);
   if (!/^[1-9]\d*$/.test(columns[1])) throw where(`POS ${JSON.stringify(columns[1])} is not a positive integer`);
   let variant: ReturnType<VCFParser['parseLine']>;
   try {

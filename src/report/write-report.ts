@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
+import { checkPathId, pathInside } from '../util/safe-path.js';
 import { buildCohort } from './cohort.js';
 import { safeFileStem } from './html/escape.js';
 import { renderIndexPage } from './html/index-page.js';
@@ -22,11 +23,15 @@ export function reportFiles(patients: PatientReport[], meta?: Omit<ReportMeta, '
   if (!m) throw new UserError('no patient to report');
   const cohort = buildCohort(patients, m);
   const files = new Map<string, string>();
-  const stems = new Set<string>();
+  const stems = new Map<string, string>();
   for (const p of patients) {
-    const stem = safeFileStem(p.patient);
-    if (stems.has(stem)) throw new UserError(`two patients map to the same report file name '${stem}'`);
-    stems.add(stem);
+    // The pages link to safeFileStem's name; that name must itself follow the file-name ID rule.
+    const stem = checkPathId(safeFileStem(p.patient), `patient '${p.patient}': its report file name`);
+    // index.* is the cohort page; names equal but for case would overwrite each other on macOS/Windows.
+    if (stem.toLowerCase() === 'index') throw new UserError(`patient '${p.patient}': its report page would overwrite the cohort index (${stem}.html)`);
+    const other = stems.get(stem.toLowerCase());
+    if (other !== undefined) throw new UserError(`patients '${other}' and '${p.patient}' map to the same report file name '${stem}' (file names ignore case on some systems)`);
+    stems.set(stem.toLowerCase(), p.patient);
     files.set(`${stem}.json`, stableJson(p));
     files.set(`${stem}.html`, renderPatientPage(p));
   }
@@ -61,7 +66,7 @@ export async function writeReportDir(outDir: string, files: Map<string, string>,
   const old = join(parent, `.${basename(out)}.old-${suffix}`);
   try {
     mkdirSync(tmp);
-    for (const name of [...files.keys()].sort()) writeFileSync(join(tmp, name), files.get(name)!);
+    for (const name of [...files.keys()].sort()) writeFileSync(pathInside(tmp, name), files.get(name)!, { flag: 'wx' });
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw new UserError(`${outDir}: cannot write the report (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
@@ -80,6 +85,7 @@ export async function writeReportDir(outDir: string, files: Map<string, string>,
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     if (existsSync(old) && !existsSync(out)) renameSync(old, out);
+    if (e instanceof UserError) throw e;
     throw new UserError(`${outDir}: cannot write the report (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   rmSync(old, { recursive: true, force: true });

@@ -19,6 +19,7 @@ import { storedRowToSiteCounts } from '../store/to-site-counts.js';
 import { UserError, fileError } from '../util/errors.js';
 import { VERSION } from '../version.js';
 import { siteKeyOf } from './build.js';
+import { idFileInside, idFileName } from '../util/safe-path.js';
 
 /** Counts of one BAM at the sites, in the sites' own naming (not the BAM's contig spelling). */
 export interface SampleCounts {
@@ -152,7 +153,7 @@ export async function countSample(bamPath: string, opts: CountSampleOptions): Pr
   const tumourInformed = new Set(resolved.filter((r) => informedIds.has(siteIdentity(r.site))).map((r) => siteKeyOf(r.site)));
   const sites = resolved.map((r) => r.site);
   if (opts.countsDir) {
-    const file = join(opts.countsDir, `${opts.cacheName}.count.json`);
+    const file = join(opts.countsDir, idFileName(opts.cacheName, '.count.json'));
     const pre = await readPrecomputed(file, opts.cacheName, bamPath, sites, opts.settings);
     return { ...pre, warnings: [], cached: true, source: 'counts-dir', tumourInformed };
   }
@@ -182,7 +183,7 @@ type Resolved = ReturnType<typeof resolveSites>;
 async function countOrCache(bamPath: string, bamSha256: string, resolved: Resolved, header: BamHeader, opts: CountSampleOptions): Promise<Omit<SampleCounts, 'tumourInformed'>> {
   const bamSites = resolved.map((r) => r.bamSite);
   const key = countCacheKey(bamSha256, bamSites, opts.settings);
-  const cacheFile = opts.cacheDir ? join(opts.cacheDir, `${opts.cacheName}.json`) : null;
+  const cacheFile = opts.cacheDir ? idFileInside(opts.cacheDir, opts.cacheName, '.json') : null;
   const cached = cacheFile ? readCache(cacheFile, key) : null;
   if (cached && cached.rows.length === resolved.length) {
     return {

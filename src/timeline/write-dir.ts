@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statS
 import { dirname, join, resolve } from 'node:path';
 import { writeOutput } from '../io/output.js';
 import { UserError } from '../util/errors.js';
+import { idFileInside, pathInside } from '../util/safe-path.js';
 import { patientJson, timelineTsv } from './tsv.js';
 import type { PatientTimeline } from './types.js';
 
@@ -42,7 +43,7 @@ export function writeTimelineDir(dir: string, patients: readonly PatientTimeline
     mkdirSync(dir, { recursive: true });
     rmSync(join(dir, 'timeline.tsv'), { force: true });
     mkdirSync(fresh);
-    for (const p of patients) writeFileSync(join(fresh, `${p.patient}.json`), patientJson(p));
+    for (const p of patients) writeFileSync(idFileInside(fresh, p.patient, '.json', 'patient'), patientJson(p), { flag: 'wx' });
     if (existsSync(target)) renameSync(target, old);
     renameSync(fresh, target);
     rmSync(old, { recursive: true, force: true });
@@ -52,8 +53,9 @@ export function writeTimelineDir(dir: string, patients: readonly PatientTimeline
     } catch {
       // DIR itself is unusable (ENOTDIR, EACCES): nothing was created to clean up.
     }
+    if (e instanceof UserError) throw e;
     const err = e as NodeJS.ErrnoException;
     throw new UserError(`${dir}: cannot write the timeline (${err.code ?? err.message})`);
   }
-  writeOutput(join(dir, 'timeline.tsv'), timelineTsv(patients));
+  writeOutput(pathInside(dir, 'timeline.tsv'), timelineTsv(patients));
 }

@@ -1,3 +1,5 @@
+import { escapeControl } from './text-escape.js';
+
 /**
  * A failure caused by the user's input or invocation: printed as one line on stderr (no stack),
  * exit code 1 for bad data/runtime problems, 2 for usage errors. Anything else that escapes a
@@ -6,7 +8,7 @@
 export class UserError extends Error {
   readonly exitCode: 1 | 2;
   constructor(message: string, exitCode: 1 | 2 = 1) {
-    super(message);
+    super(escapeControl(message)); // one line, whatever user text it quotes
     this.name = 'UserError';
     this.exitCode = exitCode;
   }
