@@ -177,12 +177,12 @@ describe('report and timeline file names', () => {
   it('a report never writes a patient page outside its directory or over the cohort index', async () => {
     const { reportFiles } = await import('../../src/report/write-report.js');
     const { fixturePatient } = await import('../report/fixture.js');
-    expect(() => reportFiles([fixturePatient('index')], '0.1.0')).toThrow(/overwrite the cohort index/);
-    expect(() => reportFiles([fixturePatient('P1'), fixturePatient('p1')], '0.1.0')).toThrow(/same report file name/);
+    expect(() => reportFiles([fixturePatient('index')])).toThrow(/overwrite the cohort index/);
+    expect(() => reportFiles([fixturePatient('P1'), fixturePatient('p1')])).toThrow(/same report file name/);
     // A name the report's sanitiser cannot turn into a rule-abiding file name is refused ...
-    expect(() => reportFiles([fixturePatient('../../../../tmp/pwned')], '0.1.0')).toThrow(/patient '..\/..\/..\/..\/tmp\/pwned': its report file name '__/);
+    expect(() => reportFiles([fixturePatient('../../../../tmp/pwned')])).toThrow(/patient '..\/..\/..\/..\/tmp\/pwned': its report file name '__/);
     // ... one it can becomes a sanitised, hashed name that follows the rule, inside the directory.
-    const { files } = reportFiles([fixturePatient('P1/../../x<script>')], '0.1.0');
+    const { files } = reportFiles([fixturePatient('P1/../../x<script>')]);
     for (const name of files.keys()) expect(pathIdProblem(name.replace(/\.(json|html)$/, '')), name).toBeNull();
     const out = join(dir, 'report');
     writeReportDir(out, files);
