@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { CraiIndex, CramFile, type CramRecord } from '@gmod/cram';
 import type { BamHeader } from '../bam-header.js';
 import { fileError, UserError } from '../../util/errors.js';
+import { checkContainerHeader, guardCramFile } from './block-guard.js';
 import { IndexedFastaFile } from './fasta.js';
 import { CramFileHandle } from './file-handle.js';
 import { CorruptMatesError, resolveMates } from './mates.js';
@@ -51,6 +52,7 @@ export class CramReader {
     headerText: string,
     private readonly reference: CramReference | null,
     readonly version: string,
+    private readonly major: number,
   ) {
     this.sq = parseSqLines(headerText);
     this.header = { refs: this.sq.map((s) => ({ name: s.name, length: s.length })), text: headerText };
@@ -73,13 +75,16 @@ export class CramReader {
     try {
       const version = checkDefinition(handle, path);
       const cram = new CramFile({ filehandle: handle, checkSequenceMD5: false, cacheSize: 4 });
+      const major = Number(version.split('.')[0]);
+      guardCramFile(cram, handle, major);
+      await guard(path, async () => checkContainerHeader(handle, DEFINITION_BYTES, major));
       const headerText = await guard(path, () => cram.getHeaderText());
       if (headerText === undefined) throw fileError(path, 'corrupt CRAM: no SAM header in the first container');
       const indexPath = findCraiPath(path);
       const index = indexPath && !opts.headerOnly ? new CraiIndex({ filehandle: new CramFileHandle(indexPath) }) : null;
       const sq = parseSqLines(headerText);
       const reference = opts.referencePath && !opts.headerOnly ? new CramReference(new IndexedFastaFile(opts.referencePath), sq, path) : null;
-      return new CramReader(path, handle, cram, index, indexPath, headerText, reference, version);
+      return new CramReader(path, handle, cram, index, indexPath, headerText, reference, version, major);
     } catch (e) {
       handle.closeSync();
       throw e;
@@ -98,7 +103,7 @@ export class CramReader {
     }
     for (const s of seen.values()) {
       if (!(s.containerStart >= DEFINITION_BYTES && s.containerStart < this.handle.size && s.sliceBytes >= 0)) {
-        throw fileError(this.indexPath!, `does not belong to ${this.path}: it points to byte ${s.containerStart}, outside the CRAM`);
+        throw fileError(this.indexPath!, `points to byte ${s.containerStart}, past the end of ${this.path} (the CRAM is cut short, or the index belongs to another file)`);
       }
     }
     return [...seen.values()].sort((a, b) => a.containerStart - b.containerStart || a.sliceStart - b.sliceStart);
@@ -129,6 +134,7 @@ export class CramReader {
   private container(pos: number): Container {
     let c = this.containers.get(pos);
     if (!c) {
+      checkContainerHeader(this.handle, pos, this.major);
       if (this.containers.size > 64) this.containers.clear();
       c = this.cram.getContainerAtPosition(pos);
       this.containers.set(pos, c);

@@ -18,7 +18,7 @@ export class CramFileHandle {
 
   readSync(length: number, position: number): Uint8Array<ArrayBuffer> {
     if (this.fd === null) throw new Error(`${this.path}: read after close`);
-    const n = Math.max(0, Math.min(length, this.size - position));
+    const n = position < 0 ? 0 : Math.max(0, Math.min(length, this.size - position));
     const out = new Uint8Array(n);
     let done = 0;
     while (done < n) {
