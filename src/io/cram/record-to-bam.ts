@@ -11,12 +11,17 @@ import type { MateFields } from './mates.js';
  */
 
 /** Reference bases a slice's records are decoded against. */
+/** One reference's bases as a slice holds them. */
+export interface ReferenceSpan {
+  start0: number;
+  /** Upper-case ASCII bases from start0. */
+  bases: Uint8Array;
+  contigLength: number;
+}
+
 export interface ReferenceWindow {
-  /**
-   * Upper-case base (char code) at 0-based position `pos0` of reference `refId`; 78 ('N') beyond
-   * the contig's end; -1 when the position lies outside what the slice declared (a corrupt CRAM).
-   */
-  base(refId: number, pos0: number): number;
+  /** The span held for `refId`, or null. */
+  span(refId: number): ReferenceSpan | null;
   /** false for CRAMs written without a reference (no_ref): every base is stored in the record. */
   readonly present: boolean;
 }
@@ -69,6 +74,7 @@ export class BamRecordBuffer {
 
 /** Per-record scratch reused across records. */
 export class RecordScratch {
+  readonly decoder = new AlignmentDecoder();
   seq = new Uint8Array(1024);
   qual = new Uint8Array(1024);
   cigar: number[] = [];
@@ -113,7 +119,7 @@ export function appendBamRecord(
   } else qual.fill(MISSING_QUAL, 0, len);
   let refEnd0 = rec.alignmentStart - 1;
   if (mapped) {
-    refEnd0 = decodeAlignment(rec, ref, substitution, seq, qual, preserved, cigar);
+    refEnd0 = scratch.decoder.decode(rec, ref, substitution, scratch, preserved);
   } else if (haveSeq) {
     const bases = rec.readBases;
     if (bases === null || bases === undefined) haveSeq = false;
@@ -127,8 +133,8 @@ export function appendBamRecord(
   const nameBytes = Buffer.byteLength(name, 'latin1');
   if (nameBytes < 1 || nameBytes > 254) throw new CramRecordError(`read name of ${nameBytes} characters (1-254 allowed)`);
   if (cigar.length > 0xffff) throw new CramRecordError('more than 65535 CIGAR operations');
-  const tags = tagBytes(rec.tags, readGroup);
-  const blockSize = 32 + nameBytes + 1 + 4 * cigar.length + ((lSeq + 1) >> 1) + lSeq + tags.length;
+  const tagLength = tagsSize(rec.tags, readGroup);
+  const blockSize = 32 + nameBytes + 1 + 4 * cigar.length + ((lSeq + 1) >> 1) + lSeq + tagLength;
   out.reserve(4 + blockSize);
   const b = out.bytes;
   let o = out.length;
@@ -160,8 +166,7 @@ export function appendBamRecord(
   }
   if (lSeq > 0) b.set(qual.subarray(0, lSeq), o);
   o += lSeq;
-  tags.copy(b, o);
-  o += tags.length;
+  o = writeTags(b, o, rec.tags, readGroup);
   out.length = o;
 }
 
@@ -171,199 +176,264 @@ function clampInt32(v: number): number {
 
 /**
  * Walks the read features (1-based read positions, in order), filling `seq`/`qual` and the CIGAR
- * (BAM-encoded ops). Returns the 0-based exclusive reference end.
+ * (BAM-encoded ops). Returns the 0-based exclusive reference end. One instance per reader, reused
+ * for every record (no per-record closures: the garbage collector took a quarter of CRAM time).
  */
-function decodeAlignment(
-  rec: CramRecord,
-  ref: ReferenceWindow,
-  substitution: readonly (readonly string[])[],
-  seq: Uint8Array,
-  qual: Uint8Array,
-  preserved: boolean,
-  cigar: number[],
-): number {
-  const len = rec.readLength;
-  const refId = rec.sequenceId;
-  let seqPos = 1; // next read base, 1-based
-  let refPos = rec.alignmentStart - 1; // next reference base, 0-based
-  if (rec.alignmentStart <= 0) throw new CramRecordError(`mapped read at position ${rec.alignmentStart}`);
-  let opLen = 0;
-  let op: number = OP.M;
-  let lossyTouched = false;
-  const push = (next: number, n: number): void => {
-    if (opLen > 0 && op !== next) {
-      cigar.push((opLen << 4) | op);
-      opLen = 0;
-    }
-    op = next;
-    opLen += n;
-  };
-  // A read stored without SEQ (length 0) still has features describing its CIGAR: walk them, write no bases.
-  const writeBases = len > 0;
-  const copyRef = (n: number): void => {
-    for (let i = 0; i < n && writeBases; i++) {
-      let c: number;
-      if (!ref.present) c = 61; // '=': htslib's placeholder when there is no reference to copy
-      else {
-        c = ref.base(refId, refPos + i);
-        if (c < 0) throw new CramRecordError(`read extends beyond its slice's reference span (position ${refPos + i + 1})`);
+class AlignmentDecoder {
+  private rec!: CramRecord;
+  private ref!: ReferenceWindow;
+  private span: ReferenceSpan | null = null;
+  private seq!: Uint8Array;
+  private qual!: Uint8Array;
+  private cigar!: number[];
+  private len = 0;
+  private seqPos = 1; // next read base, 1-based
+  private refPos = 0; // next reference base, 0-based
+  private op = 0;
+  private opLen = 0;
+  private preserved = false;
+  private lossyTouched = false;
+  private writeBases = true;
+
+  decode(rec: CramRecord, ref: ReferenceWindow, substitution: readonly (readonly string[])[], scratch: RecordScratch, preserved: boolean): number {
+    this.rec = rec;
+    this.ref = ref;
+    this.span = ref.present ? ref.span(rec.sequenceId) : null;
+    this.seq = scratch.seq;
+    this.qual = scratch.qual;
+    this.cigar = scratch.cigar;
+    this.len = rec.readLength;
+    this.seqPos = 1;
+    this.refPos = rec.alignmentStart - 1;
+    this.op = OP.M;
+    this.opLen = 0;
+    this.preserved = preserved;
+    this.lossyTouched = false;
+    // A read stored without SEQ (length 0) still has features describing its CIGAR: walk them, write no bases.
+    this.writeBases = this.len > 0;
+    if (rec.alignmentStart <= 0) throw new CramRecordError(`mapped read at position ${rec.alignmentStart}`);
+    const len = this.len;
+    for (const f of rec.readFeatures ?? []) {
+      const pos = f.pos;
+      if (!(pos >= 1)) throw new CramRecordError(`read feature at read position ${pos}`);
+      if (pos > this.seqPos) {
+        if (pos > len + 1) throw new CramRecordError('read feature beyond the end of the read');
+        this.copyRef(pos - this.seqPos);
       }
-      seq[seqPos - 1 + i] = c;
-    }
-    push(OP.M, n);
-    refPos += n;
-    seqPos += n;
-  };
-  const putBases = (at: number, bases: string): void => {
-    if (!writeBases) return;
-    if (at - 1 + bases.length > len) throw new CramRecordError('read feature beyond the end of the read');
-    for (let i = 0; i < bases.length; i++) seq[at - 1 + i] = bases.charCodeAt(i);
-  };
-  const setQual = (at: number, q: number): void => {
-    if (preserved) return; // the full quality string comes after the features and wins
-    if (!lossyTouched) {
-      qual.fill(LOSSY_QUAL, 0, len);
-      lossyTouched = true;
-    }
-    if (at >= 1 && at <= len) qual[at - 1] = q;
-  };
-  for (const f of rec.readFeatures ?? []) {
-    const pos = f.pos;
-    if (!(pos >= 1)) throw new CramRecordError(`read feature at read position ${pos}`);
-    if (pos > seqPos) {
-      if (pos > len + 1) throw new CramRecordError('read feature beyond the end of the read');
-      copyRef(pos - seqPos);
-    }
-    switch (f.code) {
-      case 'S':
-        putBases(pos, f.data);
-        if (opLen > 0) cigar.push((opLen << 4) | op);
-        cigar.push((f.data.length << 4) | OP.S);
-        op = OP.S;
-        opLen = 0;
-        seqPos += f.data.length;
-        break;
-      case 'X': {
-        const refBase = ref.present ? ref.base(refId, refPos) : 78;
-        const row = substitution[SUB_ROW[refBase < 0 ? 78 : refBase]];
-        const sub = row?.[f.data];
-        if (sub === undefined) throw new CramRecordError(`substitution code ${f.data} out of range`);
-        putBases(pos, sub);
-        push(OP.M, 1);
-        seqPos++;
-        refPos++;
-        break;
+      switch (f.code) {
+        case 'S':
+          this.putBases(pos, f.data);
+          if (this.opLen > 0) this.cigar.push((this.opLen << 4) | this.op);
+          this.cigar.push((f.data.length << 4) | OP.S);
+          this.op = OP.S;
+          this.opLen = 0;
+          this.seqPos += f.data.length;
+          break;
+        case 'X': {
+          const refBase = this.refBase(this.refPos);
+          const sub = substitution[SUB_ROW[refBase < 0 ? 78 : refBase]]?.[f.data];
+          if (sub === undefined) throw new CramRecordError(`substitution code ${f.data} out of range`);
+          this.putBases(pos, sub);
+          this.push(OP.M, 1);
+          this.seqPos++;
+          this.refPos++;
+          break;
+        }
+        case 'D':
+          this.push(OP.D, f.data);
+          this.refPos += f.data;
+          break;
+        case 'N':
+          this.push(OP.N, f.data);
+          this.refPos += f.data;
+          break;
+        case 'I':
+          this.putBases(pos, f.data);
+          this.push(OP.I, f.data.length);
+          this.seqPos += f.data.length;
+          break;
+        case 'i':
+          this.putBases(pos, f.data);
+          this.push(OP.I, 1);
+          this.seqPos++;
+          break;
+        case 'b':
+          this.putBases(pos, f.data);
+          this.push(OP.M, f.data.length);
+          this.seqPos += f.data.length;
+          this.refPos += f.data.length;
+          break;
+        case 'B':
+          this.putBases(pos, f.data[0]);
+          this.setQual(pos, f.data[1]);
+          this.push(OP.M, 1);
+          this.seqPos++;
+          this.refPos++;
+          break;
+        case 'q':
+          this.push(OP.M, 0);
+          for (let k = 0; k < f.data.length; k++) this.setQual(pos + k, f.data[k]);
+          break;
+        case 'Q':
+          this.setQual(pos, f.data);
+          break;
+        case 'H':
+          this.push(OP.H, f.data);
+          break;
+        case 'P':
+          this.push(OP.P, f.data);
+          break;
+        default:
+          throw new CramRecordError(`unknown read feature code '${(f as { code: string }).code}'`);
       }
-      case 'D':
-        push(OP.D, f.data);
-        refPos += f.data;
-        break;
-      case 'N':
-        push(OP.N, f.data);
-        refPos += f.data;
-        break;
-      case 'I':
-        putBases(pos, f.data);
-        push(OP.I, f.data.length);
-        seqPos += f.data.length;
-        break;
-      case 'i':
-        putBases(pos, f.data);
-        push(OP.I, 1);
-        seqPos++;
-        break;
-      case 'b':
-        putBases(pos, f.data);
-        push(OP.M, f.data.length);
-        seqPos += f.data.length;
-        refPos += f.data.length;
-        break;
-      case 'B':
-        putBases(pos, f.data[0]);
-        setQual(pos, f.data[1]);
-        push(OP.M, 1);
-        seqPos++;
-        refPos++;
-        break;
-      case 'q':
-        push(OP.M, 0);
-        f.data.forEach((q, k) => setQual(pos + k, q));
-        break;
-      case 'Q':
-        setQual(pos, f.data);
-        break;
-      case 'H':
-        push(OP.H, f.data);
-        break;
-      case 'P':
-        push(OP.P, f.data);
-        break;
-      default:
-        throw new CramRecordError(`unknown read feature code '${(f as { code: string }).code}'`);
     }
+    if (len >= this.seqPos) this.copyRef(len - this.seqPos + 1);
+    if (this.opLen > 0) this.cigar.push((this.opLen << 4) | this.op);
+    if (this.writeBases && this.seqPos - 1 > len) throw new CramRecordError('read features hold more bases than the read length');
+    return this.refPos;
   }
-  if (len >= seqPos) copyRef(len - seqPos + 1);
-  if (opLen > 0) cigar.push((opLen << 4) | op);
-  if (writeBases && seqPos - 1 > len) throw new CramRecordError('read features hold more bases than the read length');
-  return refPos;
+
+  /** Reference base at pos0 ('N' beyond the contig, -1 outside the slice's span). */
+  private refBase(pos0: number): number {
+    const s = this.span;
+    if (!s) return this.ref.present ? -1 : 78;
+    if (pos0 >= s.contigLength) return 78;
+    const i = pos0 - s.start0;
+    return i >= 0 && i < s.bases.length ? s.bases[i] : -1;
+  }
+
+  private push(next: number, n: number): void {
+    if (this.opLen > 0 && this.op !== next) {
+      this.cigar.push((this.opLen << 4) | this.op);
+      this.opLen = 0;
+    }
+    this.op = next;
+    this.opLen += n;
+  }
+
+  private copyRef(n: number): void {
+    if (this.writeBases) {
+      const at = this.seqPos - 1;
+      if (!this.ref.present) this.seq.fill(61, at, at + n); // '=': htslib's placeholder when there is no reference
+      else {
+        for (let i = 0; i < n; i++) {
+          const c = this.refBase(this.refPos + i);
+          if (c < 0) throw new CramRecordError(`read extends beyond its slice's reference span (position ${this.refPos + i + 1})`);
+          this.seq[at + i] = c;
+        }
+      }
+    }
+    this.push(OP.M, n);
+    this.refPos += n;
+    this.seqPos += n;
+  }
+
+  private putBases(at: number, bases: string): void {
+    if (!this.writeBases) return;
+    if (at - 1 + bases.length > this.len) throw new CramRecordError('read feature beyond the end of the read');
+    for (let i = 0; i < bases.length; i++) this.seq[at - 1 + i] = bases.charCodeAt(i);
+  }
+
+  private setQual(at: number, q: number): void {
+    if (this.preserved) return; // the full quality string comes after the features and wins
+    if (!this.lossyTouched) {
+      this.qual.fill(LOSSY_QUAL, 0, this.len);
+      this.lossyTouched = true;
+    }
+    if (at >= 1 && at <= this.len) this.qual[at - 1] = q;
+  }
 }
 
 /** Aux fields as BAM bytes: types chosen as htslib's SAM parser chooses them; RG from the read group. */
-function tagBytes(tags: CramRecord['tags'], readGroup: string | undefined): Buffer {
-  const parts: Buffer[] = [];
-  for (const [key, value] of Object.entries(tags)) {
+type TagValue = string | number | number[];
+
+function keptTags(tags: CramRecord['tags'], readGroup: string | undefined): [string, TagValue][] {
+  const out: [string, TagValue][] = [];
+  for (const key in tags) {
+    const value = tags[key];
     if (value === undefined || key.length !== 2) continue;
     if (key === 'RG' && readGroup !== undefined) continue;
-    parts.push(encodeTag(key, value));
+    out.push([key, value]);
   }
-  if (readGroup !== undefined) parts.push(encodeTag('RG', readGroup));
-  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  if (readGroup !== undefined) out.push(['RG', readGroup]);
+  return out;
 }
 
-function intType(min: number, max: number): { code: string; size: number } {
-  if (min >= 0) return max <= 0xff ? { code: 'C', size: 1 } : max <= 0xffff ? { code: 'S', size: 2 } : { code: 'I', size: 4 };
-  if (min >= -128 && max <= 127) return { code: 'c', size: 1 };
-  if (min >= -32768 && max <= 32767) return { code: 's', size: 2 };
-  return { code: 'i', size: 4 };
+function tagsSize(tags: CramRecord['tags'], readGroup: string | undefined): number {
+  let n = 0;
+  for (const [, v] of keptTags(tags, readGroup)) n += tagSize(v);
+  return n;
 }
 
-function writeNumber(b: Buffer, o: number, code: string, v: number): void {
+function writeTags(b: Buffer, o: number, tags: CramRecord['tags'], readGroup: string | undefined): number {
+  for (const [k, v] of keptTags(tags, readGroup)) o = writeTag(b, o, k, v);
+  return o;
+}
+
+function intType(min: number, max: number): { code: number; size: number } {
+  if (min >= 0) return max <= 0xff ? { code: 0x43, size: 1 } : max <= 0xffff ? { code: 0x53, size: 2 } : { code: 0x49, size: 4 };
+  if (min >= -128 && max <= 127) return { code: 0x63, size: 1 };
+  if (min >= -32768 && max <= 32767) return { code: 0x73, size: 2 };
+  return { code: 0x69, size: 4 };
+}
+
+const FLOAT = { code: 0x66, size: 4 };
+const isInt32ish = (v: number): boolean => Number.isInteger(v) && v >= -2147483648 && v <= 4294967295;
+
+function arrayType(v: number[]): { code: number; size: number } {
+  if (!v.every(isInt32ish)) return FLOAT;
+  if (v.length === 0) return { code: 0x43, size: 1 };
+  let min = v[0];
+  let max = v[0];
+  for (const x of v) {
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  return intType(min, max);
+}
+
+function tagSize(v: TagValue): number {
+  if (typeof v === 'string') return 3 + Buffer.byteLength(v, 'latin1') + 1;
+  if (typeof v === 'number') return 3 + (isInt32ish(v) ? intType(v, v).size : 4);
+  return 3 + 5 + arrayType(v).size * v.length;
+}
+
+function writeNumber(b: Buffer, o: number, code: number, v: number): void {
   switch (code) {
-    case 'C': b.writeUInt8(v, o); break;
-    case 'c': b.writeInt8(v, o); break;
-    case 'S': b.writeUInt16LE(v, o); break;
-    case 's': b.writeInt16LE(v, o); break;
-    case 'I': b.writeUInt32LE(v, o); break;
-    case 'i': b.writeInt32LE(v, o); break;
+    case 0x43: b.writeUInt8(v, o); break;
+    case 0x63: b.writeInt8(v, o); break;
+    case 0x53: b.writeUInt16LE(v, o); break;
+    case 0x73: b.writeInt16LE(v, o); break;
+    case 0x49: b.writeUInt32LE(v, o); break;
+    case 0x69: b.writeInt32LE(v, o); break;
     default: b.writeFloatLE(v, o);
   }
 }
 
-function encodeTag(key: string, value: string | number | number[]): Buffer {
-  if (typeof value === 'string') {
-    const text = Buffer.from(value, 'latin1');
-    const b = Buffer.alloc(3 + text.length + 1);
-    b.write(key, 0, 'latin1');
-    b[2] = 0x5a; // Z
-    text.copy(b, 3);
-    return b;
+function writeTag(b: Buffer, o: number, key: string, v: TagValue): number {
+  b[o] = key.charCodeAt(0);
+  b[o + 1] = key.charCodeAt(1);
+  o += 2;
+  if (typeof v === 'string') {
+    b[o++] = 0x5a; // Z
+    o += b.write(v, o, 'latin1');
+    b[o++] = 0;
+    return o;
   }
-  if (typeof value === 'number') {
-    const isInt = Number.isInteger(value) && value >= -2147483648 && value <= 4294967295;
-    const t = isInt ? intType(value, value) : { code: 'f', size: 4 };
-    const b = Buffer.alloc(3 + t.size);
-    b.write(key, 0, 'latin1');
-    b.write(t.code, 2, 'latin1');
-    writeNumber(b, 3, t.code, value);
-    return b;
+  if (typeof v === 'number') {
+    const t = isInt32ish(v) ? intType(v, v) : FLOAT;
+    b[o++] = t.code;
+    writeNumber(b, o, t.code, v);
+    return o + t.size;
   }
-  const ints = value.every((v) => Number.isInteger(v) && v >= -2147483648 && v <= 4294967295);
-  const t = ints && value.length > 0 ? intType(Math.min(...value), Math.max(...value)) : ints ? { code: 'C', size: 1 } : { code: 'f', size: 4 };
-  const b = Buffer.alloc(3 + 5 + t.size * value.length);
-  b.write(key, 0, 'latin1');
-  b[2] = 0x42; // B
-  b.write(t.code, 3, 'latin1');
-  b.writeUInt32LE(value.length, 4);
-  value.forEach((v, i) => writeNumber(b, 8 + i * t.size, t.code, v));
-  return b;
+  const t = arrayType(v);
+  b[o++] = 0x42; // B
+  b[o++] = t.code;
+  b.writeUInt32LE(v.length, o);
+  o += 4;
+  for (const x of v) {
+    writeNumber(b, o, t.code, x);
+    o += t.size;
+  }
+  return o;
 }

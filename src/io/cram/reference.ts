@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { fileError, UserError } from '../../util/errors.js';
 import { IndexedFastaFile } from './fasta.js';
-import type { ReferenceWindow } from './record-to-bam.js';
+import type { ReferenceSpan, ReferenceWindow } from './record-to-bam.js';
 
 /** One @SQ line of a CRAM header: the contig and the checksum of the reference it was written against. */
 export interface SqLine {
@@ -97,7 +97,7 @@ export function missingReferenceError(cramPath: string, sq: SqLine | undefined):
 
 /** Reference bases of one span per reference (0-based start), for one slice's records. */
 export class SpanWindow implements ReferenceWindow {
-  private readonly spans = new Map<number, { start0: number; bases: Buffer; contigLength: number }>();
+  private readonly spans = new Map<number, ReferenceSpan>();
   readonly present: boolean;
 
   constructor(present: boolean) {
@@ -108,11 +108,7 @@ export class SpanWindow implements ReferenceWindow {
     this.spans.set(refId, { start0, bases: Buffer.from(bases, 'latin1'), contigLength });
   }
 
-  base(refId: number, pos0: number): number {
-    const s = this.spans.get(refId);
-    if (!s) return -1;
-    if (pos0 >= s.contigLength) return 78;
-    const i = pos0 - s.start0;
-    return i >= 0 && i < s.bases.length ? s.bases[i] : -1;
+  span(refId: number): ReferenceSpan | null {
+    return this.spans.get(refId) ?? null;
   }
 }
