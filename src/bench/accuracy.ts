@@ -25,6 +25,7 @@ import { binomialOptimumPower } from '../stats/optimum.js';
 import { buildPon, formatPon } from '../stats/pon.js';
 import { callRow, predictiveDispersion } from '../stats/annotate.js';
 import { DEFAULT_ERROR_MODEL } from './accuracy-sim.js';
+import { identityAccuracySection } from './identity-accuracy.js';
 import {
   type Arm, MIN_DEPTH, PON_MOLECULES, PON_NORMALS, ponBackgrounds, REDUCTION_RUNS, SAMPLE_ALPHA, SAMPLE_DEPTH, SAMPLE_SITES,
   SAMPLE_VAF, SITE, SITE_ALPHA, type Task, type TaskResult,
@@ -308,6 +309,8 @@ async function main(): Promise<void> {
   say(`- per-sample test ≥ 90% detection at ≥ 99% specificity (with UMIs): ${pct(best.detection)} at ${pct(best.specificity)} (${best.fp}/${best.nulls} false; 95% interval ${pct(bestSpec.low)}–${pct(bestSpec.high)}) — ${best.detection >= 0.9 && best.specificity >= 0.99 ? 'met' : 'NOT met'}`);
   say();
   say(`Error model: damage ${model.damage}, first-cycle PCR ${model.pcrFirstCycle}, late PCR ${model.pcrLate}, sequencing ${model.seq} per base (an error is the alt base 1 time in 3); family size 1 + Poisson(${model.familyMean}); UMI error ${model.umiError} per read; mates overlap the site with probability ${model.mateOverlap}. Seed ${args.seed}.`);
+  say();
+  for (const line of identityAccuracySection(args.seed)) say(line);
   if (args.out) writeFileSync(args.out, `${lines.join('\n')}\n`);
   // Wall time on stdout only (not in --out), so the tables file is identical for any thread count.
   process.stdout.write(`Run time ${elapsed()} wall on ${args.threads} worker thread(s).\n`);

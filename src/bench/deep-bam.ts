@@ -39,7 +39,7 @@ export function deepPanelSites(): DeepPanel {
 }
 
 let refCache: Record<string, string> | null = null;
-function referenceSequences(): Record<string, string> {
+export function referenceSequences(): Record<string, string> {
   if (refCache) return refCache;
   const r = rng(7);
   refCache = {};

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { countBam } from '../count/count-bam.js';
+import { countAlignments, isCram, readAlignmentHeader } from '../count/alignments.js';
 import { detectBuild } from '../count/genome-build.js';
 import { formatRegion, parseRegion, type Region } from '../count/region.js';
 import { mergeSiteFiles, siteIdentity, type SiteFile } from '../count/sites.js';
@@ -7,7 +7,7 @@ import { loadSiteSpec } from '../count/sites-load.js';
 import { settingsRecord, toOutputRow, type CountOutputRow, type CountRunInfo } from '../count/sites-output-row.js';
 import { checkBuilds, resolveSites } from '../count/sites-resolve.js';
 import { DEFAULT_COUNT_SETTINGS, type CountSettings, type MatesMode } from '../count/types.js';
-import { readBamHeader, type BamHeader } from '../io/bam-header.js';
+import type { BamHeader } from '../io/bam-header.js';
 import { writeOutput } from '../io/output.js';
 import { formatCountJson } from '../report/count-json.js';
 import { formatCountTsv } from '../report/count-tsv.js';
@@ -87,7 +87,8 @@ async function runCount(args: CountArgs): Promise<void> {
     throw new UsageError('--summary must name a file (stdout carries the count output)');
   }
 
-  const header: BamHeader = await readBamHeader(args.bam);
+  const header: BamHeader = await readAlignmentHeader(args.bam);
+  const cram = isCram(args.bam);
   const bamBuild = detectBuild(header.refs);
   const region: Region | undefined = args.region === undefined ? undefined : parseRegion(args.region, new Set(header.refs.map((r) => r.name)));
 
@@ -109,9 +110,10 @@ async function runCount(args: CountArgs): Promise<void> {
   // Reference bases are read before counting, so a wrong FASTA fails before the long pass.
   const referenceBase =
     targets && args.reference !== undefined ? await referenceBaseLookup(args.reference, targets.intervals, header.refs, args.bam) : undefined;
-  if (args.reference !== undefined && !targets) warn('--reference is used only for the in-sample background (--targets without --pon); ignored');
+  if (args.reference !== undefined && !targets && !cram) warn('--reference is used only for the in-sample background (--targets without --pon); ignored');
   const wantObservations = settings.umi || args.summary !== undefined;
-  const result = await countBam(args.bam, allSites, settings, {
+  const result = await countAlignments(args.bam, allSites, settings, {
+    referencePath: args.reference,
     threads,
     sample,
     header,
@@ -214,7 +216,7 @@ export const countCommand: CommandModule<object, CountArgs> = {
   describe: 'Count ref/alt fragments at known sites in a BAM (TSV, VCF or JSON)',
   builder: (y: Argv<object>) =>
     y
-      .option('bam', { type: 'string', nargs: 1, demandOption: true, describe: 'Coordinate-sorted BAM, - for stdin (.bai/.csi beside it is used when present)' })
+      .option('bam', { type: 'string', nargs: 1, demandOption: true, describe: 'Coordinate-sorted BAM or CRAM, - for stdin (BAM only; .bai/.csi/.crai beside it is used when present)' })
       .option('sites', {
         type: 'string',
         array: true,
@@ -239,7 +241,7 @@ export const countCommand: CommandModule<object, CountArgs> = {
       .option('min-depth', { type: 'number', default: DEFAULT_MIN_DEPTH, describe: 'Below this depth a site is called low_depth' })
       .option('summary', { type: 'string', nargs: 1, describe: 'Write the per-sample test over the tumour-informed sites (JSON) here; turns calls on' })
       .option('sample-alpha', { type: 'number', default: 0.01, describe: 'Significance level of the per-sample test (0.01: the level the accuracy run validates)' })
-      .option('reference', { type: 'string', nargs: 1, describe: 'Indexed FASTA (.fai): reference bases and trinucleotide contexts for the --targets background' })
+      .option('reference', { type: 'string', nargs: 1, describe: 'Indexed FASTA (.fai): the reference a CRAM was written with; reference bases and trinucleotide contexts for the --targets background' })
       .strictOptions() as unknown as Argv<CountArgs>,
   handler: handler('count', runCount),
 };

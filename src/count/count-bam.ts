@@ -150,7 +150,7 @@ async function runJobs(jobs: GroupJob[], threads: number, progress?: (bytes: num
   );
 }
 
-function assemble(
+export function assemble(
   bamPath: string,
   sites: Site[],
   sorted: SiteSpec[],

@@ -1,13 +1,15 @@
+import { identitySites } from '../reference/identity-snps.js';
 import { loadPanelSites } from '../reference/panel.js';
 import { UsageError, UserError } from '../util/errors.js';
 import type { DetectedBuild } from './genome-build.js';
 import { checkedSite, describeSite, type SiteFile } from './sites.js';
 
 /** Bundled panels `--sites panel:NAME` can name. */
-export const BUNDLED_PANELS = ['breast'] as const;
+export const BUNDLED_PANELS = ['breast', 'identity'] as const;
 
 /**
- * `panel:breast`: the curated breast ctDNA hotspot panel (reference/panels/, helper D's loader),
+ * `panel:breast`: the curated breast ctDNA hotspot panel (reference/panels/, helper D's loader);
+ * `panel:identity`: the sample-identity SNPs (reference/identity/), for the identity check; each
  * in the build the BAM header's contig lengths show. A BAM whose build cannot be told is an error:
  * picking a build by guess would count the wrong positions.
  */
@@ -23,6 +25,7 @@ export function loadBundledPanel(spec: string, bamBuild: DetectedBuild): SiteFil
   }
   // Through the same checks and trimming as user files, so a panel site and the same variant in a
   // user VCF are recognised as one site when both are given.
-  const sites = loadPanelSites(bamBuild).map((site) => checkedSite(spec, undefined, site, describeSite(site)));
+  const bundled = name === 'identity' ? identitySites(bamBuild) : loadPanelSites(bamBuild);
+  const sites = bundled.map((site) => checkedSite(spec, undefined, site, describeSite(site)));
   return { source: spec, kind: 'bundled-panel', sites, contigLengths: new Map(), declaredBuild: bamBuild, buildEvidence: 'the bundled panel' };
 }

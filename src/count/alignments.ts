@@ -1,0 +1,56 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { readBamHeader, type BamHeader } from '../io/bam-header.js';
+import { CramReader } from '../io/cram/cram-reader.js';
+import { countBam, type CountBamOptions } from './count-bam.js';
+import { countCram } from './count-cram.js';
+import type { CountResult, CountSettings, ObservationTable, Site } from './types.js';
+
+/**
+ * BAM or CRAM behind one call: commands that take an alignment file call these instead of
+ * readBamHeader/countBam, and a CRAM is recognised by its first bytes ("CRAM"), whatever its name.
+ */
+
+/** True when the file starts with the CRAM magic (standard input is never CRAM). */
+export function isCram(path: string): boolean {
+  if (path === '-') return false;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return /\.cram$/i.test(path); // unreadable: the BAM/CRAM reader reports it
+  }
+  try {
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, 4, 0) === 4 && head.toString('latin1') === 'CRAM';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The header (contigs and SAM text) of a BAM or CRAM. */
+export async function readAlignmentHeader(path: string): Promise<BamHeader> {
+  if (!isCram(path)) return readBamHeader(path);
+  const reader = await CramReader.open(path, { headerOnly: true });
+  try {
+    return reader.header;
+  } finally {
+    reader.close();
+  }
+}
+
+export interface CountAlignmentsOptions extends CountBamOptions {
+  /** Indexed FASTA for reference-based CRAM slices (ignored for BAM). */
+  referencePath?: string;
+}
+
+/** countBam for a BAM, countCram for a CRAM: the same rows for the same reads. */
+export async function countAlignments(
+  path: string,
+  sites: Site[],
+  settings: CountSettings,
+  opts: CountAlignmentsOptions = {},
+): Promise<CountResult & { observations?: ObservationTable }> {
+  if (!isCram(path)) return countBam(path, sites, settings, opts);
+  const { header: _header, ...rest } = opts;
+  return countCram(path, sites, settings, rest);
+}
