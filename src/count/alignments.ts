@@ -1,5 +1,5 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-import { readBamHeader, type BamHeader } from '../io/bam-header.js';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { isBamStream, readBamHeader, type BamHeader } from '../io/bam-header.js';
 import { CramReader } from '../io/cram/cram-reader.js';
 import { countBam, type CountBamOptions } from './count-bam.js';
 import { countCram } from './count-cram.js';
@@ -10,9 +10,17 @@ import type { CountResult, CountSettings, ObservationTable, Site } from './types
  * readBamHeader/countBam, and a CRAM is recognised by its first bytes ("CRAM"), whatever its name.
  */
 
-/** True when the file starts with the CRAM magic (standard input is never CRAM). */
+/**
+ * True when the file starts with the CRAM magic. Standard input, pipes and devices are read once as
+ * BAM streams (peeking would consume them), and a directory is left to the BAM reader's error.
+ */
 export function isCram(path: string): boolean {
-  if (path === '-') return false;
+  if (isBamStream(path)) return false;
+  try {
+    if (!statSync(path).isFile()) return false;
+  } catch {
+    return /\.cram$/i.test(path); // unreadable: the BAM/CRAM reader reports it
+  }
   let fd: number;
   try {
     fd = openSync(path, 'r');
