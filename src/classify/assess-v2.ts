@@ -7,7 +7,7 @@
 import { isoDateToDay } from '../io/csv-schema.js';
 import { assessmentWindow } from './assessment-window.js';
 import { chooseClonalSet } from './clonal-set.js';
-import { lineOn, sortedLines, type ClassifyInputV2 } from './context.js';
+import { lineOn, type ClassifyInputV2, type TherapyLine } from './context.js';
 import { ctdnaReturn } from './ctdna-return.js';
 import { decideGroup, type EmergedEvidence } from './group-v2.js';
 import { imagingModifiers, oligoCount } from './imaging-v2.js';
@@ -35,8 +35,15 @@ export function assessV2(input: ClassifyInputV2, policy: Policy, v2: PolicyV2Blo
   const scanDay = imaging.assessmentDay;
   const sampleOf = (d: number) => timeline.draws[d].sample;
 
-  // 1. Window, baseline and earlier lines.
-  const win = assessmentWindow(timeline.draws, scanDay, context.therapyHistory, R);
+  // 1. Window, baseline and earlier lines. Without a history, the clinical row's current line
+  // (therapy_start) still bounds the window; without either, the samplesheet's therapy column does.
+  const history: TherapyLine[] =
+    context.therapyHistory.length > 0
+      ? context.therapyHistory
+      : clinical
+        ? [{ therapy: clinical.therapy, therapyClass: clinical.therapyClass, start: clinical.therapyStart, startDay: clinical.therapyStartDay }]
+        : [];
+  const win = assessmentWindow(timeline.draws, scanDay, history, R);
   const windowIdx = win.draws.map((w) => w.index);
   const beforeIdx = win.usedIdx.filter((d) => !windowIdx.includes(d));
 
@@ -113,8 +120,9 @@ export function assessV2(input: ClassifyInputV2, policy: Policy, v2: PolicyV2Blo
   if (win.currentLine) {
     baselineText = `baseline: ${drawsWord(win.baselineIdx.length)} on the current therapy (${win.currentLine.therapy} since ${win.currentLine.start})`;
     if (win.earlierLineIdx.length > 0) {
-      const lines = sortedLines(context.therapyHistory.length > 0 ? context.therapyHistory : []);
-      const names = [...new Set(win.earlierLineIdx.map((d) => lineOn(lines, isoDateToDay(timeline.draws[d].collection_date))?.therapy ?? timeline.draws[d].therapy ?? 'unknown therapy'))];
+      const names = [
+        ...new Set(win.earlierLineIdx.map((d) => lineOn(history, isoDateToDay(timeline.draws[d].collection_date))?.therapy ?? timeline.draws[d].therapy ?? 'therapy not recorded')),
+      ];
       baselineText += `; ${drawsWord(win.earlierLineIdx.length)} of an earlier line (${names.join(', ')}) shown, not compared`;
     }
   } else baselineText = `baseline: ${drawsWord(win.baselineIdx.length)} before the window (no therapy history: every earlier draw is baseline)`;

@@ -33,3 +33,29 @@ describe('v2 policy on the clinical scenarios (stand-in model)', () => {
     });
   }
 });
+
+describe('v2 assessment: inputs a wiring must get right', () => {
+  const base = SCENARIOS.find((s) => s.id === 'TG4')!;
+
+  it('draws after the window end are never used, however high', () => {
+    const later = { ...base, draws: [...base.draws, { date: '2026-03-01', counts: { 'TP53 p.R175H': [900, 5000], 'PIK3CA p.H1047R': [880, 5000] } as Record<string, [number, number]> }] };
+    const r = assessV2(scenarioInput(later), policy, v2, knowledge, model);
+    expect(r.group).toBe('true_oligoprogression');
+    expect(r.draws_used).not.toContain('TG4_d4');
+  });
+
+  it('without a therapy history the clinical row still bounds the window at the current therapy start', () => {
+    const input = scenarioInput(base);
+    const noHistory = { ...input, context: { ...input.context, therapyHistory: [] }, clinical: { ...input.clinical!, therapyStart: '2025-10-01', therapyStartDay: input.clinical!.therapyStartDay + 122 } };
+    const r = assessV2(noHistory, policy, v2, knowledge, model);
+    expect(r.rationale).toContain('baseline: 1 draw on the current therapy (letrozole+palbociclib since 2025-10-01); 2 draws of an earlier line');
+  });
+
+  it('the rules record each step with its source', () => {
+    const r = assessV2(scenarioInput(base), policy, v2, knowledge, model);
+    expect(r.rules.map((x) => x.id)).toEqual(['v2_window', 'v2_site_origin', 'v2_clonal_set', 'v2_molecular', 'v2_targetable', 'v2_group']);
+    for (const rule of r.rules) expect(rule.source.length, rule.id).toBeGreaterThan(20);
+    expect(r.clonal_sites.length).toBe(2);
+    expect(r.findings.map((f) => [f.label, f.qualifies])).toEqual([['PIK3CA p.H1047R', false]]);
+  });
+});
