@@ -41,7 +41,8 @@ describe('v2 assessment: inputs a wiring must get right', () => {
     const later = { ...base, draws: [...base.draws, { date: '2026-03-01', counts: { 'TP53 p.R175H': [900, 5000], 'PIK3CA p.H1047R': [880, 5000] } as Record<string, [number, number]> }] };
     const r = assessV2(scenarioInput(later), policy, v2, knowledge, model);
     expect(r.group).toBe('true_oligoprogression');
-    expect(r.draws_used).not.toContain('TG4_d4');
+    expect(r.draws_used).not.toContain('TG4_d5');
+    expect(r.draws_used).toContain('TG4_d4');
   });
 
   it('without a therapy history the clinical row still bounds the window at the current therapy start', () => {

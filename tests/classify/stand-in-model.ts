@@ -4,15 +4,14 @@
  *
  * Level of a set of draws = pooled alt / pooled depth over the clonal sites informative in every
  * compared draw (site-matched). Fold = window level / baseline level; the variance of its log is
- * quasi-binomial with a fixed between-draw coefficient of variation of 25% (the within-subject
- * biological variation of cfDNA, docs field notes): 1/alt + CV²/draws on each side (0.5 added to a
+ * quasi-binomial with a fixed between-draw coefficient of variation of 25% (within-subject biological
+ * variation of total cfDNA, EBioMedicine 2019, PMC6945267): 1/alt + CV²/draws on each side (0.5 added to a
  * zero count). Decision at 95%: progression when the lower bound exceeds 1 and the fold reaches the
  * policy fold; ruled out when the upper bound is below it; otherwise undecided.
  */
 import type { LongitudinalModel, MolecularChange, ModelRequest, SiteTrend } from '../../src/classify/model-interface.js';
 import type { TimelineSite } from '../../src/timeline/types.js';
 
-const CV = 0.25;
 const Z = 1.959963984540054;
 
 interface Level {
@@ -31,7 +30,7 @@ function level(sites: readonly TimelineSite[], idx: readonly number[]): Level {
   return { alt, depth, draws: idx.length };
 }
 
-function compare(b: Level, w: Level): { fold: number; lower: number; upper: number } {
+function compare(b: Level, w: Level, CV: number): { fold: number; lower: number; upper: number } {
   const lb = Math.max(b.alt, 0.5) / b.depth;
   const lw = Math.max(w.alt, 0.5) / w.depth;
   const sd = Math.sqrt(1 / Math.max(b.alt, 0.5) + (CV * CV) / b.draws + 1 / Math.max(w.alt, 0.5) + (CV * CV) / w.draws);
@@ -41,7 +40,8 @@ function compare(b: Level, w: Level): { fold: number; lower: number; upper: numb
 
 const f2 = (x: number) => x.toFixed(2);
 
-export function standInModel(policyFold = 2): LongitudinalModel {
+export function standInModel(policyFold = 2, cv = 0.25): LongitudinalModel {
+  const cmp = (b: Level, w: Level) => compare(b, w, cv);
   return {
     molecularChange(req: ModelRequest): MolecularChange {
       const t = req.timeline;
@@ -52,7 +52,7 @@ export function standInModel(policyFold = 2): LongitudinalModel {
       if (req.baselineIdx.length === 0 || req.windowIdx.length === 0 || sites.length === 0) {
         return { ...base, decision: 'not_evaluable', fold: null, lower: null, upper: null, text: 'tumour fraction not evaluable: no baseline draw on the current therapy with the clonal sites informative' };
       }
-      const c = compare(level(sites, req.baselineIdx), level(sites, req.windowIdx));
+      const c = cmp(level(sites, req.baselineIdx), level(sites, req.windowIdx));
       const decision = c.lower > 1 && c.fold >= policyFold ? 'progression' : c.upper < policyFold ? 'ruled_out' : 'undecided';
       const verdict =
         decision === 'progression' ? 'a significant rise' : decision === 'ruled_out' ? `a ${policyFold}-fold rise is excluded` : `a ${policyFold}-fold rise can be neither shown nor excluded`;
@@ -69,8 +69,8 @@ export function standInModel(policyFold = 2): LongitudinalModel {
       const clonal = t.sites.filter((s) => req.clonalKeys.includes(s.key));
       const none = { key: req.key, status: 'not_evaluable' as const, fold: null, lower: null, upper: null, text: 'not evaluable' };
       if (!site || clonal.length === 0 || req.baselineIdx.length === 0 || req.windowIdx.length === 0) return none;
-      const s = compare(level([site], req.baselineIdx), level([site], req.windowIdx));
-      const tf = compare(level(clonal, req.baselineIdx), level(clonal, req.windowIdx));
+      const s = cmp(level([site], req.baselineIdx), level([site], req.windowIdx));
+      const tf = cmp(level(clonal, req.baselineIdx), level(clonal, req.windowIdx));
       const fold = s.fold / tf.fold;
       const widen = Math.sqrt(Math.log(s.upper / s.fold) ** 2 + Math.log(tf.upper / tf.fold) ** 2);
       const lower = fold * Math.exp(-widen);
