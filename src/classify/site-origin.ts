@@ -108,7 +108,7 @@ function inGermlineBand(v: number, g: PolicyV2Rules['germline']): boolean {
  * 2. germline-like: VAF in the heterozygous band or ≥ the homozygous minimum in every informative
  *    draw, and ≥ min_ratio_to_tumour × the highest tumour-marker VAF of each draw; a site
  *    confirmed somatic in the tissue is never dropped this way (LOH, high tumour fractions);
- * 3. possible CH: a CH-prone gene, not in the tissue VCF, and no white-cell result able to clear
+ * 3. possible CH: a CH-prone gene detected in plasma, not in the tissue VCF, and no white-cell result able to clear
  *    it (none sequenced, or the plasma VAF below the white cells' LoD);
  * 4. otherwise tumour.
  */
@@ -146,7 +146,8 @@ export function classifySiteOrigins(
     return pts.length > 0 && pts.every((p) => inGermlineBand(vafOf(p), g));
   };
   const candidates = new Set(sites.filter((s) => !s.tissueSomatic && bandEveryDraw(s)).map((s) => s.key));
-  const maybeCh = (s: SiteSeries) => chGenes.has(s.gene.toUpperCase()) && !s.tumourInformed;
+  // Only a variant actually seen in plasma can be CH: an undetected panel hotspot in TP53 is no finding.
+  const maybeCh = (s: SiteSeries) => chGenes.has(s.gene.toUpperCase()) && !s.tumourInformed && s.points.some((p) => p.call === 'detected');
   const markers = sites.filter((s) => !candidates.has(s.key) && !maybeCh(s));
   /** Highest tumour-marker VAF of draw d (detected markers), else the lowest LoD of informative markers; null if none informative. */
   const tumourLevel = (d: number): number | null => {

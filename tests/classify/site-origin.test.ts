@@ -100,6 +100,9 @@ describe('site origins', () => {
     expect(originOf(res, 'R175H').origin).toBe('tumour');
     expect(originOf(res, 'H1047R').origin).toBe('tumour');
     expect(countsAsTumour('possible_ch')).toBe(false);
+    // An undetected CH-prone panel hotspot is no finding at all (and no line in the report).
+    const quiet = classifySiteOrigins([series('R273C', 'TP53', [[0, 3000], [1, 3000], [0, 3000]])], null, CH, rules);
+    expect([quiet[0].origin, quiet[0].reason]).toEqual(['tumour', '']);
   });
 
   it('low-level CH in the white cells (0.25%, below the old 1% rule) is CH for this patient; a germline level is germline', () => {
