@@ -200,7 +200,7 @@ export function assessV2(input: ClassifyInputV2, policy: Policy, v2: PolicyV2Blo
     {
       id: 'v2_group',
       description: 'widespread first; targetable when a qualifying finding exists and diffuse progression is not shown; true oligoprogression only when diffuse progression is ruled out; else indeterminate',
-      inputs: { oligo_count: lesions, max_oligo_lesions: policy.rules.oligoprogression.max_oligo_lesions, diffuse: decision.diffuse },
+      inputs: { progressing_lesions: imaging.progressingLesions, new_lesions: imaging.newLesions, oligo_count: lesions, max_oligo_lesions: policy.rules.oligoprogression.max_oligo_lesions, diffuse: decision.diffuse },
       value: decision.group,
       threshold: 'decision table (docs/methods/policy.md)',
       pass: decision.group !== 'indeterminate' && decision.group !== 'no_progression' ? true : null,

@@ -171,6 +171,9 @@ export function targetableFindings(input: TargetableInput, drugs: DrugKnowledge,
     } else if (history === 'truncal') why = 'it moves with the tumour rather than emerging as a resistance clone: shown, not counted (targetable.known_since_baseline = show)';
     else why = 'known when the current therapy was chosen: shown, not counted (targetable.known_since_baseline = show)';
 
+    if (detected && input.currentTherapy && current.agents.length === 0) {
+      why += ` (current therapy '${input.currentTherapy}' not recognised: its drug classes are unknown, so only a new or rising finding counts)`;
+    }
     const pt = best ? s.points[best.index] : null;
     const draw =
       best && pt

@@ -73,6 +73,15 @@ describe('targetable findings', () => {
     expect([n.history, n.qualifies]).toEqual(['newly_emerged', true]);
   });
 
+  it('an unrecognised current therapy is said so; only a new finding then counts', () => {
+    const known = site('ESR1', 'p.D538G', [[20, 3000, 1e-20], [22, 3000, 1e-22], [21, 3000, 1e-21], [20, 3000, 1e-20]]);
+    const [k] = targetableFindings(input([known], 'study drug XYZ-1'), knowledge, rules);
+    expect([k.qualifies, k.unknownTherapyWords]).toEqual([false, ['study', 'drug', 'xyz-1']]);
+    expect(k.text).toContain("current therapy 'study drug XYZ-1' not recognised");
+    const [n] = targetableFindings(input([site('ESR1', 'p.D538G', [ZERO, ZERO, ZERO, [20, 3000, 1e-20]])], 'study drug XYZ-1'), knowledge, rules);
+    expect(n.qualifies).toBe(true);
+  });
+
   it('a finding whose matched drugs are all being given does not qualify', () => {
     const [f] = targetableFindings(input([site('AKT1', 'p.E17K', [ZERO, ZERO, ZERO, [20, 3000, 1e-20]])], 'capivasertib + fulvestrant'), knowledge, rules);
     expect([f.detected, f.history, f.differs, f.qualifies]).toEqual([true, 'newly_emerged', false, false]);
