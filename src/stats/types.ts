@@ -114,7 +114,15 @@ export interface SampleSummary {
   p_value: number;
   /** GLRT statistic 2·(logL(p̂) − logL(0)). */
   lr_statistic: number;
+  /**
+   * Tumour fraction (stats/tumour-fraction.ts, the one definition): 2 × the shared allele fraction of
+   * the tested sites, capped at 1, with its quasi-likelihood 95% interval.
+   */
   tumour_fraction: { estimate: number; low: number; high: number };
+  /** The shared allele fraction p̂ (not doubled) and its interval. */
+  allele_fraction: { estimate: number; low: number; high: number };
+  /** Pearson dispersion across the tested sites (1 = binomial) that widened the interval. */
+  site_dispersion: number;
   /** Depth summed over the informative (tumour-informed, non-germline/CHIP, not low-depth) sites. */
   informative_reads: number;
   alt_reads: number;
@@ -134,7 +142,8 @@ export interface SummarySettings {
   test: 'glrt';
   /** How the p-value was obtained: ½χ²₁ tail, or seeded Monte Carlo when background counts are few. */
   p_value_method: 'chi_bar_square' | 'monte_carlo';
-  interval: 'profile_likelihood_95';
+  interval: 'quasi_likelihood_profile_95';
+  tumour_fraction_method: string;
 }
 
 /** Fragment-size-weighted variant of the per-sample test. */

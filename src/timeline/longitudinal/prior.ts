@@ -1,0 +1,115 @@
+/**
+ * The between-draw prior: the policy default, or an estimate from a cohort's series
+ * (docs/methods/statistics.md §3.3). The use case that reads the cohort store builds the series and
+ * passes the estimate in; this module never reads a store.
+ *
+ * Cohort estimate. For every patient and therapy line, the nadir phase of the line's draws is
+ * selected as in the model (at the fallback prior) and gives a Pearson statistic
+ *   Q_p(κ) = Σ_t (A_t − E_t)² / (φ_p E_t + κ E_t²)   with ν_p = m_p − 1 df,
+ * which is ≈ χ²_ν_p at the patient's own κ. A cohort κ̂ is the κ at which the median over the
+ * phases of Q_p(κ)/(ν_p·M(ν_p)) is 1, where M(ν) = (1 − 2/(9ν))³ is the Wilson–Hilferty median of
+ * χ²_ν/ν (Wilson & Hilferty 1931, PNAS 17:684). A median, not a pooled sum: series caught in a real
+ * change (a rise inside a selected phase, which the conservative selection lets through) are a
+ * minority and move a median little, while a pooled sum takes their whole square. Its df is
+ * Σ ν_p, capped at `maxDf` so that each patient's own residuals keep a weight (patients differ; the
+ * cohort gives the typical value, not each one's).
+ */
+import { selectPhase } from './phase.js';
+import type { BetweenDrawPrior, ModelSettings, SeriesDraw, SeriesSite } from './types.js';
+import { phaseReads, siteDispersion, sigma2OfCv } from './variance.js';
+
+/** One patient's series for the cohort estimate. */
+export interface CohortSeries {
+  patient: string;
+  draws: SeriesDraw[];
+  sites: SeriesSite[];
+  /** Start days of the patient's therapy lines (empty: one line). */
+  lineStarts: number[];
+}
+
+export interface CohortPriorEstimate extends BetweenDrawPrior {
+  /** Patients and draws that contributed (a phase of ≥ 2 draws with reads). */
+  patients: number;
+  draws: number;
+  /** Σ (m_p − 1) before the cap. */
+  rawDf: number;
+}
+
+interface PhaseData {
+  observed: number[];
+  expected: number[];
+  phi: number;
+}
+
+function linesOf(series: CohortSeries): number[][] {
+  const starts = [...series.lineStarts].sort((a, b) => a - b);
+  const groups = new Map<number, number[]>();
+  series.draws.forEach((d, t) => {
+    let line = -1;
+    for (let j = 0; j < starts.length; j++) if (d.day >= starts[j]) line = j;
+    groups.set(line, [...(groups.get(line) ?? []), t]);
+  });
+  return [...groups.values()];
+}
+
+/**
+ * Robust pooled between-draw CV of a cohort. `fallback` is the policy default: it sets the
+ * selection of the phases and is returned (with its own df) when no patient has a phase of two
+ * draws with reads.
+ */
+export function estimateCohortPrior(cohort: readonly CohortSeries[], fallback: BetweenDrawPrior, settings: Pick<ModelSettings, 'phaseAlpha'>, maxDf: number): CohortPriorEstimate {
+  const phases: PhaseData[] = [];
+  let patients = 0;
+  const s0 = sigma2OfCv(fallback.cv);
+  for (const series of cohort) {
+    const alt = series.sites.map((s) => s.alt);
+    const depth = series.sites.map((s) => s.depth);
+    let contributed = false;
+    for (const line of linesOf(series)) {
+      const candidates = line.filter((t) => depth.some((row) => row[t] > 0));
+      if (candidates.length < 2) continue;
+      const { phi } = siteDispersion(alt, depth, candidates);
+      const phase = selectPhase(alt, depth, candidates, s0, phi, settings.phaseAlpha);
+      const { observed, expected } = phaseReads(alt, depth, phase);
+      const keep = expected.map((_, j) => j).filter((j) => expected[j] > 0);
+      if (keep.length < 2) continue;
+      phases.push({ observed: keep.map((j) => observed[j]), expected: keep.map((j) => expected[j]), phi });
+      contributed = true;
+    }
+    if (contributed) patients++;
+  }
+  const rawDf = phases.reduce((s, p) => s + p.observed.length - 1, 0);
+  const draws = phases.reduce((s, p) => s + p.observed.length, 0);
+  if (rawDf === 0) return { ...fallback, patients: 0, draws: 0, rawDf: 0 };
+  const medianRatio = (kappa: number): number => {
+    const r = phases.map((p) => {
+      const nu = p.observed.length - 1;
+      let q = 0;
+      for (let j = 0; j < p.observed.length; j++) q += (p.observed[j] - p.expected[j]) ** 2 / (p.phi * p.expected[j] + kappa * p.expected[j] ** 2);
+      return q / (nu * (1 - 2 / (9 * nu)) ** 3);
+    });
+    r.sort((a, b) => a - b);
+    const h = r.length >> 1;
+    return r.length % 2 === 1 ? r[h] : (r[h - 1] + r[h]) / 2;
+  };
+  let kappa = 0;
+  if (medianRatio(0) > 1) {
+    let lo = 0;
+    let hi = 1;
+    while (medianRatio(hi) > 1 && hi < 1e6) hi *= 4;
+    for (let i = 0; i < 80 && hi - lo > 1e-12 * hi; i++) {
+      const mid = (lo + hi) / 2;
+      if (medianRatio(mid) > 1) lo = mid;
+      else hi = mid;
+    }
+    kappa = (lo + hi) / 2;
+  }
+  return {
+    cv: Math.sqrt(kappa),
+    df: Math.min(maxDf, rawDf),
+    source: `cohort estimate: median-based between-draw CV over ${patients} patients, ${draws} nadir-phase draws (${rawDf} df, capped at ${maxDf})`,
+    patients,
+    draws,
+    rawDf,
+  };
+}
