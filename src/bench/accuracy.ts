@@ -25,6 +25,8 @@ import { binomialOptimumPower } from '../stats/optimum.js';
 import { buildPon, formatPon } from '../stats/pon.js';
 import { callRow, predictiveDispersion } from '../stats/annotate.js';
 import { DEFAULT_ERROR_MODEL } from './accuracy-sim.js';
+import { loadPolicy } from '../classify/policy.js';
+import { longitudinalSection } from './accuracy-longitudinal-report.js';
 import {
   type Arm, MIN_DEPTH, PON_MOLECULES, PON_NORMALS, ponBackgrounds, REDUCTION_RUNS, SAMPLE_ALPHA, SAMPLE_DEPTH, SAMPLE_SITES,
   SAMPLE_VAF, SITE, SITE_ALPHA, type Task, type TaskResult,
@@ -43,10 +45,14 @@ interface Args {
   seed: number;
   threads: number;
   out?: string;
+  section: 'all' | 'sites' | 'longitudinal';
+  series: number;
+  /** Override of the policy's default between-draw prior (CV, df), for sensitivity runs. */
+  defaultPrior?: { cv: number; df: number };
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { replicates: 200, sampleReplicates: 200, seed: 20_261_127, threads: availableParallelism() };
+  const args: Args = { replicates: 200, sampleReplicates: 200, seed: 20_261_127, threads: availableParallelism(), section: 'all', series: 5000 };
   for (let i = 0; i < argv.length; i += 2) {
     const v = argv[i + 1];
     if (argv[i] === '--replicates') args.replicates = Number(v);
@@ -54,12 +60,15 @@ function parseArgs(argv: string[]): Args {
     else if (argv[i] === '--seed') args.seed = Number(v);
     else if (argv[i] === '--threads') args.threads = Number(v);
     else if (argv[i] === '--out') args.out = v;
+    else if (argv[i] === '--series') args.series = Number(v);
+    else if (argv[i] === '--default-prior' && /^[\d.]+,[\d.]+$/.test(v ?? '')) args.defaultPrior = { cv: Number(v.split(',')[0]), df: Number(v.split(',')[1]) };
+    else if (argv[i] === '--section' && (v === 'all' || v === 'sites' || v === 'longitudinal')) args.section = v;
     else {
-      process.stderr.write(`accuracy: unknown option ${argv[i]} (--replicates N --sample-replicates N --seed S --threads N --out FILE)\n`);
+      process.stderr.write(`accuracy: unknown option ${argv[i]} (--replicates N --sample-replicates N --series N --section all|sites|longitudinal --default-prior CV,DF --seed S --threads N --out FILE)\n`);
       process.exit(2);
     }
   }
-  for (const [name, value] of [['--replicates', args.replicates], ['--sample-replicates', args.sampleReplicates], ['--threads', args.threads]] as const) {
+  for (const [name, value] of [['--replicates', args.replicates], ['--sample-replicates', args.sampleReplicates], ['--threads', args.threads], ['--series', args.series]] as const) {
     if (!Number.isInteger(value) || value < 1) {
       process.stderr.write(`accuracy: ${name} must be a positive integer, got ${value}\n`);
       process.exit(2);
@@ -111,7 +120,6 @@ interface Cell {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const model = DEFAULT_ERROR_MODEL;
   const started = Date.now();
   const lines: string[] = [];
   const say = (s = ''): void => {
@@ -120,6 +128,28 @@ async function main(): Promise<void> {
   };
   const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 
+  if (args.section !== 'longitudinal') await siteSection(args, say, elapsed);
+  if (args.section !== 'sites') {
+    const { policy } = loadPolicy();
+    const mp = policy.rules.molecular_progression;
+    await longitudinalSection({
+      runSeed: args.seed,
+      threads: args.threads,
+      seriesPerCell: args.series,
+      settings: { fold: mp.min_fold_from_nadir, alpha: mp.alpha, intervalLevel: mp.interval_level, ruleOutLevel: mp.rule_out_level, phaseAlpha: mp.nadir_phase_alpha },
+      defaultPrior: args.defaultPrior ? { ...args.defaultPrior, source: 'set by --default-prior' } : { cv: mp.between_draw_cv, df: mp.between_draw_prior_df, source: mp.between_draw_source },
+      cohortMaxDf: mp.cohort_prior_max_df,
+    }, say);
+    process.stderr.write(`accuracy: longitudinal section done (${elapsed()})\n`);
+  }
+  if (args.out) writeFileSync(args.out, `${lines.join('\n')}\n`);
+  // Wall time on stdout only (not in --out), so the tables file is identical for any thread count.
+  process.stdout.write(`Run time ${elapsed()} wall on ${args.threads} worker thread(s).\n`);
+}
+
+/** The per-site and per-sample tables (read-level simulation). */
+async function siteSection(args: Args, say: (s?: string) => void, elapsed: () => string): Promise<void> {
+  const model = DEFAULT_ERROR_MODEL;
   // Phase 1: PoN normals and the no-damage reduction runs (no PoN needed).
   const phase1: Task[] = [];
   for (const arm of ARMS) {
@@ -308,9 +338,6 @@ async function main(): Promise<void> {
   say(`- per-sample test ≥ 90% detection at ≥ 99% specificity (with UMIs): ${pct(best.detection)} at ${pct(best.specificity)} (${best.fp}/${best.nulls} false; 95% interval ${pct(bestSpec.low)}–${pct(bestSpec.high)}) — ${best.detection >= 0.9 && best.specificity >= 0.99 ? 'met' : 'NOT met'}`);
   say();
   say(`Error model: damage ${model.damage}, first-cycle PCR ${model.pcrFirstCycle}, late PCR ${model.pcrLate}, sequencing ${model.seq} per base (an error is the alt base 1 time in 3); family size 1 + Poisson(${model.familyMean}); UMI error ${model.umiError} per read; mates overlap the site with probability ${model.mateOverlap}. Seed ${args.seed}.`);
-  if (args.out) writeFileSync(args.out, `${lines.join('\n')}\n`);
-  // Wall time on stdout only (not in --out), so the tables file is identical for any thread count.
-  process.stdout.write(`Run time ${elapsed()} wall on ${args.threads} worker thread(s).\n`);
 }
 
 main().catch((err: unknown) => {

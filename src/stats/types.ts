@@ -27,6 +27,8 @@ export interface ClassBackground {
   dispersion: number;
   /** Trinucleotide context (e.g. `ACG>ATG`) when estimated with a reference; else absent. */
   context?: string;
+  /** PoN classes: the prior strength (pseudo-depth) of the class's site rates; absent elsewhere. */
+  pseudoDepth?: number;
 }
 
 /** Background of one panel-of-normals site (the site's own alt allele in the normals). */
@@ -37,8 +39,10 @@ export interface PonSiteBackground extends ClassBackground {
   sampleRates: number[];
   pseudoAlt: number;
   pseudoDepth: number;
-  /** The variant is above 1% in at least one normal: germline or clonal haematopoiesis. */
+  /** At least half the normals carry the variant (> 1%, ≥ 3 reads): a common germline variant, flagged for every patient. */
   germlineOrChip: boolean;
+  /** Normals carrying the variant (left out of this site's rates only). Absent in PoN format 1. */
+  carriers?: number;
 }
 
 /**

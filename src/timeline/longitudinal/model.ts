@@ -16,7 +16,7 @@ import { contrastBound, type Contrast, fold80Power, makeContrast, powerAt, riseP
 import { describeChange } from './describe.js';
 import { selectPhase } from './phase.js';
 import type { ChangeStatus, DrawComparison, LongitudinalInput, MolecularChange } from './types.js';
-import { betweenDrawCv2, combineWithPrior, cvOfSigma2, phaseReads, siteDispersion, sigma2OfCv } from './variance.js';
+import { betweenDrawCv2, combineWithPrior, effectiveOwnDf, cvOfSigma2, phaseReads, siteDispersion, sigma2OfCv } from './variance.js';
 
 const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
@@ -52,9 +52,10 @@ function fitDraw(input: LongitudinalInput, alt: number[][], depth: number[][], c
   const phase = selectPhase(alt, depth, candidates, sigma2OfCv(input.prior.cv), phi, input.settings.phaseAlpha);
   const { observed, expected } = phaseReads(alt, depth, phase);
   const cv2 = betweenDrawCv2(observed, expected, phi);
-  const own = { sigma2: Math.log1p(cv2.kappa), df: cv2.df };
-  const { sigma2, df } = combineWithPrior(input.prior, own.sigma2, own.df);
-  return { w, phase, contrast: makeContrast(alt, depth, phase, w, sigma2, df, phi), ownSigma2: own.df > 0 ? own.sigma2 : null, ownDf: own.df, sigma2, df };
+  const ownSigma2 = Math.log1p(cv2.kappa);
+  const ownDf = effectiveOwnDf(cv2.df, expected, phi, sigma2OfCv(input.prior.cv));
+  const { sigma2, df } = combineWithPrior(input.prior, ownSigma2, ownDf);
+  return { w, phase, contrast: makeContrast(alt, depth, phase, w, sigma2, df, phi), ownSigma2: cv2.df > 0 ? ownSigma2 : null, ownDf, sigma2, df };
 }
 
 function pooledFraction(alt: number[][], depth: number[][], draws: readonly number[], usable: (i: number) => boolean): number | null {
