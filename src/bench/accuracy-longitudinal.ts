@@ -46,6 +46,7 @@ export interface LongitudinalOptions {
   settings: ModelSettings;
   defaultPrior: BetweenDrawPrior;
   cohortMaxDf: number;
+  cohortMinDf: number;
 }
 
 /** One-sided upper 95% Clopper–Pearson bound of a binomial proportion x/n. */
@@ -73,7 +74,8 @@ export function cohortPrior(o: LongitudinalOptions, cell: Omit<SeriesSpec, 'befo
     cohort.push({ patient: `p${p}`, draws: s.draws, sites: s.sites, lineStarts: [s.therapyStartDay] });
   }
   const est = estimateCohortPrior(cohort, o.defaultPrior, o.cohortMaxDf);
-  return { cv: est.cv, df: est.df, source: est.source };
+  // As classify does: a cohort that gives fewer than the policy's minimum df leaves the default in place.
+  return est.rawDf >= o.cohortMinDf ? { cv: est.cv, df: est.df, source: est.source } : o.defaultPrior;
 }
 
 export interface CellRequest {

@@ -139,6 +139,7 @@ async function main(): Promise<void> {
       settings: { fold: mp.min_fold_from_nadir, alpha: mp.alpha, intervalLevel: mp.interval_level, ruleOutLevel: mp.rule_out_level, phaseAlpha: mp.nadir_phase_alpha },
       defaultPrior: args.defaultPrior ? { ...args.defaultPrior, source: 'set by --default-prior' } : { cv: mp.between_draw_cv, df: mp.between_draw_prior_df, source: mp.between_draw_source },
       cohortMaxDf: mp.cohort_prior_max_df,
+      cohortMinDf: mp.cohort_prior_min_df,
     }, say);
     process.stderr.write(`accuracy: longitudinal section done (${elapsed()})\n`);
   }

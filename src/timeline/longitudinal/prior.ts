@@ -11,12 +11,13 @@
  * χ²_ν/ν (Wilson & Hilferty 1931, PNAS 17:684). A median, not a pooled sum: series caught in a real
  * change (a rise inside a selected phase, which the conservative selection lets through) are a
  * minority and move a median little, while a pooled sum takes their whole square. Its df is
- * Σ ν_p, capped at `maxDf` so that each patient's own residuals keep a weight (patients differ; the
- * cohort gives the typical value, not each one's).
+ * Σ ν_p (σ̂²/(σ̂² + v̄_p))², the information of phases whose draws vary also by sampling (v̄_p the
+ * mean 1/E_t), capped at `maxDf` so that each patient's own residuals keep a weight (patients
+ * differ; the cohort gives the typical value, not each one's).
  */
 import { selectPhase } from './phase.js';
 import type { BetweenDrawPrior, SeriesDraw, SeriesSite } from './types.js';
-import { phaseReads, siteDispersion } from './variance.js';
+import { phaseReads } from './variance.js';
 
 /**
  * Phases for the cohort estimate keep a draw unless it is higher with one-sided p < 1e-4: stricter
@@ -72,7 +73,10 @@ function cohortPhases(cohort: readonly CohortSeries[], sigma2: number, phaseAlph
     for (const line of linesOf(series)) {
       const candidates = line.filter((t) => depth.some((row) => row[t] > 0));
       if (candidates.length < 2) continue;
-      const { phi } = siteDispersion(alt, depth, candidates);
+      // φ = 1: a per-patient φ̂ from a few sites × draws is floored at 1 and noisy upward, which
+      // biased the cohort κ̂ low (CV 0.15 → 0.10 with 2 markers); with φ = 1 the site × draw excess
+      // is counted as between-draw variation instead (a slight, conservative overestimate).
+      const phi = 1;
       const phase = selectPhase(alt, depth, candidates, sigma2, phi, phaseAlpha);
       const { observed, expected } = phaseReads(alt, depth, phase);
       const keep = expected.map((_, j) => j).filter((j) => expected[j] > 0);
@@ -130,14 +134,21 @@ export function estimateCohortPrior(cohort: readonly CohortSeries[], fallback: B
     selected = cohortPhases(cohort, sigma2, COHORT_PHASE_ALPHA);
   }
   const { phases, patients } = selected;
-  const rawDf = phases.reduce((s, p) => s + p.observed.length - 1, 0);
   const draws = phases.reduce((s, p) => s + p.observed.length, 0);
-  if (rawDf === 0) return { ...fallback, patients: 0, draws: 0, rawDf: 0 };
+  if (phases.length === 0) return { ...fallback, patients: 0, draws: 0, rawDf: 0 };
   kappa = medianKappa(phases);
+  // Effective df (variance.ts effectiveOwnDf): a phase whose draws vary mostly by sampling says
+  // little about σ². Judged at σ̂² but at least CV 10% (the analytical floor), so that a cohort of
+  // shallow draws whose κ̂ is 0 by noise does not claim to know σ (it falls back to the default).
+  const ref = Math.max(Math.log1p(kappa), Math.log1p(0.01));
+  const rawDf = phases.reduce((s, p) => {
+    const vbar = p.expected.reduce((a, e) => a + 1 / e, 0) / p.expected.length;
+    return s + (p.observed.length - 1) * (ref / (ref + vbar)) ** 2;
+  }, 0);
   return {
     cv: Math.sqrt(kappa),
     df: Math.min(maxDf, rawDf),
-    source: `cohort estimate: median-based between-draw CV over ${patients} patients, ${draws} nadir-phase draws (${rawDf} df, capped at ${maxDf})`,
+    source: `cohort estimate: median-based between-draw CV over ${patients} patients, ${draws} nadir-phase draws (${rawDf.toFixed(1)} effective df, capped at ${maxDf})`,
     patients,
     draws,
     rawDf,
