@@ -90,7 +90,13 @@ export function evaluateMolecularRule(input: MolecularRuleInput): MolecularRuleR
     settings: modelSettings(policy),
   });
   if (input.clonal.length === 0) change.caveats.unshift('no clonal tumour-informed site to follow');
-  else if (input.clonal.length < mp.min_clonal_sites) change.caveats.unshift(`${input.clonal.length} clonal site(s), fewer than the policy's ${mp.min_clonal_sites}: a copy-number change at one site would read as a change of the tumour level`);
+  else if (input.clonal.length < mp.min_clonal_sites) {
+    // The policy's caveat replaces the model's own one-marker caveat (same point, said once).
+    change.caveats = [
+      `${input.clonal.length} clonal site(s), fewer than the policy's ${mp.min_clonal_sites}: a copy-number change at one site would read as a change of the tumour level`,
+      ...change.caveats.filter((c) => !c.startsWith('one tracked clonal marker')),
+    ];
+  }
 
   // Several non-targetable sites emerging at one window draw (the review's diffuse microscopic progression).
   let emergedMax = 0;
