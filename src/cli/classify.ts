@@ -29,15 +29,17 @@ interface ClassifyArgs {
   'between-draw-prior': string;
 }
 
-/** The between-draw prior of --between-draw-prior (undefined: the policy default), with a log line saying which. */
-function chosenPrior(choice: string, timelines: PatientTimeline[], clinical: Map<string, ClinicalRow[]>, policy: Policy): BetweenDrawPrior | undefined {
+/** The between-draw prior of --between-draw-prior (undefined: the policy default), and a line saying which. */
+function chosenPrior(choice: string, timelines: PatientTimeline[], clinical: Map<string, ClinicalRow[]>, policy: Policy): { prior: BetweenDrawPrior | undefined; note: string } {
   const mp = policy.rules.molecular_progression;
   let prior: BetweenDrawPrior | undefined;
   if (choice === 'cohort') prior = cohortPriorFromTimelines(timelines, clinical, policy) ?? undefined;
   else if (/^\d*\.?\d+$/.test(choice) && Number(choice) <= 3) prior = { cv: Number(choice), df: mp.cohort_prior_max_df, source: `--between-draw-prior ${choice} (a known between-draw CV)` };
   else if (choice !== 'default') throw new UsageError(`--between-draw-prior must be cohort, default or a CV from 0 to 3, got '${choice}'`);
-  info(prior ? `between-draw prior: CV ${prior.cv.toFixed(3)} with ${prior.df} df (${prior.source})` : `between-draw prior: policy default, CV ${mp.between_draw_cv} with ${mp.between_draw_prior_df} df${choice === 'cohort' ? ` (the timelines give fewer than ${mp.cohort_prior_min_df} df for a cohort estimate)` : ''}`);
-  return prior;
+  const note = prior
+    ? `between-draw prior: CV ${prior.cv.toFixed(3)} with ${Number(prior.df.toFixed(1))} df (${prior.source})`
+    : `between-draw prior: policy default, CV ${mp.between_draw_cv} with ${mp.between_draw_prior_df} df${choice === 'cohort' ? ` (the timelines give fewer than ${mp.cohort_prior_min_df} df for a cohort estimate)` : ''}`;
+  return { prior, note };
 }
 
 export const classifyCommand: CommandModule<object, ClassifyArgs> = {
@@ -62,7 +64,7 @@ export const classifyCommand: CommandModule<object, ClassifyArgs> = {
     const imaging = readImaging(args.imaging, patients);
     const knowledge = referenceKnowledge();
     const byPatient = new Map(timelines.map((t) => [t.patient, t]));
-    const prior = chosenPrior(args['between-draw-prior'], timelines, clinical, policy);
+    const { prior, note: priorNote } = chosenPrior(args['between-draw-prior'], timelines, clinical, policy);
     const rows = imaging.map((im) => {
       const line = currentLine(clinical.get(im.patient), im.assessmentDay);
       if (clinical.has(im.patient) && line === null) info(`patient ${im.patient}: assessment ${im.assessmentDate} precedes every therapy line in ${args.clinical}`);
@@ -84,6 +86,7 @@ export const classifyCommand: CommandModule<object, ClassifyArgs> = {
       const err = e as NodeJS.ErrnoException;
       throw new UserError(`${args.out}: cannot write output (${err.code ?? err.message})`);
     }
+    info(priorNote);
     // After the files: the store records what was written (one transaction for the whole run).
     if (args.store !== undefined) {
       const store = openStore(args.store, { create: true });
