@@ -51,8 +51,8 @@ export const policySchema = z
             rule_out_level: z.number().gt(0.5).lt(1).default(0.95),
             /** A draw joins the nadir phase unless higher than it with one-sided p below this (default 0.01). */
             nadir_phase_alpha: z.number().gt(0).lt(0.5).default(0.01),
-            /** Prior between-draw CV of the tumour level when no cohort estimate is given (default 0.6). */
-            between_draw_cv: z.number().min(0).max(3).default(0.6),
+            /** Prior between-draw CV of the tumour level when no cohort estimate is given (default 0.7). */
+            between_draw_cv: z.number().min(0).max(3).default(0.7),
             /** Pseudo-df of that prior (default 1). */
             between_draw_prior_df: z.number().gt(0).max(1000).default(1),
             /** Cap on the pseudo-df of a cohort-estimated prior (default 10). */

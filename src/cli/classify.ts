@@ -54,7 +54,7 @@ export const classifyCommand: CommandModule<object, ClassifyArgs> = {
       .option('out', { type: 'string', default: '-', describe: "classification TSV ('-' = stdout)" })
       .option('json', { type: 'string', describe: 'also write the JSON with every rule evaluated' })
       .option('store', { type: 'string', describe: 'cohort store (SQLite, created if absent): also record each assessment’s classification (a new version when it changes)' })
-      .option('between-draw-prior', { type: 'string', default: 'cohort', describe: "between-draw variation of the tumour level: cohort (estimated from every timeline in --timeline; the policy default when they hold too few draws), default (the policy's), or a known CV such as 0.15 (a lab's own measurement); docs/methods/statistics.md" }) as never,
+      .option('between-draw-prior', { type: 'string', default: 'default', describe: "between-draw variation of the tumour level: default (the policy's, conservative), cohort (estimated from every timeline in --timeline; the default when they hold too few draws), or a lab's measured CV such as 0.15; docs/methods/statistics.md" }) as never,
   handler: handler('classify', (args: ClassifyArgs) => {
     if (args.json === '-' && args.out === '-') throw new UsageError('--json - and --out - would both write to stdout; give --out a file');
     const { policy } = loadPolicy(args.policy);
