@@ -27,6 +27,7 @@ import { callRow, predictiveDispersion } from '../stats/annotate.js';
 import { DEFAULT_ERROR_MODEL } from './accuracy-sim.js';
 import { loadPolicy } from '../classify/policy.js';
 import { longitudinalSection } from './accuracy-longitudinal-report.js';
+import { CLASS_RATE, NULL_SAMPLES_PER_SITE, PON_DEPTH, PON_ICCS, PON_SITES, PON_SIZES, runPonCell } from './accuracy-pon.js';
 import {
   type Arm, MIN_DEPTH, PON_MOLECULES, PON_NORMALS, ponBackgrounds, REDUCTION_RUNS, SAMPLE_ALPHA, SAMPLE_DEPTH, SAMPLE_SITES,
   SAMPLE_VAF, SITE, SITE_ALPHA, type Task, type TaskResult,
@@ -45,7 +46,7 @@ interface Args {
   seed: number;
   threads: number;
   out?: string;
-  section: 'all' | 'sites' | 'longitudinal';
+  section: 'all' | 'sites' | 'longitudinal' | 'pon';
   series: number;
   /** Override of the policy's default between-draw prior (CV, df), for sensitivity runs. */
   defaultPrior?: { cv: number; df: number };
@@ -62,9 +63,9 @@ function parseArgs(argv: string[]): Args {
     else if (argv[i] === '--out') args.out = v;
     else if (argv[i] === '--series') args.series = Number(v);
     else if (argv[i] === '--default-prior' && /^[\d.]+,[\d.]+$/.test(v ?? '')) args.defaultPrior = { cv: Number(v.split(',')[0]), df: Number(v.split(',')[1]) };
-    else if (argv[i] === '--section' && (v === 'all' || v === 'sites' || v === 'longitudinal')) args.section = v;
+    else if (argv[i] === '--section' && (v === 'all' || v === 'sites' || v === 'longitudinal' || v === 'pon')) args.section = v;
     else {
-      process.stderr.write(`accuracy: unknown option ${argv[i]} (--replicates N --sample-replicates N --series N --section all|sites|longitudinal --default-prior CV,DF --seed S --threads N --out FILE)\n`);
+      process.stderr.write(`accuracy: unknown option ${argv[i]} (--replicates N --sample-replicates N --series N --section all|sites|longitudinal|pon --default-prior CV,DF --seed S --threads N --out FILE)\n`);
       process.exit(2);
     }
   }
@@ -128,8 +129,12 @@ async function main(): Promise<void> {
   };
   const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 
-  if (args.section !== 'longitudinal') await siteSection(args, say, elapsed);
-  if (args.section !== 'sites') {
+  if (args.section === 'all' || args.section === 'sites') await siteSection(args, say, elapsed);
+  if (args.section === 'all' || args.section === 'pon') {
+    ponSection(args.seed, say);
+    process.stderr.write(`accuracy: panel-of-normals section done (${elapsed()})\n`);
+  }
+  if (args.section === 'all' || args.section === 'longitudinal') {
     const { policy } = loadPolicy();
     const mp = policy.rules.molecular_progression;
     await longitudinalSection({
@@ -146,6 +151,25 @@ async function main(): Promise<void> {
   if (args.out) writeFileSync(args.out, `${lines.join('\n')}\n`);
   // Wall time on stdout only (not in --out), so the tables file is identical for any thread count.
   process.stdout.write(`Run time ${elapsed()} wall on ${args.threads} worker thread(s).\n`);
+}
+
+/** Per-site test size against nominal α with small panels of normals (accuracy-pon.ts). */
+function ponSection(seed: number, say: (s?: string) => void): void {
+  const panels = 100;
+  say();
+  say('## Per-site test: actual size with panels of normals of 5–50 samples');
+  say();
+  say(`Count level (src/bench/accuracy-pon.ts): ${PON_SITES} sites of one class at ${PON_DEPTH.toLocaleString('en-US')}×, true rates ${CLASS_RATE} × exp(N(0, 0.5²)), between-sample ICC ρ; one normal per panel carries two sites at 5% (a CH donor); ${panels} panels per cell, ${NULL_SAMPLES_PER_SITE} null samples per site (${(panels * PON_SITES * NULL_SAMPLES_PER_SITE).toLocaleString('en-US')} tests per cell). "previous": MoM ρ clamped at 0, fixed 10,000 pseudo-reads, a carrier excludes the site for everyone.`);
+  say();
+  say(`| ρ | normals | size at α = 1% (previous) | size at α = 5% (previous) | sites excluded for every patient (previous) |`);
+  say('|---|---|---|---|---|');
+  for (const icc of PON_ICCS) {
+    for (const normals of PON_SIZES) {
+      const r = runPonCell(seed, normals, icc, panels);
+      const share = (x: number) => `${((100 * x) / r.tests).toFixed(2)}%`;
+      say(`| ${icc} | ${normals} | ${share(r.rejections[0])} (${share(r.previousRejections[0])}) | ${share(r.rejections[1])} (${share(r.previousRejections[1])}) | ${r.flagged} of ${panels * PON_SITES} (${r.previousFlagged}) |`);
+    }
+  }
 }
 
 /** The per-site and per-sample tables (read-level simulation). */

@@ -14,7 +14,7 @@ import {
   DEFAULT_BACKGROUND_RATE,
   type PositionBaseCounts,
 } from './background.js';
-import { MAX_DISPERSION, momIcc } from './dispersion.js';
+import { MAX_DISPERSION, momIcc, momIccParts } from './dispersion.js';
 import { substitutionClass } from './substitution.js';
 import { type BackgroundModel, type ClassBackground, type PonSiteBackground, siteKey, StatsInputError, type SubstitutionClass } from './types.js';
 
@@ -90,8 +90,8 @@ export interface PonTable {
  *   method-of-moments ICC of the sites' pooled counts), capped at the class's own depth and
  *   SITE_PSEUDO_DEPTH when the class has fewer than 3 sites;
  * - the site's between-normal ICC is its own unclamped estimate shrunk toward the class's ICC
- *   (df-weighted mean of the class's site estimates) with DISPERSION_PRIOR_NORMALS, floored at 0
- *   only after the shrinkage.
+ *   (the method-of-moments estimate pooled over the class's sites as a ratio of sums) with
+ *   DISPERSION_PRIOR_NORMALS, floored at 0 only after the shrinkage.
  */
 export function buildPon(input: PonInput): PonTable {
   const nSamples = input.sampleNames.length;
@@ -132,6 +132,7 @@ export function buildPon(input: PonInput): PonTable {
       alt: alts.reduce((a, b) => a + b, 0),
       depth: depths.reduce((a, b) => a + b, 0),
       icc: momIcc(alts, depths),
+      parts: momIccParts(alts, depths),
       normals: rows.length,
     };
   });
@@ -140,14 +141,15 @@ export function buildPon(input: PonInput): PonTable {
   for (const [key, cls] of classes) {
     if (cls.context) continue;
     const members = own.filter((o) => o.substitution === key);
-    let w = 0;
-    let sum = 0;
+    // Pooled as a ratio of sums over the class's sites (dispersion.ts momIccParts).
+    let num = 0;
+    let den = 0;
     for (const m of members) {
-      if (Number.isNaN(m.icc)) continue;
-      w += m.normals - 1;
-      sum += (m.normals - 1) * m.icc;
+      if (!m.parts) continue;
+      num += m.parts.num;
+      den += m.parts.den;
     }
-    const icc = w > 0 ? Math.max(0, sum / w) : cls.dispersion;
+    const icc = den > 0 ? Math.max(0, num / den) : cls.dispersion;
     let strength = SITE_PSEUDO_DEPTH;
     const spread = members.filter((m) => m.depth > 0);
     if (spread.length >= MIN_CLASS_SITES && classSource === 'sites') {
