@@ -10,7 +10,7 @@ import type { SampleSummary } from '../stats/types.js';
 export const TIMELINE_SCHEMA = 'oligotrack.timeline';
 export const TIMELINE_SCHEMA_VERSION = 1;
 
-/** Per-site call of one draw (helper E's vocabulary, src/stats/types.ts). */
+/** Per-site call of one draw (the calling stage's vocabulary, src/stats/types.ts). */
 export type SiteCall = 'detected' | 'not_detected' | 'low_depth';
 
 /**
@@ -157,7 +157,7 @@ export interface TimelineDraw {
   reads_seen: number | null;
   reads_passing: number | null;
   /**
-   * The calling stage's integrated per-sample test (helper E's `summarizeSample`, GLRT over loci as
+   * The calling stage's integrated per-sample test (`summarizeSample`, GLRT over loci as
    * INVAR does) over this patient's clonal sites; its `tumour_fraction` is the one definition
    * (2 × the shared allele fraction), the same number as the tumour-fraction series. null when the
    * patient has no clonal site.
