@@ -32,6 +32,7 @@ export { binomUpperTail, betaBinomLogUpperTail } from './stats/binomial.js';
 export { limitOfDetection } from './stats/lod.js';
 export { buildPon, parsePon, formatPon } from './stats/pon.js';
 export { defaultBackground, inSampleBackground } from './stats/background.js';
+export { tumourFraction, TUMOUR_FRACTION_METHOD, type TumourFractionEstimate } from './stats/tumour-fraction.js';
 
 // Reference knowledge: panel, actionability, evidence.
 export * from './reference/index.js';
@@ -40,6 +41,11 @@ export * from './reference/index.js';
 export * from './timeline/types.js';
 export { buildPatientTimeline } from './timeline/build.js';
 export { increasePValue, decreasePValue, foldChange } from './timeline/two-count-test.js';
+// The longitudinal model of the tumour signal (docs/methods/statistics.md).
+export * from './timeline/longitudinal/types.js';
+export { assessMolecularChange } from './timeline/longitudinal/model.js';
+export { siteTrends, type TrendInput } from './timeline/longitudinal/trend.js';
+export { estimateCohortPrior, type CohortSeries, type CohortPriorEstimate } from './timeline/longitudinal/prior.js';
 export { readSamplesheet, parseSamplesheet, type SampleRow } from './io/samplesheet.js';
 export * from './classify/types.js';
 export { classifyAssessment } from './classify/rules.js';

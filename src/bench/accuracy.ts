@@ -26,6 +26,9 @@ import { buildPon, formatPon } from '../stats/pon.js';
 import { callRow, predictiveDispersion } from '../stats/annotate.js';
 import { DEFAULT_ERROR_MODEL } from './accuracy-sim.js';
 import { identityAccuracySection } from './identity-accuracy.js';
+import { loadPolicy } from '../classify/policy.js';
+import { longitudinalSection } from './accuracy-longitudinal-report.js';
+import { CLASS_RATE, NULL_SAMPLES_PER_SITE, PON_DEPTH, PON_ICCS, PON_SITES, PON_SIZES, runPonCell } from './accuracy-pon.js';
 import {
   type Arm, MIN_DEPTH, PON_MOLECULES, PON_NORMALS, ponBackgrounds, REDUCTION_RUNS, SAMPLE_ALPHA, SAMPLE_DEPTH, SAMPLE_SITES,
   SAMPLE_VAF, SITE, SITE_ALPHA, type Task, type TaskResult,
@@ -44,10 +47,14 @@ interface Args {
   seed: number;
   threads: number;
   out?: string;
+  section: 'all' | 'sites' | 'longitudinal' | 'pon' | 'identity';
+  series: number;
+  /** Override of the policy's default between-draw prior (CV, df), for sensitivity runs. */
+  defaultPrior?: { cv: number; df: number };
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { replicates: 200, sampleReplicates: 200, seed: 20_261_127, threads: availableParallelism() };
+  const args: Args = { replicates: 200, sampleReplicates: 200, seed: 20_261_127, threads: availableParallelism(), section: 'all', series: 5000 };
   for (let i = 0; i < argv.length; i += 2) {
     const v = argv[i + 1];
     if (argv[i] === '--replicates') args.replicates = Number(v);
@@ -55,12 +62,15 @@ function parseArgs(argv: string[]): Args {
     else if (argv[i] === '--seed') args.seed = Number(v);
     else if (argv[i] === '--threads') args.threads = Number(v);
     else if (argv[i] === '--out') args.out = v;
+    else if (argv[i] === '--series') args.series = Number(v);
+    else if (argv[i] === '--default-prior' && /^[\d.]+,[\d.]+$/.test(v ?? '')) args.defaultPrior = { cv: Number(v.split(',')[0]), df: Number(v.split(',')[1]) };
+    else if (argv[i] === '--section' && (v === 'all' || v === 'sites' || v === 'longitudinal' || v === 'pon' || v === 'identity')) args.section = v;
     else {
-      process.stderr.write(`accuracy: unknown option ${argv[i]} (--replicates N --sample-replicates N --seed S --threads N --out FILE)\n`);
+      process.stderr.write(`accuracy: unknown option ${argv[i]} (--replicates N --sample-replicates N --series N --section all|sites|longitudinal|pon|identity --default-prior CV,DF --seed S --threads N --out FILE)\n`);
       process.exit(2);
     }
   }
-  for (const [name, value] of [['--replicates', args.replicates], ['--sample-replicates', args.sampleReplicates], ['--threads', args.threads]] as const) {
+  for (const [name, value] of [['--replicates', args.replicates], ['--sample-replicates', args.sampleReplicates], ['--threads', args.threads], ['--series', args.series]] as const) {
     if (!Number.isInteger(value) || value < 1) {
       process.stderr.write(`accuracy: ${name} must be a positive integer, got ${value}\n`);
       process.exit(2);
@@ -112,7 +122,6 @@ interface Cell {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const model = DEFAULT_ERROR_MODEL;
   const started = Date.now();
   const lines: string[] = [];
   const say = (s = ''): void => {
@@ -121,6 +130,57 @@ async function main(): Promise<void> {
   };
   const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 
+  if (args.section === 'all' || args.section === 'sites') await siteSection(args, say, elapsed);
+  if (args.section === 'all' || args.section === 'pon') {
+    ponSection(args.seed, say);
+    process.stderr.write(`accuracy: panel-of-normals section done (${elapsed()})\n`);
+  }
+  if (args.section === 'all' || args.section === 'longitudinal') {
+    const { policy } = loadPolicy();
+    const mp = policy.rules.molecular_progression;
+    await longitudinalSection({
+      runSeed: args.seed,
+      threads: args.threads,
+      seriesPerCell: args.series,
+      settings: { fold: mp.min_fold_from_nadir, alpha: mp.alpha, intervalLevel: mp.interval_level, ruleOutLevel: mp.rule_out_level, phaseAlpha: mp.nadir_phase_alpha },
+      defaultPrior: args.defaultPrior ? { ...args.defaultPrior, source: 'set by --default-prior' } : { cv: mp.between_draw_cv, df: mp.between_draw_prior_df, source: mp.between_draw_source },
+      cohortMaxDf: mp.cohort_prior_max_df,
+      cohortMinDf: mp.cohort_prior_min_df,
+    }, say);
+    process.stderr.write(`accuracy: longitudinal section done (${elapsed()})\n`);
+  }
+  if (args.section === 'all' || args.section === 'identity') {
+    say();
+    for (const line of identityAccuracySection(args.seed)) say(line);
+    process.stderr.write(`accuracy: identity section done (${elapsed()})\n`);
+  }
+  if (args.out) writeFileSync(args.out, `${lines.join('\n')}\n`);
+  // Wall time on stdout only (not in --out), so the tables file is identical for any thread count.
+  process.stdout.write(`Run time ${elapsed()} wall on ${args.threads} worker thread(s).\n`);
+}
+
+/** Per-site test size against nominal α with small panels of normals (accuracy-pon.ts). */
+function ponSection(seed: number, say: (s?: string) => void): void {
+  const panels = 100;
+  say();
+  say('## Per-site test: actual size with panels of normals of 5–50 samples');
+  say();
+  say(`Count level (src/bench/accuracy-pon.ts): ${PON_SITES} sites of one class at ${PON_DEPTH.toLocaleString('en-US')}×, true rates ${CLASS_RATE} × exp(N(0, 0.5²)), between-sample ICC ρ; one normal per panel carries two sites at 5% (a CH donor); ${panels} panels per cell, ${NULL_SAMPLES_PER_SITE} null samples per site (${(panels * PON_SITES * NULL_SAMPLES_PER_SITE).toLocaleString('en-US')} tests per cell). "previous": MoM ρ clamped at 0, fixed 10,000 pseudo-reads, a carrier excludes the site for everyone.`);
+  say();
+  say(`| ρ | normals | size at α = 1% (previous) | size at α = 5% (previous) | sites excluded for every patient (previous) |`);
+  say('|---|---|---|---|---|');
+  for (const icc of PON_ICCS) {
+    for (const normals of PON_SIZES) {
+      const r = runPonCell(seed, normals, icc, panels);
+      const share = (x: number) => `${((100 * x) / r.tests).toFixed(2)}%`;
+      say(`| ${icc} | ${normals} | ${share(r.rejections[0])} (${share(r.previousRejections[0])}) | ${share(r.rejections[1])} (${share(r.previousRejections[1])}) | ${r.flagged} of ${panels * PON_SITES} (${r.previousFlagged}) |`);
+    }
+  }
+}
+
+/** The per-site and per-sample tables (read-level simulation). */
+async function siteSection(args: Args, say: (s?: string) => void, elapsed: () => string): Promise<void> {
+  const model = DEFAULT_ERROR_MODEL;
   // Phase 1: PoN normals and the no-damage reduction runs (no PoN needed).
   const phase1: Task[] = [];
   for (const arm of ARMS) {
@@ -309,11 +369,6 @@ async function main(): Promise<void> {
   say(`- per-sample test ≥ 90% detection at ≥ 99% specificity (with UMIs): ${pct(best.detection)} at ${pct(best.specificity)} (${best.fp}/${best.nulls} false; 95% interval ${pct(bestSpec.low)}–${pct(bestSpec.high)}) — ${best.detection >= 0.9 && best.specificity >= 0.99 ? 'met' : 'NOT met'}`);
   say();
   say(`Error model: damage ${model.damage}, first-cycle PCR ${model.pcrFirstCycle}, late PCR ${model.pcrLate}, sequencing ${model.seq} per base (an error is the alt base 1 time in 3); family size 1 + Poisson(${model.familyMean}); UMI error ${model.umiError} per read; mates overlap the site with probability ${model.mateOverlap}. Seed ${args.seed}.`);
-  say();
-  for (const line of identityAccuracySection(args.seed)) say(line);
-  if (args.out) writeFileSync(args.out, `${lines.join('\n')}\n`);
-  // Wall time on stdout only (not in --out), so the tables file is identical for any thread count.
-  process.stdout.write(`Run time ${elapsed()} wall on ${args.threads} worker thread(s).\n`);
 }
 
 main().catch((err: unknown) => {

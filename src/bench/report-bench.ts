@@ -77,7 +77,7 @@ export function synthTimeline(i: number, nDraws: number, nSites: number, id?: st
       method: 'pooled clonal VAF × 2', clonal_sites: sites.filter((s) => s.clonal).map((s) => s.key),
       points: draws.map((d) => ({
         sample: d.sample, collection_date: d.collection_date, sites_informative: 2, sites_detected: 2, alt_count: 50, depth: 5000,
-        pooled_vaf: 0.01, pooled_vaf_low: 0.008, pooled_vaf_high: 0.012, estimate: 0.02, low: 0.016, high: 0.024,
+        pooled_vaf: 0.01, estimate: 0.02, low: 0.016, high: 0.024, site_dispersion: 1,
         call: 'detected', event: 'stable', change_p_value: null, fold_change: null,
       })),
     },

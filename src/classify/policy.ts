@@ -37,11 +37,30 @@ export const policySchema = z
           .strict(),
         molecular_progression: z
           .object({
+            /** The rise from the nadir level that counts as diffuse molecular progression. */
             min_fold_from_nadir: z.number().min(1),
+            /** Family-wise α of the rise test over the window draws (Holm). */
             alpha: z.number().gt(0).lt(1),
+            /** Fewer clonal sites than this is a caveat in the rationale, never the criterion. */
             min_clonal_sites: z.number().int().min(1),
             /** This many non-targetable sites `emerged` at one draw in the window is diffuse progression. */
             min_emerged_nontargetable: z.number().int().min(1),
+            /** Two-sided level of the fold interval shown. Optional (default 0.95) so older policy files load. */
+            interval_level: z.number().gt(0.5).lt(1).default(0.95),
+            /** One-sided level of the upper bound that rules a min_fold_from_nadir rise out (default 0.95). */
+            rule_out_level: z.number().gt(0.5).lt(1).default(0.95),
+            /** A draw joins the nadir phase unless higher than it with one-sided p below this (default 0.01). */
+            nadir_phase_alpha: z.number().gt(0).lt(0.5).default(0.01),
+            /** Prior between-draw CV of the tumour level when no cohort estimate is given (default 0.7). */
+            between_draw_cv: z.number().min(0).max(3).default(0.7),
+            /** Pseudo-df of that prior (default 1). */
+            between_draw_prior_df: z.number().gt(0).max(1000).default(1),
+            /** Cap on the pseudo-df of a cohort-estimated prior (default 10). */
+            cohort_prior_max_df: z.number().gt(0).max(1000).default(10),
+            /** A cohort estimate needs at least this many df (nadir-phase draws minus one per phase), else the default prior (default 8). */
+            cohort_prior_min_df: z.number().int().min(1).max(10000).default(8),
+            /** Where the between-draw prior comes from (required with between_draw_cv in the default policy). */
+            between_draw_source: z.string().min(1).default('policy default (docs/methods/statistics.md)'),
             source,
           })
           .strict(),

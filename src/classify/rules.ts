@@ -1,8 +1,7 @@
 import { isoDateToDay } from '../io/csv-schema.js';
-import { pooledPoint } from '../timeline/tumour-fraction.js';
-import { increasePValue } from '../timeline/two-count-test.js';
 import type { TimelineSite } from '../timeline/types.js';
 import { modifiersFor } from './modifiers.js';
+import { evaluateMolecularRule } from './rule-molecular.js';
 import type { Policy } from './policy.js';
 import type {
   AssessmentClassification,
@@ -13,48 +12,8 @@ import type {
   TargetableMutation,
 } from './types.js';
 
-const fmtP = (p: number) => (p < 1e-4 ? p.toExponential(2) : p.toPrecision(3));
-const fmtFold = (f: number) => (Number.isFinite(f) ? f.toFixed(2) : 'from zero');
-const fmtVaf = (v: number) => `${(100 * v).toPrecision(3)}%`;
 const label = (s: TimelineSite) => `${s.gene} ${s.protein}`.trim();
 const eventText = (t: TargetableMutation) => (t.from_nadir_date !== undefined ? `rising from nadir ${t.from_nadir_date}` : t.event);
-
-interface TfComparison {
-  sample: string;
-  nadirSample: string;
-  fold: number;
-  p: number;
-  pass: boolean;
-  vaf: number;
-  nadirVaf: number;
-}
-
-/**
- * Rule 3, tumour-fraction part: every draw in the window against the nadir of the draws before it
- * (pooled clonal-site counts). Returns the comparisons made (empty when none is possible).
- */
-function tumourFractionRises(clonal: TimelineSite[], windowIdx: number[], policy: Policy, sampleOf: (d: number) => string): TfComparison[] {
-  const mp = policy.rules.molecular_progression;
-  const out: TfComparison[] = [];
-  for (const d of windowIdx) {
-    if (d === 0) continue;
-    const cur = pooledPoint(clonal, d);
-    if (cur.call === 'low_depth' || cur.depth === 0) continue;
-    let nadir: { d: number; alt: number; depth: number; vaf: number } | null = null;
-    for (let j = 0; j < d; j++) {
-      const q = pooledPoint(clonal, j);
-      if (q.call === 'low_depth' || q.depth === 0) continue;
-      const v = q.alt / q.depth;
-      if (nadir === null || v < nadir.vaf) nadir = { d: j, alt: q.alt, depth: q.depth, vaf: v };
-    }
-    if (nadir === null) continue;
-    const vaf = cur.alt / cur.depth;
-    const fold = nadir.vaf === 0 ? (vaf === 0 ? 1 : Infinity) : vaf / nadir.vaf;
-    const p = increasePValue({ alt: nadir.alt, depth: nadir.depth }, { alt: cur.alt, depth: cur.depth }, 1);
-    out.push({ sample: sampleOf(d), nadirSample: sampleOf(nadir.d), fold, p, pass: fold >= mp.min_fold_from_nadir && p < mp.alpha, vaf, nadirVaf: nadir.vaf });
-  }
-  return out;
-}
 
 /**
  * Classifies one imaging assessment (rules 1–6 of issue 5) from the patient's timeline, using only
@@ -123,49 +82,24 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
   }
   const ctdnaUsable = ctdnaProblem === null;
 
-  // Rule 3: diffuse molecular progression.
+  // Rule 3: diffuse molecular progression (the longitudinal model; rule-molecular.ts).
   const mp = R.molecular_progression;
   const clonal = timeline.sites.filter((s) => s.clonal && !s.germline_or_ch);
-  const comparisons = hasEarlier && clonal.length >= mp.min_clonal_sites ? tumourFractionRises(clonal, windowIdx, policy, sampleOf) : [];
-  const tfEvaluable = comparisons.length > 0;
-  const tfBest = comparisons.find((c) => c.pass) ?? [...comparisons].sort((a, b) => a.p - b.p)[0];
-  const tfPass = comparisons.some((c) => c.pass);
-  let emergedMax = 0;
-  let emergedAt = '';
-  let emergedLabels: string[] = [];
-  for (const d of windowIdx) {
-    if (d === 0) continue;
-    const em = tumourSites.filter((s) => s.points[d].event === 'emerged' && knowledge.targetable(s) === null);
-    if (em.length > emergedMax) {
-      emergedMax = em.length;
-      emergedAt = sampleOf(d);
-      emergedLabels = em.map(label);
-    }
-  }
-  const emergedPass = emergedMax >= mp.min_emerged_nontargetable;
-  const molecular: boolean | null = !hasEarlier ? null : tfPass || emergedPass ? true : tfEvaluable ? false : null;
-  let tfValue: string;
-  if (!hasEarlier) tfValue = 'not evaluable: no draw in the window with an earlier draw';
-  else if (clonal.length < mp.min_clonal_sites) tfValue = `not evaluable: ${clonal.length} clonal site(s) < ${mp.min_clonal_sites}`;
-  else if (!tfEvaluable) tfValue = 'not evaluable: clonal sites low_depth in the window or before it';
-  else tfValue = `tumour fraction ${fmtFold(tfBest.fold)}-fold from nadir (${tfBest.nadirSample} → ${tfBest.sample}, pooled VAF ${fmtVaf(tfBest.nadirVaf)} → ${fmtVaf(tfBest.vaf)}), p = ${fmtP(tfBest.p)}`;
-  rules.push({
-    id: 'rule3_molecular_progression',
-    description: `tumour fraction ≥ ${mp.min_fold_from_nadir}-fold from nadir with p < ${mp.alpha} over ≥ ${mp.min_clonal_sites} clonal sites in the window, or ≥ ${mp.min_emerged_nontargetable} non-targetable sites emerged at one draw`,
-    inputs: {
-      clonal_sites: clonal.length,
-      window_draws: windowIdx.map(sampleOf).join(';'),
-      tf_fold_from_nadir: tfEvaluable ? (Number.isFinite(tfBest.fold) ? tfBest.fold : null) : null,
-      tf_p_value: tfEvaluable ? tfBest.p : null,
-      emerged_nontargetable_max: emergedMax,
-      emerged_nontargetable_at: emergedAt || null,
-      emerged_nontargetable_sites: emergedLabels.join(';') || null,
-    },
-    value: `${tfValue}; ${emergedMax} non-targetable site(s) emerged at one draw${emergedAt ? ` (${emergedAt}: ${emergedLabels.join(', ')})` : ''}`,
-    threshold: `fold ≥ ${mp.min_fold_from_nadir} and p < ${mp.alpha} with ≥ ${mp.min_clonal_sites} clonal sites; or emerged ≥ ${mp.min_emerged_nontargetable}`,
-    pass: molecular,
-    source: mp.source,
+  const rule3 = evaluateMolecularRule({
+    timeline,
+    usedIdx,
+    windowIdx,
+    clonal,
+    tumourSites,
+    therapyStartDay: clinical ? clinical.therapyStartDay : null,
+    therapyLabel: clinical ? `${clinical.therapy}, from ${clinical.therapyStart}` : undefined,
+    prior: input.betweenDrawPrior,
+    policy,
+    knowledge,
   });
+  const molecular = hasEarlier ? rule3.molecular : null;
+  const tfValue = rule3.summary;
+  rules.push(rule3.rule);
 
   // Rule 4: targetable emergence.
   const te = R.targetable_emergence;
@@ -238,7 +172,7 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
     group = 'no_progression';
     // Rule 1 decides the group, but ctDNA progression ahead of imaging is what a tumour board
     // must see (PADA-1 acted on ctDNA alone), so it is stated here rather than only in the JSON.
-    const molecularText = molecular === true ? ` ctDNA shows molecular progression without radiological progression (${tfPass ? tfValue : `${emergedMax} non-targetable sites emerged at ${emergedAt}`}); rule 1 keeps the group.` : '';
+    const molecularText = molecular === true ? ` ctDNA shows molecular progression without radiological progression (${tfValue}); rule 1 keeps the group.` : '';
     rationale = `No progressing lesion at this assessment.${molecularText}${tm}`;
   } else if (!radiologicalOligo) {
     group = 'widespread_progression';
@@ -249,7 +183,7 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
     rationale = `${lesions} progressing lesion(s) ≤ ${maxOligo}, but ctDNA cannot decide: ${ctdnaProblem}.${tm}`;
   } else if (molecular === true) {
     group = 'widespread_progression';
-    rationale = `${lesions} progressing lesion(s) ≤ ${maxOligo}, but diffuse molecular progression: ${tfPass ? tfValue : `${emergedMax} non-targetable sites emerged at ${emergedAt}`}.${tm}`;
+    rationale = `${lesions} progressing lesion(s) ≤ ${maxOligo}, but diffuse molecular progression: ${tfValue}.${tm}`;
   } else if (molecular === null) {
     group = 'indeterminate';
     reason = `diffuse molecular progression cannot be excluded: ${tfValue}`;
@@ -291,6 +225,7 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
     group,
     progressing_lesions: lesions,
     molecular_progression: molecular,
+    molecular_change: rule3.change,
     targetable_mutations: targetable,
     modifiers: lesions === 0 ? [] : modifiersFor(imaging, clinical, policy, knowledge),
     rationale,

@@ -4,6 +4,7 @@
  */
 import type { ClinicalRow } from '../io/clinical.js';
 import type { ImagingRow } from '../io/imaging.js';
+import type { BetweenDrawPrior, MolecularChange } from '../timeline/longitudinal/types.js';
 import type { PatientTimeline } from '../timeline/types.js';
 
 export const CLASSIFICATION_SCHEMA = 'oligotrack.classification';
@@ -63,6 +64,12 @@ export interface AssessmentClassification {
   progressing_lesions: number;
   /** Rule 3 outcome; null when it could not be evaluated. */
   molecular_progression: boolean | null;
+  /**
+   * The longitudinal model behind rule 3 (docs/methods/statistics.md): status, fold with interval
+   * and bound, p and Holm p, nadir phase, between-draw variation, power, caveats and one sentence.
+   * Absent in documents written before the model existed.
+   */
+  molecular_change?: MolecularChange | null;
   targetable_mutations: TargetableMutation[];
   modifiers: Modifier[];
   rationale: string;
@@ -102,5 +109,8 @@ export interface ClassifyKnowledge {
 export interface ClassifyInput {
   timeline: PatientTimeline;
   imaging: ImagingRow;
+  /** The therapy line current at the assessment (latest therapy_start on or before it), or null. */
   clinical: ClinicalRow | null;
+  /** A cohort estimate of the between-draw prior (timeline/longitudinal/prior.ts); absent: the policy default. */
+  betweenDrawPrior?: BetweenDrawPrior;
 }

@@ -4,7 +4,11 @@ import { classifyAssessment } from '../classify/rules.js';
 import { referenceKnowledge } from '../classify/knowledge.js';
 import { classificationDocument, classificationJson, classificationTsv } from '../classify/output.js';
 import { loadPolicy } from '../classify/policy.js';
-import { readClinical } from '../io/clinical.js';
+import { type ClinicalRow, currentLine, readClinicalLines } from '../io/clinical.js';
+import type { Policy } from '../classify/policy.js';
+import type { BetweenDrawPrior } from '../timeline/longitudinal/types.js';
+import type { PatientTimeline } from '../timeline/types.js';
+import { cohortPriorFromTimelines } from '../classify/rule-molecular.js';
 import { readImaging } from '../io/imaging.js';
 import { writeOutput } from '../io/output.js';
 import { readTimelineDir } from '../timeline/read.js';
@@ -22,6 +26,20 @@ interface ClassifyArgs {
   out: string;
   json?: string;
   store?: string;
+  'between-draw-prior': string;
+}
+
+/** The between-draw prior of --between-draw-prior (undefined: the policy default), and a line saying which. */
+function chosenPrior(choice: string, timelines: PatientTimeline[], clinical: Map<string, ClinicalRow[]>, policy: Policy): { prior: BetweenDrawPrior | undefined; note: string } {
+  const mp = policy.rules.molecular_progression;
+  let prior: BetweenDrawPrior | undefined;
+  if (choice === 'cohort') prior = cohortPriorFromTimelines(timelines, clinical, policy) ?? undefined;
+  else if (/^\d*\.?\d+$/.test(choice) && Number(choice) <= 3) prior = { cv: Number(choice), df: mp.cohort_prior_max_df, source: `--between-draw-prior ${choice} (a known between-draw CV)` };
+  else if (choice !== 'default') throw new UsageError(`--between-draw-prior must be cohort, default or a CV from 0 to 3, got '${choice}'`);
+  const note = prior
+    ? `between-draw prior: CV ${prior.cv.toFixed(3)} with ${Number(prior.df.toFixed(1))} df (${prior.source})`
+    : `between-draw prior: policy default, CV ${mp.between_draw_cv} with ${mp.between_draw_prior_df} df${choice === 'cohort' ? ` (the timelines give fewer than ${mp.cohort_prior_min_df} df for a cohort estimate)` : ''}`;
+  return { prior, note };
 }
 
 export const classifyCommand: CommandModule<object, ClassifyArgs> = {
@@ -30,22 +48,28 @@ export const classifyCommand: CommandModule<object, ClassifyArgs> = {
   builder: (y) =>
     y
       .option('timeline', { type: 'string', demandOption: true, describe: "output directory of 'oligotrack track' (timeline.tsv, patients/)" })
-      .option('clinical', { type: 'string', demandOption: true, describe: 'clinical CSV: patient,subtype,therapy,therapy_class,therapy_start' })
+      .option('clinical', { type: 'string', demandOption: true, describe: 'clinical CSV: patient,subtype,therapy,therapy_class,therapy_start (one row per line of therapy)' })
       .option('imaging', { type: 'string', demandOption: true, describe: 'imaging CSV: patient,assessment_date,progressing_lesions,new_lesions,sites,visceral,cns' })
       .option('policy', { type: 'string', describe: 'policy YAML or JSON (default: reference/policy/default.yaml)' })
       .option('out', { type: 'string', default: '-', describe: "classification TSV ('-' = stdout)" })
       .option('json', { type: 'string', describe: 'also write the JSON with every rule evaluated' })
-      .option('store', { type: 'string', describe: 'cohort store (SQLite, created if absent): also record each assessment’s classification (a new version when it changes)' }) as never,
+      .option('store', { type: 'string', describe: 'cohort store (SQLite, created if absent): also record each assessment’s classification (a new version when it changes)' })
+      .option('between-draw-prior', { type: 'string', default: 'default', describe: "between-draw variation of the tumour level: default (the policy's, conservative), cohort (estimated from every timeline in --timeline; the default when they hold too few draws), or a lab's measured CV such as 0.15; docs/methods/statistics.md" }) as never,
   handler: handler('classify', (args: ClassifyArgs) => {
     if (args.json === '-' && args.out === '-') throw new UsageError('--json - and --out - would both write to stdout; give --out a file');
     const { policy } = loadPolicy(args.policy);
     const timelines = readTimelineDir(args.timeline);
     const patients = new Set(timelines.map((t) => t.patient));
-    const clinical = readClinical(args.clinical, patients);
+    const clinical = readClinicalLines(args.clinical, patients);
     const imaging = readImaging(args.imaging, patients);
     const knowledge = referenceKnowledge();
     const byPatient = new Map(timelines.map((t) => [t.patient, t]));
-    const rows = imaging.map((im) => classifyAssessment({ timeline: byPatient.get(im.patient)!, imaging: im, clinical: clinical.get(im.patient) ?? null }, policy, knowledge));
+    const { prior, note: priorNote } = chosenPrior(args['between-draw-prior'], timelines, clinical, policy);
+    const rows = imaging.map((im) => {
+      const line = currentLine(clinical.get(im.patient), im.assessmentDay);
+      if (clinical.has(im.patient) && line === null) info(`patient ${im.patient}: assessment ${im.assessmentDate} precedes every therapy line in ${args.clinical}`);
+      return classifyAssessment({ timeline: byPatient.get(im.patient)!, imaging: im, clinical: line, betweenDrawPrior: prior }, policy, knowledge);
+    });
     for (const p of patients) if (!clinical.has(p)) info(`patient ${p} has no clinical row: therapy and subtype modifiers not evaluated`);
     for (const p of patients) if (!imaging.some((im) => im.patient === p)) info(`patient ${p} has no imaging assessment: nothing to classify`);
     const tsv = classificationTsv(rows);
@@ -62,6 +86,7 @@ export const classifyCommand: CommandModule<object, ClassifyArgs> = {
       const err = e as NodeJS.ErrnoException;
       throw new UserError(`${args.out}: cannot write output (${err.code ?? err.message})`);
     }
+    info(priorNote);
     // After the files: the store records what was written (one transaction for the whole run).
     if (args.store !== undefined) {
       const store = openStore(args.store, { create: true });

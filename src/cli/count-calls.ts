@@ -141,7 +141,7 @@ export function chooseBackground(c: BackgroundChoice): BackgroundModel {
   if (c.ponPath) {
     const path = c.ponPath;
     const model = asUserError(() => parsePon(readText(path), path));
-    asUserError(() => checkPonFits(model, c.sites, c.build));
+    for (const w of [...model.warnings, ...asUserError(() => checkPonFits(model, c.sites, c.build))]) warn(w);
     return model;
   }
   if (c.targetsPath) {

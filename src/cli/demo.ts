@@ -9,6 +9,9 @@ import { info } from '../util/log.js';
 import { handler } from './command.js';
 import { runPipeline } from './run.js';
 
+/** Between-draw CV the demo tells classify (its simulated draws vary by sampling only). */
+export const DEMO_BETWEEN_DRAW_CV = '0.1';
+
 interface DemoArgs {
   out: string;
   threads: number;
@@ -41,6 +44,9 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
       threads: 1,
       umi: false,
       command: 'demo',
+      // The demo's draws are simulated with sampling noise only, no between-draw variation: say so,
+      // as a lab would with its own measured CV (test-data/demo/README.md).
+      betweenDrawPrior: DEMO_BETWEEN_DRAW_CV,
     });
     if (r.exitCode) {
       process.exitCode = r.exitCode;

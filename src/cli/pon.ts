@@ -129,8 +129,11 @@ async function runPon(args: PonArgs): Promise<void> {
   const record = settingsRecord(settings);
   const settingsText = Object.entries(record).map(([k, v]) => `${k}=${v}`).join(';');
   const pon = buildPon({ sampleNames, build, sites: userSites!, siteCounts, settingsText, ...(targets ? { targetPositions: positions } : {}) });
+  for (const w of pon.warnings) warn(w);
   const flagged = pon.sites.filter((s) => s.germlineOrChip).length;
-  if (flagged > 0) info(`${flagged} of ${pon.sites.length} sites flagged germline_or_chip (alt fraction above 1% in a normal)`);
+  const carried = pon.sites.filter((s) => !s.germlineOrChip && (s.carriers ?? 0) > 0).length;
+  if (flagged > 0) info(`${flagged} of ${pon.sites.length} sites flagged germline_or_chip (alt fraction above 1% in at least half the normals)`);
+  if (carried > 0) info(`${carried} site(s) carried by fewer normals: those normals are left out of the site's rates only`);
   writeOutput(args.out, formatPon(pon));
 }
 

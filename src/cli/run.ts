@@ -30,6 +30,8 @@ export interface RunOptions {
   command: string;
   /** Also print the report pages to PDF (system Chromium). */
   pdf?: boolean;
+  /** classify --between-draw-prior (cohort, default or a CV); absent: classify's default. */
+  betweenDrawPrior?: string;
 }
 
 export interface RunResult {
@@ -122,6 +124,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
 
   const classify = ['classify', '--timeline', o.outDir, '--clinical', o.clinical, '--imaging', o.imaging, '--out', join(o.outDir, 'classification.tsv'), '--json', join(o.outDir, 'classification.json')];
   if (o.policy) classify.push('--policy', o.policy);
+  if (o.betweenDrawPrior !== undefined) classify.push('--between-draw-prior', o.betweenDrawPrior);
   if (o.store !== undefined) classify.push('--store', o.store);
   code = await runStage(classifyCommand as CommandModule<object, never>, classify, true);
   setLogCommand(o.command);
@@ -144,6 +147,7 @@ interface RunArgs {
   umi: boolean;
   store?: string;
   pdf: boolean;
+  'between-draw-prior'?: string;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -162,12 +166,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('umi', { type: 'boolean', default: false, describe: 'count UMI families instead of fragments' })
       .option('store', { type: 'string', describe: 'cohort store (SQLite, created if absent): draws already stored for the same BAM bytes, sites and settings are not recounted; new ones are ingested' })
       .option('pdf', { type: 'boolean', default: false, describe: 'also write the report pages as PDFs (needs Chromium: Debian package chromium)' })
+      .option('between-draw-prior', { type: 'string', describe: "as classify: default (the policy's), cohort, or a lab's measured between-draw CV" })
       .example('$0 run --samplesheet s.csv --clinical c.csv --imaging i.csv --out results', 'results/report/index.html'),
   handler: handler('run', async (a: RunArgs) => {
     if (!Number.isInteger(a.threads) || a.threads < 1 || a.threads > 256) throw new UsageError(`--threads must be an integer from 1 to 256, got ${a.threads}`);
     const r = await runPipeline({
       samplesheet: a.samplesheet, clinical: a.clinical, imaging: a.imaging, outDir: a.out, sites: a.sites,
-      pon: a.pon, policy: a.policy, threads: a.threads, umi: a.umi, store: a.store, command: 'run', pdf: a.pdf,
+      pon: a.pon, policy: a.policy, threads: a.threads, umi: a.umi, store: a.store, command: 'run', pdf: a.pdf, betweenDrawPrior: a['between-draw-prior'],
     });
     if (r.exitCode) {
       process.exitCode = r.exitCode;

@@ -86,7 +86,9 @@ async function runTrack(args: TrackArgs): Promise<void> {
     } catch (e) {
       throw new UserError(`${args.pon}: cannot read panel of normals (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
-    background = statsErrors(() => parsePon(text, args.pon!));
+    const pon = statsErrors(() => parsePon(text, args.pon!));
+    for (const w of pon.warnings) warn(w);
+    background = pon;
   } else {
     background = defaultBackground();
   }
@@ -132,13 +134,19 @@ async function trackWithStore(args: TrackArgs, p: TrackPlan): Promise<void> {
   const called = new Map<string, CalledDraw>();
   const calledRows = new Map<string, CalledRow[]>();
   const bySource = { counted: 0, cache: 0, store: 0, 'counts-dir': 0 };
+  const ponNotes = new Set<string>();
   for (const s of samples) {
     const tumourInformedSpecs = informedByPatient.get(s.patient) ?? [];
     const counts: SampleCounts = await countSample(s.bam, { ...countOpts, tumourInformedSpecs, cacheName: s.sample });
     bySource[counts.source]++;
     for (const w of counts.warnings) warn(w);
     const sites = counts.rows.map((r) => r.site);
-    statsErrors(() => checkPonFits(background, sites, counts.build));
+    // Private tumour-informed sites the PoN lacks take their class's rate: say so once per message.
+    for (const w of statsErrors(() => checkPonFits(background, sites, counts.build))) {
+      if (ponNotes.has(w)) continue;
+      ponNotes.add(w);
+      warn(w);
+    }
     const rows = statsErrors(() => annotateCounts({ rows: counts.rows }, { background, alpha: siteAlpha, minDepth }));
     let normalFlagged: Set<string> | undefined;
     if (s.normal) {

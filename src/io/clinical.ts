@@ -19,7 +19,10 @@ export const THERAPY_CLASSES = [
 ] as const;
 export type TherapyClass = (typeof THERAPY_CLASSES)[number];
 
-/** The current systemic therapy of a patient (one row per patient). */
+/**
+ * One line of systemic therapy of a patient. clinical.csv has one row per line (therapy_start
+ * each); a file with one row per patient (the current therapy) is the one-line case.
+ */
 export interface ClinicalRow {
   patient: string;
   subtype: Subtype;
@@ -42,26 +45,42 @@ function schema(today: number) {
   });
 }
 
-export function readClinical(path: string, knownPatients: ReadonlySet<string>, today = todayDay()): Map<string, ClinicalRow> {
-  let text: string;
+function readText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     throw new UserError(`${path}: cannot read clinical file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  return parseClinical(text, path, knownPatients, today);
 }
 
-/** One row per patient; a patient not in the timeline is an error (a typo would silently drop data). */
-export function parseClinical(text: string, path: string, knownPatients: ReadonlySet<string>, today = todayDay()): Map<string, ClinicalRow> {
+/** Every therapy line per patient, in start order (see parseClinicalLines). */
+export function readClinicalLines(path: string, knownPatients: ReadonlySet<string>, today = todayDay()): Map<string, ClinicalRow[]> {
+  return parseClinicalLines(readText(path), path, knownPatients, today);
+}
+
+/** The latest line per patient (the therapy current at the last start), for callers without a date. */
+export function readClinical(path: string, knownPatients: ReadonlySet<string>, today = todayDay()): Map<string, ClinicalRow> {
+  return parseClinical(readText(path), path, knownPatients, today);
+}
+
+/**
+ * One or more rows per patient, one per line of therapy. Two rows of a patient with the same
+ * therapy_start, or with different subtypes, are errors; a patient not in the timeline is an error
+ * (a typo would silently drop data).
+ */
+export function parseClinicalLines(text: string, path: string, knownPatients: ReadonlySet<string>, today = todayDay()): Map<string, ClinicalRow[]> {
   const table = parseCsv(text, path);
   const rows = validateRecords(table, REQUIRED, [], schema(today));
-  const out = new Map<string, ClinicalRow>();
+  const out = new Map<string, ClinicalRow[]>();
   for (const { value: r, line, columnOf } of rows) {
     if (!knownPatients.has(r.patient)) throw fileError(path, `unknown patient '${r.patient}' (not in the timeline)`, line, columnOf('patient'));
-    const prev = out.get(r.patient);
-    if (prev) throw fileError(path, `duplicate patient '${r.patient}' (first on line ${prev.line}); give the current therapy once`, line, columnOf('patient'));
-    out.set(r.patient, {
+    const lines = out.get(r.patient) ?? [];
+    const same = lines.find((x) => x.therapyStart === r.therapy_start);
+    if (same) throw fileError(path, `patient '${r.patient}' has two therapy lines starting ${r.therapy_start} (first on line ${same.line}); give each line of therapy once`, line, columnOf('therapy_start'));
+    if (lines.length > 0 && lines[0].subtype !== r.subtype) {
+      throw fileError(path, `patient '${r.patient}' has subtype ${r.subtype} here but ${lines[0].subtype} on line ${lines[0].line}`, line, columnOf('subtype'));
+    }
+    lines.push({
       patient: r.patient,
       subtype: r.subtype,
       therapy: r.therapy,
@@ -70,6 +89,22 @@ export function parseClinical(text: string, path: string, knownPatients: Readonl
       therapyStartDay: isoDateToDay(r.therapy_start),
       line,
     });
+    out.set(r.patient, lines);
   }
+  for (const lines of out.values()) lines.sort((a, b) => a.therapyStartDay - b.therapyStartDay);
   return out;
+}
+
+/** The latest line per patient. */
+export function parseClinical(text: string, path: string, knownPatients: ReadonlySet<string>, today = todayDay()): Map<string, ClinicalRow> {
+  const out = new Map<string, ClinicalRow>();
+  for (const [patient, lines] of parseClinicalLines(text, path, knownPatients, today)) out.set(patient, lines[lines.length - 1]);
+  return out;
+}
+
+/** The line current on `day`: the latest start on or before it; null when every line starts later. */
+export function currentLine(lines: readonly ClinicalRow[] | undefined, day: number): ClinicalRow | null {
+  let current: ClinicalRow | null = null;
+  for (const l of lines ?? []) if (l.therapyStartDay <= day && (current === null || l.therapyStartDay >= current.therapyStartDay)) current = l;
+  return current;
 }

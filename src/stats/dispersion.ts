@@ -8,6 +8,16 @@
 export const MAX_DISPERSION = 0.1;
 
 export function momDispersion(alt: ArrayLike<number>, depth: ArrayLike<number>): number {
+  const rho = momIcc(alt, depth);
+  return Number.isNaN(rho) ? 0 : Math.min(MAX_DISPERSION, Math.max(0, rho));
+}
+
+/**
+ * The same estimator, unclamped: negative when the units vary less than binomial noise (an
+ * estimate, not a fact; the panel of normals shrinks it toward its class rather than cutting it at
+ * 0), NaN with fewer than two units or no alt read (no information).
+ */
+export function momIcc(alt: ArrayLike<number>, depth: ArrayLike<number>): number {
   let units = 0;
   let N = 0;
   let X = 0;
@@ -19,7 +29,7 @@ export function momDispersion(alt: ArrayLike<number>, depth: ArrayLike<number>):
     X += alt[i];
     sumN2 += depth[i] * depth[i];
   }
-  if (units < 2 || X === 0 || X === N) return 0;
+  if (units < 2 || X === 0 || X === N) return NaN;
   const mu = X / N;
   let S = 0;
   for (let i = 0; i < alt.length; i++) {
@@ -28,7 +38,39 @@ export function momDispersion(alt: ArrayLike<number>, depth: ArrayLike<number>):
     S += depth[i] * d * d;
   }
   const denom = N - sumN2 / N - (units - 1);
-  if (denom <= 0) return 0;
-  const rho = (S / (mu * (1 - mu)) - (units - 1)) / denom;
-  return Math.min(MAX_DISPERSION, Math.max(0, rho));
+  if (denom <= 0) return NaN;
+  return (S / (mu * (1 - mu)) - (units - 1)) / denom;
+}
+
+/**
+ * The numerator and denominator of momIcc, ρ̂ = num/den, so that several groups' estimates can be
+ * pooled as a ratio of sums (Σ num / Σ den), which weighs each group by its information instead of
+ * averaging noisy ratios. With sparse counts (0.3 expected alt reads per sample at 3,000×) the
+ * pooled estimate is still about half the true ρ = 1e-3 (sites without an alt read carry no
+ * estimate); the per-site test's measured size shows the consequence (docs/methods/accuracy.md).
+ * null with fewer than two units or no alt read.
+ */
+export function momIccParts(alt: ArrayLike<number>, depth: ArrayLike<number>): { num: number; den: number } | null {
+  let units = 0;
+  let N = 0;
+  let X = 0;
+  let sumN2 = 0;
+  for (let i = 0; i < alt.length; i++) {
+    if (depth[i] <= 0) continue;
+    units++;
+    N += depth[i];
+    X += alt[i];
+    sumN2 += depth[i] * depth[i];
+  }
+  if (units < 2 || X === 0 || X === N) return null;
+  const mu = X / N;
+  let S = 0;
+  for (let i = 0; i < alt.length; i++) {
+    if (depth[i] <= 0) continue;
+    const d = alt[i] / depth[i] - mu;
+    S += depth[i] * d * d;
+  }
+  const den = N - sumN2 / N - (units - 1);
+  if (den <= 0) return null;
+  return { num: S / (mu * (1 - mu)) - (units - 1), den };
 }

@@ -14,22 +14,41 @@ import {
   DEFAULT_BACKGROUND_RATE,
   type PositionBaseCounts,
 } from './background.js';
-import { momDispersion } from './dispersion.js';
+import { MAX_DISPERSION, momIcc, momIccParts } from './dispersion.js';
 import { substitutionClass } from './substitution.js';
 import { type BackgroundModel, type ClassBackground, type PonSiteBackground, siteKey, StatsInputError, type SubstitutionClass } from './types.js';
 
-export const PON_FORMAT_VERSION = 1;
+export const PON_FORMAT_VERSION = 2;
 
 /**
- * Pseudo-depth of the shrinkage of a site's rate towards its class rate:
- * rate = (alt + m·class_rate) / (depth + m), m = 10,000 reads. With a typical PoN of 10 normals at
- * 3,000× (30,000 reads) the site's own data carry 75% of the weight; a site never seen with its
- * alt allele still gets about a quarter of the class rate rather than zero.
+ * Below this many normals `pon` warns: a site's between-normal dispersion then rests on fewer than
+ * 9 df and the per-site test's size drifts above its nominal α (measured in docs/methods/accuracy.md).
+ * Policy choice.
+ */
+export const MIN_PON_NORMALS = 10;
+/**
+ * Pseudo-depth of the shrinkage of a site's rate toward its class rate when the class has too few
+ * sites (< 3) to measure how much site rates spread: 10,000 reads (with 10 normals at 3,000× the
+ * site's own 30,000 reads carry 75% of the weight).
  */
 export const SITE_PSEUDO_DEPTH = 10_000;
-/** A normal above this alt fraction (with ≥ GERMLINE_MIN_ALT reads) marks the site germline_or_chip. */
+/** Sites needed in a class to estimate the spread of site rates (the prior strength) from them. */
+export const MIN_CLASS_SITES = 3;
+/**
+ * Weight, in normals, of the class's between-normal dispersion in a site's: ρ̃ = λρ̂_site + (1−λ)ρ_class
+ * with λ = (k−1)/(k−1+10) for k normals. Policy choice: with 10 normals the site's own estimate
+ * (9 df) and the class share the weight about equally.
+ */
+export const DISPERSION_PRIOR_NORMALS = 10;
+/** A normal above this alt fraction (with ≥ GERMLINE_MIN_ALT reads) carries the variant (germline or CH). */
 export const GERMLINE_OR_CHIP_VAF = 0.01;
 export const GERMLINE_MIN_ALT = 3;
+/**
+ * A site carried by at least this share of the normals is flagged germline_or_chip for every
+ * patient (a common germline variant cannot be a tumour marker); a rarer carrier (one CH donor) is
+ * left out of that site's rates only.
+ */
+export const GERMLINE_SHARE = 0.5;
 
 /** Hash of a site set, independent of order and annotation: sha256 over sorted `chrom:pos1:ref>alt`. */
 export function siteSetHash(sites: Site[]): string {
@@ -58,58 +77,125 @@ export interface PonTable {
   classes: Map<string, ClassBackground>;
   /** Where the class rates came from: target positions, or the sites' own counts. */
   classSource: 'targets' | 'sites';
+  /** Sentences for the user (a small panel, sites without a class spread). */
+  warnings: string[];
 }
 
+/**
+ * Empirical-Bayes background per site (docs/methods/statistics.md §8):
+ * - carriers (a normal with > 1% and ≥ 3 alt reads at the site) are left out of that site's rates
+ *   only; the site is flagged for every patient when at least half the normals carry it;
+ * - the site's rate is shrunk toward its substitution class, Beta(μ_c A_c, (1 − μ_c) A_c), with the
+ *   prior strength A_c = (1 − ρ_s)/ρ_s from the spread of the class's site rates (ρ_s: the
+ *   method-of-moments ICC of the sites' pooled counts), capped at the class's own depth and
+ *   SITE_PSEUDO_DEPTH when the class has fewer than 3 sites;
+ * - the site's between-normal ICC is its own unclamped estimate shrunk toward the class's ICC
+ *   (the method-of-moments estimate pooled over the class's sites as a ratio of sums) with
+ *   DISPERSION_PRIOR_NORMALS, floored at 0 only after the shrinkage.
+ */
 export function buildPon(input: PonInput): PonTable {
   const nSamples = input.sampleNames.length;
   if (input.siteCounts.length !== nSamples) throw new StatsInputError('one count result per normal sample is needed');
+  const warnings: string[] = [];
+  if (nSamples < MIN_PON_NORMALS) {
+    warnings.push(`panel of ${nSamples} normal(s), fewer than ${MIN_PON_NORMALS}: site dispersions lean on their class and the per-site test is less exact (docs/methods/accuracy.md)`);
+  }
+  const carrier = input.sites.map((_, i) => input.siteCounts.map((c) => isGermlineOrChip(c[i].altCount, c[i].depth)));
   const acc = new Map<string, ClassAccumulator>();
   let classSource: PonTable['classSource'] = 'sites';
   if (input.targetPositions && input.targetPositions.some((p) => p.length > 0)) {
     classSource = 'targets';
     for (const positions of input.targetPositions) for (const pos of positions) accumulatePosition(acc, pos, null);
   } else {
-    // Class rates from the sites themselves (each normal × site a unit), germline/CHIP sites excluded.
+    // Class rates from the sites themselves (each non-carrier normal × site a unit).
     input.sites.forEach((site, i) => {
       const cls = substitutionClass(site);
-      const rows = input.siteCounts.map((c) => c[i]);
-      if (rows.some((r) => isGermlineOrChip(r.altCount, r.depth))) return;
       let a = acc.get(cls);
       if (!a) acc.set(cls, (a = { alt: [], depth: [] }));
-      for (const r of rows) {
-        a.alt.push(r.altCount);
-        a.depth.push(r.depth);
-      }
+      input.siteCounts.forEach((c, n) => {
+        if (carrier[i][n]) return;
+        a.alt.push(c[i].altCount);
+        a.depth.push(c[i].depth);
+      });
     });
   }
   // Classes without data are left out of the file (lookups fall back to the default rate).
   const classes = classBackgrounds(acc);
 
-  const sites: PonSiteBackground[] = input.sites.map((site, i) => {
-    const rows = input.siteCounts.map((c) => c[i]);
+  // Per site: counts of the non-carrier normals, and the site's raw between-normal ICC.
+  const own = input.sites.map((site, i) => {
+    const rows = input.siteCounts.map((c) => c[i]).filter((_, n) => !carrier[i][n]);
     const alts = rows.map((r) => r.altCount);
     const depths = rows.map((r) => r.depth);
-    const altReads = alts.reduce((a, b) => a + b, 0);
-    const depth = depths.reduce((a, b) => a + b, 0);
-    const substitution = substitutionClass(site);
-    const cls = classes.get(substitution);
-    const prior = cls && cls.depth > 0 ? cls.rate : DEFAULT_BACKGROUND_RATE;
-    const pseudoDepth = SITE_PSEUDO_DEPTH;
-    const pseudoAlt = pseudoDepth * prior;
     return {
-      siteKey: siteKey(site),
-      substitution,
-      altReads,
-      depth,
-      pseudoAlt,
-      pseudoDepth,
-      rate: (altReads + pseudoAlt) / (depth + pseudoDepth),
-      dispersion: momDispersion(alts, depths),
-      sampleRates: rows.map((r) => (r.depth > 0 ? r.altCount / r.depth : 0)),
-      germlineOrChip: rows.some((r) => isGermlineOrChip(r.altCount, r.depth)),
+      substitution: substitutionClass(site),
+      alt: alts.reduce((a, b) => a + b, 0),
+      depth: depths.reduce((a, b) => a + b, 0),
+      icc: momIcc(alts, depths),
+      parts: momIccParts(alts, depths),
+      normals: rows.length,
     };
   });
-  return { sampleNames: input.sampleNames, build: input.build, siteSetHash: siteSetHash(input.sites), settingsText: input.settingsText, sites, classes, classSource };
+  // Class-level ICC (within-site, between normals) and prior strength (between sites) per class.
+  const classPrior = new Map<string, { icc: number; strength: number }>();
+  for (const [key, cls] of classes) {
+    if (cls.context) continue;
+    const members = own.filter((o) => o.substitution === key);
+    // Pooled as a ratio of sums over the class's sites (dispersion.ts momIccParts).
+    let num = 0;
+    let den = 0;
+    for (const m of members) {
+      if (!m.parts) continue;
+      num += m.parts.num;
+      den += m.parts.den;
+    }
+    const icc = den > 0 ? Math.max(0, num / den) : cls.dispersion;
+    let strength = SITE_PSEUDO_DEPTH;
+    const spread = members.filter((m) => m.depth > 0);
+    if (spread.length >= MIN_CLASS_SITES && classSource === 'sites') {
+      const rho = momIcc(spread.map((m) => m.alt), spread.map((m) => m.depth));
+      strength = Number.isNaN(rho) ? SITE_PSEUDO_DEPTH : rho > 0 ? (1 - rho) / rho : Infinity;
+    } else if (classSource === 'targets' && cls.dispersion > 0) {
+      strength = (1 - cls.dispersion) / cls.dispersion;
+    } else if (classSource === 'targets') {
+      strength = Infinity;
+    }
+    // The class rate itself is known only to its own depth: a site never gets more prior weight.
+    classPrior.set(key, { icc, strength: Math.min(strength, cls.depth + CLASS_PSEUDO_DEPTH) });
+  }
+  const noSpread = [...classPrior.entries()].filter(([key]) => own.filter((o) => o.substitution === key).length < MIN_CLASS_SITES && classSource === 'sites').map(([k]) => k);
+  if (noSpread.length > 0) warnings.push(`class(es) ${noSpread.join(', ')} have fewer than ${MIN_CLASS_SITES} sites: site rates shrink with the fixed pseudo-depth ${SITE_PSEUDO_DEPTH}`);
+
+  const sites: PonSiteBackground[] = input.sites.map((site, i) => {
+    const o = own[i];
+    const cls = classes.get(o.substitution);
+    const prior = classPrior.get(o.substitution);
+    const mean = cls && cls.depth > 0 ? cls.rate : DEFAULT_BACKGROUND_RATE;
+    const pseudoDepth = prior ? prior.strength : SITE_PSEUDO_DEPTH;
+    const pseudoAlt = pseudoDepth * mean;
+    const classIcc = prior ? prior.icc : 0;
+    const lambda = o.normals > 1 ? (o.normals - 1) / (o.normals - 1 + DISPERSION_PRIOR_NORMALS) : 0;
+    const icc = Number.isNaN(o.icc) ? classIcc : lambda * o.icc + (1 - lambda) * classIcc;
+    const carriers = carrier[i].filter(Boolean).length;
+    return {
+      siteKey: siteKey(site),
+      substitution: o.substitution,
+      altReads: o.alt,
+      depth: o.depth,
+      pseudoAlt,
+      pseudoDepth,
+      rate: (o.alt + pseudoAlt) / (o.depth + pseudoDepth),
+      dispersion: Math.min(MAX_DISPERSION, Math.max(0, icc)),
+      sampleRates: input.siteCounts.map((c) => (c[i].depth > 0 ? c[i].altCount / c[i].depth : 0)),
+      germlineOrChip: carriers > 0 && carriers >= GERMLINE_SHARE * nSamples,
+      carriers,
+    };
+  });
+  for (const [key, cls] of classes) {
+    const prior = classPrior.get(key);
+    if (prior) classes.set(key, { ...cls, dispersion: prior.icc, pseudoDepth: prior.strength });
+  }
+  return { sampleNames: input.sampleNames, build: input.build, siteSetHash: siteSetHash(input.sites), settingsText: input.settingsText, sites, classes, classSource, warnings };
 }
 
 export function isGermlineOrChip(alt: number, depth: number): boolean {
@@ -118,8 +204,10 @@ export function isGermlineOrChip(alt: number, depth: number): boolean {
 
 export const PON_COLUMNS = [
   'record', 'key', 'substitution', 'alt_reads', 'depth', 'pseudo_alt', 'pseudo_depth', 'rate', 'dispersion',
-  'germline_or_chip', 'sample_rates',
+  'germline_or_chip', 'sample_rates', 'carriers',
 ] as const;
+/** Version 1 files had no `carriers` column (read as 0 carriers, or 1 when germline_or_chip). */
+const PON_COLUMNS_V1 = PON_COLUMNS.slice(0, 11);
 
 /** Numbers in the PoN: JavaScript's shortest round-trip decimal, so parse(format(x)) === x. */
 function num(x: number): string {
@@ -134,16 +222,17 @@ export function formatPon(pon: PonTable): string {
     `##samples=${pon.sampleNames.join(',')}`,
     `##class_source=${pon.classSource}`,
     `##count_settings=${pon.settingsText}`,
-    `##site_pseudo_depth=${SITE_PSEUDO_DEPTH}`,
+    `##min_normals=${MIN_PON_NORMALS}`,
     `#${PON_COLUMNS.join('\t')}`,
   ];
   for (const s of pon.sites) {
     lines.push(['site', s.siteKey, s.substitution, num(s.altReads), num(s.depth), num(s.pseudoAlt), num(s.pseudoDepth), num(s.rate),
-      num(s.dispersion), s.germlineOrChip ? 'yes' : 'no', s.sampleRates.map(num).join(',')].join('\t'));
+      num(s.dispersion), s.germlineOrChip ? 'yes' : 'no', s.sampleRates.map(num).join(','), num(s.carriers ?? 0)].join('\t'));
   }
+  // Class rows: pseudo_depth holds the prior strength A_c of the class's site rates (absent: the class's own Jeffreys pseudocounts).
   for (const [key, c] of pon.classes) {
-    lines.push(['class', key, c.context ? 'context' : 'class', num(c.altReads), num(c.depth), num(CLASS_PSEUDO_ALT), num(CLASS_PSEUDO_DEPTH), num(c.rate),
-      num(c.dispersion), 'no', '.'].join('\t'));
+    lines.push(['class', key, c.context ? 'context' : 'class', num(c.altReads), num(c.depth), num(CLASS_PSEUDO_ALT), num(c.pseudoDepth ?? CLASS_PSEUDO_DEPTH), num(c.rate),
+      num(c.dispersion), 'no', '.', '0'].join('\t'));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -153,11 +242,12 @@ function fail(file: string, line: number, msg: string): never {
 }
 
 /** Parses a PoN file's text into a background model. Errors name the file and line. */
-export function parsePon(text: string, file: string): BackgroundModel & { sampleNames: string[] } {
+export function parsePon(text: string, file: string): BackgroundModel & { sampleNames: string[]; warnings: string[] } {
   const lines = text.split('\n');
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
   const meta = new Map<string, string>();
   let headerSeen = false;
+  let columns: number = PON_COLUMNS.length;
   const perSite = new Map<string, PonSiteBackground>();
   const perClass = new Map<string, ClassBackground>();
   lines.forEach((raw, idx) => {
@@ -170,14 +260,16 @@ export function parsePon(text: string, file: string): BackgroundModel & { sample
       return;
     }
     if (line.startsWith('#')) {
-      if (line.slice(1) !== PON_COLUMNS.join('\t')) fail(file, ln, `unexpected header; expected #${PON_COLUMNS.join(' ')}`);
+      if (line.slice(1) === PON_COLUMNS.join('\t')) columns = PON_COLUMNS.length;
+      else if (line.slice(1) === PON_COLUMNS_V1.join('\t')) columns = PON_COLUMNS_V1.length;
+      else fail(file, ln, `unexpected header; expected #${PON_COLUMNS.join(' ')}`);
       headerSeen = true;
       return;
     }
     if (line.trim() === '') fail(file, ln, 'empty line');
     if (!headerSeen) fail(file, ln, 'data before the #record header line');
     const f = line.split('\t');
-    if (f.length !== PON_COLUMNS.length) fail(file, ln, `expected ${PON_COLUMNS.length} tab-separated columns, found ${f.length}`);
+    if (f.length !== columns) fail(file, ln, `expected ${columns} tab-separated columns, found ${f.length}`);
     const numAt = (col: number, min = 0, max = Infinity): number => {
       const v = Number(f[col]);
       if (f[col] === '' || !Number.isFinite(v) || v < min || v > max) fail(file, ln, `column ${PON_COLUMNS[col]} (${col + 1}): not a number in [${min}, ${max}]: '${f[col]}'`);
@@ -197,9 +289,11 @@ export function parsePon(text: string, file: string): BackgroundModel & { sample
       perSite.set(f[1], {
         ...base, siteKey: f[1], substitution: f[2] as SubstitutionClass, sampleRates, pseudoAlt: numAt(5), pseudoDepth: numAt(6),
         germlineOrChip: f[9] === 'yes',
+        carriers: columns > 11 ? numAt(11) : f[9] === 'yes' ? 1 : 0,
       });
     } else if (f[0] === 'class') {
       if (f[2] === 'context') base.context = f[1];
+      if (columns > 11) base.pseudoDepth = numAt(6);
       perClass.set(f[1], base);
     } else {
       fail(file, ln, `column record (1): expected site or class, found '${f[0]}'`);
@@ -207,9 +301,13 @@ export function parsePon(text: string, file: string): BackgroundModel & { sample
   });
   const version = meta.get('oligotrack_pon');
   if (version === undefined) fail(file, 1, 'not an oligotrack PoN (no ##oligotrack_pon line)');
-  if (version !== String(PON_FORMAT_VERSION)) fail(file, 1, `PoN format version ${version}, this oligotrack reads ${PON_FORMAT_VERSION}`);
+  if (version !== '1' && version !== String(PON_FORMAT_VERSION)) fail(file, 1, `PoN format version ${version}, this oligotrack reads 1 and ${PON_FORMAT_VERSION}`);
   if (!headerSeen) fail(file, lines.length, 'no #record header line');
   for (const key of ['build', 'site_set_hash', 'samples']) if (!meta.has(key)) fail(file, 1, `missing ##${key} line`);
+  const sampleNames = meta.get('samples')!.split(',').filter((s) => s !== '');
+  const warnings: string[] = [];
+  if (sampleNames.length < MIN_PON_NORMALS) warnings.push(`${file}: panel of ${sampleNames.length} normal(s), fewer than ${MIN_PON_NORMALS}: the per-site test's size is above its nominal α (docs/methods/accuracy.md)`);
+  if (version === '1') warnings.push(`${file}: PoN format 1 (site dispersions clamped at 0, one carrier excludes a site): rebuild it with oligotrack pon`);
   return {
     kind: 'pon',
     origin: file,
@@ -218,25 +316,25 @@ export function parsePon(text: string, file: string): BackgroundModel & { sample
     perSite,
     perClass,
     defaultRate: DEFAULT_BACKGROUND_RATE,
-    sampleNames: meta.get('samples')!.split(',').filter((s) => s !== ''),
+    sampleNames,
+    warnings,
   };
 }
 
 /**
- * Rejects a PoN that does not fit the sample: another genome build, or tested sites the PoN never
- * saw (a PoN built on the same site set, or on a superset of it, is accepted).
+ * Checks that a PoN fits the sample: another genome build is an error; tested sites the PoN never
+ * saw (a patient's private tumour-informed sites) are not: they take their substitution class's
+ * rate, and the returned note says how many (empty when every site is in the PoN).
  */
-export function checkPonFits(model: BackgroundModel, sites: Site[], sampleBuild: string): void {
-  if (model.kind !== 'pon') return;
+export function checkPonFits(model: BackgroundModel, sites: Site[], sampleBuild: string): string[] {
+  if (model.kind !== 'pon') return [];
   if (model.build !== 'unknown' && sampleBuild !== 'unknown' && model.build !== sampleBuild) {
     throw new StatsInputError(`${model.origin}: PoN was built on ${model.build} but the sample is ${sampleBuild}`);
   }
-  if (siteSetHash(sites) === model.siteSetHash) return;
+  if (siteSetHash(sites) === model.siteSetHash) return [];
   const missing = sites.filter((s) => !model.perSite.has(siteKey(s)));
-  if (missing.length > 0) {
-    throw new StatsInputError(
-      `${model.origin}: PoN was built on another site set (hash ${model.siteSetHash}); ${missing.length} of ${sites.length} sites are not in it, first ${siteKey(missing[0])}`,
-    );
-  }
+  if (missing.length === 0) return [];
+  return [
+    `${model.origin}: ${missing.length} of ${sites.length} sites are not in the PoN (first ${siteKey(missing[0])}): they use their substitution class's rate (background_source pon_class)`,
+  ];
 }
-

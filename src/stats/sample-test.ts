@@ -25,6 +25,7 @@
 import { chiSq1UpperTail } from './binomial.js';
 import { fragmentSizeTest } from './fragment-size.js';
 import { betaDraw, binomialDraw, MC_EXPECTED_BACKGROUND, Xoshiro128 } from './rng.js';
+import { TUMOUR_FRACTION_METHOD, tumourFraction } from './tumour-fraction.js';
 import { type CalledRow, type SampleSummary, StatsInputError, type SummaryOptions } from './types.js';
 
 /** χ²₁ 0.95 quantile: the profile-likelihood 95% interval is {p : 2(logL(p̂) − logL(p)) ≤ 3.841}. */
@@ -237,7 +238,8 @@ export function summarizeSample(rows: CalledRow[], opts: SummaryOptions): Sample
   const d = locusData(used);
   const { pHat, T } = used.length > 0 ? lrStatistic(d) : { pHat: 0, T: 0 };
   const { p, method } = used.length > 0 ? glrtPValue(d, T, backgroundUncertainty(used)) : { p: 1, method: 'chi_bar_square' as const };
-  const interval = used.length > 0 ? profileInterval(d, pHat) : { low: 0, high: 1 };
+  // The one tumour-fraction definition (2 × the shared allele fraction, quasi-likelihood interval).
+  const tf = used.length > 0 ? tumourFraction(d) : null;
   let informative = 0;
   let alt = 0;
   for (const r of used) {
@@ -250,7 +252,9 @@ export function summarizeSample(rows: CalledRow[], opts: SummaryOptions): Sample
     detected,
     p_value: p,
     lr_statistic: T,
-    tumour_fraction: { estimate: pHat, low: interval.low, high: interval.high },
+    tumour_fraction: tf ? { estimate: tf.estimate, low: tf.low, high: tf.high } : { estimate: 0, low: 0, high: 1 },
+    allele_fraction: tf ? tf.allele_fraction : { estimate: pHat, low: 0, high: 1 },
+    site_dispersion: tf ? tf.dispersion : 1,
     informative_reads: informative,
     alt_reads: alt,
     sites_tested: used.length,
@@ -263,7 +267,8 @@ export function summarizeSample(rows: CalledRow[], opts: SummaryOptions): Sample
       background: opts.background,
       test: 'glrt',
       p_value_method: method,
-      interval: 'profile_likelihood_95',
+      interval: 'quasi_likelihood_profile_95',
+      tumour_fraction_method: TUMOUR_FRACTION_METHOD,
     },
   };
   if (opts.fragmentLengths) {

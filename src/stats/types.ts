@@ -27,6 +27,8 @@ export interface ClassBackground {
   dispersion: number;
   /** Trinucleotide context (e.g. `ACG>ATG`) when estimated with a reference; else absent. */
   context?: string;
+  /** PoN classes: the prior strength (pseudo-depth) of the class's site rates; absent elsewhere. */
+  pseudoDepth?: number;
 }
 
 /** Background of one panel-of-normals site (the site's own alt allele in the normals). */
@@ -37,8 +39,10 @@ export interface PonSiteBackground extends ClassBackground {
   sampleRates: number[];
   pseudoAlt: number;
   pseudoDepth: number;
-  /** The variant is above 1% in at least one normal: germline or clonal haematopoiesis. */
+  /** At least half the normals carry the variant (> 1%, ≥ 3 reads): a common germline variant, flagged for every patient. */
   germlineOrChip: boolean;
+  /** Normals carrying the variant (left out of this site's rates only). Absent in PoN format 1. */
+  carriers?: number;
 }
 
 /**
@@ -114,7 +118,15 @@ export interface SampleSummary {
   p_value: number;
   /** GLRT statistic 2·(logL(p̂) − logL(0)). */
   lr_statistic: number;
+  /**
+   * Tumour fraction (stats/tumour-fraction.ts, the one definition): 2 × the shared allele fraction of
+   * the tested sites, capped at 1, with its quasi-likelihood 95% interval.
+   */
   tumour_fraction: { estimate: number; low: number; high: number };
+  /** The shared allele fraction p̂ (not doubled) and its interval. */
+  allele_fraction: { estimate: number; low: number; high: number };
+  /** Pearson dispersion across the tested sites (1 = binomial) that widened the interval. */
+  site_dispersion: number;
   /** Depth summed over the informative (tumour-informed, non-germline/CHIP, not low-depth) sites. */
   informative_reads: number;
   alt_reads: number;
@@ -134,7 +146,8 @@ export interface SummarySettings {
   test: 'glrt';
   /** How the p-value was obtained: ½χ²₁ tail, or seeded Monte Carlo when background counts are few. */
   p_value_method: 'chi_bar_square' | 'monte_carlo';
-  interval: 'profile_likelihood_95';
+  interval: 'quasi_likelihood_profile_95';
+  tumour_fraction_method: string;
 }
 
 /** Fragment-size-weighted variant of the per-sample test. */

@@ -129,6 +129,7 @@ export function buildPatientTimeline(input: BuildTimelineInput): PatientTimeline
       gene: site.gene,
       protein: site.protein,
       id: site.id,
+      background_rate: finiteOrNull(draws[0].rows[i].backgroundRate ?? Number.NaN),
       germline_or_ch: germlineOrCh,
       germline_or_ch_reason: [ponFlag ? 'panel_of_normals' : '', normalFlag ? 'matched_normal' : ''].filter(Boolean).join(';'),
       tumour_informed: tumourInformed,

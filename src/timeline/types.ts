@@ -10,7 +10,7 @@ import type { SampleSummary } from '../stats/types.js';
 export const TIMELINE_SCHEMA = 'oligotrack.timeline';
 export const TIMELINE_SCHEMA_VERSION = 1;
 
-/** Per-site call of one draw (helper E's vocabulary, src/stats/types.ts). */
+/** Per-site call of one draw (the calling stage's vocabulary, src/stats/types.ts). */
 export type SiteCall = 'detected' | 'not_detected' | 'low_depth';
 
 /**
@@ -90,6 +90,8 @@ export interface TimelineSite {
   gene: string;
   protein: string;
   id: string;
+  /** Background alt rate the calling stage used for this site (absent in older timelines). */
+  background_rate?: number | null;
   /** Germline or clonal haematopoiesis: from the panel of normals or the matched normal. Never counts for classification. */
   germline_or_ch: boolean;
   /** Why `germline_or_ch` is set ('' when not). */
@@ -121,14 +123,17 @@ export interface TumourFractionPoint {
   sites_detected: number;
   alt_count: number;
   depth: number;
-  /** Pooled VAF = Σ alt / Σ depth over informative clonal sites. */
+  /** Pooled VAF = Σ alt / Σ depth over informative clonal sites (descriptive; moves with the site mix). */
   pooled_vaf: number | null;
-  pooled_vaf_low: number | null;
-  pooled_vaf_high: number | null;
-  /** Tumour fraction ≈ 2 × pooled VAF (heterozygous, copy-neutral clonal sites), capped at 1. */
+  /**
+   * Tumour fraction by the one definition (stats/tumour-fraction.ts): 2 × the shared allele
+   * fraction of the informative clonal sites, capped at 1, with its quasi-likelihood 95% interval.
+   */
   estimate: number | null;
   low: number | null;
   high: number | null;
+  /** Pearson dispersion across the sites that widened the interval (1 = binomial). */
+  site_dispersion: number | null;
   call: SiteCall;
   event: SiteEvent;
   change_p_value: number | null;
@@ -152,9 +157,10 @@ export interface TimelineDraw {
   reads_seen: number | null;
   reads_passing: number | null;
   /**
-   * The calling stage's integrated per-sample test (helper E's `summarizeSample`, GLRT over loci as
-   * INVAR does) over this patient's clonal sites; its `tumour_fraction` is the common allele
-   * fraction p̂ of those sites (not doubled). null when the patient has no clonal site.
+   * The calling stage's integrated per-sample test (`summarizeSample`, GLRT over loci as
+   * INVAR does) over this patient's clonal sites; its `tumour_fraction` is the one definition
+   * (2 × the shared allele fraction), the same number as the tumour-fraction series. null when the
+   * patient has no clonal site.
    */
   sample_test?: SampleSummary | null;
 }
@@ -191,6 +197,8 @@ export interface CalledSiteInput {
   lod: number;
   call: SiteCall;
   germlineOrChip: boolean;
+  /** Background alt rate of the site (CalledRow.backgroundRate); absent = unknown. */
+  backgroundRate?: number;
   meanFragLenAlt: number;
   meanFragLenRef: number;
   families: number;

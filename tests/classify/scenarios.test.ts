@@ -5,8 +5,11 @@ import { classifyAssessment } from '../../src/classify/rules.js';
 import type { ClinicalRow } from '../../src/io/clinical.js';
 import { isoDateToDay } from '../../src/io/csv-schema.js';
 import type { ImagingRow, LesionSite } from '../../src/io/imaging.js';
+import type { BetweenDrawPrior } from '../../src/timeline/longitudinal/types.js';
 import type { PatientTimeline } from '../../src/timeline/types.js';
-import { type DrawSpec, makeTimeline } from '../timeline/fixtures.js';
+import { simulateSeries } from '../../src/bench/accuracy-series.js';
+import { Xoshiro128 } from '../../src/stats/rng.js';
+import { type Counts, type DrawSpec, makeTimeline } from '../timeline/fixtures.js';
 
 const { policy } = loadPolicy();
 const knowledge = referenceKnowledge();
@@ -19,8 +22,18 @@ function clinical(patient: string, start: string, extra: Partial<ClinicalRow> = 
   return { patient, subtype: 'HR+/HER2-', therapy: 'letrozole+palbociclib', therapyClass: 'endocrine+CDK4/6i', therapyStart: start, therapyStartDay: isoDateToDay(start), line: 2, ...extra };
 }
 
-const classify = (t: PatientTimeline, im: ImagingRow, p: Policy = policy, cl: ClinicalRow | null = clinical(t.patient, '2025-06-01')) =>
-  classifyAssessment({ timeline: t, imaging: im, clinical: cl }, p, knowledge);
+/**
+ * The between-draw variation a lab's cohort store would estimate (classify --between-draw-prior
+ * cohort): CV 15%, weighing as 10 draws. The scenarios of rules 1, 2, 4, 5 and the modifiers use it:
+ * their subject is not rule 3, and with it two or three stable draws establish a stable tumour
+ * level, as a tumour board reading them would assume. Without it (the policy's conservative
+ * default) so few draws cannot rule a 2-fold rise out — tested in its own block below.
+ */
+const LAB: BetweenDrawPrior = { cv: 0.15, df: 10, source: 'lab cohort estimate (scenario)' };
+
+/** `prior` null: the policy's default between-draw prior (no cohort estimate). */
+const classify = (t: PatientTimeline, im: ImagingRow, p: Policy = policy, cl: ClinicalRow | null = clinical(t.patient, '2025-06-01'), prior: BetweenDrawPrior | null = LAB) =>
+  classifyAssessment({ timeline: t, imaging: im, clinical: cl, ...(prior ? { betweenDrawPrior: prior } : {}) }, p, knowledge);
 
 const rule = (r: ReturnType<typeof classify>, id: string) => r.rules.find((x) => x.id.startsWith(id))!;
 
@@ -59,7 +72,7 @@ describe('classify: every branch of rules 1–6', () => {
     expect(r.molecular_progression).toBe(true);
     expect(r.targetable_mutations.map((x) => x.gene)).toEqual(['ESR1']);
     expect(r.rationale).toMatch(/^No progressing lesion at this assessment\. ctDNA shows molecular progression/);
-    expect(r.rationale).toContain('4.00-fold from nadir');
+    expect(r.rationale).toContain('Tumour level 4.00-fold');
     expect(r.rationale).toContain('ESR1 p.D538G (emerged)');
     // Stable ctDNA: the rationale stays the plain rule-1 sentence.
     expect(classify(stable, imaging('P1', '2026-05-20', 0)).rationale).toBe('No progressing lesion at this assessment.');
@@ -121,21 +134,33 @@ describe('classify: every branch of rules 1–6', () => {
     expect(r.group).toBe('widespread_progression');
     expect(r.molecular_progression).toBe(true);
     const r3 = rule(r, 'rule3');
-    // nadir = d1 (29/6000), d2 = 141/6000: fold 141/29
-    expect(r3.inputs.tf_fold_from_nadir).toBeCloseTo(141 / 29, 10);
-    expect(r3.inputs.tf_p_value as number).toBeLessThan(1e-10);
+    // The nadir is a modelled level, not the lowest draw: d0 (57/6000) and d1 (29/6000) differ by
+    // a factor 2 that two draws at CV 15% do not call a change, so both form the nadir phase
+    // (86/12000 at equal depths) and d2 (141/6000) is 141/43 = 3.28-fold above it.
+    expect(r3.inputs.nadir_phase).toBe('P3_d0;P3_d1');
+    expect(r3.inputs.tf_fold_from_nadir as number).toBeCloseTo(141 / 43, 3);
+    expect(r3.inputs.p_holm as number).toBeLessThan(1e-3);
   });
 
   it('rule 3: a rise below 2-fold is not molecular progression even when significant', () => {
+    // Five stable draws at 10% (300/3000 per site), then 15%: a 1.5-fold rise, significant at α but
+    // below the policy's 2-fold, and a 2-fold rise is ruled out. (Two draws alone cannot show a
+    // 1.5-fold rise is real at a between-draw CV of 15%.)
+    const flat = { TP53_R175H: [300, 3000], TP53_R273H: [300, 3000] } as const;
     const t = makeTimeline(
       'P3b',
       draws(
-        { sample: 'd0', date: '2026-01-05', counts: { TP53_R175H: [300, 3000], TP53_R273H: [300, 3000] } },
-        { sample: 'd1', date: '2026-05-04', counts: { TP53_R175H: [450, 3000], TP53_R273H: [450, 3000] } },
+        { sample: 'd0', date: '2025-07-05', counts: flat },
+        { sample: 'd1', date: '2025-09-05', counts: { TP53_R175H: [296, 3000], TP53_R273H: [305, 3000] } },
+        { sample: 'd2', date: '2025-11-05', counts: { TP53_R175H: [303, 3000], TP53_R273H: [298, 3000] } },
+        { sample: 'd3', date: '2026-01-05', counts: { TP53_R175H: [299, 3000], TP53_R273H: [302, 3000] } },
+        { sample: 'd4', date: '2026-03-05', counts: flat },
+        { sample: 'd5', date: '2026-05-04', counts: { TP53_R175H: [450, 3000], TP53_R273H: [450, 3000] } },
       ),
     );
-    const r = classify(t, imaging('P3b', '2026-05-20', 1));
+    const r = classify(t, imaging('P3b', '2026-05-20', 1), policy, clinical('P3b', '2025-07-01'));
     expect(rule(r, 'rule3').inputs.tf_p_value as number).toBeLessThan(0.01);
+    expect(rule(r, 'rule3').inputs.model_status).toBe('ruled_out');
     expect(r.group).toBe('true_oligoprogression');
   });
 
@@ -268,7 +293,7 @@ describe('classify: every branch of rules 1–6', () => {
     expect(r3.indeterminate_reason).toMatch(/LoD above its earlier VAF/);
   });
 
-  it('rule 6: fewer than 2 clonal sites and no emergence → indeterminate, diffuse progression not excluded', () => {
+  it('fewer clonal sites than the policy asks for is a caveat, not the criterion', () => {
     const t = makeTimeline(
       'P12',
       draws(
@@ -276,12 +301,19 @@ describe('classify: every branch of rules 1–6', () => {
         { sample: 'd1', date: '2026-05-04', counts: { TP53_R175H: [62, 3000], ESR1_D538G: [45, 3000] } },
       ),
     );
+    // With the lab's between-draw estimate, one deep marker rules a 2-fold rise out: the group
+    // follows the emergence, and the rationale says the level rests on one site.
     const r = classify(t, imaging('P12', '2026-05-20', 2));
-    expect(r.group).toBe('indeterminate');
-    expect(r.molecular_progression).toBeNull();
-    expect(r.indeterminate_reason).toMatch(/1 clonal site/);
-    // The emergence is still reported: the board sees the target.
-    expect(r.targetable_mutations.map((x) => x.gene)).toEqual(['ESR1']);
+    expect(r.group).toBe('oligoprogression_targetable');
+    expect(r.molecular_progression).toBe(false);
+    expect(r.rationale).toMatch(/1 clonal site\(s\), fewer than the policy's 2/);
+    // Without it (policy default), one earlier draw cannot rule a 2-fold rise out: indeterminate,
+    // and the emergence is still reported so the board sees the target.
+    const d = classify(t, imaging('P12', '2026-05-20', 2), policy, clinical('P12', '2025-06-01'), null);
+    expect(d.group).toBe('indeterminate');
+    expect(d.molecular_progression).toBeNull();
+    expect(d.indeterminate_reason).toMatch(/upper 95% bound [\d.]+ ≥ 2; power to call a true 2-fold rise/);
+    expect(d.targetable_mutations.map((x) => x.gene)).toEqual(['ESR1']);
   });
 });
 
@@ -373,5 +405,115 @@ describe('classify: rule 4 counts a slow targetable rise from nadir (include_ris
     const r = classify(flagged, assess);
     expect(r.group).toBe('true_oligoprogression');
     expect(rule(r, 'rule4').inputs.excluded_germline_or_ch).toBe('ESR1 p.D538G');
+  });
+});
+
+describe('classify: evaluability by information, not by site count', () => {
+  // Counts written as a clinician would describe the series; groups decided before the rule.
+  const TP53 = (alt: number, depth = 1500): { TP53_R175H: [number, number] } => ({ TP53_R175H: [alt, depth] });
+  const bimonthly = (patient: string, counts: Counts[], start = '2025-05-05') =>
+    counts.map((c, i) => ({ sample: `${patient}_d${i}`, date: new Date(Date.parse(start) + i * 61 * 86_400_000).toISOString().slice(0, 10), counts: c }));
+  const lastDate = (specs: DrawSpec[]) => specs[specs.length - 1].date;
+  const after = (date: string, days: number) => new Date(Date.parse(date) + days * 86_400_000).toISOString().slice(0, 10);
+
+  it('one deep truncal marker (TP53 2%, 1,500×, 30/31/29/30 alt reads): evaluable; true_oligoprogression when the between-draw variation is known', () => {
+    const specs = bimonthly('V1', [TP53(30), TP53(31), TP53(29), TP53(30)]);
+    const t = makeTimeline('V1', specs);
+    const im = imaging('V1', after(lastDate(specs), 10), 2);
+    const r = classify(t, im, policy, clinical('V1', '2025-05-01'));
+    expect(r.group).toBe('true_oligoprogression');
+    expect(rule(r, 'rule3').inputs.model_status).toBe('ruled_out');
+    expect(rule(r, 'rule3').inputs.upper_bound as number).toBeLessThan(2);
+    expect(r.rationale).toMatch(/A 2-fold rise is ruled out/);
+    expect(r.rationale).toMatch(/1 clonal site\(s\), fewer than the policy's 2/);
+    // Without a cohort estimate, three earlier draws of one marker cannot show that this patient's
+    // level varies little: indeterminate, naming the upper bound and the power.
+    const d = classify(t, im, policy, clinical('V1', '2025-05-01'), null);
+    expect(d.group).toBe('indeterminate');
+    expect(d.indeterminate_reason).toMatch(/upper 95% bound [\d.]+ ≥ 2; power to call a true 2-fold rise [\d.]+%/);
+    // Eight bimonthly draws (about 14 months on therapy) carry that information themselves.
+    const long = bimonthly('V1', [TP53(30), TP53(31), TP53(29), TP53(30), TP53(31), TP53(28), TP53(30), TP53(30)]);
+    const r8 = classify(makeTimeline('V1', long), imaging('V1', after(lastDate(long), 10), 2), policy, clinical('V1', '2025-05-01'), null);
+    expect(r8.group).toBe('true_oligoprogression');
+  });
+
+  it('two shallow markers at 0.5%, 300×: indeterminate, naming the upper bound and the power, whether stable or rising 3-fold', () => {
+    const stable = bimonthly('V2', [
+      { TP53_R175H: [2, 300], TP53_R273H: [1, 300] },
+      { TP53_R175H: [1, 300], TP53_R273H: [2, 300] },
+      { TP53_R175H: [2, 300], TP53_R273H: [1, 300] },
+      { TP53_R175H: [1, 300], TP53_R273H: [2, 300] },
+    ]);
+    const rise = [...stable.slice(0, 3), { ...stable[3], counts: { TP53_R175H: [5, 300], TP53_R273H: [4, 300] } as Counts }];
+    for (const specs of [stable, rise]) {
+      const r = classify(makeTimeline('V2', specs), imaging('V2', after(lastDate(specs), 10), 2));
+      expect(r.group).toBe('indeterminate');
+      expect(rule(r, 'rule3').inputs.model_status).toBe('undecided');
+      expect(r.indeterminate_reason).toMatch(/upper 95% bound [\d.]+ ≥ 2; power to call a true 2-fold rise [\d.]+%/);
+      expect(rule(r, 'rule3').inputs.power_at_fold as number).toBeLessThan(0.2);
+    }
+  });
+
+  it('a change of site mix is no progression: stable sites at 4% (LOH) and 2%, each below depth 100 in one draw', () => {
+    const specs = bimonthly('V3', [
+      { TP53_R175H: [120, 3000], TP53_R273H: [60, 3000] },
+      { TP53_R175H: [118, 3000], TP53_R273H: [59, 3000] },
+      { TP53_R175H: [3, 80], TP53_R273H: [61, 3000] },
+      { TP53_R175H: [119, 3000], TP53_R273H: [1, 60] },
+    ]);
+    const t = makeTimeline('V3', specs);
+    // Pooled over the informative sites the VAF moves 2% → 4%: the site mix, not the tumour.
+    expect(t.tumour_fraction.points.map((p) => p.pooled_vaf)).toEqual([180 / 6000, 177 / 6000, 61 / 3000, 119 / 3000]);
+    const r = classify(t, imaging('V3', after(lastDate(specs), 10), 2));
+    expect(r.molecular_progression).toBe(false);
+    expect(r.group).toBe('true_oligoprogression');
+    expect(rule(r, 'rule3').inputs.tf_fold_from_nadir as number).toBeLessThan(1.2);
+  });
+
+  it('a real 3-fold rise at good depth (two markers at 1%, 3,000×, after five stable draws) → widespread_progression', () => {
+    const flat = (a: number, b: number): Counts => ({ TP53_R175H: [a, 3000], TP53_R273H: [b, 3000] });
+    // The last draw three months after the one before it: the only draw in the 90-day window.
+    const specs = bimonthly('V4', [flat(30, 29), flat(31, 30), flat(29, 31), flat(30, 30), flat(28, 31), flat(90, 91)]);
+    specs[5].date = after(specs[4].date, 92);
+    const r = classify(makeTimeline('V4', specs), imaging('V4', after(lastDate(specs), 10), 2), policy, clinical('V4', '2025-05-01'), null);
+    expect(r.group).toBe('widespread_progression');
+    expect(rule(r, 'rule3').inputs.model_status).toBe('progression');
+    expect(r.rationale).toMatch(/Tumour level 3\.\d\d-fold/);
+  });
+
+  it('stable series with 30% between-draw variation: widespread_progression at most α of the time over 1,000 seeds', () => {
+    let widespread = 0;
+    for (let seed = 0; seed < 1000; seed++) {
+      const s = simulateSeries(new Xoshiro128(seed), { cv: 0.3, depth: 1500, markers: 2, vaf: 0.02, before: 3, window: 1, fold: 1, rho: 1e-4 });
+      const specs = s.draws.map((d, t) => ({ sample: `S${seed}_${t}`, date: d.date, counts: { TP53_R175H: [s.sites[0].alt[t], s.sites[0].depth[t]], TP53_R273H: [s.sites[1].alt[t], s.sites[1].depth[t]] } as Counts }));
+      const r = classify(makeTimeline('S', specs), imaging('S', after(lastDate(specs), 10), 2), policy, clinical('S', '2025-12-01'), null);
+      if (r.group === 'widespread_progression') widespread++;
+    }
+    expect(widespread / 1000).toBeLessThanOrEqual(policy.rules.molecular_progression.alpha);
+  });
+
+  it('the nadir restarts at the current therapy: 5% → 0.5% → 3% on line 1, then 3.0%/2.9% on line 2 is not progression', () => {
+    const specs: DrawSpec[] = [
+      { sample: 'V5_d0', date: '2025-03-03', counts: { TP53_R175H: [150, 3000], TP53_R273H: [150, 3000] } },
+      { sample: 'V5_d1', date: '2025-05-05', counts: { TP53_R175H: [15, 3000], TP53_R273H: [15, 3000] } },
+      { sample: 'V5_d2', date: '2025-07-07', counts: { TP53_R175H: [90, 3000], TP53_R273H: [90, 3000] } },
+      { sample: 'V5_d3', date: '2025-09-08', counts: { TP53_R175H: [90, 3000], TP53_R273H: [89, 3000] } },
+      { sample: 'V5_d4', date: '2025-11-10', counts: { TP53_R175H: [87, 3000], TP53_R273H: [88, 3000] } },
+    ];
+    const t = makeTimeline('V5', specs);
+    const line2 = clinical('V5', '2025-08-01', { therapy: 'fulvestrant+abemaciclib' });
+    const r = classify(t, imaging('V5', '2025-11-20', 2), policy, line2);
+    expect(r.group).not.toBe('widespread_progression');
+    expect(rule(r, 'rule3').inputs.nadir_phase).toBe('V5_d3');
+    expect(r.rationale).toMatch(/draws before the current therapy start \(fulvestrant\+abemaciclib, from 2025-08-01\) are not used/);
+    // Against the line-1 nadir (no therapy lines known) the same draws were a 5.9-fold rise.
+    expect(classify(t, imaging('V5', '2025-11-20', 2), policy, null).group).toBe('widespread_progression');
+  });
+
+  it('a therapy start after every draw: indeterminate with a plain sentence', () => {
+    const specs = bimonthly('V6', [TP53(30), TP53(31), TP53(29)]);
+    const r = classify(makeTimeline('V6', specs), imaging('V6', after(lastDate(specs), 30), 2), policy, clinical('V6', after(lastDate(specs), 5), { therapy: 'capecitabine' }));
+    expect(r.group).toBe('indeterminate');
+    expect(r.indeterminate_reason).toMatch(/drawn before the current therapy \(capecitabine, from \d{4}-\d\d-\d\d\) started/);
   });
 });

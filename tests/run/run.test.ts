@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDemoInputs, type DemoInputs } from '../../src/demo/generate.js';
+import { DEMO_BETWEEN_DRAW_CV } from '../../src/cli/demo.js';
 import { IN_CI } from '../helpers/requires.js';
 
 const CLI = join(process.cwd(), 'dist', 'cli', 'main.js');
@@ -39,7 +40,8 @@ describe('oligotrack run', () => {
     }
     return a;
   };
-  const runArgs = (out: string) => ['run', '--samplesheet', inputs.samplesheet, '--clinical', inputs.clinical, '--imaging', inputs.imaging, '--sites', inputs.sites, '--out', out];
+  // As `oligotrack demo` does: the demo's draws vary by sampling only, and say so (src/cli/demo.ts).
+  const runArgs = (out: string) => ['run', '--samplesheet', inputs.samplesheet, '--clinical', inputs.clinical, '--imaging', inputs.imaging, '--sites', inputs.sites, '--out', out, '--between-draw-prior', DEMO_BETWEEN_DRAW_CV];
 
   it('runs count → track → classify → report, and a second run gives byte-identical outputs', () => {
     const a = join(base, 'a');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { predictiveDispersion, siteP } from '../../src/stats/annotate.js';
-import { backgroundFor } from '../../src/stats/background.js';
+import { backgroundFor, effectiveDepth } from '../../src/stats/background.js';
 import { buildPon, formatPon, parsePon } from '../../src/stats/pon.js';
 import { betaDraw, binomialDraw, Xoshiro128 } from '../../src/stats/rng.js';
 import { glrtPValue, knownBackground, locusData, lrStatistic, summarizeSample } from '../../src/stats/sample-test.js';
@@ -56,13 +56,18 @@ describe('per-site predictive tail (background rate estimated from A observation
     expect(predictiveDispersion({ dispersion: 0.01, priorDepth: 99 })).toBeCloseTo(0.01 + 0.99 / 100, 15);
   });
 
-  it('takes A from the PoN: depth + pseudo-depth at the site, one key per estimate', () => {
+  it('takes A from the PoN: effective depth + prior strength at the site, one key per estimate', () => {
     const s1 = site('chr1', 100, 'C', 'T');
     const normals = [[counts(s1, 10_000, 1)], [counts(s1, 10_000, 0)], [counts(s1, 10_000, 2)]];
     const pon = parsePon(formatPon(buildPon({ sampleNames: ['n1', 'n2', 'n3'], build: 'unknown', sites: [s1], siteCounts: normals, settingsText: 't' })), 'pon.tsv');
     const b = backgroundFor(pon, s1);
     expect(b.source).toBe('pon_site');
-    expect(b.priorDepth).toBe(30_000 + 10_000);
+    // The site's 30,000 reads deflated by its between-normal design effect (hardly any seen here:
+    // ρ̃ ≈ 1e-8), plus the class prior strength (10,000: one site in the class, too few for a spread).
+    const s = pon.perSite.get('1:100:C>T')!;
+    expect(s.dispersion).toBeLessThan(1e-6);
+    expect(b.priorDepth).toBe(effectiveDepth(s) + s.pseudoDepth);
+    expect(b.priorDepth).toBeCloseTo(30_000 + 10_000, -1);
     expect(b.key).toBe('site:1:100:C>T');
   });
 });

@@ -59,7 +59,9 @@ describe('timeline builder', () => {
       [55, 6000, 'falling'],
       [61, 6000, 'stable'],
     ]);
-    expect(t.tumour_fraction.points[0].estimate).toBeCloseTo((2 * 170) / 6000, 12);
+    // The one definition: 2 × the shared allele fraction given the background e = 1e-4, which for
+    // sites sharing e is (pooled VAF − e)/(1 − 2e).
+    expect(t.tumour_fraction.points[0].estimate).toBeCloseTo((2 * (170 / 6000 - 1e-4)) / (1 - 2e-4), 9);
   });
 });
 

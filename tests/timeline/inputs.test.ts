@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseClinical } from '../../src/io/clinical.js';
+import { currentLine, parseClinical, parseClinicalLines } from '../../src/io/clinical.js';
 import { parseCsv } from '../../src/io/csv.js';
 import { isoDateToDay, todayDay } from '../../src/io/csv-schema.js';
 import { parseImaging } from '../../src/io/imaging.js';
@@ -85,9 +85,22 @@ describe('clinical and imaging', () => {
     expect(() => parseClinical('patient,subtype,therapy,therapy_class,therapy_start\nP1,TNBC,x,radiotherapy,2025-06-01\n', 'c.csv', known, TODAY)).toThrow(/c\.csv:2:11: column 'therapy_class' must be one of/);
     expect(() => parseClinical('patient,subtype,therapy,therapy_class,therapy_start\nP1,luminal,x,ADC,2025-06-01\n', 'c.csv', known, TODAY)).toThrow(/^c\.csv:2:4: column 'subtype' must be one of HR\+\/HER2-/);
     expect(() => parseClinical('patient,subtype,therapy,therapy_class,therapy_start\nPX,TNBC,x,ADC,2025-06-01\n', 'c.csv', known, TODAY)).toThrow(/^c\.csv:2:1: unknown patient 'PX'/);
-    expect(() =>
-      parseClinical('patient,subtype,therapy,therapy_class,therapy_start\nP1,TNBC,x,ADC,2025-06-01\nP1,TNBC,y,ADC,2025-07-01\n', 'c.csv', known, TODAY),
-    ).toThrow(/c\.csv:3:1: duplicate patient 'P1'/);
+  });
+  it('clinical: one row per line of therapy; the line current at a date is the latest start on or before it', () => {
+    const head = 'patient,subtype,therapy,therapy_class,therapy_start\n';
+    const lines = parseClinicalLines(`${head}P1,TNBC,y,chemotherapy,2025-07-01\nP1,TNBC,x,ADC,2025-01-10\nP2,TNBC,z,ADC,2025-03-01\n`, 'c.csv', known, TODAY);
+    expect(lines.get('P1')!.map((l) => l.therapy)).toEqual(['x', 'y']);
+    expect(currentLine(lines.get('P1'), isoDateToDay('2025-06-30'))?.therapy).toBe('x');
+    expect(currentLine(lines.get('P1'), isoDateToDay('2025-07-01'))?.therapy).toBe('y');
+    expect(currentLine(lines.get('P1'), isoDateToDay('2025-01-09'))).toBeNull();
+    // The one-row-per-patient file is the one-line case; parseClinical keeps the latest line.
+    expect(parseClinical(`${head}P1,TNBC,y,chemotherapy,2025-07-01\nP1,TNBC,x,ADC,2025-01-10\n`, 'c.csv', known, TODAY).get('P1')?.therapy).toBe('y');
+    expect(() => parseClinicalLines(`${head}P1,TNBC,x,ADC,2025-06-01\nP1,TNBC,y,ADC,2025-06-01\n`, 'c.csv', known, TODAY)).toThrow(
+      /^c\.csv:3:\d+: patient 'P1' has two therapy lines starting 2025-06-01 \(first on line 2\)/,
+    );
+    expect(() => parseClinicalLines(`${head}P1,TNBC,x,ADC,2025-01-01\nP1,HR+/HER2-,y,ADC,2025-06-01\n`, 'c.csv', known, TODAY)).toThrow(
+      /^c\.csv:3:\d+: patient 'P1' has subtype HR\+\/HER2- here but TNBC on line 2/,
+    );
   });
   it('imaging: sites sorted and unique, booleans, sorted by date; contradictions rejected', () => {
     const rows = parseImaging(

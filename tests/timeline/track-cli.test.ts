@@ -113,8 +113,12 @@ describe('oligotrack track on real BAMs', () => {
   });
 
   it('classify reads the timeline and writes the TSV and the JSON with every rule', () => {
-    const r = cli('classify', '--timeline', 'out', '--clinical', 'clinical.csv', '--imaging', 'imaging.csv', '--json', 'class.json');
+    // Three draws per patient: the lab's measured between-draw CV (15%) lets them establish a stable
+    // or a rising level; the policy's conservative default would leave these indeterminate
+    // (tests/classify/scenarios.test.ts).
+    const r = cli('classify', '--timeline', 'out', '--clinical', 'clinical.csv', '--imaging', 'imaging.csv', '--json', 'class.json', '--between-draw-prior', '0.15');
     expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/between-draw prior: CV 0\.150 with 10 df/);
     const rows = tsvRows(r.stdout);
     expect(rows.map((x) => [x.patient, x.assessment_date, x.group, x.molecular_progression, x.targetable_mutations])).toEqual([
       ['P1', '2026-02-01', 'no_progression', 'NA', '.'],
@@ -134,7 +138,7 @@ describe('oligotrack track on real BAMs', () => {
       for (const rule of a.rules) expect(rule.source.length).toBeGreaterThan(20);
     }
     expect(doc.assessments[1].draws_used).toEqual(['P1_d0', 'P1_d1']);
-    const again = cli('classify', '--timeline', 'out', '--clinical', 'clinical.csv', '--imaging', 'imaging.csv', '--json', 'class2.json');
+    const again = cli('classify', '--timeline', 'out', '--clinical', 'clinical.csv', '--imaging', 'imaging.csv', '--json', 'class2.json', '--between-draw-prior', '0.15');
     expect(again.stdout).toBe(r.stdout);
     expect(readFileSync(p('class2.json'), 'utf8')).toBe(readFileSync(p('class.json'), 'utf8'));
   });
@@ -165,7 +169,7 @@ describe('matched normal (white cells) flags germline/CH sites', () => {
     expect([esr1.germline_or_ch, esr1.germline_or_ch_reason]).toEqual([true, 'matched_normal']);
     writeFileSync(p('im_p1.csv'), 'patient,assessment_date,progressing_lesions,new_lesions,sites,visceral,cns\nP1,2026-05-20,2,1,bone;liver,yes,no\n');
     writeFileSync(p('cl_p1.csv'), 'patient,subtype,therapy,therapy_class,therapy_start\nP1,HR+/HER2-,letrozole,endocrine,2025-06-01\n');
-    const c = cli('classify', '--timeline', 'out_normal', '--clinical', 'cl_p1.csv', '--imaging', 'im_p1.csv');
+    const c = cli('classify', '--timeline', 'out_normal', '--clinical', 'cl_p1.csv', '--imaging', 'im_p1.csv', '--between-draw-prior', '0.15');
     expect(c.status, c.stderr).toBe(0);
     expect(tsvRows(c.stdout).map((x) => [x.group, x.targetable_mutations])).toEqual([['true_oligoprogression', '.']]);
   });

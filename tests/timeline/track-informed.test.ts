@@ -138,4 +138,27 @@ describe('the count cache is keyed on the BAM content', () => {
     const rows = tsvRows(readFileSync(p('out_cache/timeline.tsv'), 'utf8'));
     expect(rows.map((x) => x.alt_count)).toEqual(['24', '25', '0']);
   });
+
+  it('a tumour VCF site on a contig the BAM lacks is one clear error naming the VCF and the contig, with no output', () => {
+    writeFileSync(
+      p('P1.bad.vcf'),
+      ['##fileformat=VCFv4.3', '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO', `${CONTIG.name}\t1000\tok\tC\tT\t.\tPASS\t.`, 'chrZ\t500\tlost\tA\tG\t.\tPASS\t.', ''].join('\n'),
+    );
+    writeFileSync(p('bad-sheet.csv'), 'patient,sample,collection_date,bam,vcf\nP1,P1_d0,2026-01-05,bams/P1_d0.bam,P1.bad.vcf\nP1,P1_d1,2026-03-05,bams/P1_d1.bam,\n');
+    const r = cli('track', '--samplesheet', 'bad-sheet.csv', '--sites', 'sites.tsv', '--out-dir', 'out_badvcf');
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines[lines.length - 1]).toMatch(/P1\.bad\.vcf.*contig chrZ is not in the header of .*P1_d0\.bam/);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('a panel of normals without the patient\'s tissue-only site: the site takes its class rate, with a warning', () => {
+    const pon = cli('pon', '--bam', 'bams/P2_d0.bam', '--sites', 'sites.tsv', '--out', 'pon.tsv');
+    expect(pon.status, pon.stderr).toBe(0);
+    const r = cli('track', '--samplesheet', 'sheet.csv', '--sites', 'sites.tsv', '--pon', 'pon.tsv', '--out-dir', 'out_pon');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/pon\.tsv: 1 of 4 sites are not in the PoN \(first .*:1020:.*\): they use their substitution class's rate/);
+    const t = JSON.parse(readFileSync(p('out_pon/patients/P1.json'), 'utf8'));
+    expect(t.sites.some((x: { pos: number }) => x.pos === EXTRA_POS)).toBe(true);
+  });
 });

@@ -1,0 +1,87 @@
+/**
+ * Count-level simulation of a patient's serial draws for the longitudinal section of
+ * `npm run accuracy` (docs/methods/accuracy.md). No BAMs: per site and draw an alt count from a
+ * beta-binomial, with
+ *   - between-draw variation: the tumour level of draw t is vaf · exp(ε_t), ε_t ~ N(0, log(1 + CV²)),
+ *     shared by every site of the draw (the CV axis of the tables);
+ *   - between-site variation: a fixed allele-fraction factor per site, exp(N(0, 0.3²)) (copy number,
+ *     LOH), and per site and draw a beta-binomial ICC ρ (capture and PCR noise, site × draw);
+ *   - depth per site and draw: the cell's depth × exp(N(0, 0.25²)) (coverage varies between sites
+ *     and libraries);
+ *   - a background alt rate of 1e-4 added to every site (the default background of the calling stage).
+ * Window draws have the level multiplied by the true fold (1 = a stable series).
+ */
+import { betaDraw, binomialDraw, normalDraw, type Xoshiro128 } from '../stats/rng.js';
+import type { SeriesDraw, SeriesSite } from '../timeline/longitudinal/types.js';
+
+export const SITE_FACTOR_SD = 0.3;
+export const DEPTH_SD = 0.25;
+export const BACKGROUND = 1e-4;
+/** Days between draws (PADA-1 sampled every 2 months). */
+export const DRAW_INTERVAL_DAYS = 60;
+const DAY0 = 20_454; // 2026-01-01
+
+export interface SeriesSpec {
+  cv: number;
+  depth: number;
+  markers: number;
+  vaf: number;
+  /** Draws before the window, and window draws (the last ones). */
+  before: number;
+  window: number;
+  /** True fold of the window draws over the level before them. */
+  fold: number;
+  /** Site × draw beta-binomial ICC. */
+  rho: number;
+  /**
+   * Optional response before the nadir: the first draw (at therapy start) at this multiple of the
+   * nadir level (1 = none).
+   */
+  baselineFold?: number;
+}
+
+export interface SimulatedSeries {
+  draws: SeriesDraw[];
+  sites: SeriesSite[];
+  windowIdx: number[];
+  therapyStartDay: number;
+  /** True tumour fraction per draw: 2 × the depth-weighted mean of the sites' true allele fractions. */
+  trueTumourFraction: number[];
+}
+
+function isoOf(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+}
+
+export function simulateSeries(rng: Xoshiro128, spec: SeriesSpec): SimulatedSeries {
+  const T = spec.before + spec.window;
+  const sigma = Math.sqrt(Math.log1p(spec.cv * spec.cv));
+  const eps = Array.from({ length: T }, () => sigma * normalDraw(rng));
+  const factor = Array.from({ length: spec.markers }, () => Math.exp(SITE_FACTOR_SD * normalDraw(rng)));
+  const level = eps.map((e, t) => spec.vaf * Math.exp(e) * (t >= spec.before ? spec.fold : t === 0 ? (spec.baselineFold ?? 1) : 1));
+  const weighted = new Float64Array(T);
+  const depthSum = new Float64Array(T);
+  const sites: SeriesSite[] = factor.map((c, i) => {
+    const alt: number[] = [];
+    const depth: number[] = [];
+    for (let t = 0; t < T; t++) {
+      const n = Math.max(1, Math.round(spec.depth * Math.exp(DEPTH_SD * normalDraw(rng))));
+      const af = Math.min(0.95, c * level[t]);
+      const mean = af * (1 - BACKGROUND) + (1 - af) * BACKGROUND;
+      const p = spec.rho > 0 ? betaDraw(rng, (mean * (1 - spec.rho)) / spec.rho, ((1 - mean) * (1 - spec.rho)) / spec.rho) : mean;
+      alt.push(binomialDraw(rng, n, p));
+      depth.push(n);
+      weighted[t] += n * af;
+      depthSum[t] += n;
+    }
+    return { key: `sim:${i + 1}`, label: `marker ${i + 1}`, alt, depth, background: BACKGROUND };
+  });
+  const draws = Array.from({ length: T }, (_, t) => ({ sample: `d${t}`, day: DAY0 + DRAW_INTERVAL_DAYS * t, date: isoOf(DAY0 + DRAW_INTERVAL_DAYS * t) }));
+  return {
+    draws,
+    sites,
+    windowIdx: Array.from({ length: spec.window }, (_, j) => spec.before + j),
+    therapyStartDay: DAY0 - 7,
+    trueTumourFraction: Array.from({ length: T }, (_, t) => Math.min(1, (2 * weighted[t]) / depthSum[t])),
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * A target draw against a reference phase, with both sources of error (docs/methods/statistics.md §4):
+ *
+ *   log θ̂ − log θ  ≈  sampling error  +  (ε_target − Σ_t w_t ε_t),
+ *
+ * the sampling part from the site-matched conditional likelihood (fold.ts) and the between-draw part
+ * with variance τ² = σ̃²(1 + Σ_t w_t²), w_t the share of the phase's expected reads from draw t (the
+ * pooled reference weights its draws by reads; with m equal draws Σw² = 1/m). On each side the
+ * likelihood-ratio bound at z = 1.96 gives an effective sampling SE, (λ̂ − λ_low)/1.96 and
+ * (λ_high − λ̂)/1.96, so the asymmetry of small counts is kept; the total SE of a side is
+ * √(SE_side² + τ²), with Satterthwaite degrees of freedom ν = SE_tot⁴ / (τ⁴/ν_σ) (the sampling part
+ * is treated as known, the between-draw part has the ν_σ = ν0 + own_df of the variance estimate), and
+ * bounds and p-values come from Student's t with ν.
+ *
+ * When λ̂ is infinite (no reference read, or no target read), the finite bound is the sampling LR
+ * bound at the normal quantile of the level, moved by t_ν·τ (the two margins added, which is wider
+ * than their root-sum-square), and the p-value is the level at which that bound reaches 0.
+ */
+import { normalQuantile, studentQuantile, studentUpper } from '../../stats/student-t.js';
+import { expectedInfoAt, sampledFold, type SampledFold, type TwoGroupCounts } from './fold.js';
+import { phaseReads } from './variance.js';
+
+const Z_REF = 1.959963984540054;
+
+export interface Contrast {
+  sampled: SampledFold;
+  /** Effective sampling SEs of log θ below and above λ̂ (Infinity when that side is unbounded). */
+  seLow: number;
+  seHigh: number;
+  /** Between-draw variance of the contrast, and the df of σ̃². */
+  tau2: number;
+  sigmaDf: number;
+  phi: number;
+  counts: TwoGroupCounts;
+}
+
+/** Pooled counts of the phase draws per site and the target draw's counts. */
+export function twoGroupCounts(alt: number[][], depth: number[][], phase: readonly number[], target: number): TwoGroupCounts {
+  const S = alt.length;
+  const refAlt = new Float64Array(S);
+  const refDepth = new Float64Array(S);
+  const targetAlt = new Float64Array(S);
+  const targetDepth = new Float64Array(S);
+  for (let i = 0; i < S; i++) {
+    for (const t of phase) {
+      if (depth[i][t] > 0) {
+        refAlt[i] += alt[i][t];
+        refDepth[i] += depth[i][t];
+      }
+    }
+    if (depth[i][target] > 0) {
+      targetAlt[i] = alt[i][target];
+      targetDepth[i] = depth[i][target];
+    }
+  }
+  return { refAlt, refDepth, targetAlt, targetDepth };
+}
+
+/** Σ w_t² of the phase's read weights (1 for one draw). */
+export function phaseWeightSquares(alt: number[][], depth: number[][], phase: readonly number[]): number {
+  const { expected } = phaseReads(alt, depth, phase);
+  const total = expected.reduce((a, b) => a + b, 0);
+  if (!(total > 0)) {
+    // No reads expected anywhere: weights by depth (the level is unknown; only Σw² is needed).
+    const dep = phase.map((t) => depth.reduce((s, row) => s + (row[t] > 0 ? row[t] : 0), 0));
+    const d = dep.reduce((a, b) => a + b, 0);
+    return d > 0 ? dep.reduce((s, x) => s + (x / d) ** 2, 0) : 1;
+  }
+  return expected.reduce((s, e) => s + (e / total) ** 2, 0);
+}
+
+export function makeContrast(alt: number[][], depth: number[][], phase: readonly number[], target: number, sigma2: number, sigmaDf: number, phi: number): Contrast {
+  const counts = twoGroupCounts(alt, depth, phase, target);
+  const sampled = sampledFold(counts, Z_REF, phi);
+  const tau2 = sigma2 * (1 + phaseWeightSquares(alt, depth, phase));
+  const lam = sampled.logFold;
+  const seLow = Number.isFinite(lam) ? (lam - sampled.low) / Z_REF : Infinity;
+  const seHigh = Number.isFinite(lam) ? (sampled.high - lam) / Z_REF : Infinity;
+  return { sampled, seLow, seHigh, tau2, sigmaDf, phi, counts };
+}
+
+/** Satterthwaite df of √(se² + τ²) when only τ² is estimated (with ν_σ df). */
+function satterthwaite(se: number, tau2: number, sigmaDf: number): number {
+  if (!(tau2 > 0) || !Number.isFinite(sigmaDf)) return Infinity;
+  const total = se * se + tau2;
+  return (total * total) / ((tau2 * tau2) / sigmaDf);
+}
+
+/** log-scale bound on one side at one-sided level `level` (e.g. 0.99 → the 99% lower bound). */
+export function contrastBound(c: Contrast, level: number, side: 'low' | 'high'): number {
+  const lam = c.sampled.logFold;
+  if (Number.isNaN(lam)) return side === 'low' ? -Infinity : Infinity;
+  if (side === 'low' && lam === -Infinity) return -Infinity;
+  if (side === 'high' && lam === Infinity) return Infinity;
+  const tauTerm = (nu: number) => (c.tau2 > 0 ? studentQuantile(level, nu) * Math.sqrt(c.tau2) : 0);
+  if (!Number.isFinite(lam)) {
+    // The finite side of an infinite estimate: LR bound at z_level, plus the between-draw margin.
+    const s = sampledFold(c.counts, normalQuantile(level), c.phi);
+    return side === 'low' ? s.low - tauTerm(c.sigmaDf) : s.high + tauTerm(c.sigmaDf);
+  }
+  const se = side === 'low' ? c.seLow : c.seHigh;
+  if (!Number.isFinite(se)) return side === 'low' ? -Infinity : Infinity;
+  const nu = satterthwaite(se, c.tau2, c.sigmaDf);
+  const total = Math.sqrt(se * se + c.tau2);
+  return side === 'low' ? lam - studentQuantile(level, nu) * total : lam + studentQuantile(level, nu) * total;
+}
+
+/** One-sided p-value of H0: θ ≤ 1 against a rise. */
+export function risePValue(c: Contrast): number {
+  const lam = c.sampled.logFold;
+  if (Number.isNaN(lam) || lam === -Infinity) return 1;
+  if (lam === Infinity) {
+    // Smallest α' whose lower bound exceeds 0: the bound falls as the level rises (bisection on log α').
+    let lo = Math.log(1e-300);
+    let hi = Math.log(0.5);
+    if (contrastBound(c, 0.5, 'low') <= 0) return 1;
+    for (let i = 0; i < 60; i++) {
+      const mid = (lo + hi) / 2;
+      if (contrastBound(c, 1 - Math.exp(mid), 'low') > 0) hi = mid;
+      else lo = mid;
+    }
+    return Math.exp(hi);
+  }
+  const se = c.seLow;
+  if (!Number.isFinite(se)) return 1;
+  const nu = satterthwaite(se, c.tau2, c.sigmaDf);
+  return studentUpper(lam / Math.sqrt(se * se + c.tau2), nu);
+}
+
+/** One-sided p-value of H0: θ ≥ 1 against a fall. */
+export function fallPValue(c: Contrast): number {
+  const lam = c.sampled.logFold;
+  if (Number.isNaN(lam) || lam === Infinity) return 1;
+  if (lam === -Infinity) {
+    let lo = Math.log(1e-300);
+    let hi = Math.log(0.5);
+    if (contrastBound(c, 0.5, 'high') >= 0) return 1;
+    for (let i = 0; i < 60; i++) {
+      const mid = (lo + hi) / 2;
+      if (contrastBound(c, 1 - Math.exp(mid), 'high') < 0) hi = mid;
+      else lo = mid;
+    }
+    return Math.exp(hi);
+  }
+  const se = c.seHigh;
+  if (!Number.isFinite(se)) return 1;
+  const nu = satterthwaite(se, c.tau2, c.sigmaDf);
+  return studentUpper(-lam / Math.sqrt(se * se + c.tau2), nu);
+}
+
+/** The critical log fold of the decision rule: max(log policy fold, t_{1−α}·SE under θ = 1). */
+function criticalLogFold(c: Contrast, logPolicyFold: number, alphaStep: number): number | null {
+  const info1 = expectedInfoAt(c.counts, 0);
+  if (!(info1 > 0)) return null;
+  const se = Math.sqrt(c.phi / info1);
+  return Math.max(logPolicyFold, studentQuantile(1 - alphaStep, satterthwaite(se, c.tau2, c.sigmaDf)) * Math.sqrt(se * se + c.tau2));
+}
+
+function powerGiven(c: Contrast, logTheta: number, critical: number): number | null {
+  const info = expectedInfoAt(c.counts, logTheta);
+  if (!(info > 0)) return null;
+  const se = Math.sqrt(c.phi / info);
+  return studentUpper((critical - logTheta) / Math.sqrt(se * se + c.tau2), satterthwaite(se, c.tau2, c.sigmaDf));
+}
+
+/**
+ * Probability that the decision rule (p < alphaStep and θ̂ ≥ policyFold) fires if the true fold
+ * were θ (normal-theory, with the expected sampling information at θ from the reference's reads).
+ * null when the reference phase has no alt read (no level to scale from).
+ */
+export function powerAt(c: Contrast, logTheta: number, logPolicyFold: number, alphaStep: number): number | null {
+  const critical = criticalLogFold(c, logPolicyFold, alphaStep);
+  return critical === null ? null : powerGiven(c, logTheta, critical);
+}
+
+/** Smallest fold with power ≥ 0.8 (bisection on log θ up to a 1e6-fold, to 1e-6), null if none. */
+export function fold80Power(c: Contrast, logPolicyFold: number, alphaStep: number): number | null {
+  const critical = criticalLogFold(c, logPolicyFold, alphaStep);
+  if (critical === null) return null;
+  let lo = Math.max(0, logPolicyFold);
+  let hi = Math.log(1e6);
+  if ((powerGiven(c, hi, critical) ?? 0) < 0.8) return null;
+  if ((powerGiven(c, lo, critical) ?? 0) >= 0.8) return Math.exp(lo);
+  while (hi - lo > 1e-6) {
+    const mid = (lo + hi) / 2;
+    if ((powerGiven(c, mid, critical) ?? 0) >= 0.8) hi = mid;
+    else lo = mid;
+  }
+  return Math.exp(hi);
+}

@@ -1,0 +1,64 @@
+/**
+ * The nadir phase: the modelled reference level of a window draw (docs/methods/statistics.md §5).
+ *
+ * Among the candidate draws (the current therapy line's draws before the window draw, in time
+ * order, each with depth at a tracked site), the lowest draw k is the one with the smallest
+ * continuity-corrected level log((A_t + ½)/(E_t + ½)) against the candidates' pooled site rates
+ * (site-matched). The phase grows from k into its neighbours, one at a time, the lower neighbour
+ * first: a neighbour joins unless it is higher than the phase so far with one-sided p < phaseAlpha
+ * by the contrast of the decision (sampling error and between-draw variance at the prior's σ0²),
+ * with normal rather than t quantiles: with the few pseudo-df of a conservative prior a t quantile
+ * at p = 0.01 is so wide (t₀.₉₉,₂ = 6.96) that even a 10-fold fall under a new therapy would join.
+ * So the draws before the fall, and a rise that started before the window, stay out, while draws
+ * that differ from the lowest only by noise are pooled into its level — the minimum of noisy draws
+ * would be biased low and would turn noise into false rises.
+ */
+import { makeContrast, risePValue } from './contrast.js';
+import { phaseReads } from './variance.js';
+
+export function lowestDraw(alt: number[][], depth: number[][], candidates: readonly number[]): number {
+  const { observed, expected } = phaseReads(alt, depth, candidates);
+  let best = 0;
+  let bestLevel = Infinity;
+  candidates.forEach((_, j) => {
+    const level = Math.log((observed[j] + 0.5) / (expected[j] + 0.5));
+    // Ties (e.g. several zero-read draws): the one with more expected reads is the surer low.
+    if (level < bestLevel - 1e-12 || (Math.abs(level - bestLevel) <= 1e-12 && expected[j] > expected[best])) {
+      best = j;
+      bestLevel = level;
+    }
+  });
+  return best;
+}
+
+export function selectPhase(
+  alt: number[][],
+  depth: number[][],
+  candidates: readonly number[],
+  sigma2: number,
+  phi: number,
+  phaseAlpha: number,
+): number[] {
+  if (candidates.length === 0) return [];
+  const k = lowestDraw(alt, depth, candidates);
+  let left = k;
+  let right = k;
+  const joins = (j: number): boolean => {
+    const phase = candidates.slice(left, right + 1);
+    return risePValue(makeContrast(alt, depth, phase, candidates[j], sigma2, Infinity, phi)) >= phaseAlpha;
+  };
+  const levelOf = (j: number): number => {
+    const { observed, expected } = phaseReads(alt, depth, [...candidates.slice(left, right + 1), candidates[j]]);
+    const last = observed.length - 1;
+    return Math.log((observed[last] + 0.5) / (expected[last] + 0.5));
+  };
+  for (;;) {
+    const options = [left - 1, right + 1].filter((j) => j >= 0 && j < candidates.length);
+    options.sort((a, b) => levelOf(a) - levelOf(b));
+    const next = options.find(joins);
+    if (next === undefined) break;
+    if (next < left) left = next;
+    else right = next;
+  }
+  return candidates.slice(left, right + 1);
+}
