@@ -3,12 +3,15 @@
  * longitudinal model on simulated series (accuracy-series.ts), per cell of between-draw CV × depth
  * × markers, for stable series (false alarms, share ruled out / undecided), 2- and 4-fold rises
  * (power, and how often a real 2-fold rise is ruled out) and the coverage of the fold and
- * tumour-fraction intervals; with the between-draw prior estimated from a separate simulated cohort
- * of the cell (fixed before the cell's series are drawn), with the policy default, and misspecified.
+ * tumour-fraction intervals. The prior is chosen as the classification's default path does it
+ * (resolveBetweenDrawPrior, auto): estimated from a separate simulated cohort of the cell's kind,
+ * fixed before the cell's series are drawn, or the policy default when that cohort carries too
+ * little information; also with a small cohort, the policy default alone, and misspecified.
  */
 import { binomUpperTail } from '../stats/binomial.js';
 import { Xoshiro128 } from '../stats/rng.js';
-import { estimateCohortPrior, type CohortSeries } from '../timeline/longitudinal/prior.js';
+import type { CohortSeries } from '../timeline/longitudinal/prior.js';
+import { type PriorSettings, type ResolvedPrior, resolveBetweenDrawPrior } from '../timeline/longitudinal/resolve.js';
 import type { BetweenDrawPrior, ModelSettings } from '../timeline/longitudinal/types.js';
 import { hashString32, mix32 } from '../simulate/rng.js';
 import { runPool } from './accuracy-pool.js';
@@ -21,9 +24,10 @@ export const MARKERS = [1, 2, 4];
 export const VAF = 0.02;
 /** Site × draw beta-binomial ICC of the simulation (φ ≈ 1.15 at 1,500×; a ~7% CV per site and draw at 2%). */
 export const RHO = 1e-4;
-/** Training cohort of a cohort prior: patients × draws, every tenth patient with a real 3-fold rise in its last two draws. */
-export const COHORT_PATIENTS = 60;
-export const COHORT_DRAWS = 6;
+/** The cohort a lab's run gives (patients × draws), every tenth patient with a real 3-fold rise in its last two draws. */
+export const COHORT = { patients: 40, draws: 6 };
+/** A small cohort: a first run of a few patients. */
+export const SMALL_COHORT = { patients: 12, draws: 4 };
 const TASK_SIZE = 250;
 
 export interface Schedule {
@@ -37,16 +41,18 @@ export const SCHEDULES: Schedule[] = [
   { id: 'A', before: 3, window: 1, text: '4 draws two months apart (3 before the window, 1 in it)' },
   { id: 'B', before: 7, window: 1, text: '8 draws two months apart (7 before the window, 1 in it)' },
   { id: 'C', before: 4, window: 2, text: '6 draws (4 before the window, 2 in it: Holm over the two)' },
+  { id: 'D5', before: 4, window: 1, text: '5 draws (4 before the window, 1 in it)' },
+  { id: 'D6', before: 5, window: 1, text: '6 draws (5 before the window, 1 in it)' },
 ];
+
+export const schedule = (id: string): Schedule => SCHEDULES.find((s) => s.id === id)!;
 
 export interface LongitudinalOptions {
   runSeed: number;
   threads: number;
   seriesPerCell: number;
   settings: ModelSettings;
-  defaultPrior: BetweenDrawPrior;
-  cohortMaxDf: number;
-  cohortMinDf: number;
+  priorSettings: PriorSettings;
 }
 
 /** One-sided upper 95% Clopper–Pearson bound of a binomial proportion x/n. */
@@ -63,19 +69,25 @@ export function upperBound95(x: number, n: number): number {
   return hi;
 }
 
-/** The prior a cohort of the cell's kind gives (estimated before any evaluation series is drawn). */
-export function cohortPrior(o: LongitudinalOptions, cell: Omit<SeriesSpec, 'before' | 'window' | 'fold'>): BetweenDrawPrior {
+export type CohortCell = Omit<SeriesSpec, 'before' | 'window' | 'fold'>;
+
+/** A simulated cohort of the cell's kind (its own seed, drawn before any evaluation series). */
+export function simulatedCohort(runSeed: number, cell: CohortCell, size: { patients: number; draws: number }): CohortSeries[] {
   const cohort: CohortSeries[] = [];
-  const base = mix32(o.runSeed >>> 0, hashString32(`cohort/${cell.cv}/${cell.depth}/${cell.markers}/${cell.vaf}/${cell.rho}`));
-  for (let p = 0; p < COHORT_PATIENTS; p++) {
+  const spread = cell.cvRange ? `/${cell.cvRange.join('-')}` : '';
+  const base = mix32(runSeed >>> 0, hashString32(`cohort/${size.patients}x${size.draws}/${cell.cv}${spread}/${cell.depth}/${cell.markers}/${cell.vaf}/${cell.rho}`));
+  for (let p = 0; p < size.patients; p++) {
     const rng = new Xoshiro128(mix32(base, p));
     const rises = p % 10 === 9;
-    const s = simulateSeries(rng, { ...cell, before: rises ? COHORT_DRAWS - 2 : COHORT_DRAWS, window: rises ? 2 : 0, fold: 3 });
+    const s = simulateSeries(rng, { ...cell, before: rises ? size.draws - 2 : size.draws, window: rises ? 2 : 0, fold: 3 });
     cohort.push({ patient: `p${p}`, draws: s.draws, sites: s.sites, lineStarts: [s.therapyStartDay] });
   }
-  const est = estimateCohortPrior(cohort, o.defaultPrior, o.cohortMaxDf);
-  // As classify does: a cohort that gives fewer than the policy's minimum df leaves the default in place.
-  return est.rawDf >= o.cohortMinDf ? { cv: est.cv, df: est.df, source: est.source } : o.defaultPrior;
+  return cohort;
+}
+
+/** The prior the default path (auto) gives for a cohort of the cell's kind and that size. */
+export function defaultPathPrior(o: LongitudinalOptions, cell: CohortCell, size: { patients: number; draws: number }): ResolvedPrior {
+  return resolveBetweenDrawPrior({ kind: 'auto' }, simulatedCohort(o.runSeed, cell, size), [], o.priorSettings);
 }
 
 export interface CellRequest {
@@ -90,7 +102,8 @@ export async function runCells(o: LongitudinalOptions, requests: CellRequest[]):
   const tasks: SeriesTask[] = [];
   const owner: number[] = [];
   requests.forEach((r, i) => {
-    const cell = `${r.table}/${r.schedule.id}/${r.priorName}/${r.spec.cv}/${r.spec.depth}/${r.spec.markers}/${r.spec.vaf}/${r.spec.fold}/${r.spec.baselineFold ?? 1}`;
+    const spread = r.spec.cvRange ? `/${r.spec.cvRange.join('-')}` : '';
+    const cell = `${r.table}/${r.schedule.id}/${r.priorName}/${r.spec.cv}${spread}/${r.spec.depth}/${r.spec.markers}/${r.spec.vaf}/${r.spec.fold}/${r.spec.baselineFold ?? 1}`;
     for (let from = 0; from < o.seriesPerCell; from += TASK_SIZE) {
       tasks.push({ cell, spec: r.spec, prior: r.prior, settings: o.settings, from, to: Math.min(o.seriesPerCell, from + TASK_SIZE) });
       owner.push(i);

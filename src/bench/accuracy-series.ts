@@ -3,7 +3,8 @@
  * `npm run accuracy` (docs/methods/accuracy.md). No BAMs: per site and draw an alt count from a
  * beta-binomial, with
  *   - between-draw variation: the tumour level of draw t is vaf · exp(ε_t), ε_t ~ N(0, log(1 + CV²)),
- *     shared by every site of the draw (the CV axis of the tables);
+ *     shared by every site of the draw (the CV axis of the tables; optionally a CV per patient drawn
+ *     log-uniformly from a range, for a cohort whose patients differ);
  *   - between-site variation: a fixed allele-fraction factor per site, exp(N(0, 0.3²)) (copy number,
  *     LOH), and per site and draw a beta-binomial ICC ρ (capture and PCR noise, site × draw);
  *   - depth per site and draw: the cell's depth × exp(N(0, 0.25²)) (coverage varies between sites
@@ -34,6 +35,11 @@ export interface SeriesSpec {
   /** Site × draw beta-binomial ICC. */
   rho: number;
   /**
+   * Optional spread of patients: each series draws its own between-draw CV log-uniformly from this
+   * range (then `cv` is only a label). Absent: every series has `cv`.
+   */
+  cvRange?: [number, number];
+  /**
    * Optional response before the nadir: the first draw (at therapy start) at this multiple of the
    * nadir level (1 = none).
    */
@@ -55,7 +61,8 @@ function isoOf(day: number): string {
 
 export function simulateSeries(rng: Xoshiro128, spec: SeriesSpec): SimulatedSeries {
   const T = spec.before + spec.window;
-  const sigma = Math.sqrt(Math.log1p(spec.cv * spec.cv));
+  const cv = spec.cvRange ? spec.cvRange[0] * (spec.cvRange[1] / spec.cvRange[0]) ** rng.next() : spec.cv;
+  const sigma = Math.sqrt(Math.log1p(cv * cv));
   const eps = Array.from({ length: T }, () => sigma * normalDraw(rng));
   const factor = Array.from({ length: spec.markers }, () => Math.exp(SITE_FACTOR_SD * normalDraw(rng)));
   const level = eps.map((e, t) => spec.vaf * Math.exp(e) * (t >= spec.before ? spec.fold : t === 0 ? (spec.baselineFold ?? 1) : 1));

@@ -27,6 +27,7 @@ import { callRow, predictiveDispersion } from '../stats/annotate.js';
 import { DEFAULT_ERROR_MODEL } from './accuracy-sim.js';
 import { identityAccuracySection } from './identity-accuracy.js';
 import { loadPolicy } from '../classify/policy.js';
+import { modelSettings, priorSettings } from '../classify/rule-molecular.js';
 import { longitudinalSection } from './accuracy-longitudinal-report.js';
 import { CLASS_RATE, NULL_SAMPLES_PER_SITE, PON_DEPTH, PON_ICCS, PON_SITES, PON_SIZES, runPonCell } from './accuracy-pon.js';
 import {
@@ -49,7 +50,7 @@ interface Args {
   out?: string;
   section: 'all' | 'sites' | 'longitudinal' | 'pon' | 'identity';
   series: number;
-  /** Override of the policy's default between-draw prior (CV, df), for sensitivity runs. */
+  /** Override of the policy's default (fallback) between-draw prior (CV, df), for sensitivity runs. */
   defaultPrior?: { cv: number; df: number };
 }
 
@@ -137,15 +138,13 @@ async function main(): Promise<void> {
   }
   if (args.section === 'all' || args.section === 'longitudinal') {
     const { policy } = loadPolicy();
-    const mp = policy.rules.molecular_progression;
+    const fromPolicy = priorSettings(policy);
     await longitudinalSection({
       runSeed: args.seed,
       threads: args.threads,
       seriesPerCell: args.series,
-      settings: { fold: mp.min_fold_from_nadir, alpha: mp.alpha, intervalLevel: mp.interval_level, ruleOutLevel: mp.rule_out_level, phaseAlpha: mp.nadir_phase_alpha },
-      defaultPrior: args.defaultPrior ? { ...args.defaultPrior, source: 'set by --default-prior' } : { cv: mp.between_draw_cv, df: mp.between_draw_prior_df, source: mp.between_draw_source },
-      cohortMaxDf: mp.cohort_prior_max_df,
-      cohortMinDf: mp.cohort_prior_min_df,
+      settings: modelSettings(policy),
+      priorSettings: args.defaultPrior ? { ...fromPolicy, fallback: { ...args.defaultPrior, source: 'set by --default-prior' } } : fromPolicy,
     }, say);
     process.stderr.write(`accuracy: longitudinal section done (${elapsed()})\n`);
   }

@@ -49,16 +49,20 @@ export const policySchema = z
             interval_level: z.number().gt(0.5).lt(1).default(0.95),
             /** One-sided level of the upper bound that rules a min_fold_from_nadir rise out (default 0.95). */
             rule_out_level: z.number().gt(0.5).lt(1).default(0.95),
-            /** A draw joins the nadir phase unless higher than it with one-sided p below this (default 0.01). */
-            nadir_phase_alpha: z.number().gt(0).lt(0.5).default(0.01),
+            /** A draw joins the nadir phase unless higher than it with one-sided p below this (default 0.001). */
+            nadir_phase_alpha: z.number().gt(0).lt(0.5).default(0.001),
             /** Prior between-draw CV of the tumour level when no cohort estimate is given (default 0.7). */
             between_draw_cv: z.number().min(0).max(3).default(0.7),
             /** Pseudo-df of that prior (default 1). */
             between_draw_prior_df: z.number().gt(0).max(1000).default(1),
-            /** Cap on the pseudo-df of a cohort-estimated prior (default 10). */
-            cohort_prior_max_df: z.number().gt(0).max(1000).default(10),
-            /** A cohort estimate needs at least this many df (nadir-phase draws minus one per phase), else the default prior (default 8). */
-            cohort_prior_min_df: z.number().int().min(1).max(10000).default(8),
+            /** A cohort estimate needs at least this many patients with a nadir phase of two draws, else the default prior (default 10). */
+            cohort_prior_min_patients: z.number().int().min(2).max(100000).default(10),
+            /** A cohort estimate needs at least this many effective df, else the default prior (default 8). */
+            cohort_prior_min_df: z.number().gt(0).max(10000).default(8),
+            /** Pseudo-df of the spread of patients' between-draw variances around a cohort's or a measured CV (default 20). */
+            between_patient_df: z.number().gt(0).max(1e6).default(20),
+            /** One-sided confidence level of the cohort CV the rise test assumes (its upper bound; default 0.95). */
+            cohort_prior_test_level: z.number().gt(0.5).lt(1).default(0.95),
             /** Where the between-draw prior comes from (required with between_draw_cv in the default policy). */
             between_draw_source: z.string().min(1).default('policy default (docs/methods/statistics.md)'),
             source,

@@ -11,7 +11,8 @@
  */
 import type { ClinicalRow } from '../io/clinical.js';
 import { assessMolecularChange } from '../timeline/longitudinal/model.js';
-import { type CohortPriorEstimate, estimateCohortPrior } from '../timeline/longitudinal/prior.js';
+import type { CohortSeries } from '../timeline/longitudinal/prior.js';
+import type { PriorSettings } from '../timeline/longitudinal/resolve.js';
 import type { BetweenDrawPrior, MolecularChange, ModelSettings, SeriesDraw, SeriesSite } from '../timeline/longitudinal/types.js';
 import type { TimelineSite } from '../timeline/types.js';
 import { isoDateToDay } from '../io/csv-schema.js';
@@ -33,7 +34,7 @@ export interface MolecularRuleInput {
   tumourSites: TimelineSite[];
   therapyStartDay: number | null;
   therapyLabel?: string;
-  /** A cohort estimate of the between-draw prior; absent: the policy default. */
+  /** The between-draw prior (resolveBetweenDrawPrior); absent: the policy default. */
   prior?: BetweenDrawPrior;
   policy: Policy;
   knowledge: ClassifyKnowledge;
@@ -55,6 +56,18 @@ export function modelSettings(policy: Policy): ModelSettings {
 export function defaultPrior(policy: Policy): BetweenDrawPrior {
   const mp = policy.rules.molecular_progression;
   return { cv: mp.between_draw_cv, df: mp.between_draw_prior_df, source: mp.between_draw_source };
+}
+
+/** The policy's settings of the between-draw prior's selection (timeline/longitudinal/resolve.ts). */
+export function priorSettings(policy: Policy): PriorSettings {
+  const mp = policy.rules.molecular_progression;
+  return {
+    fallback: defaultPrior(policy),
+    minPatients: mp.cohort_prior_min_patients,
+    minDf: mp.cohort_prior_min_df,
+    betweenPatientDf: mp.between_patient_df,
+    testLevel: mp.cohort_prior_test_level,
+  };
 }
 
 /** The model's series from the timeline: used draws only (never a draw after the assessment). */
@@ -150,21 +163,16 @@ export function evaluateMolecularRule(input: MolecularRuleInput): MolecularRuleR
 }
 
 /**
- * The between-draw prior estimated from a cohort's timelines (every draw of each patient's clonal
- * sites, split at the therapy lines of clinical.csv); null when the cohort's nadir phases give fewer
- * than the policy's cohort_prior_min_df df (the caller then uses the policy default).
+ * A cohort's series for the between-draw prior (resolveBetweenDrawPrior): every draw of each
+ * patient's clonal sites, split at the therapy lines of clinical.csv.
  */
-export function cohortPriorFromTimelines(
+export function cohortSeriesFromTimelines(
   timelines: readonly (MolecularRuleInput['timeline'] & { patient: string })[],
   lines: ReadonlyMap<string, ClinicalRow[]>,
-  policy: Policy,
-): CohortPriorEstimate | null {
-  const cohort = timelines.map((t) => {
+): CohortSeries[] {
+  return timelines.map((t) => {
     const all = t.draws.map((_, i) => i);
     const series = seriesOf(t, all, t.sites.filter((s) => s.clonal && !s.germline_or_ch));
     return { patient: t.patient, draws: series.draws, sites: series.sites, lineStarts: (lines.get(t.patient) ?? []).map((l) => l.therapyStartDay) };
   });
-  const mp = policy.rules.molecular_progression;
-  const est = estimateCohortPrior(cohort, defaultPrior(policy), mp.cohort_prior_max_df);
-  return est.rawDf >= mp.cohort_prior_min_df ? est : null;
 }

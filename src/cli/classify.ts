@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { classifyAssessment } from '../classify/rules.js';
 import { referenceKnowledge } from '../classify/knowledge.js';
@@ -8,7 +8,9 @@ import { type ClinicalRow, currentLine, readClinicalLines } from '../io/clinical
 import type { Policy } from '../classify/policy.js';
 import type { BetweenDrawPrior } from '../timeline/longitudinal/types.js';
 import type { PatientTimeline } from '../timeline/types.js';
-import { cohortPriorFromTimelines } from '../classify/rule-molecular.js';
+import { cohortSeriesFromTimelines, priorSettings } from '../classify/rule-molecular.js';
+import { recordedPhases } from '../timeline/longitudinal/recorded.js';
+import { parsePriorChoice, resolveBetweenDrawPrior } from '../timeline/longitudinal/resolve.js';
 import { readImaging } from '../io/imaging.js';
 import { writeOutput } from '../io/output.js';
 import { readTimelineDir } from '../timeline/read.js';
@@ -29,17 +31,24 @@ interface ClassifyArgs {
   'between-draw-prior': string;
 }
 
-/** The between-draw prior of --between-draw-prior (undefined: the policy default), and a line saying which. */
-function chosenPrior(choice: string, timelines: PatientTimeline[], clinical: Map<string, ClinicalRow[]>, policy: Policy): { prior: BetweenDrawPrior | undefined; note: string } {
-  const mp = policy.rules.molecular_progression;
-  let prior: BetweenDrawPrior | undefined;
-  if (choice === 'cohort') prior = cohortPriorFromTimelines(timelines, clinical, policy) ?? undefined;
-  else if (/^\d*\.?\d+$/.test(choice) && Number(choice) <= 3) prior = { cv: Number(choice), df: mp.cohort_prior_max_df, source: `--between-draw-prior ${choice} (a known between-draw CV)` };
-  else if (choice !== 'default') throw new UsageError(`--between-draw-prior must be cohort, default or a CV from 0 to 3, got '${choice}'`);
-  const note = prior
-    ? `between-draw prior: CV ${prior.cv.toFixed(3)} with ${Number(prior.df.toFixed(1))} df (${prior.source})`
-    : `between-draw prior: policy default, CV ${mp.between_draw_cv} with ${mp.between_draw_prior_df} df${choice === 'cohort' ? ` (the timelines give fewer than ${mp.cohort_prior_min_df} df for a cohort estimate)` : ''}`;
-  return { prior, note };
+/**
+ * The between-draw prior of --between-draw-prior and a line saying which: auto estimates it from the
+ * run's timelines and, with --store, the nadir phases recorded there for other patients.
+ */
+function chosenPrior(choice: string, timelines: PatientTimeline[], clinical: Map<string, ClinicalRow[]>, policy: Policy, storePath?: string): { prior: BetweenDrawPrior; note: string } {
+  const parsed = parsePriorChoice(choice);
+  if (parsed === null) throw new UsageError(`--between-draw-prior must be auto, default or a CV from 0 to 3, got '${choice}'`);
+  let recorded: ReturnType<typeof recordedPhases> = [];
+  if (parsed.kind === 'auto' && storePath !== undefined && existsSync(storePath)) {
+    const store = openStore(storePath);
+    try {
+      recorded = recordedPhases(store.listClassifications(), new Set(timelines.map((t) => t.patient)));
+    } finally {
+      store.close();
+    }
+  }
+  const r = resolveBetweenDrawPrior(parsed, cohortSeriesFromTimelines(timelines, clinical), recorded.map((x) => x.phase), priorSettings(policy));
+  return { prior: r.prior, note: r.note };
 }
 
 export const classifyCommand: CommandModule<object, ClassifyArgs> = {
@@ -54,7 +63,7 @@ export const classifyCommand: CommandModule<object, ClassifyArgs> = {
       .option('out', { type: 'string', default: '-', describe: "classification TSV ('-' = stdout)" })
       .option('json', { type: 'string', describe: 'also write the JSON with every rule evaluated' })
       .option('store', { type: 'string', describe: 'cohort store (SQLite, created if absent): also record each assessment’s classification (a new version when it changes)' })
-      .option('between-draw-prior', { type: 'string', default: 'default', describe: "between-draw variation of the tumour level: default (the policy's, conservative), cohort (estimated from every timeline in --timeline; the default when they hold too few draws), or a lab's measured CV such as 0.15; docs/methods/statistics.md" }) as never,
+      .option('between-draw-prior', { type: 'string', default: 'auto', describe: "between-draw variation of the tumour level: auto (estimated from every timeline in --timeline and the phases recorded in --store; the policy default when they carry too little information), default (the policy's, conservative), or a lab's measured CV such as 0.15; docs/methods/statistics.md" }) as never,
   handler: handler('classify', (args: ClassifyArgs) => {
     if (args.json === '-' && args.out === '-') throw new UsageError('--json - and --out - would both write to stdout; give --out a file');
     const { policy } = loadPolicy(args.policy);
@@ -64,7 +73,7 @@ export const classifyCommand: CommandModule<object, ClassifyArgs> = {
     const imaging = readImaging(args.imaging, patients);
     const knowledge = referenceKnowledge();
     const byPatient = new Map(timelines.map((t) => [t.patient, t]));
-    const { prior, note: priorNote } = chosenPrior(args['between-draw-prior'], timelines, clinical, policy);
+    const { prior, note: priorNote } = chosenPrior(args['between-draw-prior'], timelines, clinical, policy, args.store);
     const rows = imaging.map((im) => {
       const line = currentLine(clinical.get(im.patient), im.assessmentDay);
       if (clinical.has(im.patient) && line === null) info(`patient ${im.patient}: assessment ${im.assessmentDate} precedes every therapy line in ${args.clinical}`);

@@ -166,7 +166,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('umi', { type: 'boolean', default: false, describe: 'count UMI families instead of fragments' })
       .option('store', { type: 'string', describe: 'cohort store (SQLite, created if absent): draws already stored for the same BAM bytes, sites and settings are not recounted; new ones are ingested' })
       .option('pdf', { type: 'boolean', default: false, describe: 'also write the report pages as PDFs (needs Chromium: Debian package chromium)' })
-      .option('between-draw-prior', { type: 'string', describe: "as classify: default (the policy's), cohort, or a lab's measured between-draw CV" })
+      .option('between-draw-prior', { type: 'string', describe: "as classify: auto (the default: estimated from the run's timelines and the store's recorded phases), default (the policy's), or a lab's measured between-draw CV" })
       .example('$0 run --samplesheet s.csv --clinical c.csv --imaging i.csv --out results', 'results/report/index.html'),
   handler: handler('run', async (a: RunArgs) => {
     if (!Number.isInteger(a.threads) || a.threads < 1 || a.threads > 256) throw new UsageError(`--threads must be an integer from 1 to 256, got ${a.threads}`);

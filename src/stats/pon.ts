@@ -141,7 +141,7 @@ export function buildPon(input: PonInput): PonTable {
   for (const [key, cls] of classes) {
     if (cls.context) continue;
     const members = own.filter((o) => o.substitution === key);
-    // Pooled as a ratio of sums over the class's sites (dispersion.ts momIccParts).
+    // Pooled moment over the class's sites in variance units (dispersion.ts momIccParts).
     let num = 0;
     let den = 0;
     for (const m of members) {

@@ -27,11 +27,32 @@ export interface Contrast {
   /** Effective sampling SEs of log θ below and above λ̂ (Infinity when that side is unbounded). */
   seLow: number;
   seHigh: number;
-  /** Between-draw variance of the contrast, and the df of σ̃². */
+  /** Between-draw variance of the contrast, and the df of σ̃² (the alternative: phase residuals only). */
   tau2: number;
   sigmaDf: number;
+  /**
+   * The rise test's between-draw variance under H0 (no change: the target draw belongs to the
+   * phase): τ0² from σ̃0² estimated with the target draw's residual included (a restricted,
+   * score-type estimate), and its df.
+   */
+  tau2Null: number;
+  sigmaDfNull: number;
+  tau2Typical: number;
+  sigmaDfTypical: number;
   phi: number;
   counts: TwoGroupCounts;
+}
+
+/**
+ * σ̃² of the rise test under H0 and its df (absent: the alternative's), and the same without the
+ * target draw's residual (`typical*`: the test's variance for a window draw that is not an outlier,
+ * used for the critical value of the power calculation).
+ */
+export interface NullVariance {
+  sigma2: number;
+  df: number;
+  typicalSigma2: number;
+  typicalDf: number;
 }
 
 /** Pooled counts of the phase draws per site and the target draw's counts. */
@@ -69,14 +90,27 @@ export function phaseWeightSquares(alt: number[][], depth: number[][], phase: re
   return expected.reduce((s, e) => s + (e / total) ** 2, 0);
 }
 
-export function makeContrast(alt: number[][], depth: number[][], phase: readonly number[], target: number, sigma2: number, sigmaDf: number, phi: number): Contrast {
+export function makeContrast(
+  alt: number[][],
+  depth: number[][],
+  phase: readonly number[],
+  target: number,
+  sigma2: number,
+  sigmaDf: number,
+  phi: number,
+  under0: NullVariance = { sigma2, df: sigmaDf, typicalSigma2: sigma2, typicalDf: sigmaDf },
+): Contrast {
   const counts = twoGroupCounts(alt, depth, phase, target);
   const sampled = sampledFold(counts, Z_REF, phi);
-  const tau2 = sigma2 * (1 + phaseWeightSquares(alt, depth, phase));
+  const weights = 1 + phaseWeightSquares(alt, depth, phase);
+  const tau2 = sigma2 * weights;
   const lam = sampled.logFold;
   const seLow = Number.isFinite(lam) ? (lam - sampled.low) / Z_REF : Infinity;
   const seHigh = Number.isFinite(lam) ? (sampled.high - lam) / Z_REF : Infinity;
-  return { sampled, seLow, seHigh, tau2, sigmaDf, phi, counts };
+  return {
+    sampled, seLow, seHigh, tau2, sigmaDf, tau2Null: under0.sigma2 * weights, sigmaDfNull: under0.df,
+    tau2Typical: under0.typicalSigma2 * weights, sigmaDfTypical: under0.typicalDf, phi, counts,
+  };
 }
 
 /** Satterthwaite df of √(se² + τ²) when only τ² is estimated (with ν_σ df). */
@@ -86,17 +120,23 @@ function satterthwaite(se: number, tau2: number, sigmaDf: number): number {
   return (total * total) / ((tau2 * tau2) / sigmaDf);
 }
 
-/** log-scale bound on one side at one-sided level `level` (e.g. 0.99 → the 99% lower bound). */
-export function contrastBound(c: Contrast, level: number, side: 'low' | 'high'): number {
+/**
+ * log-scale bound on one side at one-sided level `level` (e.g. 0.99 → the 99% lower bound), with the
+ * alternative's between-draw variance (the interval and the rule-out bound) or, `under0`, the rise
+ * test's (only for the p-value of an infinite estimate).
+ */
+export function contrastBound(c: Contrast, level: number, side: 'low' | 'high', under0 = false): number {
   const lam = c.sampled.logFold;
   if (Number.isNaN(lam)) return side === 'low' ? -Infinity : Infinity;
   if (side === 'low' && lam === -Infinity) return -Infinity;
   if (side === 'high' && lam === Infinity) return Infinity;
-  const tauTerm = (nu: number) => (c.tau2 > 0 ? studentQuantile(level, nu) * Math.sqrt(c.tau2) : 0);
+  const tau2 = under0 ? c.tau2Null : c.tau2;
+  const df = under0 ? c.sigmaDfNull : c.sigmaDf;
+  const tauTerm = (nu: number) => (tau2 > 0 ? studentQuantile(level, nu) * Math.sqrt(tau2) : 0);
   if (!Number.isFinite(lam)) {
     // The finite side of an infinite estimate: LR bound at z_level, plus the between-draw margin.
     const s = sampledFold(c.counts, normalQuantile(level), c.phi);
-    return side === 'low' ? s.low - tauTerm(c.sigmaDf) : s.high + tauTerm(c.sigmaDf);
+    return side === 'low' ? s.low - tauTerm(df) : s.high + tauTerm(df);
   }
   const se = side === 'low' ? c.seLow : c.seHigh;
   if (!Number.isFinite(se)) return side === 'low' ? -Infinity : Infinity;
@@ -105,7 +145,11 @@ export function contrastBound(c: Contrast, level: number, side: 'low' | 'high'):
   return side === 'low' ? lam - studentQuantile(level, nu) * total : lam + studentQuantile(level, nu) * total;
 }
 
-/** One-sided p-value of H0: θ ≤ 1 against a rise. */
+/**
+ * One-sided p-value of H0: θ ≤ 1 against a rise: λ̂ over √(SE_low² + τ0²) (τ0² with the target
+ * draw in the phase), Student t with the Satterthwaite df of τ0². A large deviation inflates its own
+ * variance, so a prior that underestimates the patient's variation costs less.
+ */
 export function risePValue(c: Contrast): number {
   const lam = c.sampled.logFold;
   if (Number.isNaN(lam) || lam === -Infinity) return 1;
@@ -113,47 +157,50 @@ export function risePValue(c: Contrast): number {
     // Smallest α' whose lower bound exceeds 0: the bound falls as the level rises (bisection on log α').
     let lo = Math.log(1e-300);
     let hi = Math.log(0.5);
-    if (contrastBound(c, 0.5, 'low') <= 0) return 1;
+    if (contrastBound(c, 0.5, 'low', true) <= 0) return 1;
     for (let i = 0; i < 60; i++) {
       const mid = (lo + hi) / 2;
-      if (contrastBound(c, 1 - Math.exp(mid), 'low') > 0) hi = mid;
+      if (contrastBound(c, 1 - Math.exp(mid), 'low', true) > 0) hi = mid;
       else lo = mid;
     }
     return Math.exp(hi);
   }
   const se = c.seLow;
   if (!Number.isFinite(se)) return 1;
-  const nu = satterthwaite(se, c.tau2, c.sigmaDf);
-  return studentUpper(lam / Math.sqrt(se * se + c.tau2), nu);
+  const nu = satterthwaite(se, c.tau2Null, c.sigmaDfNull);
+  return studentUpper(lam / Math.sqrt(se * se + c.tau2Null), nu);
 }
 
-/** One-sided p-value of H0: θ ≥ 1 against a fall. */
+/** One-sided p-value of H0: θ ≥ 1 against a fall (the mirror of risePValue). */
 export function fallPValue(c: Contrast): number {
   const lam = c.sampled.logFold;
   if (Number.isNaN(lam) || lam === Infinity) return 1;
   if (lam === -Infinity) {
     let lo = Math.log(1e-300);
     let hi = Math.log(0.5);
-    if (contrastBound(c, 0.5, 'high') >= 0) return 1;
+    if (contrastBound(c, 0.5, 'high', true) >= 0) return 1;
     for (let i = 0; i < 60; i++) {
       const mid = (lo + hi) / 2;
-      if (contrastBound(c, 1 - Math.exp(mid), 'high') < 0) hi = mid;
+      if (contrastBound(c, 1 - Math.exp(mid), 'high', true) < 0) hi = mid;
       else lo = mid;
     }
     return Math.exp(hi);
   }
   const se = c.seHigh;
   if (!Number.isFinite(se)) return 1;
-  const nu = satterthwaite(se, c.tau2, c.sigmaDf);
-  return studentUpper(-lam / Math.sqrt(se * se + c.tau2), nu);
+  const nu = satterthwaite(se, c.tau2Null, c.sigmaDfNull);
+  return studentUpper(-lam / Math.sqrt(se * se + c.tau2Null), nu);
 }
 
-/** The critical log fold of the decision rule: max(log policy fold, t_{1−α}·SE under θ = 1). */
+/**
+ * The critical log fold of the decision rule: max(log policy fold, t_{1−α}·SE under θ = 1), with the
+ * test's between-draw variance for a window draw that is not itself an outlier.
+ */
 function criticalLogFold(c: Contrast, logPolicyFold: number, alphaStep: number): number | null {
   const info1 = expectedInfoAt(c.counts, 0);
   if (!(info1 > 0)) return null;
   const se = Math.sqrt(c.phi / info1);
-  return Math.max(logPolicyFold, studentQuantile(1 - alphaStep, satterthwaite(se, c.tau2, c.sigmaDf)) * Math.sqrt(se * se + c.tau2));
+  return Math.max(logPolicyFold, studentQuantile(1 - alphaStep, satterthwaite(se, c.tau2Typical, c.sigmaDfTypical)) * Math.sqrt(se * se + c.tau2Typical));
 }
 
 function powerGiven(c: Contrast, logTheta: number, critical: number): number | null {

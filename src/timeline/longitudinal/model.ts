@@ -16,7 +16,7 @@ import { contrastBound, type Contrast, fold80Power, makeContrast, powerAt, riseP
 import { describeChange } from './describe.js';
 import { selectPhase } from './phase.js';
 import type { ChangeStatus, DrawComparison, LongitudinalInput, MolecularChange } from './types.js';
-import { betweenDrawCv2, combineWithPrior, effectiveOwnDf, cvOfSigma2, phaseReads, siteDispersion, sigma2OfCv } from './variance.js';
+import { combineWithPrior, cvOfSigma2, ownBetweenDraw, phaseReads, siteDispersion, sigma2OfCv } from './variance.js';
 
 const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
@@ -49,13 +49,17 @@ interface Fitted {
 
 /** Phase (selected at the prior's σ0²) and contrast for window draw w (σ̃² from the prior and the phase). */
 function fitDraw(input: LongitudinalInput, alt: number[][], depth: number[][], candidates: number[], w: number, phi: number): Fitted {
-  const phase = selectPhase(alt, depth, candidates, sigma2OfCv(input.prior.cv), phi, input.settings.phaseAlpha);
-  const { observed, expected } = phaseReads(alt, depth, phase);
-  const cv2 = betweenDrawCv2(observed, expected, phi);
-  const ownSigma2 = Math.log1p(cv2.kappa);
-  const ownDf = effectiveOwnDf(cv2.df, expected, phi, sigma2OfCv(input.prior.cv));
-  const { sigma2, df } = combineWithPrior(input.prior, ownSigma2, ownDf);
-  return { w, phase, contrast: makeContrast(alt, depth, phase, w, sigma2, df, phi), ownSigma2: cv2.df > 0 ? ownSigma2 : null, ownDf, sigma2, df };
+  const prior0 = input.prior.testCv === undefined ? input.prior : { ...input.prior, cv: input.prior.testCv };
+  // The phase's selection is a test of "this draw belongs to the nadir level": at the test's CV.
+  const phase = selectPhase(alt, depth, candidates, sigma2OfCv(prior0.cv), phi, input.settings.phaseAlpha);
+  const own = ownBetweenDraw(alt, depth, phase, phi, input.prior);
+  const { sigma2, df } = combineWithPrior(input.prior, own.sigma2, own.df);
+  // Under H0 the window draw belongs to the phase: its residual enters the test's own variance.
+  const own0 = ownBetweenDraw(alt, depth, [...phase, w], phi, prior0);
+  const restricted = combineWithPrior(prior0, own0.sigma2, own0.df);
+  const typical = combineWithPrior(prior0, own.sigma2, own.df);
+  const under0 = { sigma2: restricted.sigma2, df: restricted.df, typicalSigma2: typical.sigma2, typicalDf: typical.df };
+  return { w, phase, contrast: makeContrast(alt, depth, phase, w, sigma2, df, phi, under0), ownSigma2: own.rawDf > 0 ? own.sigma2 : null, ownDf: own.df, sigma2, df };
 }
 
 function pooledFraction(alt: number[][], depth: number[][], draws: readonly number[], usable: (i: number) => boolean): number | null {
@@ -73,11 +77,18 @@ function pooledFraction(alt: number[][], depth: number[][], draws: readonly numb
   return n > 0 ? a / n : null;
 }
 
+/** A_t and E_t of the phase draws over the sites used (rounded to 4 significant digits for the record). */
+function phaseReadsOver(alt: number[][], depth: number[][], phase: readonly number[], used: (i: number) => boolean): { observed: number[]; expected: number[] } {
+  const rows = alt.map((_, i) => i).filter(used);
+  const { observed, expected } = phaseReads(rows.map((i) => alt[i]), rows.map((i) => depth[i]), phase);
+  return { observed, expected: expected.map((e) => Number(e.toPrecision(4))) };
+}
+
 function emptyComparison(input: LongitudinalInput, w: number, note: string): DrawComparison {
   return {
     sample: input.draws[w].sample, date: input.draws[w].date, status: 'not_evaluable', note, nadir_draws: [], nadir_allele_fraction: null,
     window_allele_fraction: null, fold: null, fold_infinite: false, low: null, high: null, upper_bound: null, p_value: null, p_holm: null,
-    power_at_fold: null, fold_80_power: null, sites_used: 0, reads_nadir: 0, reads_window: 0, between_draw_var: 0, df: null,
+    power_at_fold: null, fold_80_power: null, sites_used: 0, reads_nadir: 0, reads_window: 0, between_draw_var: 0, df: null, nadir_reads: null,
   };
 }
 
@@ -159,6 +170,7 @@ export function assessMolecularChange(input: LongitudinalInput): MolecularChange
       reads_window: c.sampled.targetReads,
       between_draw_var: c.tau2,
       df: fin(f.df),
+      nadir_reads: phaseReadsOver(alt, depth, f.phase, used),
     };
   });
 
@@ -198,6 +210,7 @@ export function assessMolecularChange(input: LongitudinalInput): MolecularChange
       df: f ? (fin(f.df) ?? 0) : input.prior.df,
       prior_cv: input.prior.cv,
       prior_df: input.prior.df,
+      prior_test_cv: input.prior.testCv ?? input.prior.cv,
       prior_source: input.prior.source,
       own_cv: f && f.ownSigma2 !== null ? cvOfSigma2(f.ownSigma2) : null,
       own_df: f ? f.ownDf : 0,

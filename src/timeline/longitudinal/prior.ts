@@ -1,32 +1,46 @@
 /**
- * The between-draw prior: the policy default, or an estimate from a cohort's series
- * (docs/methods/statistics.md §3.3). The use case that reads the cohort store builds the series and
- * passes the estimate in; this module never reads a store.
+ * The between-draw variation estimated from a cohort's series (docs/methods/statistics.md §3.4). The
+ * use case that has the cohort (the timelines of a run, the phases recorded in a cohort store) builds
+ * the series and calls resolveBetweenDrawPrior (resolve.ts); this module never reads a store.
  *
- * Cohort estimate. For every patient and therapy line, the nadir phase of the line's draws is
- * selected as in the model (at the cohort's own estimate, below) and gives a Pearson statistic
- *   Q_p(κ) = Σ_t (A_t − E_t)² / (φ_p E_t + κ E_t²)   with ν_p = m_p − 1 df,
- * which is ≈ χ²_ν_p at the patient's own κ. A cohort κ̂ is the κ at which the median over the
- * phases of Q_p(κ)/(ν_p·M(ν_p)) is 1, where M(ν) = (1 − 2/(9ν))³ is the Wilson–Hilferty median of
- * χ²_ν/ν (Wilson & Hilferty 1931, PNAS 17:684). A median, not a pooled sum: series caught in a real
- * change (a rise inside a selected phase, which the conservative selection lets through) are a
- * minority and move a median little, while a pooled sum takes their whole square. Its df is
- * Σ ν_p (σ̂²/(σ̂² + v̄_p))², the information of phases whose draws vary also by sampling (v̄_p the
- * mean 1/E_t), capped at `maxDf` so that each patient's own residuals keep a weight (patients
- * differ; the cohort gives the typical value, not each one's).
+ * For every patient and therapy line the nadir phase of the line's draws is selected as in the model
+ * (at the cohort's own estimate, below). A phase of m draws gives A_t (alt reads of draw t at the
+ * clonal sites) and E_t (the reads expected at the phase's pooled, site-matched level), and
+ *   Q_p(κ) = Σ_t (A_t − E_t)² / (E_t + κE_t²)   with ν_p = m − 1,
+ * whose expectation is ν_p at the patient's κ = CV² (Poisson sampling plus a multiplicative level
+ * with that CV, whatever its distribution). The cohort's κ̂ solves the pooled moment equation
+ *   Σ_p Q_p(κ) = Σ_p ν_p
+ * (the Paule–Mandel equation over all phases; Paule & Mandel 1982, J Res NBS 87:377; DerSimonian &
+ * Kacker 2007, Contemp Clin Trials 28:105). A moment estimator, not a median: the median of Q_p/ν_p
+ * needs the distribution of Q_p for its consistency constant, and the Pearson statistic of a
+ * log-normal level is more skewed than χ² (a median matched to χ²'s gave CV 0.46 for a true 0.50 over
+ * 20 simulated cohorts of 60 patients, the pooled moment 0.48–0.49). A real change inside a phase
+ * (a rise too small against the cohort's variation to be kept out by the phase selection) adds its
+ * whole square: the estimate errs upward, the conservative side for false alarms.
+ *
+ * Its uncertainty is carried as prior degrees of freedom: Var(κ̂) by the sandwich (robust) estimate
+ * Σ_p (Q_p(κ̂) − ν_p)² / (Σ_p Σ_t (A_t − E_t)² E_t² / (E_t + κ̂E_t²)²)², which grows with heavier
+ * tails and with patients who differ from each other, and the effective df
+ *   ν0 = 2 s⁴ / Var(σ̂²),   σ̂² = log(1 + κ̂),   Var(σ̂²) = Var(κ̂)/(1 + κ̂)²,
+ * the df of the scaled-inverse-χ² whose variance matches (a χ²_ν/ν has variance 2/ν). s² is σ̂²
+ * floored at CV 10% (the analytical CV of a tumour-informed assay, 3.6–12.8%): near 0 the relative
+ * precision of σ̂² is poor although its absolute precision, which is what the decision feels, is good.
  */
 import { selectPhase } from './phase.js';
 import type { BetweenDrawPrior, SeriesDraw, SeriesSite } from './types.js';
-import { phaseReads } from './variance.js';
+import { phaseReads, sigma2OfCv } from './variance.js';
 
 /**
  * Phases for the cohort estimate keep a draw unless it is higher with one-sided p < 1e-4: stricter
  * than the model's nadir_phase_alpha because the selection here is iterated at the cohort's own
  * estimate, and at p < 0.01 its truncation of high noise biased the estimate low (CV 0.50 → 0.42,
- * 0.30 → 0.26 over 12 simulated cohorts of 60 patients × 6 draws); at 1e-4 the bias was ≤ 5%
- * (0.47, 0.29, 0.149 for 0.15) while falls and rises of several-fold still stay out.
+ * 0.30 → 0.26 over 12 simulated cohorts of 60 patients × 6 draws); at 1e-4 falls and rises of
+ * several-fold still stay out at CV ≤ 30%.
  */
 export const COHORT_PHASE_ALPHA = 1e-4;
+
+/** CV at which the effective df of a near-zero estimate is judged (the analytical floor, see above). */
+export const COHORT_DF_FLOOR_CV = 0.1;
 
 /** One patient's series for the cohort estimate. */
 export interface CohortSeries {
@@ -37,18 +51,20 @@ export interface CohortSeries {
   lineStarts: number[];
 }
 
-export interface CohortPriorEstimate extends BetweenDrawPrior {
-  /** Patients and draws that contributed (a phase of ≥ 2 draws with reads). */
-  patients: number;
-  draws: number;
-  /** Σ (m_p − 1) before the cap. */
-  rawDf: number;
-}
-
-interface PhaseData {
+/** A nadir phase's reads: A_t and E_t per draw (≥ 2 draws with E_t > 0). */
+export interface CohortPhase {
   observed: number[];
   expected: number[];
-  phi: number;
+}
+
+export interface CohortPriorEstimate extends BetweenDrawPrior {
+  /** Patients and draws that contributed (a phase of ≥ 2 draws with reads), and the phases' Σ ν_p. */
+  patients: number;
+  draws: number;
+  rawDf: number;
+  /** κ̂ = CV² and its sandwich standard error. */
+  kappa: number;
+  kappaSe: number;
 }
 
 function linesOf(series: CohortSeries): number[][] {
@@ -62,9 +78,14 @@ function linesOf(series: CohortSeries): number[][] {
   return [...groups.values()];
 }
 
-/** The nadir phases of every patient and line at between-draw variance σ². */
-function cohortPhases(cohort: readonly CohortSeries[], sigma2: number, phaseAlpha: number): { phases: PhaseData[]; patients: number } {
-  const phases: PhaseData[] = [];
+/**
+ * The nadir phase of every patient and line at between-draw variance σ². φ = 1: a per-patient φ̂
+ * from a few sites × draws is floored at 1 and noisy upward, which biased κ̂ low (CV 0.15 → 0.10
+ * with 2 markers); with φ = 1 the site × draw excess counts as between-draw variation (a slight,
+ * conservative overestimate, which is also what a one-marker patient's own draws show).
+ */
+export function cohortPhases(cohort: readonly CohortSeries[], sigma2: number, phaseAlpha = COHORT_PHASE_ALPHA): { phases: CohortPhase[]; patients: number } {
+  const phases: CohortPhase[] = [];
   let patients = 0;
   for (const series of cohort) {
     const alt = series.sites.map((s) => s.alt);
@@ -73,15 +94,11 @@ function cohortPhases(cohort: readonly CohortSeries[], sigma2: number, phaseAlph
     for (const line of linesOf(series)) {
       const candidates = line.filter((t) => depth.some((row) => row[t] > 0));
       if (candidates.length < 2) continue;
-      // φ = 1: a per-patient φ̂ from a few sites × draws is floored at 1 and noisy upward, which
-      // biased the cohort κ̂ low (CV 0.15 → 0.10 with 2 markers); with φ = 1 the site × draw excess
-      // is counted as between-draw variation instead (a slight, conservative overestimate).
-      const phi = 1;
-      const phase = selectPhase(alt, depth, candidates, sigma2, phi, phaseAlpha);
+      const phase = selectPhase(alt, depth, candidates, sigma2, 1, phaseAlpha);
       const { observed, expected } = phaseReads(alt, depth, phase);
       const keep = expected.map((_, j) => j).filter((j) => expected[j] > 0);
       if (keep.length < 2) continue;
-      phases.push({ observed: keep.map((j) => observed[j]), expected: keep.map((j) => expected[j]), phi });
+      phases.push({ observed: keep.map((j) => observed[j]), expected: keep.map((j) => expected[j]) });
       contributed = true;
     }
     if (contributed) patients++;
@@ -89,24 +106,44 @@ function cohortPhases(cohort: readonly CohortSeries[], sigma2: number, phaseAlph
   return { phases, patients };
 }
 
-/** κ at which the median over the phases of Q_p(κ)/(ν_p M(ν_p)) is 1 (0 when it is ≤ 1 at κ = 0). */
-function medianKappa(phases: PhaseData[]): number {
+const pearson = (p: CohortPhase, kappa: number): number => p.observed.reduce((s, a, j) => s + (a - p.expected[j]) ** 2 / (p.expected[j] + kappa * p.expected[j] ** 2), 0);
+
+/** κ̂ of the pooled moment equation Σ Q_p(κ) = Σ ν_p (0 when the left side is ≤ Σ ν_p at κ = 0). */
+export function pooledKappa(phases: readonly CohortPhase[]): number {
+  const target = phases.reduce((s, p) => s + p.observed.length - 1, 0);
+  const total = (kappa: number) => phases.reduce((s, p) => s + pearson(p, kappa), 0);
+  if (phases.length === 0 || total(0) <= target) return 0;
+  let lo = 0;
+  let hi = 1;
+  while (total(hi) > target && hi < 1e6) hi *= 4;
+  for (let i = 0; i < 100 && hi - lo > 1e-12 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (total(mid) > target) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * κ at which the median over the phases of Q_p(κ)/(ν_p M(ν_p)) is 1, M(ν) = (1 − 2/(9ν))³ the
+ * Wilson–Hilferty median of χ²_ν/ν (Wilson & Hilferty 1931, PNAS 17:684): robust to a minority of
+ * phases caught in a real change, used only to select the phases (it runs low for a skewed level).
+ */
+export function medianKappa(phases: readonly CohortPhase[]): number {
   const medianRatio = (kappa: number): number => {
     const r = phases.map((p) => {
       const nu = p.observed.length - 1;
-      let q = 0;
-      for (let j = 0; j < p.observed.length; j++) q += (p.observed[j] - p.expected[j]) ** 2 / (p.phi * p.expected[j] + kappa * p.expected[j] ** 2);
-      return q / (nu * (1 - 2 / (9 * nu)) ** 3);
+      return pearson(p, kappa) / (nu * (1 - 2 / (9 * nu)) ** 3);
     });
     r.sort((a, b) => a - b);
     const h = r.length >> 1;
     return r.length % 2 === 1 ? r[h] : (r[h - 1] + r[h]) / 2;
   };
-  if (medianRatio(0) <= 1) return 0;
+  if (phases.length === 0 || medianRatio(0) <= 1) return 0;
   let lo = 0;
   let hi = 1;
   while (medianRatio(hi) > 1 && hi < 1e6) hi *= 4;
-  for (let i = 0; i < 80 && hi - lo > 1e-12 * hi; i++) {
+  for (let i = 0; i < 100 && hi - lo > 1e-12 * hi; i++) {
     const mid = (lo + hi) / 2;
     if (medianRatio(mid) > 1) lo = mid;
     else hi = mid;
@@ -114,43 +151,75 @@ function medianKappa(phases: PhaseData[]): number {
   return (lo + hi) / 2;
 }
 
-/**
- * Robust between-draw CV of a cohort (see the file comment). The phases are selected at the
- * cohort's own estimate, found by fixed-point iteration from σ² = 0 (sampling noise only): a fall
- * under therapy or a rise is then left out of the phases as it would be at the cohort's true
- * variation, where selecting at the conservative default would let a 5-fold fall in and inflate the
- * estimate. `fallback` is returned (with its df) when no patient has a phase of two draws with reads.
- */
-export function estimateCohortPrior(cohort: readonly CohortSeries[], fallback: BetweenDrawPrior, maxDf: number): CohortPriorEstimate {
-  let sigma2 = 0;
-  let kappa = 0;
-  let selected = cohortPhases(cohort, sigma2, COHORT_PHASE_ALPHA);
-  for (let iter = 0; iter < 8; iter++) {
-    if (selected.phases.length === 0) break;
-    kappa = medianKappa(selected.phases);
-    const next = Math.log1p(kappa);
-    if (Math.abs(next - sigma2) < 1e-4) break;
-    sigma2 = next;
-    selected = cohortPhases(cohort, sigma2, COHORT_PHASE_ALPHA);
+/** Sandwich standard error of κ̂ (see the file comment); Infinity when the equation is flat. */
+export function kappaStandardError(phases: readonly CohortPhase[], kappa: number): number {
+  let meat = 0;
+  let bread = 0;
+  for (const p of phases) {
+    meat += (pearson(p, kappa) - (p.observed.length - 1)) ** 2;
+    p.observed.forEach((a, j) => {
+      const e = p.expected[j];
+      bread += ((a - e) ** 2 * e * e) / (e + kappa * e * e) ** 2;
+    });
   }
-  const { phases, patients } = selected;
+  return bread > 0 ? Math.sqrt(meat) / bread : Infinity;
+}
+
+/**
+ * The cohort's between-draw CV and its effective df from given phases (the run's, selected by
+ * cohortPhases, and any recorded ones): df = 2s⁴/Var(σ̂²) (file comment), at most Σ ν_p (no more
+ * information than the residuals hold); df 0 without a phase.
+ */
+export function priorFromPhases(phases: readonly CohortPhase[], patients: number, what: string): CohortPriorEstimate {
   const draws = phases.reduce((s, p) => s + p.observed.length, 0);
-  if (phases.length === 0) return { ...fallback, patients: 0, draws: 0, rawDf: 0 };
-  kappa = medianKappa(phases);
-  // Effective df (variance.ts effectiveOwnDf): a phase whose draws vary mostly by sampling says
-  // little about σ². Judged at σ̂² but at least CV 10% (the analytical floor), so that a cohort of
-  // shallow draws whose κ̂ is 0 by noise does not claim to know σ (it falls back to the default).
-  const ref = Math.max(Math.log1p(kappa), Math.log1p(0.01));
-  const rawDf = phases.reduce((s, p) => {
-    const vbar = p.expected.reduce((a, e) => a + 1 / e, 0) / p.expected.length;
-    return s + (p.observed.length - 1) * (ref / (ref + vbar)) ** 2;
-  }, 0);
+  const rawDf = phases.reduce((s, p) => s + p.observed.length - 1, 0);
+  if (phases.length === 0) return { cv: 0, df: 0, source: `${what}: no nadir phase of two draws`, patients: 0, draws: 0, rawDf: 0, kappa: 0, kappaSe: Infinity };
+  const kappa = pooledKappa(phases);
+  const kappaSe = kappaStandardError(phases, kappa);
+  const s2 = Math.max(Math.log1p(kappa), sigma2OfCv(COHORT_DF_FLOOR_CV));
+  const varSigma2 = (kappaSe / (1 + kappa)) ** 2;
+  const df = Number.isFinite(varSigma2) ? Math.min(rawDf, varSigma2 > 0 ? (2 * s2 * s2) / varSigma2 : rawDf) : 0;
   return {
     cv: Math.sqrt(kappa),
-    df: Math.min(maxDf, rawDf),
-    source: `cohort estimate: median-based between-draw CV over ${patients} patients, ${draws} nadir-phase draws (${rawDf.toFixed(1)} effective df, capped at ${maxDf})`,
+    df,
+    source: `${what}: between-draw CV ${Math.sqrt(kappa).toFixed(3)} from ${patients} patients' nadir phases (${draws} draws, ${df.toFixed(1)} effective df)`,
     patients,
     draws,
     rawDf,
+    kappa,
+    kappaSe,
   };
+}
+
+/**
+ * Upper one-sided confidence bound of the cohort's CV at normal quantile z, on the scale
+ * log(κ + c), c = CV_floor² (a skewed κ̂ of a small cohort errs low more often than high; the shift
+ * keeps the bound finite and continuous at κ̂ = 0).
+ */
+export function upperCv(est: Pick<CohortPriorEstimate, 'kappa' | 'kappaSe'>, z: number): number {
+  const c = COHORT_DF_FLOOR_CV ** 2;
+  if (!Number.isFinite(est.kappaSe)) return Infinity;
+  const shifted = est.kappa + c;
+  return Math.sqrt(Math.max(0, shifted * Math.exp((z * est.kappaSe) / shifted) - c));
+}
+
+/**
+ * The cohort's between-draw CV (see the file comment). Phases are selected at the cohort's own
+ * robust (median) estimate, found by fixed-point iteration from σ² = 0 (sampling noise only): a
+ * fall under therapy or a rise is then left out as it would be at the cohort's true variation
+ * (selecting at the conservative default would let a 5-fold fall in), and a few noisy phases cannot
+ * pull the selection wide enough to let real rises in (the pooled moment, iterated, did: CV 0.26
+ * for a true 0.15 in one simulated cohort of 60). κ̂ is then the pooled moment over those phases.
+ * `recorded` phases (from a cohort store) join as they were recorded.
+ */
+export function estimateCohortPrior(cohort: readonly CohortSeries[], recorded: readonly CohortPhase[] = [], what = 'cohort estimate'): CohortPriorEstimate {
+  let sigma2 = 0;
+  let selected = cohortPhases(cohort, sigma2);
+  for (let iter = 0; iter < 10; iter++) {
+    const next = Math.log1p(medianKappa([...selected.phases, ...recorded]));
+    if (Math.abs(next - sigma2) < 1e-5) break;
+    sigma2 = next;
+    selected = cohortPhases(cohort, sigma2);
+  }
+  return priorFromPhases([...selected.phases, ...recorded], selected.patients + recorded.length, what);
 }

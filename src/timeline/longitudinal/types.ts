@@ -37,6 +37,12 @@ export interface BetweenDrawPrior {
   cv: number;
   /** Pseudo-degrees of freedom (the weight of the prior against the patient's own residuals). */
   df: number;
+  /**
+   * The CV the rise test assumes under H0 when it differs from `cv`: a cohort estimate's upper
+   * confidence bound, so that a cohort whose estimate came out low does not make the test liberal.
+   * Absent: `cv`.
+   */
+  testCv?: number;
   /** Where the value comes from (policy default with its source, or a cohort estimate). */
   source: string;
 }
@@ -104,6 +110,12 @@ export interface DrawComparison {
   /** Between-draw variance term of this contrast (log scale) and the degrees of freedom used. */
   between_draw_var: number;
   df: number | null;
+  /**
+   * The nadir phase's alt reads A_t and the reads E_t expected at its pooled level, per phase draw
+   * (over the sites used): what a later cohort estimate of the between-draw variation needs from
+   * this patient (recorded with the classification in a cohort store). null when not compared.
+   */
+  nadir_reads: { observed: number[]; expected: number[] } | null;
 }
 
 export interface MolecularChange {
@@ -120,6 +132,8 @@ export interface MolecularChange {
     df: number;
     prior_cv: number;
     prior_df: number;
+    /** The CV the rise test assumed under H0 (a cohort estimate's upper bound; else prior_cv). */
+    prior_test_cv: number;
     prior_source: string;
     own_cv: number | null;
     own_df: number;

@@ -132,6 +132,16 @@ export function cvOfSigma2(s2: number): number {
   return Math.sqrt(Math.expm1(s2));
 }
 
+/**
+ * The patient's own between-draw variance from the given draws (a nadir phase, or the phase with the
+ * window draw for the rise test under H0): σ̂² = log(1 + κ̂) with its effective df, and the raw df.
+ */
+export function ownBetweenDraw(alt: number[][], depth: number[][], draws: readonly number[], phi: number, prior: BetweenDrawPrior): { sigma2: number; df: number; rawDf: number } {
+  const { observed, expected } = phaseReads(alt, depth, draws);
+  const cv2 = betweenDrawCv2(observed, expected, phi);
+  return { sigma2: Math.log1p(cv2.kappa), df: effectiveOwnDf(cv2.df, expected, phi, sigma2OfCv(prior.cv)), rawDf: cv2.df };
+}
+
 /** The prior combined with the patient's own estimate (see the file comment). */
 export function combineWithPrior(prior: BetweenDrawPrior, ownSigma2: number, ownDf: number): { sigma2: number; df: number } {
   const s0 = sigma2OfCv(prior.cv);
