@@ -60,7 +60,7 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
 
   const fullGrid = async (s: Schedule) => {
     const requests: CellRequest[] = [];
-    for (const cv of CVS) for (const depth of DEPTHS) for (const markers of MARKERS) for (const fold of [1, 2, 4]) {
+    for (const cv of CVS) for (const depth of DEPTHS) for (const markers of MARKERS) for (const fold of [1, 2, 3, 4]) {
       const cell = cellOf(cv, depth, markers);
       requests.push({ table: 'main', schedule: s, priorName: 'auto', prior: priorFor(cell).prior, spec: spec(cell, s, fold) });
     }
@@ -69,21 +69,21 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
     say();
     say(`### Schedule ${s.id}: ${s.text} — default path`);
     say();
-    say('| CV | depth | markers | prior | false alarms (upper 95%) | ruled out | undecided | power 2× | power 4× | 2× ruled out | fold coverage | TF coverage |');
-    say('|---|---|---|---|---|---|---|---|---|---|---|---|');
+    say('| CV | depth | markers | prior | false alarms (upper 95%) | ruled out | undecided | power 2× | power 3× | power 4× | 2× ruled out | fold coverage | TF coverage |');
+    say('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const cv of CVS) for (const depth of DEPTHS) for (const markers of MARKERS) {
-      const [z, p2, p4] = [1, 2, 4].map((f) => at(cv, depth, markers, f));
+      const [z, p2, p3, p4] = [1, 2, 3, 4].map((f) => at(cv, depth, markers, f));
       const where = `schedule ${s.id}, CV ${pct(cv, 0)}, ${depth}×, ${markers} marker(s)`;
       noteFalseAlarm('default path', z, where);
-      const cover = [z, p2, p4].reduce((a, c) => a + c.covered, 0) / [z, p2, p4].reduce((a, c) => a + c.withInterval, 0);
-      const tfCover = [z, p2, p4].reduce((a, c) => a + c.tfCovered, 0) / [z, p2, p4].reduce((a, c) => a + c.tfDraws, 0);
+      const cover = [z, p2, p3, p4].reduce((a, c) => a + c.covered, 0) / [z, p2, p3, p4].reduce((a, c) => a + c.withInterval, 0);
+      const tfCover = [z, p2, p3, p4].reduce((a, c) => a + c.tfCovered, 0) / [z, p2, p3, p4].reduce((a, c) => a + c.tfDraws, 0);
       if (cover < goals.coverage.min) goals.coverage = { ...goals.coverage, min: cover, where: `${where} (lowest)` };
       goals.coverage.max = Math.max(goals.coverage.max, cover);
       goals.tfCoverage = { min: Math.min(goals.tfCoverage.min, tfCover), max: Math.max(goals.tfCoverage.max, tfCover) };
       const fr = rate(p2.ruledOut, p2.n);
       if (fr > goals.reassurance.observed) goals.reassurance = { observed: fr, upper: upperBound95(p2.ruledOut, p2.n), where };
       if (cv <= 0.15 && depth === 1500 && markers === 1) goals.ruleOut.push({ where, share: rate(z.ruledOut, z.n), reassurance: fr });
-      say(`| ${pct(cv, 0)} | ${depth} | ${markers} | ${priorText(priorFor(cellOf(cv, depth, markers)))} | ${pct(rate(z.progression, z.n), 2)} (${pct(upperBound95(z.progression, z.n), 2)}) | ${pct(rate(z.ruledOut, z.n))} | ${pct(rate(z.undecided + z.notEvaluable, z.n))} | ${pct(rate(p2.progression, p2.n))} | ${pct(rate(p4.progression, p4.n))} | ${pct(fr, 2)} | ${pct(cover)} | ${pct(tfCover)} |`);
+      say(`| ${pct(cv, 0)} | ${depth} | ${markers} | ${priorText(priorFor(cellOf(cv, depth, markers)))} | ${pct(rate(z.progression, z.n), 2)} (${pct(upperBound95(z.progression, z.n), 2)}) | ${pct(rate(z.ruledOut, z.n))} | ${pct(rate(z.undecided + z.notEvaluable, z.n))} | ${pct(rate(p2.progression, p2.n))} | ${pct(rate(p3.progression, p3.n))} | ${pct(rate(p4.progression, p4.n))} | ${pct(fr, 2)} | ${pct(cover)} | ${pct(tfCover)} |`);
     }
   };
   await fullGrid(schedule('A'));

@@ -118,7 +118,7 @@ describe('oligotrack track on real BAMs', () => {
     // (tests/classify/scenarios.test.ts).
     const r = cli('classify', '--timeline', 'out', '--clinical', 'clinical.csv', '--imaging', 'imaging.csv', '--json', 'class.json', '--between-draw-prior', '0.15');
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/between-draw prior: CV 0\.150 with 10 df/);
+    expect(r.stderr).toMatch(/between-draw prior: measured CV 0\.15 with 20 df/);
     const rows = tsvRows(r.stdout);
     expect(rows.map((x) => [x.patient, x.assessment_date, x.group, x.molecular_progression, x.targetable_mutations])).toEqual([
       ['P1', '2026-02-01', 'no_progression', 'NA', '.'],
