@@ -6,7 +6,8 @@
  *
  * Options: --replicates N (default 200), --sample-replicates N (default 200 positive, 2× as many
  * null), --seed S, --threads N (worker threads, default: available cores), --out FILE (Markdown
- * tables also written there).
+ * tables also written there); --section, --series N (longitudinal series per cell), --default-prior
+ * CV,DF and --policy FILE (the longitudinal section under another policy, for sensitivity runs).
  *
  * Parallel and deterministic: every PoN normal, cell replicate and sample replicate is a task
  * seeded from (run seed, task id) (accuracy-tasks.ts), run by a pool of worker threads in batches
@@ -52,6 +53,8 @@ interface Args {
   series: number;
   /** Override of the policy's default (fallback) between-draw prior (CV, df), for sensitivity runs. */
   defaultPrior?: { cv: number; df: number };
+  /** A policy file other than the default (sensitivity runs of the longitudinal section). */
+  policy?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -63,11 +66,12 @@ function parseArgs(argv: string[]): Args {
     else if (argv[i] === '--seed') args.seed = Number(v);
     else if (argv[i] === '--threads') args.threads = Number(v);
     else if (argv[i] === '--out') args.out = v;
+    else if (argv[i] === '--policy' && v) args.policy = v;
     else if (argv[i] === '--series') args.series = Number(v);
     else if (argv[i] === '--default-prior' && /^[\d.]+,[\d.]+$/.test(v ?? '')) args.defaultPrior = { cv: Number(v.split(',')[0]), df: Number(v.split(',')[1]) };
     else if (argv[i] === '--section' && (v === 'all' || v === 'sites' || v === 'longitudinal' || v === 'pon' || v === 'identity')) args.section = v;
     else {
-      process.stderr.write(`accuracy: unknown option ${argv[i]} (--replicates N --sample-replicates N --series N --section all|sites|longitudinal|pon|identity --default-prior CV,DF --seed S --threads N --out FILE)\n`);
+      process.stderr.write(`accuracy: unknown option ${argv[i]} (--replicates N --sample-replicates N --series N --section all|sites|longitudinal|pon|identity --default-prior CV,DF --policy FILE --seed S --threads N --out FILE)\n`);
       process.exit(2);
     }
   }
@@ -137,7 +141,7 @@ async function main(): Promise<void> {
     process.stderr.write(`accuracy: panel-of-normals section done (${elapsed()})\n`);
   }
   if (args.section === 'all' || args.section === 'longitudinal') {
-    const { policy } = loadPolicy();
+    const { policy } = loadPolicy(args.policy);
     const fromPolicy = priorSettings(policy);
     await longitudinalSection({
       runSeed: args.seed,
