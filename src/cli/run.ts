@@ -30,7 +30,7 @@ export interface RunOptions {
   command: string;
   /** Also print the report pages to PDF (system Chromium). */
   pdf?: boolean;
-  /** classify --between-draw-prior (cohort, default or a CV); absent: classify's default. */
+  /** classify --between-draw-prior (auto, default or a CV); absent: classify's default (auto). */
   betweenDrawPrior?: string;
 }
 
