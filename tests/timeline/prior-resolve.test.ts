@@ -3,7 +3,11 @@
  * timelines and the nadir phases recorded in a store), the policy default, or a measured CV; and the
  * recorded phases (recorded.ts) read back from assessment objects as a store returns them.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/store.js';
 import { simulateSeries } from '../../src/bench/accuracy-series.js';
 import { loadPolicy } from '../../src/classify/policy.js';
 import { defaultPrior, modelSettings, priorSettings } from '../../src/classify/rule-molecular.js';
@@ -136,5 +140,42 @@ describe('recordedPhases', () => {
 
   it('drops a bad draw and keeps the phase when two good draws remain', () => {
     expect(recordedPhases([rec('C', comparison([4, -1, 6, 5], [5, 5, 5, 5]))], new Set())).toEqual([{ patient: 'C', phase: { observed: [4, 6, 5], expected: [5, 5, 5] } }]);
+  });
+});
+
+describe('recorded phases through a cohort store', () => {
+  it('classifications recorded in a store give back their nadir phases, and complete a small run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oligotrack-prior-'));
+    try {
+      const path = join(dir, 'cohort.sqlite');
+      const stored = cohort(0.3, 12, 700).map((c) => {
+        const m = assessMolecularChange({ draws: c.draws, sites: c.sites, windowIdx: [c.draws.length - 1], therapyStartDay: c.lineStarts[0], prior: defaultPrior(policy), settings: modelSettings(policy) });
+        return { patient: `S${c.patient}`, assessment_date: '2026-12-01', group: 'no_progression', molecular_change: m };
+      });
+      const store = openStore(path, { create: true });
+      try {
+        store.recordClassifications({ toolVersion: 'test', policyFile: 'default.yaml', policyName: policy.name, assessments: stored });
+      } finally {
+        store.close();
+      }
+      const reopened = openStore(path);
+      let records;
+      try {
+        records = reopened.listClassifications();
+      } finally {
+        reopened.close();
+      }
+      // A patient of the run is not counted twice.
+      const phases = recordedPhases(records, new Set(['Sp0']));
+      // Patients in the store's order (by name).
+      expect(phases.map((x) => x.patient)).toEqual(stored.slice(1).map((s) => s.patient).sort());
+      const original = stored[1].molecular_change.comparisons.find((c) => c.nadir_reads)!.nadir_reads!;
+      expect(phases.find((x) => x.patient === 'Sp1')!.phase).toEqual(original);
+      const r = resolveBetweenDrawPrior({ kind: 'auto' }, cohort(0.3, 3, 800), phases.map((x) => x.phase), settings);
+      expect(r.basis).toBe('cohort');
+      expect(r.estimate!.patients).toBe(3 + 11);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
