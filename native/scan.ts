@@ -35,6 +35,8 @@ const ALLELE_OTHER: i32 = 2;
 const MARK_DEL: i32 = 1; // the site's first base is deleted in the read
 const MARK_INS: i32 = 2; // an insertion follows the site's first base in the read
 
+import { checkBody, checkHead, MAX_RECORD_BYTES, REC_BLOCK_LARGE, REC_BLOCK_SMALL, REC_OK, recCigar, recNCigar, recQual, recRefEnd, recSeq } from './record';
+
 const ROW_BYTES: i32 = 40;
 const SITE_BYTES: i32 = 32;
 
@@ -50,11 +52,18 @@ let stopPos: i32 = 0;
 let sitePointer: i32 = 0;
 let lastRef: i32 = -1;
 let lastPos: i32 = -1;
+// Sequential passes read every record to the end (each one checked, sort order included):
+// stopping after the last site would leave a misplaced record, or a corrupt one, unseen.
+let readToEnd: bool = false;
 
 // Outputs of the last call.
 let status: i32 = 0;
 let rowsWritten: i32 = 0;
 let errorOffset: i32 = 0;
+let errorReason: i32 = 0;
+let nRef: i32 = 0;
+// Offset (in the last batch) of the first record on a contig that still has sites ahead, or -1.
+let firstOnSiteContig: i32 = -1;
 let readsSeen: f64 = 0;
 let readsPassing: f64 = 0;
 
@@ -77,7 +86,8 @@ export function heapBase(): i32 {
   return <i32>__heap_base;
 }
 
-export function configure(exclude: i32, mapq: i32, sites: i32, n: i32, lo: i32, hi: i32): void {
+export function configure(exclude: i32, mapq: i32, sites: i32, n: i32, lo: i32, hi: i32, refs: i32): void {
+  nRef = refs;
   excludeFlags = exclude;
   minMapq = mapq;
   sitesPtr = sites;
@@ -96,9 +106,10 @@ export function resetState(): void {
 }
 
 /** Reads starting after (stopRefId, stopPos0) cannot cover any site of the current segment. */
-export function setStop(ref: i32, pos: i32): void {
+export function setStop(ref: i32, pos: i32, toEnd: bool): void {
   stopRef = ref;
   stopPos = pos;
+  readToEnd = toEnd;
 }
 
 export function getStatus(): i32 {
@@ -109,6 +120,12 @@ export function getRows(): i32 {
 }
 export function getErrorOffset(): i32 {
   return errorOffset;
+}
+export function getErrorReason(): i32 {
+  return errorReason;
+}
+export function getFirstOnSiteContig(): i32 {
+  return firstOnSiteContig;
 }
 export function getReadsSeen(): f64 {
   return readsSeen;
@@ -158,10 +175,10 @@ export function getReadsPassing(): f64 {
   }
 }
 
-/** Index of the next CIGAR op after `i` that is not a padding (P) op, or rNCigar. */
+/** Index of the next CIGAR op after `i` that is neither padding (P) nor of length 0, or rNCigar. */
 @inline function nextOp(i: i32): i32 {
   let j = i + 1;
-  while (j < rNCigar && opType(j) == 6) j++;
+  while (j < rNCigar && (opType(j) == 6 || opLen(j) == 0)) j++;
   return j;
 }
 
@@ -279,105 +296,106 @@ export function scan(inPtr: i32, inLen: i32, limit: i32, outPtr: i32, outCap: i3
   let off = 0;
   let rows = 0;
   status = STATUS_NEED_MORE;
+  firstOnSiteContig = -1;
   while (true) {
     if (off >= limit) { status = STATUS_LIMIT; break; }
     if (off + 4 > inLen) break;
     const p = inPtr + off;
     const blockSize = load<i32>(p);
-    if (blockSize < 32) { status = STATUS_MALFORMED; errorOffset = off; break; }
-    if (off + 4 + blockSize > inLen) break;
+    // block_size bounds first (the record may still be incomplete), the rest once it is whole.
+    let problem = blockSize < 32 ? REC_BLOCK_SMALL : blockSize > MAX_RECORD_BYTES ? REC_BLOCK_LARGE : REC_OK;
+    if (problem == REC_OK) {
+      if (off + 4 + blockSize > inLen) break;
+      problem = checkHead(p, nRef);
+      if (problem == REC_OK) problem = checkBody(p);
+    }
+    if (problem != REC_OK) { status = STATUS_MALFORMED; errorOffset = off; errorReason = problem; break; }
     const ref = load<i32>(p + 4);
     const pos = load<i32>(p + 8);
-    const lName = <i32>load<u8>(p + 12);
     const mapq = <i32>load<u8>(p + 13);
-    const nCigar = <i32>load<u16>(p + 16);
     const flag = <i32>load<u16>(p + 18);
     const lSeq = load<i32>(p + 20);
-    if (lSeq < 0 || lName < 1 || 32 + lName + nCigar * 4 + ((lSeq + 1) >> 1) + lSeq > blockSize) {
-      status = STATUS_MALFORMED;
+    // Unplaced reads (refID -1) sort after every placed one.
+    const order = ref < 0 ? 0x7fffffff : ref;
+    if (order < lastRef || (order == lastRef && ref >= 0 && pos < lastPos)) {
+      status = STATUS_UNSORTED;
       errorOffset = off;
       break;
     }
-    if (ref >= 0) {
-      if (ref < lastRef || (ref == lastRef && pos < lastPos)) {
-        status = STATUS_UNSORTED;
-        errorOffset = off;
-        break;
-      }
-      lastRef = ref;
-      lastPos = pos;
-      if (ref > stopRef || (ref == stopRef && pos > stopPos)) { status = STATUS_PAST; break; }
+    lastRef = order;
+    lastPos = pos;
+    let past = ref < 0 || ref > stopRef || (ref == stopRef && pos > stopPos);
+    if (!past) {
       // Skip sites that end before this read's start (reads are sorted, so forever).
       while (sitePointer < nSites) {
         const sr = siteField(sitePointer, 0);
         if (sr < ref || (sr == ref && siteField(sitePointer, 1) < pos)) sitePointer++;
         else break;
       }
-      if (sitePointer >= ownedHi) { status = STATUS_PAST; break; }
-      if (rows + (ownedHi - ownedLo) > outCap) { status = STATUS_OUT_FULL; break; }
-      if (sitePointer < nSites && siteField(sitePointer, 0) == ref) {
-        rRef = ref;
-        rPos = pos;
-        rFlag = flag;
-        rNCigar = nCigar;
-        rCigar = p + 36 + lName;
-        rSeq = rCigar + nCigar * 4;
-        rQual = rSeq + ((lSeq + 1) >> 1);
-        rLSeq = lSeq;
-        let end = pos;
-        for (let i = 0; i < nCigar; i++) {
-          const t = opType(i);
-          if (t == 0 || t == 2 || t == 3 || t == 7 || t == 8) end += opLen(i);
+      past = sitePointer >= ownedHi;
+    }
+    if (past && !readToEnd) { status = STATUS_PAST; break; }
+    if (rows + (ownedHi - ownedLo) > outCap) { status = STATUS_OUT_FULL; break; }
+    if (!past && sitePointer < nSites && siteField(sitePointer, 0) == ref) {
+      if (firstOnSiteContig < 0) firstOnSiteContig = off;
+      const lName = <i32>load<u8>(p + 12);
+      rRef = ref;
+      rPos = pos;
+      rFlag = flag;
+      rNCigar = recNCigar;
+      rCigar = <i32>recCigar;
+      rSeq = <i32>recSeq;
+      rQual = <i32>recQual;
+      rLSeq = lSeq;
+      const end = recRefEnd;
+      rRefEnd = end;
+      if (siteField(sitePointer, 1) < end) {
+        const first = sitePointer;
+        const owned = first >= ownedLo && first < ownedHi;
+        const passes = (flag & excludeFlags) == 0 && mapq >= minMapq;
+        if (owned) {
+          readsSeen += 1;
+          if (passes) readsPassing += 1;
         }
-        if (end == pos) end = pos + 1; // no reference-consuming op: htslib treats it as 1 base
-        rRefEnd = end;
-        if (siteField(sitePointer, 1) < end) {
-          const first = sitePointer;
-          const owned = first >= ownedLo && first < ownedHi;
-          const passes = (flag & excludeFlags) == 0 && mapq >= minMapq;
-          if (owned) {
-            readsSeen += 1;
-            if (passes) readsPassing += 1;
-          }
-          if (passes) {
-            let hHi: u32 = 0;
-            let hLo: u32 = 0;
-            let hashed = false;
-            const tlen = load<i32>(p + 32);
-            const paired = (flag & 1) != 0;
-            const fragLen = paired && tlen != 0 ? (tlen < 0 ? -tlen : tlen) : end - pos;
-            const mateStart = paired ? load<i32>(p + 28) : -1;
-            for (let s = first; s < ownedHi && s < nSites; s++) {
-              if (siteField(s, 0) != ref || siteField(s, 1) >= end) break;
-              if (s < ownedLo) continue;
-              if (!classify(s)) continue;
-              if (!hashed) {
-                // Two independent 32-bit FNV-1a variants over the name (without its NUL).
-                let a: u32 = 2166136261;
-                let b: u32 = 0x9747b28c;
-                for (let j = 0; j < lName - 1; j++) {
-                  const c = <u32>load<u8>(p + 36 + j);
-                  a = (a ^ c) * 16777619;
-                  b = (b ^ c) * 0x5bd1e995;
-                  b ^= b >>> 15;
-                }
-                hHi = a;
-                hLo = b;
-                hashed = true;
+        if (passes) {
+          let hHi: u32 = 0;
+          let hLo: u32 = 0;
+          let hashed = false;
+          const tlen = load<i32>(p + 32);
+          const paired = (flag & 1) != 0;
+          // |TLEN|, with |-2^31| clamped to 2^31 - 1 (an i32 row field; no real fragment is that long).
+          const fragLen = paired && tlen != 0 ? (tlen < 0 ? (tlen == i32.MIN_VALUE ? i32.MAX_VALUE : -tlen) : tlen) : <i32>min<i64>(<i64>end - <i64>pos, 0x7fffffff);
+          const mateStart = paired ? load<i32>(p + 28) : -1;
+          for (let s = first; s < ownedHi && s < nSites; s++) {
+            if (siteField(s, 0) != ref || siteField(s, 1) >= end) break;
+            if (s < ownedLo) continue;
+            if (!classify(s)) continue;
+            if (!hashed) {
+              // Two independent 32-bit FNV-1a variants over the name (without its NUL).
+              let a: u32 = 2166136261;
+              let b: u32 = 0x9747b28c;
+              for (let j = 0; j < lName - 1; j++) {
+                const c = <u32>load<u8>(p + 36 + j);
+                a = (a ^ c) * 16777619;
+                b = (b ^ c) * 0x5bd1e995;
+                b ^= b >>> 15;
               }
-              const o = outPtr + rows * ROW_BYTES;
-              store<i32>(o, siteField(s, 7));
-              store<i32>(o + 4, cAllele | (cMarks << 8) | (cQual << 16));
-              store<i32>(o + 8, flag);
-              store<i32>(o + 12, pos);
-              store<i32>(o + 16, mateStart);
-              store<i32>(o + 20, fragLen);
-              store<u32>(o + 24, hHi);
-              store<u32>(o + 28, hLo);
-              store<i32>(o + 32, off);
-              store<i32>(o + 36, load<i32>(p + 24) == ref ? 1 : 0); // mate on the same contig
-              rows++;
+              hHi = a;
+              hLo = b;
+              hashed = true;
             }
+            const o = outPtr + rows * ROW_BYTES;
+            store<i32>(o, siteField(s, 7));
+            store<i32>(o + 4, cAllele | (cMarks << 8) | (cQual << 16));
+            store<i32>(o + 8, flag);
+            store<i32>(o + 12, pos);
+            store<i32>(o + 16, mateStart);
+            store<i32>(o + 20, fragLen);
+            store<u32>(o + 24, hHi);
+            store<u32>(o + 28, hLo);
+            store<i32>(o + 32, off);
+            store<i32>(o + 36, load<i32>(p + 24) == ref ? 1 : 0); // mate on the same contig
+            rows++;
           }
         }
       }

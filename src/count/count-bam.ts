@@ -201,7 +201,13 @@ function assemble(
       families: 0,
     };
   });
-  if (readsSeen === 0 && sites.length > 0) warnings.push(`${bamPath}: no reads at any site (every row has depth 0)`);
+  if (readsSeen === 0 && sites.length > 0) {
+    // Reads on the sites' contigs but none over a site: name the first, so that a BAM or index
+    // that does not cover the panel is visible rather than a table of zeros.
+    const first = results.map((r) => r.firstOnSiteContig).find((f) => f !== null);
+    const seen = first ? `, although the BAM has reads on the sites' contigs (the first read: ${first.name} at ${refNameOf(bamPath, sites, sorted, first.refId)}:${first.pos0 + 1}, ${first.where})` : '';
+    warnings.push(`${bamPath}: no reads at any site (every row has depth 0)${seen}`);
+  }
   const result: CountResult & { observations?: ObservationTable } = {
     sample: opts.sample ?? '',
     bamPath,
@@ -223,6 +229,12 @@ function assemble(
     result.observations = toObservationTable(merged, allUmis);
   }
   return result;
+}
+
+/** The contig name of a refID that carries sites (they are named as in the BAM header). */
+function refNameOf(_bam: string, sites: Site[], sorted: SiteSpec[], refId: number): string {
+  const s = sorted.find((x) => x.refId === refId);
+  return s ? sites[s.index].chrom : String(refId);
 }
 
 /** Size of a BAM for progress reporting (0 for stdin). */

@@ -18,13 +18,15 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 interface ScanExports {
   memory: WasmMemory;
   heapBase(): number;
-  configure(exclude: number, mapq: number, sites: number, n: number, lo: number, hi: number): void;
+  configure(exclude: number, mapq: number, sites: number, n: number, lo: number, hi: number, nRef: number): void;
   resetState(): void;
-  setStop(ref: number, pos: number): void;
+  setStop(ref: number, pos: number, toEnd: boolean): void;
   scan(inPtr: number, inLen: number, limit: number, outPtr: number, outCap: number): number;
   getStatus(): number;
   getRows(): number;
   getErrorOffset(): number;
+  getErrorReason(): number;
+  getFirstOnSiteContig(): number;
   getReadsSeen(): number;
   getReadsPassing(): number;
 }
@@ -70,7 +72,7 @@ export class WasmScanner implements Scanner {
     if (end > have) this.x.memory.grow(Math.ceil((end - have) / PAGE));
   }
 
-  configure(sorted: SiteSpec[], ownedLo: number, ownedHi: number, filters: ScanFilters): void {
+  configure(sorted: SiteSpec[], ownedLo: number, ownedHi: number, filters: ScanFilters, nRef: number): void {
     const base = (this.x.heapBase() + 15) & ~15;
     const seqBytes = sorted.reduce((n, s) => n + s.ref.length + s.alt.length, 0);
     const sitesPtr = base;
@@ -90,15 +92,15 @@ export class WasmScanner implements Scanner {
       for (let j = 0; j < s.alt.length; j++) mem[q++] = s.alt.charCodeAt(j);
       ints.set([s.refId, s.start0, SITE_KIND_CODE[s.kind], s.refLen, s.alt.length, refPtr, altPtr, s.index], i * 8);
     });
-    this.x.configure(filters.excludeFlags, filters.minMapq, sitesPtr, sorted.length, ownedLo, ownedHi);
+    this.x.configure(filters.excludeFlags, filters.minMapq, sitesPtr, sorted.length, ownedLo, ownedHi, nRef);
   }
 
   reset(): void {
     this.x.resetState();
   }
 
-  setStop(refId: number, pos0: number): void {
-    this.x.setStop(refId, pos0);
+  setStop(refId: number, pos0: number, toEnd: boolean): void {
+    this.x.setStop(refId, pos0, toEnd);
   }
 
   input(capacity: number, keep: number): Uint8Array {
@@ -127,6 +129,12 @@ export class WasmScanner implements Scanner {
 
   get errorOffset(): number {
     return this.x.getErrorOffset();
+  }
+  get errorReason(): number {
+    return this.x.getErrorReason();
+  }
+  get firstOnSiteContig(): number {
+    return this.x.getFirstOnSiteContig();
   }
   get readsSeen(): number {
     return this.x.getReadsSeen();

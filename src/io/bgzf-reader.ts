@@ -60,6 +60,7 @@ export function inflateBlock(buf: Uint8Array, pos: number, size: number, file: s
   const view = new DataView(buf.buffer, buf.byteOffset + dataEnd, 8);
   const expectedCrc = view.getUint32(0, true);
   const isize = view.getUint32(4, true);
+  checkIsize(isize, file, fileOffset);
   let out: Buffer;
   try {
     // chunkSize = the block's own size: node's default 16 KB output chunks cost 4 passes per block.
@@ -74,6 +75,15 @@ export function inflateBlock(buf: Uint8Array, pos: number, size: number, file: s
     throw fileError(file, `BGZF block at byte ${fileOffset} fails its CRC32 check (corrupt data)`);
   }
   return out;
+}
+
+/** A BGZF block holds at most 64 KiB of data (SAM spec §4.1: ISIZE < 2^16 + 1). */
+export const BGZF_MAX_ISIZE = 65536;
+
+function checkIsize(isize: number, file: string, fileOffset: number): void {
+  if (isize > BGZF_MAX_ISIZE) {
+    throw fileError(file, `BGZF block at byte ${fileOffset} claims ${isize} inflated bytes, more than the ${BGZF_MAX_ISIZE} a BGZF block can hold`);
+  }
 }
 
 const READ_CHUNK = 4 << 20;
@@ -216,7 +226,9 @@ export class BgzfFile {
           const b = next.value;
           // Copied: the read buffer is reused for later blocks while this chunk inflates.
           parts.push(Buffer.from(b.buf.subarray(b.pos, b.pos + b.csize)));
-          blocks.push({ offset: b.offset, csize: b.csize, isize: b.buf.readUInt32LE(b.pos + b.csize - 4) });
+          const isize = b.buf.readUInt32LE(b.pos + b.csize - 4);
+          checkIsize(isize, this.path, b.offset);
+          blocks.push({ offset: b.offset, csize: b.csize, isize });
         }
         if (blocks.length === 0) break;
         const compressed = parts.length === 1 ? parts[0] : Buffer.concat(parts);
