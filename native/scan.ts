@@ -405,3 +405,6 @@ export function scan(inPtr: i32, inLen: i32, limit: i32, outPtr: i32, outCap: i3
   rowsWritten = rows;
   return off;
 }
+
+export { inflate, inflatedBytes } from './inflate';
+export { crc32, crc32Slice8 } from './crc32';
