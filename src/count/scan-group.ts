@@ -11,11 +11,12 @@ import type { SiteSpec } from './site-model.js';
 import { SiteTally } from './tally.js';
 import type { CountSettings } from './types.js';
 import { describeProblem } from './record-check.js';
-import { WasmScanner } from './wasm-scan.js';
 
 /**
- * Runs one group (plan.ts): reads its segments block by block, hands batches of whole records to
- * the scanner, tallies the rows. Pure data in, plain data out, so a worker thread can run it.
+ * The reference pipeline (engine 'oracle'): runs one group (plan.ts) — reads its segments with
+ * node's zlib block by block, hands batches of whole records to the TypeScript record scanner
+ * (oracle.ts), tallies the rows in TypeScript (tally.ts). Written independently of the kernel
+ * (native/, kernel.ts, piece-runner.ts) so that tests can compare the two on every fixture.
  */
 
 export interface GroupJob {
@@ -25,7 +26,7 @@ export interface GroupJob {
   sorted: SiteSpec[];
   group: Group;
   settings: CountSettings;
-  engine: 'wasm' | 'oracle';
+  engine: 'oracle';
   observations: boolean;
 }
 
@@ -58,7 +59,7 @@ const BATCH_BYTES = 1 << 20;
 /** `onBytes` hears of compressed bytes as they are read (progress). */
 export async function runGroup(job: GroupJob, onBytes?: (compressedBytes: number) => void): Promise<GroupResult> {
   const { group, sorted, settings } = job;
-  const scanner: Scanner = job.engine === 'oracle' ? new OracleScanner() : new WasmScanner();
+  const scanner: Scanner = new OracleScanner();
   scanner.configure(sorted, group.ownedLo, group.ownedHi, { excludeFlags: settings.excludeFlags, minMapq: settings.minMapq }, job.refNames.length);
   scanner.reset();
   const nOwned = group.ownedHi - group.ownedLo;
@@ -73,7 +74,7 @@ export async function runGroup(job: GroupJob, onBytes?: (compressedBytes: number
   let bytesRead = 0;
   let firstOnSiteContig: RecordLabel | null = null;
   try {
-    const ctx: DriverContext = { job, file, scanner, tally, slot, obs, bytesRead: 0, onBytes, blocks: new BlockMap(), firstOnSiteContig: null };
+    const ctx: DriverContext = { job, file, scanner, tally, slot, obs, bytesRead: 0, onBytes, blocks: new BlockMap(), firstOnSiteContig: null, segmentConsumed: 0 };
     if (group.segments === null) {
       const last = sorted[group.ownedHi - 1];
       const whole = { beg: 0, end: Number.POSITIVE_INFINITY, stopRefId: last.refId, stopPos0: last.start0 };
@@ -114,6 +115,8 @@ interface DriverContext {
   onBytes?: (compressedBytes: number) => void;
   /** Where each inflated block's bytes sit in the scanner's input (virtual offsets for messages). */
   blocks: BlockMap;
+  /** Record bytes consumed in the current segment (0: the next record is its first). */
+  segmentConsumed: number;
 }
 
 /**
@@ -171,6 +174,7 @@ async function runSegment(ctx: DriverContext, seg: Segment, source: SequentialSo
   let skip = sequential ? 0 : uoffsetOf(seg.beg);
   let headerPending = sequential && source.prefix === null;
   ctx.blocks.clear();
+  ctx.segmentConsumed = sequential ? 1 : 0; // sequential passes have no index to blame
   let fill = 0;
   let limit = Number.POSITIVE_INFINITY;
   let input = scanner.input(65536, 0);
@@ -255,10 +259,12 @@ function scanBatch(ctx: DriverContext, fill: number, limit: number, shift: (n: n
     if (status === ScanStatus.Malformed) {
       const off = scanner.errorOffset;
       const what = describeProblem(scanner.errorReason, scanner.input(0, fill).subarray(0, fill), off, job.refNames.length);
-      const hint = job.indexPath && ctx.bytesRead <= 2 * 65536 ? ` (is ${job.indexPath} the index of this BAM?)` : '';
+      // The first record of an indexed segment: the index may point into another BAM.
+      const hint = job.indexPath && ctx.segmentConsumed + off === 0 ? ` (is ${job.indexPath} the index of this BAM?)` : '';
       throw fileError(job.bamPath, `corrupt BAM record at ${ctx.blocks.describe(off)}: ${what}${hint}`);
     }
     if (status === ScanStatus.Limit || status === ScanStatus.Past) return true;
+    ctx.segmentConsumed += consumed;
     shift(consumed);
     fill -= consumed;
     if (status === ScanStatus.NeedMore) return false;

@@ -26,7 +26,7 @@ export interface BgzfBlock {
  * (its file definition starts with the 4 bytes "CRAM") or SAM text (a header line starts with '@') as often as
  * a corrupt BAM.
  */
-function notBamHint(buf: Uint8Array, pos: number, file: string): string {
+export function notBamHint(buf: Uint8Array, pos: number, file: string): string {
   const head = Buffer.from(buf.buffer, buf.byteOffset + pos, Math.min(4, buf.length - pos)).toString('latin1');
   if (head === 'CRAM') return `; this is a CRAM file: convert it with samtools view -b -T ref.fa -o out.bam ${file}`;
   if (head.startsWith('@')) return `; this looks like SAM text: convert it with samtools view -b -o out.bam ${file}`;
@@ -36,7 +36,8 @@ function notBamHint(buf: Uint8Array, pos: number, file: string): string {
 /** Total block size from its header at buf[pos..], -1 if the header is incomplete. Throws on bad magic. */
 export function blockSize(buf: Uint8Array, pos: number, file: string, fileOffset: number): number {
   if (buf.length - pos < 18) return -1;
-  if (buf[pos] !== 0x1f || buf[pos + 1] !== 0x8b || buf[pos + 2] !== 8 || (buf[pos + 3] & 4) === 0) {
+  // gzip magic, deflate, and FLG exactly FEXTRA (SAM spec §4.1; no name, comment or header CRC).
+  if (buf[pos] !== 0x1f || buf[pos + 1] !== 0x8b || buf[pos + 2] !== 8 || buf[pos + 3] !== 4) {
     throw fileError(file, `not a BGZF block at byte ${fileOffset} (bad gzip/BGZF header)${fileOffset === 0 ? notBamHint(buf, pos, file) : ''}`);
   }
   const xlen = buf[pos + 10] | (buf[pos + 11] << 8);
@@ -213,12 +214,22 @@ export class BgzfFile {
     const queue: { blocks: ChunkBlock[]; data: Promise<Buffer> }[] = [];
     const raw = this.rawBlocksFrom(offset);
     let done = false;
+    // A bad block header found while reading ahead is reported after the blocks before it, so
+    // that the first bad block in file order is the one named.
+    let pendingError: unknown = null;
     const fill = (): void => {
       while (!done && queue.length < inFlight) {
         const parts: Buffer[] = [];
         const blocks: ChunkBlock[] = [];
         while (blocks.length < blocksPerChunk) {
-          const next = raw.next();
+          let next: IteratorResult<{ offset: number; csize: number; buf: Buffer; pos: number }>;
+          try {
+            next = raw.next();
+          } catch (e) {
+            pendingError = e;
+            done = true;
+            break;
+          }
           if (next.done) {
             done = true;
             break;
@@ -244,6 +255,7 @@ export class BgzfFile {
       fill();
       yield { data, blocks: head.blocks };
     }
+    if (pendingError !== null) throw pendingError;
   }
 }
 

@@ -56,6 +56,17 @@ function bases(): Base[] {
 
 type Outcome = { kind: 'success'; value: unknown } | { kind: 'error'; message: string } | { kind: 'failure'; message: string };
 
+/**
+ * For comparing the engines: the kernel's inflater and node's zlib name different reasons for one
+ * corrupt deflate stream (and the kernel stops at ISIZE where zlib inflates everything); the
+ * block and the verdict must agree, not the wording.
+ */
+function comparableOutcome(o: Outcome): Outcome {
+  if (o.kind !== 'error') return o;
+  const message = o.message.replace(/ does not inflate \(.*\)$/, ' does not inflate (…)').replace(/ inflates to .* ISIZE says.*$/, ' inflates to a size other than its ISIZE');
+  return { kind: 'error', message };
+}
+
 async function outcome(path: string, sites: Site[], settings: CountSettings, engine: 'wasm' | 'oracle'): Promise<Outcome> {
   try {
     const r = await countBam(path, sites, settings, { engine, observations: true });
@@ -113,7 +124,7 @@ describe('BAM record fuzzing (WASM kernel and oracle)', () => {
       const c = await runCase(seed, all);
       tally[c.wasm.kind]++;
       if (c.wasm.kind === 'failure' || c.oracle.kind === 'failure') failures.push(`seed ${seed} (${c.what}): wasm ${JSON.stringify(c.wasm)} oracle ${JSON.stringify(c.oracle)}`);
-      else expect(c.wasm, `seed ${seed} (${c.what}): WASM and oracle outcomes`).toEqual(c.oracle);
+      else expect(comparableOutcome(c.wasm), `seed ${seed} (${c.what}): WASM and oracle outcomes`).toEqual(comparableOutcome(c.oracle));
     }
     console.log(`record fuzz: ${CASES} cases: ${tally.success} success, ${tally.error} clean errors, ${tally.failure} failures`);
     expect(failures).toEqual([]);
