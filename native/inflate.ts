@@ -45,10 +45,12 @@ const MAX_LEN: i32 = 15;
 //   bit 14     subtable pointer (with bit 15)
 //   bit 15     exceptional: subtable pointer, end of block (value 1) or invalid symbol (value 0)
 //   bits 16-30 value: literal byte, length or offset base, subtable start
+//   bit 30     a pair of literals (main litlen table only): bits 16-23 the first, 8-15 the second
 //   bit 31     literal (so `<i32>entry < 0` tests it)
 // `bitsleft` may then carry garbage above its low 6 bits (as in libdeflate): subtracting a whole
 // entry and shifting by it only ever look at the low 6 bits.
 const F_LITERAL: u32 = 1 << 31;
+const F_PAIR: u32 = 1 << 30;
 const F_EXCEPTIONAL: u32 = 1 << 15;
 const F_SUBTABLE: u32 = 1 << 14;
 const V_EOB: u32 = 1 << 16;
@@ -217,6 +219,25 @@ function buildTable(table: usize, lensAt: usize, n: i32, root: i32, enough: i32,
   return true;
 }
 
+/**
+ * Turns main-table literal entries into literal pairs wherever the next codeword, also a
+ * literal, fits in the table's remaining bits: one lookup then writes two bytes (BAM's packed
+ * bases and repeated names are literal-heavy; half the literal lookups go). Walks from the top
+ * so that the entry it reads at i >> len1 (< i) is still a single.
+ */
+function makePairs(table: usize, root: i32): void {
+  for (let i = (1 << root) - 1; i >= 0; i--) {
+    const e1 = load<u32>(table + (<usize>i << 2));
+    if ((e1 & F_LITERAL) == 0) continue;
+    const len1 = e1 & 63;
+    const e2 = load<u32>(table + (<usize>(i >> len1) << 2));
+    if ((e2 & F_LITERAL) == 0 || (e2 & F_PAIR) != 0) continue;
+    const len2 = e2 & 63;
+    if (<i32>(len1 + len2) > root) continue;
+    store<u32>(table + (<usize>i << 2), F_LITERAL | F_PAIR | (e1 & 0x00ff0000) | ((e2 >> 8) & 0xff00) | (len1 + len2));
+  }
+}
+
 let fixedReady = false;
 
 function buildFixed(): void {
@@ -226,6 +247,7 @@ function buildFixed(): void {
   for (let s = 256; s < 280; s++) store<u8>(lens + <usize>s, 7);
   for (let s = 280; s < 288; s++) store<u8>(lens + <usize>s, 8);
   buildTable(fixedLitlen, lens, 288, LITLEN_BITS, LITLEN_ENOUGH, litlenResults, KIND_LITLEN);
+  makePairs(fixedLitlen, LITLEN_BITS);
   for (let s = 0; s < 32; s++) store<u8>(lens + <usize>s, 5);
   buildTable(fixedOffset, lens, 32, OFFSET_BITS, OFFSET_ENOUGH, offsetResults, KIND_OFFSET);
   fixedReady = true;
@@ -308,6 +330,7 @@ function readDynamicHeader(): i32 {
   for (let s = nlen; s < 288; s++) store<u8>(lens + <usize>s, 0);
   for (let s = ndist; s < 32; s++) store<u8>(lens + 288 + <usize>s, 0);
   if (!buildTable(litlenTable, lens, nlen, LITLEN_BITS, LITLEN_ENOUGH, litlenResults, KIND_LITLEN)) return INFLATE_BAD_CODE;
+  makePairs(litlenTable, LITLEN_BITS);
   if (!buildTable(offsetTable, lens + 288, ndist, OFFSET_BITS, OFFSET_ENOUGH, offsetResults, KIND_OFFSET)) return INFLATE_BAD_CODE;
   return INFLATE_OK;
 }
@@ -410,20 +433,20 @@ function decodeSymbols(outStart: usize, outAt: usize, outEnd: usize): i32 {
       if (<i32>entry < 0) {
         bb >>= <u64>entry;
         bl -= entry;
-        store<u8>(out, <u8>(entry >> 16));
-        out++;
+        store<u16>(out, <u16>(((entry >> 16) & 0xff) | (entry & 0xff00)));
+        out += 1 + <usize>((entry >> 30) & 1);
         entry = load<u32>(litlenTable + (<usize>(<u32>bb & litMask) << 2));
         if (<i32>entry < 0) {
           bb >>= <u64>entry;
           bl -= entry;
-          store<u8>(out, <u8>(entry >> 16));
-          out++;
+          store<u16>(out, <u16>(((entry >> 16) & 0xff) | (entry & 0xff00)));
+          out += 1 + <usize>((entry >> 30) & 1);
           entry = load<u32>(litlenTable + (<usize>(<u32>bb & litMask) << 2));
           if (<i32>entry < 0) {
             bb >>= <u64>entry;
             bl -= entry;
-            store<u8>(out, <u8>(entry >> 16));
-            out++;
+            store<u16>(out, <u16>(((entry >> 16) & 0xff) | (entry & 0xff00)));
+            out += 1 + <usize>((entry >> 30) & 1);
             continue;
           }
         }
@@ -506,6 +529,11 @@ function decodeSymbols(outStart: usize, outAt: usize, outEnd: usize): i32 {
       if (out >= outEnd) return -INFLATE_TOO_LONG;
       store<u8>(out, <u8>(entry >> 16));
       out++;
+      if (entry & F_PAIR) {
+        if (out >= outEnd) return -INFLATE_TOO_LONG;
+        store<u8>(out, <u8>(entry >> 8));
+        out++;
+      }
       continue;
     }
     if (entry & F_EXCEPTIONAL) {
