@@ -382,7 +382,8 @@ function appendBlock(coff: f64, isize: i32): void {
   if (isize == 0) return;
   // Keep the queue short: a block wholly inside the record in progress never holds a record
   // start, so it needs no entry.
-  if (qLen > 0 && fill - cursor >= 4 && cursor >= load<i32>(qStart + (<usize>(qLen - 1) << 2))) {
+  // (Only once the cursor is at a record: not while the header or the first record is sought.)
+  if (qLen > 0 && skipFirst >= 0 && headerState == 0 && fill - cursor >= 4 && cursor >= load<i32>(qStart + (<usize>(qLen - 1) << 2))) {
     const recordEnd = <i64>cursor + 4 + <i64>load<i32>(buf + <usize>cursor);
     if (<i64>fill <= recordEnd && <i64>start > <i64>cursor) return;
   }

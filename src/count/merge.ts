@@ -23,6 +23,9 @@ import type { Piece, Range } from './pieces.js';
  *   range order (native/tally.ts mergeBoundary), then counts the rest alone.
  */
 
+/** What the last merge did at cuts (for tests: every path must be exercised). */
+export const lastMerge = { cuts: 0, verified: 0, recounted: 0, dropped: 0 };
+
 export interface Merged {
   counts: Float64Array;
   readsSeen: number;
@@ -52,6 +55,7 @@ export function mergeRanges(
   rerun: (range: number, pieces: Piece[]) => RangeResult,
 ): Merged {
   merger.beginWorker(false);
+  Object.assign(lastMerge, { cuts: 0, verified: 0, recounted: 0, dropped: 0 });
   let prevLast: RecordRef | null = null;
   let counts: Float64Array | null = null;
   let readsSeen = 0;
@@ -68,12 +72,15 @@ export function mergeRanges(
     const first = pieces[0];
     if (k > 0 && first && first.skip === -1 && lastPiece && lastPiece.piece.segment === first.segment) {
       const prev = lastPiece.result;
+      lastMerge.cuts++;
       if (prev.status !== KernelStatus.Limit || !prev.end) {
         // One thread would have stopped the segment before the cut.
         const p0 = res.pieces[0];
+        lastMerge.dropped++;
         if (p0 && (p0.contributed || p0.error !== null)) {
           pieces = pieces.slice(1);
           res = rerun(k, pieces);
+          lastMerge.recounted++;
         } else {
           dropFirst = true;
         }
@@ -83,6 +90,9 @@ export function mergeRanges(
         if (!found || found.coff * 65536 + found.u !== prev.end.coff * 65536 + prev.end.u) {
           pieces = [{ ...first, startCoff: prev.end.coff, skip: prev.end.u }, ...pieces.slice(1)];
           res = rerun(k, pieces);
+          lastMerge.recounted++;
+        } else {
+          lastMerge.verified++;
         }
       }
     }
