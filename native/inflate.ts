@@ -9,7 +9,8 @@
 //     so a length or offset is one lookup, one shift and one mask; longer codes go through
 //     subtables;
 //   - up to three literals decoded per refill (3 x 15 bits < 56);
-//   - match copies 16 bytes at a time (two unaligned 8-byte moves), a byte broadcast for offset 1;
+//   - match copies 16 bytes at a time (one 16-byte SIMD move, two 8-byte moves for offsets 8-15),
+//     a byte broadcast for offset 1;
 //   - a fast loop with no bounds checks that runs while at least 32 input bytes and 290 output
 //     bytes remain, and a careful loop for the ends.
 // Nothing here allocates: tables live in static data (memory.data).
@@ -570,7 +571,14 @@ function decodeSymbols(outStart: usize, outAt: usize, outEnd: usize): i32 {
 @inline function copyMatchFast(dst: usize, offset: usize, length: usize): void {
   const end = dst + length;
   let src = dst - offset;
-  if (offset >= 8) {
+  if (offset >= 16) {
+    // One 16-byte move per step: every byte it reads is already final (offset >= 16).
+    do {
+      v128.store(dst, v128.load(src));
+      dst += 16;
+      src += 16;
+    } while (dst < end);
+  } else if (offset >= 8) {
     // Each 8-byte move reads bytes already final (offset >= 8), even when the two overlap.
     do {
       store<u64>(dst, load<u64>(src));
@@ -579,10 +587,9 @@ function decodeSymbols(outStart: usize, outAt: usize, outEnd: usize): i32 {
       src += 16;
     } while (dst < end);
   } else if (offset == 1) {
-    const v = <u64>load<u8>(src) * 0x0101010101010101;
+    const v = i8x16.splat(load<i8>(src));
     do {
-      store<u64>(dst, v);
-      store<u64>(dst + 8, v);
+      v128.store(dst, v);
       dst += 16;
     } while (dst < end);
   } else {

@@ -109,6 +109,7 @@ function main(): void {
   add('engine only (node + countBam, no CLI), 2 threads', engineArgv(deep, all.json, 2));
   add('sparse 10 sites: samtools mpileup -r, one per site', ['sh', '-c', `(${regionLoop}) > /dev/null`]);
   add('sparse 10 sites: oligotrack count, 1 thread', cliArgv(deep, sparse.tsv, 1));
+  add('sparse 10 sites: engine only (node + countBam, no CLI), 1 thread', engineArgv(deep, sparse.json, 1));
   if (doDouble) {
     add('2x depth BAM: oligotrack count, 1 thread', cliArgv(deep2, all.tsv, 1));
     add('2x depth BAM: oligotrack count, 2 threads', cliArgv(deep2, all.tsv, 2));
@@ -136,6 +137,7 @@ function main(): void {
   const two = find('oligotrack count, 2');
   const sparseR = find('sparse 10 sites: samtools');
   const sparseOne = find('sparse 10 sites: oligotrack');
+  const sparseEngine = find('sparse 10 sites: engine');
   const lines = [
     `Deep panel BAM ${size(deep)} (50 sites, 3 contigs, ~27,000 reads / ~18,000 fragments per site, 2x150 pairs); ${RUNS} interleaved rounds; load average (1 min) ${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(2)} during the run`,
     '',
@@ -144,7 +146,7 @@ function main(): void {
     ...rows.map((r) => `| ${r.what} | ${sec(r).toFixed(2)} | ${ratio(r).toFixed(2)} | ${rss(r).toFixed(0)} |`),
     '',
     `inflate alone (every block, CRC32 included, GB/s of inflated bytes): node zlib ${inflate.zlibGBps.toFixed(2)}, WASM decoder ${inflate.wasmGBps.toFixed(2)}`,
-    `sparse 10 sites: oligotrack ${(sec(sparseR) / sec(sparseOne)).toFixed(2)}x faster than one samtools mpileup -r per site`,
+    `sparse 10 sites: oligotrack ${(sec(sparseR) / sec(sparseOne)).toFixed(2)}x faster than one samtools mpileup -r per site (engine only: ${(sec(sparseR) / sec(sparseEngine)).toFixed(2)}x)`,
     doDouble && existsSync(deep2)
       ? `peak RSS, 1x BAM -> 2x BAM (${size(deep2)}): 1 thread ${rss(one).toFixed(0)} -> ${rss(find('2x depth BAM: oligotrack count, 1')).toFixed(0)} MB, 2 threads ${rss(two).toFixed(0)} -> ${rss(find('2x depth BAM: oligotrack count, 2')).toFixed(0)} MB`
       : '',
