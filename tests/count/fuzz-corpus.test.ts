@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countBam } from '../../src/count/count-bam.js';
@@ -18,6 +18,11 @@ if (process.env.OLIGOTRACK_MAKE_CORPUS === '1') makeCorpus(DIR);
 const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as CorpusEntry[];
 
 describe('BAM record regression corpus', () => {
+  it('lists every file of the directory in manifest.json', () => {
+    const files = readdirSync(DIR).filter((f) => f !== 'manifest.json').sort();
+    expect(files).toEqual(manifest.map((e) => e.file).sort());
+  });
+
   for (const entry of manifest) {
     it(`${entry.file}: ${entry.what}`, async () => {
       const path = join(DIR, entry.file);
