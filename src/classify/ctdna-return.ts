@@ -8,7 +8,7 @@
  */
 import type { SiteCall } from '../timeline/types.js';
 import { intervalWords } from './assessment-window.js';
-import type { PolicyV2Rules } from './policy-v2.js';
+import type { PolicyRules } from './policy.js';
 import { pct } from './site-origin.js';
 
 export interface ReturnSite {
@@ -61,7 +61,7 @@ export function ctdnaReturn(
   clonal: readonly ReturnSite[],
   beforeIdx: readonly number[],
   window: readonly { index: number; daysFromScan: number }[],
-  rules: Pick<PolicyV2Rules, 'ctdna_return'>,
+  rules: Pick<PolicyRules, 'ctdna_return'>,
 ): CtdnaReturn {
   const r = rules.ctdna_return;
   const none: CtdnaReturn = { status: 'no_return', clearedSamples: [], returnSample: null, pooledVaf: null, floor: r.floor_vaf, text: '' };

@@ -33,12 +33,13 @@ export function classificationTsv(rows: readonly AssessmentClassification[]): st
   return `${lines.join('\n')}\n`;
 }
 
-export function classificationDocument(rows: AssessmentClassification[], policyFile: string, policyName: string): ClassificationDocument {
+export function classificationDocument(rows: AssessmentClassification[], policyFile: string, policyName: string, policySha256: string): ClassificationDocument {
   return {
     schema: CLASSIFICATION_SCHEMA,
     schema_version: CLASSIFICATION_SCHEMA_VERSION,
     tool_version: VERSION,
     policy_file: policyFile,
+    policy_sha256: policySha256,
     policy_name: policyName,
     assessments: rows,
   };

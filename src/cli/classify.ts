@@ -57,7 +57,7 @@ export const classifyCommand: CommandModule<object, ClassifyArgs> = {
       .option('between-draw-prior', { type: 'string', default: 'default', describe: "between-draw variation of the tumour level: default (the policy's, conservative), cohort (estimated from every timeline in --timeline; the default when they hold too few draws), or a lab's measured CV such as 0.15; docs/methods/statistics.md" }) as never,
   handler: handler('classify', (args: ClassifyArgs) => {
     if (args.json === '-' && args.out === '-') throw new UsageError('--json - and --out - would both write to stdout; give --out a file');
-    const { policy } = loadPolicy(args.policy);
+    const { policy, sha256 } = loadPolicy(args.policy);
     const timelines = readTimelineDir(args.timeline);
     const patients = new Set(timelines.map((t) => t.patient));
     const clinical = readClinicalLines(args.clinical, patients);
@@ -68,13 +68,13 @@ export const classifyCommand: CommandModule<object, ClassifyArgs> = {
     const rows = imaging.map((im) => {
       const line = currentLine(clinical.get(im.patient), im.assessmentDay);
       if (clinical.has(im.patient) && line === null) info(`patient ${im.patient}: assessment ${im.assessmentDate} precedes every therapy line in ${args.clinical}`);
-      return classifyAssessment({ timeline: byPatient.get(im.patient)!, imaging: im, clinical: line, betweenDrawPrior: prior }, policy, knowledge);
+      return classifyAssessment({ timeline: byPatient.get(im.patient)!, imaging: im, clinical: line, therapyHistory: clinical.get(im.patient) ?? [], betweenDrawPrior: prior }, policy, knowledge);
     });
     for (const p of patients) if (!clinical.has(p)) info(`patient ${p} has no clinical row: therapy and subtype modifiers not evaluated`);
     for (const p of patients) if (!imaging.some((im) => im.patient === p)) info(`patient ${p} has no imaging assessment: nothing to classify`);
     const tsv = classificationTsv(rows);
     const policyFile = args.policy ?? 'reference/policy/default.yaml';
-    const jsonText = args.json ? classificationJson(classificationDocument(rows, policyFile, policy.name)) : null;
+    const jsonText = args.json ? classificationJson(classificationDocument(rows, policyFile, policy.name, sha256)) : null;
     // JSON first: the TSV on stdout is the "done" signal pipelines wait for.
     if (args.json && jsonText !== null) writeOutput(args.json, jsonText);
     try {
