@@ -162,7 +162,7 @@ export function decideGroup(i: GroupInputs): GroupDecision {
       diffuse: d.status,
       molecularProgression,
       indeterminateReason: null,
-      rationale: `${lead} with a targetable finding; ${state}.${ctdna(d.why)}${returnNote('oligoprogression_targetable', 'the return alone is not diffuse progression, and a targetable finding is present')}${tail}`,
+      rationale: `${lead} with a targetable finding; ${state}.${ctdna(d.status === 'ruled_out' ? null : d.why)}${returnNote('oligoprogression_targetable', 'the return alone is not diffuse progression, and a targetable finding is present')}${tail}`,
     };
   }
   if (d.status === 'ruled_out') {

@@ -14,6 +14,7 @@ import { decideGroup } from './group.js';
 import { identityOutcome, swapText, withoutDraws } from './identity-check.js';
 import { imagingModifiers, oligoCount } from './imaging.js';
 import { verdictOf, windowSiteTrends } from './model.js';
+import { windowSensitivity } from './window-sensitivity.js';
 import { modifiersFor } from './modifiers.js';
 import type { Policy } from './policy.js';
 import { assessmentRecords, reportFields } from './records.js';
@@ -115,7 +116,20 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
           knowledge,
         })
       : null;
-  const molecular = rule3 && clonalSites.length > 0 ? verdictOf(rule3.change) : null;
+  let molecular = rule3 && clonalSites.length > 0 ? verdictOf(rule3.change) : null;
+  // Zeros from a draw too shallow to see the earlier level never rule a rise out.
+  const sensitivity = windowSensitivity(
+    clonalSites.map((s) => ({ label: label(s), points: s.points })),
+    lineIdx,
+    windowIdx,
+  );
+  if (molecular && molecular.decision === 'ruled_out' && !sensitivity.informative) {
+    molecular = { ...molecular, decision: 'undecided', text: sensitivity.reason as string };
+    if (rule3) {
+      rule3.molecular = null;
+      rule3.rule = { ...rule3.rule, pass: null, value: `${sensitivity.reason}; the model alone: ${rule3.rule.value}`, inputs: { ...rule3.rule.inputs, window_sensitive: false } };
+    }
+  }
 
   // 6. A return after clearance.
   const ret = ctdnaReturn(clonalSites, beforeIdx, win.draws, R);

@@ -215,7 +215,7 @@ function siteFlags(pon: boolean, tissueSomatic: boolean, wc: WhiteCellCounts | n
 /**
  * Marks the clonal sites of the descriptive tumour-fraction series. Candidates: sites not flagged
  * by the panel of normals and not germline-like (germline-like.ts, the default policy's band);
- * tumour-informed sites (called in the tissue) only, when any is a candidate, because a panel
+ * tumour-informed sites (called in the tissue) only, when any is detected in some draw, because a panel
  * hotspot seen only in plasma may be clonal haematopoiesis (TP53, PPM1D) or a subclone. The
  * reference draw is the first that detects any candidate (a ctDNA-negative first draw on treatment
  * does not leave the series without markers); a candidate detected there is clonal when its VAF is
@@ -228,7 +228,8 @@ export function markClonal(sites: TimelineSite[], rel: number): void {
     DEFAULT_GERMLINE_BAND,
   );
   const usable = sites.filter((s) => !s.germline_or_ch && germlineLike.get(s.key)?.verdict !== 'germline_like');
-  const informed = usable.filter((s) => s.tumour_informed === true);
+  // A tissue variant never detected in plasma (a subclone the blood does not show) leaves the panel sites in.
+  const informed = usable.filter((s) => s.tumour_informed === true && s.points.some((p) => p.call === 'detected'));
   const candidates = informed.length > 0 ? informed : usable;
   const nDraws = candidates[0]?.points.length ?? 0;
   for (let d = 0; d < nDraws; d++) {

@@ -313,7 +313,10 @@ describe('classify: every branch of the rules', () => {
     expect(shallow.sites[0].points[1].lod as number).toBeGreaterThan(0.005);
     const r3 = classify(shallow, imaging('P11b', '2026-05-20', 2));
     expect(r3.group).toBe('indeterminate');
-    expect(r3.indeterminate_reason).toMatch(/upper 95% bound [\d.]+ ≥ 2/);
+    // The model alone would call a 2-fold rise ruled out from these zeros; a draw that cannot see
+    // the earlier level never rules a rise out.
+    expect(r3.indeterminate_reason).toMatch(/every clonal site \(TP53 p\.R175H, TP53 p\.R273H\) is below its limit of detection in the window draws \(low depth, or an LoD above its earlier VAF\)/);
+    expect(rule(r3, 'rule3').pass).toBeNull();
   });
 
   it('fewer clonal sites than the policy asks for is a caveat, not the criterion', () => {
@@ -528,7 +531,7 @@ describe('classify: evaluability by information, not by site count', () => {
     const r = classify(t, imaging('V5', '2025-11-20', 2), policy, line2);
     expect(r.group).not.toBe('widespread_progression');
     expect(rule(r, 'rule3').inputs.nadir_phase).toBe('V5_d3');
-    expect(r.rationale).toMatch(/draws before the current therapy start \(fulvestrant\+abemaciclib, from 2025-08-01\) are not used/);
+    expect(r.rationale).toMatch(/baseline: 1 draw on the current therapy \(fulvestrant\+abemaciclib since 2025-08-01\); 3 draws of an earlier line \(therapy not recorded\) shown, not compared/);
     // Against the line-1 nadir (no therapy lines known) the same draws were a 5.9-fold rise.
     expect(classify(t, imaging('V5', '2025-11-20', 2), policy, null).group).toBe('widespread_progression');
   });
