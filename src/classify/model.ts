@@ -49,7 +49,8 @@ export function verdictOf(change: MolecularChange): ChangeVerdict {
 /**
  * A targetable site's trend at the window: `rising` only when the model's per-site test says so at
  * some window draw (Benjamini–Hochberg across the sites given, Bonferroni over the window draws, and
- * at least the policy fold from the site's own nadir phase of the current line).
+ * at least the policy fold from the site's own nadir phase of the current line) — the model's
+ * `rising`, or its `emerged` (significant, from a nadir phase that did not detect the site).
  */
 export type TrendStatus = 'rising' | 'falling' | 'stable' | 'not_evaluable';
 
@@ -106,7 +107,11 @@ export function windowSiteTrends(req: TrendRequest): Map<string, FindingTrend> {
       out.set(s.key, { key: s.key, status: 'not_evaluable', fold: null, lower: null, upper: null, text: rows[0]?.note ?? 'not evaluable' });
       continue;
     }
-    const rising = assessed.find((t) => t.trend === 'rising');
+    // The model says `emerged` for a significant rise from a nadir phase where the site was not
+    // detected: for a targetable site that is a rise too (ESR1 0 → 0.3% → 1.2% on an aromatase
+    // inhibitor), provided it reaches the policy fold (a zero nadir is an infinite fold).
+    const risesEnough = (t: (typeof assessed)[number]) => t.fold_infinite || (t.fold !== null && t.fold >= mp.min_fold_from_nadir);
+    const rising = assessed.find((t) => t.trend === 'rising' || (t.trend === 'emerged' && risesEnough(t)));
     const shown = rising ?? assessed[assessed.length - 1];
     const status: TrendStatus = rising ? 'rising' : shown.trend === 'falling' || shown.trend === 'cleared' ? 'falling' : 'stable';
     const fold = shown.fold_infinite ? 'from no alt read' : `${f2(shown.fold)}-fold`;

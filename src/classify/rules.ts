@@ -194,7 +194,11 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
     progressing_lesions: imaging.progressingLesions,
     molecular_progression: decision.molecularProgression,
     molecular_change: rule3 && clonalSites.length > 0 ? rule3.change : null,
-    targetable_mutations: findings.filter((f) => f.qualifies).map(toTargetableMutation),
+    // The dominant clone first: highest window VAF, then panel order.
+    targetable_mutations: findings
+      .filter((f) => f.qualifies)
+      .map(toTargetableMutation)
+      .sort((a, b) => (b.vaf ?? 0) - (a.vaf ?? 0)),
     modifiers: lesions === 0 ? [] : [...modifiersFor(imaging, clinical, policy, knowledge), ...imagingModifiers(imaging, policy.modifiers)],
     rationale: decision.rationale,
     indeterminate_reason: decision.indeterminateReason,
