@@ -1,6 +1,6 @@
 /**
  * The patient's lines of systemic therapy, so that windows and baselines stay inside one line:
- * a draw on another line describes another treatment. Pure data and helpers; the use case that
+ * a draw on another line describes another treatment. Pure data and functions; the use case that
  * reads clinical.csv (one row per line) fills them.
  */
 import type { ClinicalRow, TherapyClass } from '../io/clinical.js';

@@ -4,7 +4,7 @@
  * policy instead compares the returning level with an absolute floor (ctdna_return.floor_vaf): below
  * it the return is compatible with the shedding of the visible lesions and is reported as "ctDNA
  * return" without being diffuse progression by itself; at or above it the return is diffuse
- * molecular progression. The floor is a policy choice (see reference/policy/v2-draft.yaml). Pure.
+ * molecular progression. The floor is a policy choice (reference/policy/default.yaml, rules.ctdna_return). Pure.
  */
 import type { SiteCall } from '../timeline/types.js';
 import { intervalWords } from './assessment-window.js';

@@ -184,7 +184,9 @@ export function reportFields(i: {
     flags.push({ key: o.key, kind: FLAG_KIND[o.origin], text });
   }
   for (const f of i.findings.filter((x) => x.detected)) {
-    flags.push({ key: f.key, kind: f.qualifies ? 'targetable' : 'actionable_shown', text: f.qualifies ? `targetable: ${f.why}` : `actionable, not counted: ${f.why}` });
+    // The flag is short (the findings table); the rationale and the rule record keep the policy key.
+    const why = f.why.replace(/: shown, not counted \(targetable\.known_since_baseline = show\)$/, '');
+    flags.push({ key: f.key, kind: f.qualifies ? 'targetable' : 'actionable_shown', text: f.qualifies ? `targetable: ${why}` : `actionable, not counted: ${why}` });
   }
   return {
     tumour_fraction_change: i.rule3 ? tumourFractionChange(i.rule3, i.timeline, i.clonalKeys) : null,

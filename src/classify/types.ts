@@ -30,7 +30,7 @@ export type GroupId =
 
 /** One rule as evaluated at one assessment: its inputs, the value compared, the threshold, the outcome. */
 export interface RuleEvaluation {
-  /** rule1_no_progression … rule6_indeterminate (issue 5 numbering). */
+  /** In order (records.ts): rule1_no_progression, rule2_radiological_oligoprogression, assessment_window, sample_identity, site_origin, clonal_set, rule3_molecular_progression, ctdna_return, rule4_targetable, rule5_group, rule6_indeterminate. */
   id: string;
   description: string;
   inputs: Record<string, string | number | boolean | null>;

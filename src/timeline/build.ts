@@ -207,7 +207,7 @@ function whiteCellCounts(row: CalledSiteInput | undefined, patient: string, key:
 function siteFlags(pon: boolean, tissueSomatic: boolean, wc: WhiteCellCounts | null): SiteFlagRecord[] {
   const out: SiteFlagRecord[] = [];
   if (pon) out.push({ kind: 'panel_of_normals', text: 'carried by at least half of the panel of normals: germline or clonal haematopoiesis, never tumour evidence' });
-  if (tissueSomatic) out.push({ kind: 'tissue_somatic', text: 'confirmed somatic in the tissue against a matched normal' });
+  if (tissueSomatic) out.push({ kind: 'tissue_somatic', text: 'somatic in the tissue (tumour–normal)' });
   if (wc && wc.alt_count > 0) out.push({ kind: 'white_cells', text: `matched white cells: ${wc.alt_count}/${wc.depth} reads (${pct(wc.alt_count / wc.depth)})` });
   return out;
 }

@@ -10,7 +10,7 @@
  * patients), and again at a lab's measured CV of 25% (the within-subject biological CV of cfDNA,
  * PMC6945267) weighing as 10 draws. Under the policy's conservative default prior (CV 70%, 1 df) a
  * 2-fold change is rarely shown or ruled out from three or four draws; what that does to each
- * scenario is recorded in docs/decisions/0126-policy-v2-wiring.md, not asserted here.
+ * scenario is recorded in docs/decisions/0126-policy-wiring.md, not asserted here.
  */
 import { describe, expect, it } from 'vitest';
 import { referenceKnowledge } from '../../src/classify/knowledge.js';
