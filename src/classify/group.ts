@@ -95,7 +95,8 @@ function originSentences(origins: readonly SiteOriginResult[]): string[] {
 }
 
 export function decideGroup(i: GroupInputs): GroupDecision {
-  const qualifying = i.findings.filter((f) => f.qualifies);
+  // The dominant clone first, as in targetable_mutations.
+  const qualifying = i.findings.filter((f) => f.qualifies).sort((a, b) => (b.draw?.vaf ?? 0) - (a.draw?.vaf ?? 0));
   const shownOnly = i.findings.filter((f) => f.detected && !f.qualifies);
   const targetText = qualifying.length > 0 ? ` Targetable: ${qualifying.map((f) => f.text).join('; ')}.` : '';
   const alsoText = shownOnly.length > 0 ? ` Also actionable: ${shownOnly.map((f) => f.text).join('; ')}.` : '';

@@ -6,7 +6,8 @@
  * and `lod`; each assessment carries its targetable findings (also those shown, not counted), the
  * origin of every site (tumour, clonal haematopoiesis, germline), the clonal set, the sample
  * identity, the caveats, and the fields the report reads (decision 0201): `tumour_fraction_change`,
- * `draw_to_scan`, `ctdna_label`, `site_flags`; the document records `policy_sha256`. Rules have
+ * `draw_to_scan`, `ctdna_label`, `site_flags`; the document may record `policy_sha256` (classify
+ * leaves it out while the cohort store cannot keep it: output.ts). Rules have
  * new ids (assessment_window, sample_identity, site_origin, clonal_set, ctdna_return,
  * rule4_targetable replaces rule4_targetable_emergence).
  */
@@ -148,7 +149,7 @@ export interface ClassificationDocument {
   schema_version: typeof CLASSIFICATION_SCHEMA_VERSION;
   tool_version: string;
   policy_file: string;
-  /** Hex SHA-256 of the policy file's bytes (absent in documents rebuilt from the cohort store, which records the file name only). */
+  /** Hex SHA-256 of the policy file's bytes; absent from classify's documents while the cohort store records the file name only (the report then hashes the rules as recorded). */
   policy_sha256?: string;
   policy_name: string;
   assessments: AssessmentClassification[];

@@ -57,7 +57,7 @@ export const classifyCommand: CommandModule<object, ClassifyArgs> = {
       .option('between-draw-prior', { type: 'string', default: 'default', describe: "between-draw variation of the tumour level: default (the policy's, conservative), cohort (estimated from every timeline in --timeline; the default when they hold too few draws), or a lab's measured CV such as 0.15; docs/methods/statistics.md" }) as never,
   handler: handler('classify', (args: ClassifyArgs) => {
     if (args.json === '-' && args.out === '-') throw new UsageError('--json - and --out - would both write to stdout; give --out a file');
-    const { policy, sha256 } = loadPolicy(args.policy);
+    const { policy } = loadPolicy(args.policy);
     const timelines = readTimelineDir(args.timeline);
     const patients = new Set(timelines.map((t) => t.patient));
     const clinical = readClinicalLines(args.clinical, patients);
@@ -74,7 +74,7 @@ export const classifyCommand: CommandModule<object, ClassifyArgs> = {
     for (const p of patients) if (!imaging.some((im) => im.patient === p)) info(`patient ${p} has no imaging assessment: nothing to classify`);
     const tsv = classificationTsv(rows);
     const policyFile = args.policy ?? 'reference/policy/default.yaml';
-    const jsonText = args.json ? classificationJson(classificationDocument(rows, policyFile, policy.name, sha256)) : null;
+    const jsonText = args.json ? classificationJson(classificationDocument(rows, policyFile, policy.name)) : null;
     // JSON first: the TSV on stdout is the "done" signal pipelines wait for.
     if (args.json && jsonText !== null) writeOutput(args.json, jsonText);
     try {
