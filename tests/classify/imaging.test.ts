@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { imagingModifiers, oligoCount } from '../../src/classify/imaging-v2.js';
-import { loadPolicyV2Blocks } from '../../src/classify/policy-v2.js';
+import { imagingModifiers, oligoCount } from '../../src/classify/imaging.js';
+import { loadPolicy } from '../../src/classify/policy.js';
 
-const m = loadPolicyV2Blocks().modifiers;
+const m = loadPolicy().policy.modifiers;
 
 describe('new lesions and organs', () => {
   it('new lesions are progressing lesions: the oligo count is the larger of the two', () => {

@@ -3,10 +3,10 @@
  * list (clonal haematopoiesis, germline variants, the clonal set, therapy lines, a return after
  * clearance, targetable findings, windows and new lesions) and one per step of the group
  * precedence. Each names the group the board would agree on and the words the rationale must carry.
- * Data only: policy-v2.scenarios.ts runs them through the classifier, and
- * policy-v2-scenario-data.test.ts checks that each patient's counts really say what the clinician says.
+ * Data only: policy-scenarios.test.ts runs them through the classifier, and
+ * policy-scenario-data.test.ts checks that each patient's counts really say what the clinician says.
  */
-import type { Counts, Scenario } from './policy-v2-builder.js';
+import type { Counts, Scenario } from './policy-scenario-builder.js';
 
 const AI_CDK = { therapy: 'letrozole+palbociclib', therapyClass: 'endocrine+CDK4/6i' as const };
 const FIRST_LINE = [{ ...AI_CDK, start: '2025-06-01' }];

@@ -3,7 +3,8 @@
  * clinician tells it — per draw the date, the therapy and the alt/depth of each site; the tissue
  * VCF; the white-cell counts; the imaging row; the therapy history — and goes through the public
  * pipeline: per-site calls (annotateCounts with the default background, α 0.01, minimum depth 100),
- * buildPatientTimeline, then classifyAssessment with the patient context.
+ * buildPatientTimeline (which carries the white-cell counts and the tissue's confirmation), then
+ * classifyAssessment with the therapy history.
  *
  * Sites are named `GENE p.X` and take their GRCh38 coordinates from the bundled panel (verified or
  * not); the few non-panel sites a scenario needs (a CH hotspot, a common germline SNP) are listed
@@ -17,9 +18,8 @@ import { loadPanelSites } from '../../src/reference/panel.js';
 import { annotateCounts } from '../../src/stats/annotate.js';
 import { defaultBackground } from '../../src/stats/background.js';
 import { buildPatientTimeline, siteKeyOf } from '../../src/timeline/build.js';
-import { type CalledDraw, DEFAULT_EVENT_SETTINGS, type PatientTimeline } from '../../src/timeline/types.js';
-import type { ClassifyInputV2, PatientContext, TherapyLine, WhiteCellCounts } from '../../src/classify/context.js';
-import type { GroupId } from '../../src/classify/types.js';
+import { type CalledDraw, DEFAULT_EVENT_SETTINGS, type PatientTimeline, type WhiteCellInput } from '../../src/timeline/types.js';
+import type { ClassifyInput, GroupId } from '../../src/classify/types.js';
 
 /** Sites outside the breast panel, GRCh38. */
 const EXTRA_SITES: Site[] = [
@@ -130,6 +130,7 @@ export function buildScenarioTimeline(s: Scenario): PatientTimeline {
   const sites = labels.map(siteByLabel);
   const depth = s.defaultDepth ?? 3000;
   const informed = new Set((s.tumourVcf ?? []).map(keyOf));
+  const somatic = new Set((s.tissueSomatic ?? []).map(keyOf));
   const background = defaultBackground();
   const draws: CalledDraw[] = s.draws.map((d, i) => {
     const rows = sites.map((site, k) => {
@@ -146,33 +147,40 @@ export function buildScenarioTimeline(s: Scenario): PatientTimeline {
     };
     if (d.therapy !== undefined) draw.therapy = d.therapy;
     if (informed.size > 0) draw.tumourInformed = informed;
+    if (somatic.size > 0) draw.tissueSomatic = somatic;
     return draw;
   });
+  // A white-cell BAM is counted at every site of the patient: sites not named have no alt read.
+  let whiteCells: WhiteCellInput | undefined;
+  if (s.whiteCells) {
+    const wcBackground = defaultBackground(s.whiteCellBackground ?? 1e-4);
+    const rows = sites.map((site, k) => {
+      const [alt, dp] = s.whiteCells![labels[k]] ?? [0, depth];
+      return siteCounts(site, alt, dp);
+    });
+    whiteCells = { bam: `${s.id}_wbc.bam`, sample: `${s.id} white cells`, rows: annotateCounts({ rows }, { background: wcBackground, alpha: 0.01, minDepth: 100 }) };
+  }
   return buildPatientTimeline({
     patient: s.id,
     draws,
     countSettings: DEFAULT_COUNT_SETTINGS,
     eventSettings: DEFAULT_EVENT_SETTINGS,
     callSettings: { background: 'default', alpha: 0.01, min_depth: 100 },
+    ...(whiteCells ? { whiteCells } : {}),
   });
 }
 
-export function therapyLines(s: Scenario): TherapyLine[] {
-  return s.therapyHistory.map((t) => ({ therapy: t.therapy, therapyClass: t.therapyClass, start: t.start, startDay: isoDateToDay(t.start) }));
-}
-
-export function scenarioContext(s: Scenario): PatientContext {
-  let whiteCells: Map<string, WhiteCellCounts> | null = null;
-  if (s.whiteCells) {
-    whiteCells = new Map();
-    const rate = s.whiteCellBackground ?? 1e-4;
-    // A white-cell BAM is counted at every site of the patient: sites not named have no alt read.
-    for (const label of scenarioLabels(s)) {
-      const [alt, depth] = s.whiteCells[label] ?? [0, s.defaultDepth ?? 3000];
-      whiteCells.set(keyOf(label), { alt, depth, backgroundRate: rate });
-    }
-  }
-  return { therapyHistory: therapyLines(s), whiteCells, tissueSomaticKeys: new Set((s.tissueSomatic ?? []).map(keyOf)) };
+/** The therapy history as clinical.csv rows (one per line). */
+export function therapyRows(s: Scenario): ClinicalRow[] {
+  return s.therapyHistory.map((t, i) => ({
+    patient: s.id,
+    subtype: s.subtype ?? 'HR+/HER2-',
+    therapy: t.therapy,
+    therapyClass: t.therapyClass,
+    therapyStart: t.start,
+    therapyStartDay: isoDateToDay(t.start),
+    line: i + 2,
+  }));
 }
 
 export function scenarioImaging(s: Scenario): ImagingRow {
@@ -194,23 +202,13 @@ export function scenarioImaging(s: Scenario): ImagingRow {
 /** The current clinical row: the line in force at the assessment (the last one started on or before it). */
 export function scenarioClinical(s: Scenario): ClinicalRow | null {
   const day = isoDateToDay(s.imaging.date);
-  const current = therapyLines(s)
-    .filter((l) => l.startDay <= day)
-    .sort((a, b) => a.startDay - b.startDay)
-    .pop();
-  if (!current) return null;
-  return {
-    patient: s.id,
-    subtype: s.subtype ?? 'HR+/HER2-',
-    therapy: current.therapy,
-    therapyClass: current.therapyClass,
-    therapyStart: current.start,
-    therapyStartDay: current.startDay,
-    line: 2,
-  };
+  return therapyRows(s)
+    .filter((l) => l.therapyStartDay <= day)
+    .sort((a, b) => a.therapyStartDay - b.therapyStartDay)
+    .pop() ?? null;
 }
 
-/** The classifier input of a scenario (timeline, imaging row, current clinical row, patient context). */
-export function scenarioInput(s: Scenario): ClassifyInputV2 {
-  return { timeline: buildScenarioTimeline(s), imaging: scenarioImaging(s), clinical: scenarioClinical(s), context: scenarioContext(s) };
+/** The classifier input of a scenario (timeline, imaging row, current clinical row, therapy history). */
+export function scenarioInput(s: Scenario): ClassifyInput {
+  return { timeline: buildScenarioTimeline(s), imaging: scenarioImaging(s), clinical: scenarioClinical(s), therapyHistory: therapyRows(s) };
 }

@@ -2,7 +2,8 @@
  * The group and its rationale, from the findings of the other policy modules. Precedence:
  * 1. no progressing lesion → no_progression (molecular and targetable findings still stated);
  * 2. more lesions than the oligo threshold → widespread_progression (radiological);
- * 3. no ctDNA draw in the window → indeterminate;
+ * 3. no ctDNA draw in the window, or a window draw that is not the patient's (identity check) →
+ *    indeterminate;
  * 4. diffuse molecular progression shown (the model's verdict, a return above the floor, or
  *    several non-targetable tumour sites emerging at one draw) → widespread_progression;
  * 5. a qualifying targetable finding → oligoprogression_targetable; when diffuse progression is
@@ -13,7 +14,7 @@
  */
 import type { ClonalSet } from './clonal-set.js';
 import type { CtdnaReturn } from './ctdna-return.js';
-import type { MolecularChange } from './model-interface.js';
+import type { ChangeVerdict } from './model.js';
 import type { SiteOriginResult } from './site-origin.js';
 import type { TargetableFinding } from './targetable-findings.js';
 import type { GroupId } from './types.js';
@@ -34,18 +35,22 @@ export interface GroupInputs {
   maxOligo: number;
   /** Non-null when the window holds no draw. */
   windowProblem: string | null;
+  /** Non-null when a window draw failed the identity check (possible sample swap): why. */
+  identityProblem: string | null;
   /** Window draws and their interval to the scan. */
   windowText: string;
   /** The baseline: current line and earlier lines. */
   baselineText: string;
   clonalSet: ClonalSet;
   /** The model's verdict; null when it could not be asked (no clonal set). */
-  molecular: MolecularChange | null;
+  molecular: ChangeVerdict | null;
   ctdnaReturn: CtdnaReturn;
   emerged: EmergedEvidence | null;
   minEmerged: number;
   findings: readonly TargetableFinding[];
   origins: readonly SiteOriginResult[];
+  /** What limits the assessment, stated last ("Caveats: …"). */
+  caveats: readonly string[];
 }
 
 export interface GroupDecision {
@@ -83,14 +88,15 @@ function originSentences(origins: readonly SiteOriginResult[]): string[] {
     );
   }
   for (const o of possible.filter((x) => x.whiteCells !== null)) out.push(`${o.reason}; never counted as tumour.`);
-  for (const o of origins.filter((x) => x.origin === 'ch_in_white_cells' || x.origin === 'germline_in_white_cells' || x.origin === 'germline_like')) {
+  for (const o of origins.filter((x) => x.origin === 'ch_in_white_cells' || x.origin === 'germline_in_white_cells' || x.origin === 'germline_like' || x.origin === 'panel_of_normals')) {
     out.push(`${o.reason}.`);
   }
   return out;
 }
 
 export function decideGroup(i: GroupInputs): GroupDecision {
-  const qualifying = i.findings.filter((f) => f.qualifies);
+  // The dominant clone first, as in targetable_mutations.
+  const qualifying = i.findings.filter((f) => f.qualifies).sort((a, b) => (b.draw?.vaf ?? 0) - (a.draw?.vaf ?? 0));
   const shownOnly = i.findings.filter((f) => f.detected && !f.qualifies);
   const targetText = qualifying.length > 0 ? ` Targetable: ${qualifying.map((f) => f.text).join('; ')}.` : '';
   const alsoText = shownOnly.length > 0 ? ` Also actionable: ${shownOnly.map((f) => f.text).join('; ')}.` : '';
@@ -101,7 +107,8 @@ export function decideGroup(i: GroupInputs): GroupDecision {
   const ctdna = (quoted: string | null) =>
     i.windowProblem ? '' : ` ctDNA: ${i.windowText}; ${i.baselineText}; ${i.clonalSet.text}${i.molecular && i.molecular.text !== quoted ? `; ${i.molecular.text}` : ''}.`;
   const ctdnaText = ctdna(null);
-  const tail = `${targetText}${alsoText}${noteText}`;
+  const caveatText = i.caveats.length > 0 ? ` Caveats: ${i.caveats.join('; ')}.` : '';
+  const tail = `${targetText}${alsoText}${noteText}${caveatText}`;
 
   if (i.lesions === 0) {
     const d = i.windowProblem ? null : diffuseStatus(i);
@@ -125,8 +132,8 @@ export function decideGroup(i: GroupInputs): GroupDecision {
     };
   }
   const lead = `${lesionWords(i.lesions)}${newText} ≤ ${i.maxOligo}`;
-  if (i.windowProblem) {
-    const reason = i.windowProblem;
+  if (i.windowProblem || i.identityProblem) {
+    const reason = (i.identityProblem ?? i.windowProblem) as string;
     return {
       group: 'indeterminate',
       diffuse: null,
@@ -156,7 +163,7 @@ export function decideGroup(i: GroupInputs): GroupDecision {
       diffuse: d.status,
       molecularProgression,
       indeterminateReason: null,
-      rationale: `${lead} with a targetable finding; ${state}.${ctdna(d.why)}${returnNote('oligoprogression_targetable', 'the return alone is not diffuse progression, and a targetable finding is present')}${tail}`,
+      rationale: `${lead} with a targetable finding; ${state}.${ctdna(d.status === 'ruled_out' ? null : d.why)}${returnNote('oligoprogression_targetable', 'the return alone is not diffuse progression, and a targetable finding is present')}${tail}`,
     };
   }
   if (d.status === 'ruled_out') {

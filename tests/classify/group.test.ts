@@ -1,24 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { ClonalSet } from '../../src/classify/clonal-set.js';
 import type { CtdnaReturn } from '../../src/classify/ctdna-return.js';
-import { decideGroup, type GroupInputs } from '../../src/classify/group-v2.js';
-import type { ChangeDecision, MolecularChange } from '../../src/classify/model-interface.js';
+import { decideGroup, type GroupInputs } from '../../src/classify/group.js';
+import type { ChangeDecision, ChangeVerdict } from '../../src/classify/model.js';
 import type { SiteOriginResult } from '../../src/classify/site-origin.js';
 import type { TargetableFinding } from '../../src/classify/targetable-findings.js';
 
 const CLONAL: ClonalSet = { keys: ['a', 'b'], method: 'tumour_vcf', text: 'clonal set: 2 sites from the tumour VCF (TP53 p.R175H, PIK3CA p.H1047R)', excluded: [] };
 const NO_RETURN: CtdnaReturn = { status: 'no_return', clearedSamples: [], returnSample: null, pooledVaf: null, floor: 0.005, text: '' };
-const molecular = (decision: ChangeDecision): MolecularChange => ({
-  decision, fold: 1, lower: 0.5, upper: 1.8, policyFold: 2, power: null, baselineSamples: ['d0'], windowSamples: ['d1'], sitesUsed: 2, text: `model says ${decision}`,
-});
+const molecular = (decision: ChangeDecision): ChangeVerdict => ({ decision, fold: 1, lower: 0.5, upper: 1.8, text: `model says ${decision}` });
 const finding = (qualifies: boolean): TargetableFinding => ({
   key: 'e', gene: 'ESR1', protein: 'p.D538G', label: 'ESR1 p.D538G', detected: true, qValue: 1e-5, draw: null, history: 'newly_emerged', trend: null,
   therapies: ['elacestrant'], source: 's', matchedAgents: ['elacestrant'], currentClasses: [], unknownTherapyWords: [], differs: true, resistsCurrent: [], qualifies,
+  why: qualifies ? 'a new finding on the current therapy' : 'shown',
   text: qualifies ? 'ESR1 p.D538G detected in the window, newly emerged' : 'ESR1 p.D538G: actionable, shown',
 });
 const base = (over: Partial<GroupInputs> = {}): GroupInputs => ({
-  lesions: 2, newLesions: 0, maxOligo: 5, windowProblem: null, windowText: 'window draws d1 3 days before the scan', baselineText: 'baseline: 1 draw',
-  clonalSet: CLONAL, molecular: molecular('ruled_out'), ctdnaReturn: NO_RETURN, emerged: null, minEmerged: 2, findings: [], origins: [], ...over,
+  lesions: 2, newLesions: 0, maxOligo: 5, windowProblem: null, identityProblem: null, windowText: 'window draws d1 3 days before the scan', baselineText: 'baseline: 1 draw',
+  clonalSet: CLONAL, molecular: molecular('ruled_out'), ctdnaReturn: NO_RETURN, emerged: null, minEmerged: 2, findings: [], origins: [], caveats: [], ...over,
 });
 
 describe('group precedence', () => {
@@ -98,6 +97,19 @@ describe('group precedence', () => {
       'TP53 p.R248Q, TP53 p.R273H (plasma only, CH-prone genes, not in the tissue): possible clonal haematopoiesis: white-cell sequencing recommended; never counted as tumour.',
     );
     expect(r.rationale).toContain('germline-like, not used for the tumour fraction.');
+  });
+
+  it('a window draw that is not the patient\'s → indeterminate with the reason, before anything molecular; caveats come last', () => {
+    const swap = "draw d1 does not match the patient's other draws (possible sample swap)";
+    const r = decideGroup(base({ identityProblem: swap, molecular: molecular('progression'), findings: [finding(true)] }));
+    expect(r.group).toBe('indeterminate');
+    expect(r.indeterminateReason).toBe(swap);
+    expect(r.rationale).toMatch(/^2 progressing lesions ≤ 5, but ctDNA cannot decide: draw d1 does not match the patient's other draws \(possible sample swap\)\./);
+    // Imaging alone still decides: more lesions than the threshold, or none.
+    expect(decideGroup(base({ identityProblem: swap, lesions: 7 })).group).toBe('widespread_progression');
+    expect(decideGroup(base({ identityProblem: swap, lesions: 0 })).group).toBe('no_progression');
+    const c = decideGroup(base({ caveats: ['identity: not checked (no identity SNP among the counted sites)'] }));
+    expect(c.rationale).toMatch(/ Caveats: identity: not checked \(no identity SNP among the counted sites\)\.$/);
   });
 
   it('new lesions are named in the lead', () => {

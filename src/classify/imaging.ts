@@ -8,15 +8,15 @@
  * modifier changes the group: ctDNA decides diffuse against oligo. Pure.
  */
 import type { ImagingRow } from '../io/imaging.js';
-import type { PolicyV2Blocks } from './policy-v2.js';
+import type { Policy } from './policy.js';
 import type { Modifier } from './types.js';
 
 /** The lesion count the oligoprogression threshold is applied to. */
-export function oligoCount(imaging: Pick<ImagingRow, 'progressingLesions' | 'newLesions'>, modifiers: Pick<PolicyV2Blocks['modifiers'], 'new_lesions'>): number {
+export function oligoCount(imaging: Pick<ImagingRow, 'progressingLesions' | 'newLesions'>, modifiers: Pick<Policy['modifiers'], 'new_lesions'>): number {
   return modifiers.new_lesions.count_as_progressing ? Math.max(imaging.progressingLesions, imaging.newLesions) : imaging.progressingLesions;
 }
 
-export function imagingModifiers(imaging: Pick<ImagingRow, 'progressingLesions' | 'newLesions' | 'sites'>, modifiers: PolicyV2Blocks['modifiers']): Modifier[] {
+export function imagingModifiers(imaging: Pick<ImagingRow, 'progressingLesions' | 'newLesions' | 'sites'>, modifiers: Policy['modifiers']): Modifier[] {
   const out: Modifier[] = [];
   const n = imaging.newLesions;
   if (n > 0) {

@@ -1,13 +1,13 @@
 /**
  * The scenario patients really are what the clinician says: their counts, through the real calling
  * stage and timeline builder, give the calls, VAFs and dates each story relies on. (The groups
- * themselves are checked by policy-v2.scenarios.ts once the classifier takes the patient context.)
+ * themselves are checked by policy-scenarios.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { isoDateToDay } from '../../src/io/csv-schema.js';
 import type { PatientTimeline } from '../../src/timeline/types.js';
-import { buildScenarioTimeline, keyOf, scenarioClinical, scenarioContext, scenarioLabels } from './policy-v2-builder.js';
-import { SCENARIOS } from './policy-v2-scenario-data.js';
+import { buildScenarioTimeline, keyOf, scenarioClinical, scenarioLabels } from './policy-scenario-builder.js';
+import { SCENARIOS } from './policy-scenario-data.js';
 
 const byId = (id: string) => {
   const s = SCENARIOS.find((x) => x.id === id);
@@ -53,13 +53,15 @@ describe('scenario patients: the counts say what the clinician says', () => {
   });
 
   it('CH2: the white-cell signal is below the old matched-normal rule (≥ 1% and ≥ 3 reads) yet far above a 1e-4 background', () => {
-    const wc = scenarioContext(byId('CH2')).whiteCells!;
+    // The timeline carries them, with the background the white-cell test compares them with.
+    const t = buildScenarioTimeline(byId('CH2'));
     for (const label of ['TP53 p.R248Q', 'TP53 p.R273H']) {
-      const c = wc.get(keyOf(label))!;
-      expect(c.alt / c.depth).toBeLessThan(0.01);
-      expect(c.alt).toBeGreaterThan(20 * c.depth * c.backgroundRate);
+      const c = site(t, label).white_cells!;
+      expect(c.alt_count / c.depth).toBeLessThan(0.01);
+      expect(c.alt_count).toBeGreaterThan(20 * c.depth * c.background_rate);
+      expect(c.background_dispersion).toBe(0);
     }
-    expect(scenarioContext(byId('CH1')).whiteCells).toBeNull();
+    expect(site(buildScenarioTimeline(byId('CH1')), 'TP53 p.R248Q').white_cells).toBeNull();
   });
 
   it('GL1: TP53 P72R sits at 50% ± 1% in every draw; PIK3CA goes from 1% to 4%', () => {
