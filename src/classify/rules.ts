@@ -200,7 +200,7 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
     description: `> max_oligo_lesions or rule 3 → widespread_progression; oligo + rule 4 → oligoprogression_targetable; oligo → true_oligoprogression`,
     inputs: { radiological_oligo: lesions === 0 ? null : radiologicalOligo, molecular_progression: molecular, targetable_emergence: targetablePass },
     value: group,
-    threshold: 'decision table (docs/tracking.md)',
+    threshold: 'decision table (docs/commands/classify.md)',
     pass: group !== 'indeterminate' && group !== 'no_progression' ? true : null,
     source: R.oligoprogression.source,
   });

@@ -6,7 +6,7 @@ import type { Site } from '../../src/count/types.js';
  * samtools mpileup as the independent reference: runs it, parses the pileup bases column
  * (`.` `,` ACGTN acgtn `*` `#` `>` `<`, `^q` read starts, `$` read ends, `+N`/`-N` indels) into one
  * token per read, keyed by QNAME/FLAG/POS (`--output-extra`), and derives what oligotrack's
- * documented rules (docs/count-engine.md) expect at a site in `--mates reads` mode.
+ * documented rules (docs/methods/counting.md) expect at a site in `--mates reads` mode.
  */
 
 export interface Token {
