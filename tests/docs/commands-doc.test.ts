@@ -125,6 +125,14 @@ describe('README and docs', () => {
     expect(lines.length).toBeLessThanOrEqual(200);
   });
 
+  it('docs/index.md links every document under docs/', () => {
+    const docs = join(ROOT, 'docs');
+    const index = join(docs, 'index.md');
+    const linked = new Set(relativeLinks(readFileSync(index, 'utf8')).map((t) => resolve(docs, t)));
+    const unlisted = markdownFiles(docs).filter((f) => f !== index && !linked.has(f));
+    expect(unlisted.map((f) => f.slice(ROOT.length + 1))).toEqual([]);
+  });
+
   it('every relative link in README.md and docs/**/*.md names an existing file', () => {
     const files = [join(ROOT, 'README.md'), ...markdownFiles(join(ROOT, 'docs'))];
     const broken: string[] = [];
