@@ -48,7 +48,7 @@ const CACHE_FORMAT = 2;
  * the engine) and every count setting. Keyed on content (issue 5: "the same BAM content"), so a
  * BAM copied or touched is reused and a BAM rewritten in place with the same size is not. The
  * index is left out: counts do not depend on which valid index (.bai or .csi) located the chunks.
- * Hashing streams the file at ~0.5 s per 200 MB (docs/tracking.md), below a count of the same BAM.
+ * Hashing streams the file at ~0.5 s per 200 MB (docs/guides/serial-samples.md), below a count of the same BAM.
  */
 export function countCacheKey(bamSha256: string, sites: readonly Site[], settings: CountSettings): string {
   const payload = JSON.stringify({

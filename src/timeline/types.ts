@@ -23,7 +23,7 @@ export const TIMELINE_SCHEMA_VERSION = 2;
 export type SiteCall = 'detected' | 'not_detected' | 'low_depth';
 
 /**
- * Change between a draw and the previous draw of the same series (see docs/tracking.md):
+ * Change between a draw and the previous draw of the same series (see docs/commands/track.md):
  * - `baseline`: the first draw of the series (nothing to compare with);
  * - `emerged`: not_detected → detected, and the increase itself significant (p < alpha);
  * - `rising`: detected → detected, fold ≥ min_fold and p < alpha for an increase;
