@@ -1,16 +1,17 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_COUNT_SETTINGS, type CountSettings, type MatesMode } from '../count/types.js';
 import { type SampleRow, readSamplesheet } from '../io/samplesheet.js';
 import { annotateCounts, DEFAULT_MIN_DEPTH, DEFAULT_SITE_ALPHA } from '../stats/annotate.js';
 import { defaultBackground, DEFAULT_BACKGROUND_RATE } from '../stats/background.js';
-import { checkPonFits, isGermlineOrChip, parsePon } from '../stats/pon.js';
+import { checkPonFits, parsePon } from '../stats/pon.js';
+import { loadIdentitySnps } from '../reference/identity-snps.js';
 import { type BackgroundModel, type CalledRow, StatsInputError } from '../stats/types.js';
 import { buildPatientTimeline, siteKeyOf } from '../timeline/build.js';
 import { alignRows, countSample, type SampleCounts, tumourInformedVcfsByPatient } from '../timeline/count-samples.js';
 import { attachSampleTests } from '../timeline/sample-test.js';
-import { type CalledDraw, DEFAULT_EVENT_SETTINGS, type EventSettings, type PatientTimeline } from '../timeline/types.js';
+import { type CalledDraw, DEFAULT_EVENT_SETTINGS, type EventSettings, type PatientTimeline, type WhiteCellInput } from '../timeline/types.js';
 import { checkOutputDir, writeTimelineDir } from '../timeline/write-dir.js';
 import { type CohortStore, openStore } from '../store/store.js';
 import { UserError, UsageError, fileError } from '../util/errors.js';
@@ -129,8 +130,8 @@ async function trackWithStore(args: TrackArgs, p: TrackPlan): Promise<void> {
   const cacheDir = args.cache ? join(args['out-dir'], 'counts') : null;
   const countOpts = { siteSpecs: p.siteSpecs, settings, threads: p.threads, cacheDir, countsDir: p.countsDir, store: p.store };
 
-  // Count every draw (and each distinct matched normal once), in samplesheet order.
-  const normals = new Map<string, Set<string>>();
+  // Count every draw (and each patient's matched white cells once), in samplesheet order.
+  const whiteCells = new Map<string, WhiteCellInput>();
   const called = new Map<string, CalledDraw>();
   const calledRows = new Map<string, CalledRow[]>();
   const bySource = { counted: 0, cache: 0, store: 0, 'counts-dir': 0 };
@@ -148,24 +149,24 @@ async function trackWithStore(args: TrackArgs, p: TrackPlan): Promise<void> {
       warn(w);
     }
     const rows = statsErrors(() => annotateCounts({ rows: counts.rows }, { background, alpha: siteAlpha, minDepth }));
-    let normalFlagged: Set<string> | undefined;
-    if (s.normal) {
-      // Keyed by patient too: the normal is counted at that patient's sites (panel + tissue VCF).
-      const normalKey = `${s.patient}\t${s.normal}`;
-      normalFlagged = normals.get(normalKey);
-      if (!normalFlagged) {
-        const n = await countSample(s.normal, { ...countOpts, tumourInformedSpecs, cacheName: `${s.sample}.normal` });
-        for (const w of n.warnings) warn(w);
-        // The PoN's germline/CHIP rule (≥ 1% and ≥ 3 reads) applied to the patient's own white cells.
-        normalFlagged = new Set(n.rows.filter((r) => isGermlineOrChip(r.altCount, r.depth)).map((r) => siteKeyOf(r.site)));
-        normals.set(normalKey, normalFlagged);
-      }
+    const known = whiteCells.get(s.patient);
+    if (s.normal && !known) {
+      // Counted at the patient's sites (panel + tissue VCF) and called against the same background:
+      // classify tests each site there against that background and its dispersion (never ≥ 1% / ≥ 3 reads).
+      const n = await countSample(s.normal, { ...countOpts, tumourInformedSpecs, cacheName: `${s.sample}.normal` });
+      for (const w of n.warnings) warn(w);
+      const nRows = statsErrors(() => annotateCounts({ rows: n.rows }, { background, alpha: siteAlpha, minDepth }));
+      whiteCells.set(s.patient, { bam: normalAsWritten(args.samplesheet, s.normal), sample: `${s.patient} white cells`, rows: nRows });
+    } else if (s.normal && known && normalAsWritten(args.samplesheet, s.normal) !== known.bam) {
+      warn(`${args.samplesheet}: patient ${s.patient} names two white-cell BAMs; ${known.bam} is used, ${normalAsWritten(args.samplesheet, s.normal)} is ignored`);
     }
-    called.set(s.sample, drawOf(s, counts, rows, normalFlagged));
+    called.set(s.sample, drawOf(s, counts, rows));
     calledRows.set(s.sample, rows);
     info(`${s.sample}: ${SOURCE_WORDS[counts.source]} (${rows.length} sites)`);
   }
 
+  // Identity SNPs (panel:identity) are checked for sample identity and never tracked.
+  const identityIds = new Set(loadIdentitySnps().map((x) => x.rsid));
   const timelines: PatientTimeline[] = [];
   const byPatient = new Map<string, SampleRow[]>();
   for (const s of samples) byPatient.set(s.patient, [...(byPatient.get(s.patient) ?? []), s]);
@@ -173,7 +174,9 @@ async function trackWithStore(args: TrackArgs, p: TrackPlan): Promise<void> {
     const draws = rows.map((r) => called.get(r.sample)!);
     const order = draws[0].rows.map((r) => siteKeyOf(r.site));
     for (const d of draws) d.rows = alignRows(d.rows, order, `${args.samplesheet}: sample ${d.sample}`);
-    const timeline = buildPatientTimeline({ patient, draws, countSettings: settings, eventSettings: events, callSettings });
+    const wc = whiteCells.get(patient);
+    if (wc) wc.rows = alignRows(wc.rows, order, `${args.samplesheet}: white cells of ${patient}`);
+    const timeline = buildPatientTimeline({ patient, draws, countSettings: settings, eventSettings: events, callSettings, whiteCells: wc, identityIds });
     const rowsByDraw = rows.map((r) => calledRows.get(r.sample)!);
     statsErrors(() => attachSampleTests(timeline, rowsByDraw, { alpha: siteAlpha, siteAlpha, minDepth, background: background.kind }));
     timelines.push(timeline);
@@ -183,6 +186,11 @@ async function trackWithStore(args: TrackArgs, p: TrackPlan): Promise<void> {
   info(`${samples.length} draws of ${timelines.length} patients (${bySource.cache} from cache) → ${args['out-dir']}/timeline.tsv, patients/*.json`);
 }
 
+/** The white-cell BAM relative to the samplesheet, so the timeline does not depend on where it was run. */
+function normalAsWritten(samplesheet: string, normal: string): string {
+  return relative(dirname(resolve(samplesheet)), normal).split(sep).join('/');
+}
+
 const SOURCE_WORDS = {
   counted: 'counted',
   cache: 'counts reused from cache',
@@ -190,7 +198,7 @@ const SOURCE_WORDS = {
   'counts-dir': 'counts read from counts dir',
 } as const;
 
-function drawOf(s: SampleRow, counts: SampleCounts, rows: ReturnType<typeof annotateCounts>, normalFlagged?: Set<string>): CalledDraw {
+function drawOf(s: SampleRow, counts: SampleCounts, rows: ReturnType<typeof annotateCounts>): CalledDraw {
   const d: CalledDraw = {
     sample: s.sample,
     collectionDate: s.collectionDate,
@@ -202,8 +210,8 @@ function drawOf(s: SampleRow, counts: SampleCounts, rows: ReturnType<typeof anno
   };
   if (s.timepoint !== undefined) d.timepoint = s.timepoint;
   if (s.therapy !== undefined) d.therapy = s.therapy;
-  if (normalFlagged) d.normalFlagged = normalFlagged;
   if (counts.tumourInformed.size > 0) d.tumourInformed = counts.tumourInformed;
+  if (counts.tissueSomatic.size > 0) d.tissueSomatic = counts.tissueSomatic;
   return d;
 }
 

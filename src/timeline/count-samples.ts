@@ -34,6 +34,8 @@ export interface SampleCounts {
   source: CountSource;
   /** Site keys (`chrom:pos:ref>alt`, output naming) that came from a tumour-informed VCF. */
   tumourInformed: Set<string>;
+  /** Of those, the sites the VCF marks somatic (INFO/SOMATIC or a tumour–normal VCF). */
+  tissueSomatic: Set<string>;
 }
 
 export type CountSource = 'counted' | 'cache' | 'store' | 'counts-dir';
@@ -46,7 +48,7 @@ const CACHE_FORMAT = 2;
  * the engine) and every count setting. Keyed on content (issue 5: "the same BAM content"), so a
  * BAM copied or touched is reused and a BAM rewritten in place with the same size is not. The
  * index is left out: counts do not depend on which valid index (.bai or .csi) located the chunks.
- * Hashing streams the file at ~0.5 s per 200 MB (docs/tracking.md), below a count of the same BAM.
+ * Hashing streams the file at ~0.5 s per 200 MB (docs/guides/serial-samples.md), below a count of the same BAM.
  */
 export function countCacheKey(bamSha256: string, sites: readonly Site[], settings: CountSettings): string {
   const payload = JSON.stringify({
@@ -151,11 +153,13 @@ export async function countSample(bamPath: string, opts: CountSampleOptions): Pr
   const resolved = resolveSites(mergeSiteFiles(files), bamPath, header.refs);
   const informedIds = new Set(informedFiles.flatMap((f) => f.sites.map((l) => siteIdentity(l.site))));
   const tumourInformed = new Set(resolved.filter((r) => informedIds.has(siteIdentity(r.site))).map((r) => siteKeyOf(r.site)));
+  const somaticIds = new Set(informedFiles.flatMap((f) => f.sites.filter((l) => l.somatic).map((l) => siteIdentity(l.site))));
+  const tissueSomatic = new Set(resolved.filter((r) => somaticIds.has(siteIdentity(r.site))).map((r) => siteKeyOf(r.site)));
   const sites = resolved.map((r) => r.site);
   if (opts.countsDir) {
     const file = join(opts.countsDir, idFileName(opts.cacheName, '.count.json'));
     const pre = await readPrecomputed(file, opts.cacheName, bamPath, sites, opts.settings);
-    return { ...pre, warnings: [], cached: true, source: 'counts-dir', tumourInformed };
+    return { ...pre, warnings: [], cached: true, source: 'counts-dir', tumourInformed, tissueSomatic };
   }
   const bamSha256 = await bamContentSha256(bamPath);
   const storeKey = countSettingsSha256(settingsRecord(opts.settings), sites.map((x) => ({ chrom: x.chrom, pos: x.pos1, ref: x.ref, alt: x.alt })));
@@ -170,17 +174,18 @@ export async function countSample(bamPath: string, opts: CountSampleOptions): Pr
       cached: true,
       source: 'store',
       tumourInformed,
+      tissueSomatic,
     };
   }
   const got = await countOrCache(bamPath, bamSha256, resolved, header, opts);
   if (opts.store) ingestIntoStore(opts.store, opts, bamPath, bamSha256, got, header.refs.map((r) => ({ name: r.name, length: r.length })));
-  return { ...got, tumourInformed };
+  return { ...got, tumourInformed, tissueSomatic };
 }
 
 type Resolved = ReturnType<typeof resolveSites>;
 
 /** DIR/counts cache, else the engine; writes the cache after counting. */
-async function countOrCache(bamPath: string, bamSha256: string, resolved: Resolved, header: BamHeader, opts: CountSampleOptions): Promise<Omit<SampleCounts, 'tumourInformed'>> {
+async function countOrCache(bamPath: string, bamSha256: string, resolved: Resolved, header: BamHeader, opts: CountSampleOptions): Promise<Omit<SampleCounts, 'tumourInformed' | 'tissueSomatic'>> {
   const bamSites = resolved.map((r) => r.bamSite);
   const key = countCacheKey(bamSha256, bamSites, opts.settings);
   const cacheFile = opts.cacheDir ? idFileInside(opts.cacheDir, opts.cacheName, '.json') : null;
@@ -232,7 +237,7 @@ function ingestIntoStore(
   opts: CountSampleOptions,
   bamPath: string,
   bamSha256: string,
-  got: Omit<SampleCounts, 'tumourInformed'>,
+  got: Omit<SampleCounts, 'tumourInformed' | 'tissueSomatic'>,
   contigs: { name: string; length: number }[],
 ): void {
   const text = formatCountJson(
