@@ -4,14 +4,14 @@
  * are snake_case; numbers that can be undefined are `null` (JSON has no NaN or Infinity).
  * Coordinates: `pos` is 1-based (VCF POS). Dates are ISO `YYYY-MM-DD`.
  */
-import type { CountSettings } from '../count/types.js';
+import type { CountSettings, SiteCall } from '../count/types.js';
 import type { SampleSummary } from '../stats/types.js';
 
 export const TIMELINE_SCHEMA = 'oligotrack.timeline';
 export const TIMELINE_SCHEMA_VERSION = 1;
 
-/** Per-site call of one draw (the calling stage's vocabulary, src/stats/types.ts). */
-export type SiteCall = 'detected' | 'not_detected' | 'low_depth';
+/** Per-site call of one draw (declared once, with the counting contract). */
+export type { SiteCall } from '../count/types.js';
 
 /**
  * Change between a draw and the previous draw of the same series (see docs/tracking.md):
@@ -179,12 +179,6 @@ export interface PatientTimeline {
   sites: TimelineSite[];
   tumour_fraction: TumourFractionSeries;
 }
-
-/** Column order of DIR/timeline.tsv (one row per draw and site). */
-export const TIMELINE_TSV_COLUMNS = [
-  'patient', 'sample', 'collection_date', 'chrom', 'pos', 'ref', 'alt', 'gene', 'protein',
-  'depth', 'alt_count', 'vaf', 'vaf_low', 'vaf_high', 'call', 'event', 'tumour_informed',
-] as const;
 
 /** The per-site input of the timeline builder: one called count row (a subset of stats' CalledRow). */
 export interface CalledSiteInput {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TIMELINE_TSV_COLUMNS } from '../../src/timeline/types.js';
+import { TIMELINE_COLUMNS } from '../../src/timeline/tsv.js';
 import { writeDrawBam, writeSitesTsv } from './e2e-fixture.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -74,7 +74,7 @@ describe('oligotrack track on real BAMs', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     const tsv = readFileSync(p('out/timeline.tsv'), 'utf8');
-    expect(tsv.split('\n')[0]).toBe(TIMELINE_TSV_COLUMNS.join('\t'));
+    expect(tsv.split('\n')[0]).toBe(TIMELINE_COLUMNS.map((c) => c.name).join('\t'));
     const rows = tsvRows(tsv);
     expect(rows).toHaveLength(5 * 3);
     // Sorted by patient, then date, whatever the samplesheet order.
