@@ -11,7 +11,7 @@ import type { CommandGroupSpec, CommandSpec, OptionSpec } from './spec.js';
  */
 export function reportFailure(e: unknown): void {
   if (e instanceof UserError) {
-    errorLine(e.message);
+    errorLine(e.message, e.exitCode === 2 ? 'usage error' : 'error');
     process.exitCode = e.exitCode;
     return;
   }

@@ -1,5 +1,6 @@
 import { distance } from 'fastest-levenshtein';
 import { UsageError } from '../util/errors.js';
+import { setLogCommand } from '../util/log.js';
 import type { CommandGroupSpec, CommandSpec, OptionSpec } from './spec.js';
 
 /**
@@ -84,11 +85,13 @@ export function checkArguments(argv: readonly string[], specs: readonly CommandT
   if (first === undefined || first.startsWith('-')) return;
   const top = specs.find((s) => s.name === first);
   if (!top) throw unknownCommand(first, specs.map((s) => s.name));
+  setLogCommand(top.name);
   if (!isGroup(top)) return checkOptionNames(top, argv.slice(1));
   const second = argv[1];
   if (second === undefined || second.startsWith('-')) return;
   const words = top.subcommands.map((c) => c.name.split(' ').slice(1).join(' '));
   const index = words.indexOf(second);
   if (index < 0) throw unknownCommand(second, words, top.name);
+  setLogCommand(top.subcommands[index].name);
   checkOptionNames(top.subcommands[index], argv.slice(2));
 }

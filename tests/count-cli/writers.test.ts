@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toOutputRow, type CountOutputRow, type CountRunInfo } from '../../src/count/sites-output-row.js';
+import { toOutputRow, type CountOutputRow, type CountRunInfo } from '../../src/count/output/row.js';
 import { DEFAULT_COUNT_SETTINGS, type SiteCounts } from '../../src/count/types.js';
-import { formatCountJson } from '../../src/report/count-json.js';
-import { formatCountTsv, formatFraction, formatMeanLength, formatPValue } from '../../src/report/count-tsv.js';
-import { encodeInfoValue, formatCountVcf } from '../../src/report/count-vcf.js';
+import { formatCountJson } from '../../src/count/output/json.js';
+import { formatCountTsv } from '../../src/count/output/tsv.js';
+import { formatFraction, formatMeanLength, formatPValue } from '../../src/io/number-format.js';
+import { encodeInfoValue, formatCountVcf } from '../../src/count/output/vcf.js';
 import { requireTools } from '../helpers/requires.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'oligotrack-writers-'));

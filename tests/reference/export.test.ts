@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IndexedFasta } from '@gmod/indexedfasta';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSiteSpec } from '../../src/count/sites-load.js';
+import { loadSiteSpec } from '../../src/app/sites.js';
 import { EXPORT_TSV_COLUMNS, panelToBed, panelToTsv, panelToVcf } from '../../src/reference/export.js';
 import { checkRefAlleles } from '../../src/reference/fasta-check.js';
 import { loadPanel, loadPanelSites, parsePanel } from '../../src/reference/panel.js';

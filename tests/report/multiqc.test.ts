@@ -52,7 +52,7 @@ describe('MultiQC custom content', () => {
 describe.skipIf(!requireTools('multiqc'))('MultiQC renders the oligotrack section for the demo', () => {
   it('multiqc on the demo\'s files shows the table and the tumour-fraction plot', () => {
     const demo = join(dir, 'demo');
-    const run = spawnSync(process.execPath, [CLI, 'demo', '--out', demo], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [CLI, 'demo', '--out-dir', demo], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     const timelines = readTimelines(demo);
     expect(timelines.length).toBe(7);
