@@ -86,7 +86,7 @@ describe('TSV', () => {
     expect(lines).toHaveLength(5); // 1 header + 3 rows + final newline
   });
   it('adds the call columns only when rows carry calls', () => {
-    const called = rows.map((r, i) => ({ ...r, call: { background_rate: 1e-4, p_value: 1e-12, vaf_low: 0.06, vaf_high: 0.79, lod: 0.002, call: i ? 'not_detected' : 'detected' } }));
+    const called = rows.map((r, i) => ({ ...r, call: { background_rate: 1e-4, p_value: 1e-12, vaf_low: 0.06, vaf_high: 0.79, lod: 0.002, call: i ? ('not_detected' as const) : ('detected' as const) } }));
     const [header, first] = formatCountTsv(called).split('\n');
     expect(header.split('\t').slice(-6)).toEqual(['background_rate', 'p_value', 'vaf_low', 'vaf_high', 'lod', 'call']);
     expect(first.split('\t').slice(-6)).toEqual(['0.0001', '1e-12', '0.06', '0.79', '0.002', 'detected']);
