@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CountSettings, Site } from '../count/types.js';
 import { type SampleRow, readSamplesheet } from '../io/samplesheet.js';
+import { multiqcFiles, writeMultiqcDir } from '../report/multiqc.js';
 import { annotateCounts } from '../stats/annotate.js';
 import { defaultBackground, DEFAULT_BACKGROUND_RATE } from '../stats/background.js';
 import { checkPonFits, isGermlineOrChip, parsePon } from '../stats/pon.js';
@@ -156,6 +157,9 @@ async function trackSamples(
     timelines.push(timeline);
   }
   writeTimelineDir(req.outDir, timelines);
+  // Lab QC beside the timelines: `multiqc OUT-DIR` shows one oligotrack row per draw. Identity is
+  // not checked in track (no identity SNP step here), so every draw says "not checked", never a pass.
+  writeMultiqcDir(join(req.outDir, 'multiqc'), multiqcFiles(timelines));
   return { timelines, draws: samples.length, bySource };
 }
 

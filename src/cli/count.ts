@@ -11,10 +11,7 @@ import { defineCommand } from './command.js';
 import { countSettingsFrom } from './options.js';
 import { commandLine } from './command-line.js';
 import { countProgress } from './progress.js';
-import { CALLING_OPTIONS, COUNTING_OPTIONS } from './spec.js';
-
-const SITES_DESCRIPTION =
-  'Sites: VCF(.gz), panel TSV (chrom pos ref alt [gene protein id build]), panel:breast or panel:identity; repeatable, merged without double counting';
+import { CALLING_OPTIONS, COUNTING_OPTIONS, SITES_OPTION } from './spec.js';
 
 export const countCommand = defineCommand(
   {
@@ -23,7 +20,7 @@ export const countCommand = defineCommand(
     describe: 'Count ref/alt fragments at known sites in a BAM or CRAM (TSV, VCF or JSON)',
     options: [
       { name: 'bam', kind: 'path', required: true, describe: 'Coordinate-sorted BAM or CRAM, - for a BAM on stdin (.bai/.csi/.crai beside it is used when present)' },
-      { name: 'sites', kind: 'list', required: true, describe: SITES_DESCRIPTION },
+      { ...SITES_OPTION, required: true },
       { name: 'format', kind: 'choice', choices: ['tsv', 'vcf', 'json'], defaultText: 'from the --out extension, else tsv', describe: 'Output format' },
       { name: 'out', kind: 'path', default: '-', describe: 'Output file, - for stdout (written atomically)' },
       { name: 'sample', kind: 'string', defaultText: '@RG SM, else the file name', describe: 'Sample name' },

@@ -8,6 +8,7 @@ import { info } from '../util/log.js';
 import { defineCommand } from './command.js';
 import { Progress } from './progress.js';
 import { countsLine, drawProgress } from './run.js';
+import { THREADS_OPTION, outDirOption } from './spec.js';
 
 /** Between-draw CV the demo tells classify (its simulated draws vary by sampling only). */
 export const DEMO_BETWEEN_DRAW_CV = 0.1;
@@ -18,14 +19,8 @@ export const demoCommand = defineCommand(
     command: 'demo',
     describe: 'Simulate the bundled 7-patient demo cohort (first run only) and run the whole pipeline on it; prints the report path',
     options: [
-      {
-        name: 'out-dir',
-        kind: 'path',
-        default: 'oligotrack-demo',
-        describe: 'Output directory (input/ holds the CSVs and simulated BAMs; report/ the HTML)',
-        deprecated: [{ name: 'out' }],
-      },
-      { name: 'threads', kind: 'integer', min: 1, max: 256, default: Math.min(2, availableParallelism()), describe: 'Threads for simulating the BAMs' },
+      { ...outDirOption('Output directory (input/ holds the CSVs and simulated BAMs; report/ the HTML)'), required: false, default: 'oligotrack-demo' },
+      { ...THREADS_OPTION, default: Math.min(2, availableParallelism()), describe: 'Threads for simulating the BAMs' },
     ],
   },
   async ({ values: o }) => {

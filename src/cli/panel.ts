@@ -9,6 +9,7 @@ import { BUILDS, type Build } from '../reference/panel-schema.js';
 import { UsageError, UserError } from '../util/errors.js';
 import { VERSION } from '../version.js';
 import { defineCommand, defineGroup } from './command.js';
+import { REFERENCE_OPTION } from './spec.js';
 
 interface CommonArgs {
   'include-unverified': boolean;
@@ -109,7 +110,7 @@ const EXPORT_OPTIONS = [
   { name: 'format', kind: 'choice', choices: ['tsv', 'vcf', 'bed'], default: 'tsv', describe: 'Output format' },
   { name: 'out', kind: 'path', default: '-', describe: 'Output file, - for stdout' },
   { name: 'genes', kind: 'string', defaultText: 'all', describe: 'Comma-separated gene list, e.g. ESR1,PIK3CA' },
-  { name: 'reference', kind: 'path', describe: 'Indexed FASTA (.fai): check every REF against it' },
+  { ...REFERENCE_OPTION, describe: 'Indexed FASTA (.fai): check every REF against it' },
 ] as const;
 
 const exportRows = defineCommand(

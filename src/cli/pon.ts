@@ -3,7 +3,7 @@ import { writeOutput } from '../io/output.js';
 import { formatPon } from '../stats/pon.js';
 import { defineCommand } from './command.js';
 import { countSettingsFrom } from './options.js';
-import { COUNTING_OPTIONS } from './spec.js';
+import { COUNTING_OPTIONS, SITES_OPTION } from './spec.js';
 
 /**
  * `oligotrack pon`: a panel of normals (per-site and per-substitution-class background error rates
@@ -16,7 +16,7 @@ export const ponCommand = defineCommand(
     describe: 'Build a panel of normals: per-site and per-substitution background error rates from normal BAMs',
     options: [
       { name: 'bam', kind: 'list', required: true, describe: 'Normal plasma / healthy donor BAMs or CRAMs (indexed, coordinate-sorted)' },
-      { name: 'sites', kind: 'list', required: true, describe: 'Sites the PoN is for (VCF, panel TSV or panel:NAME), as given to count' },
+      { ...SITES_OPTION, required: true, describe: `${SITES_OPTION.describe}; the sites the PoN is for, as given to count` },
       { name: 'targets', kind: 'path', describe: 'Capture targets BED (sorted, non-overlapping): class rates from every target position' },
       { name: 'out', kind: 'path', required: true, describe: 'PoN TSV to write (atomically), - for stdout' },
       ...COUNTING_OPTIONS,

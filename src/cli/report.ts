@@ -1,7 +1,7 @@
 import { reportCohort } from '../app/report.js';
 import { info } from '../util/log.js';
 import { defineCommand } from './command.js';
-import { STORE_OPTION_DESCRIPTION } from './spec.js';
+import { STORE_OPTION_DESCRIPTION, outDirOption } from './spec.js';
 
 export const reportCommand = defineCommand(
   {
@@ -10,7 +10,7 @@ export const reportCommand = defineCommand(
     describe: 'Tumour-board HTML report (one page per patient + cohort index) from track/classify outputs',
     options: [
       { name: 'in', kind: 'path', required: true, describe: 'Output directory of track (patients/*.json) with classification.json' },
-      { name: 'out-dir', kind: 'path', required: true, describe: 'Report directory to write (replaced atomically)', deprecated: [{ name: 'out' }] },
+      outDirOption('Report directory to write (replaced atomically)'),
       { name: 'classification', kind: 'path', defaultText: 'IN/classification.json', describe: 'Classification JSON' },
       { name: 'clinical', kind: 'path', describe: 'Clinical CSV: adds subtype, therapy and its start to the pages' },
       { name: 'imaging', kind: 'path', describe: 'Imaging CSV: adds progression sites to the chart annotations' },

@@ -5,7 +5,7 @@ import { info } from '../util/log.js';
 import { defineCommand } from './command.js';
 import { countSettingsFrom } from './options.js';
 import { Progress } from './progress.js';
-import { CLINICAL_OPTIONS, COUNTING_OPTIONS, SAMPLESHEET_OPTION, STORE_OPTION_DESCRIPTION } from './spec.js';
+import { CLINICAL_OPTIONS, COUNTING_OPTIONS, SAMPLESHEET_OPTION, SITES_OPTION, STORE_OPTION, outDirOption } from './spec.js';
 
 /** Progress of the counting (one step per draw) as a run's callback. */
 export function drawProgress(): { onDraw: (done: number, total: number, sample: string, counts: SampleCounts) => void; bar: Progress } {
@@ -34,11 +34,11 @@ export const runCommand = defineCommand(
     options: [
       SAMPLESHEET_OPTION,
       ...CLINICAL_OPTIONS,
-      { name: 'out-dir', kind: 'path', required: true, describe: 'Output directory (counts/, timeline.tsv, patients/, classification.*, report/)', deprecated: [{ name: 'out' }] },
-      { name: 'sites', kind: 'list', defaultText: 'panel:breast', describe: 'Sites to count (VCF, panel TSV or panel:breast)' },
+      outDirOption('Output directory (counts/, timeline.tsv, patients/, classification.*, report/, multiqc/)'),
+      { ...SITES_OPTION, defaultText: 'panel:breast' },
       { name: 'pon', kind: 'path', describe: 'Panel of normals (oligotrack pon)' },
       ...COUNTING_OPTIONS,
-      { name: 'store', kind: 'path', describe: `${STORE_OPTION_DESCRIPTION}: draws already stored for the same BAM bytes, sites and settings are not recounted; new ones are ingested` },
+      STORE_OPTION,
       { name: 'pdf', kind: 'boolean', default: false, describe: 'Also write the report pages as PDFs (needs Chromium: Debian package chromium)' },
     ],
     examples: [['$0 run --samplesheet s.csv --clinical c.csv --imaging i.csv --out-dir results', 'results/report/index.html']],

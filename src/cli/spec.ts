@@ -89,6 +89,19 @@ type Present<O> = O extends { required: true } | { default: unknown } | { kind: 
 /** `{ 'min-mapq': number, sample: string | undefined, … }` for a spec's options. */
 export type OptionValues<T extends readonly OptionSpec[]> = { [O in T[number] as O['name']]: Present<O> };
 
+/** Worker threads: one name and bounds wherever a command takes them (demo changes the default). */
+export const THREADS_OPTION = {
+  name: 'threads',
+  kind: 'integer',
+  min: 1,
+  max: 256,
+  default: 1,
+  describe: 'Worker threads per file (the output is identical for any value)',
+} as const satisfies OptionSpec;
+
+/** The FASTA a CRAM is decoded with (count, pon, track, run); panel's own --reference checks REF alleles with the same file kind. */
+export const REFERENCE_OPTION = { name: 'reference', kind: 'path', describe: 'Indexed FASTA (.fai beside it) a CRAM was written with' } as const satisfies OptionSpec;
+
 /** The counting options every command that counts takes (count, pon, track, run): as samtools' sam_opts.h. */
 export const COUNTING_OPTIONS = [
   { name: 'min-mapq', kind: 'integer', min: 0, max: 255, default: DEFAULT_COUNT_SETTINGS.minMapq, describe: 'Reads with a mapping quality below this are skipped' },
@@ -104,8 +117,8 @@ export const COUNTING_OPTIONS = [
     describe: 'With --umi: drop UMI families of one read',
     deprecated: [{ name: 'keep-singletons', invert: true }],
   },
-  { name: 'threads', kind: 'integer', min: 1, max: 256, default: 1, describe: 'Worker threads per file (the output is identical for any value)' },
-  { name: 'reference', kind: 'path', describe: 'Indexed FASTA (.fai beside it) a CRAM was written with' },
+  THREADS_OPTION,
+  REFERENCE_OPTION,
 ] as const satisfies readonly OptionSpec[];
 
 /** The per-site calling options of count and track. */
@@ -141,3 +154,29 @@ export const SAMPLESHEET_OPTION = {
 } as const satisfies OptionSpec;
 
 export const STORE_OPTION_DESCRIPTION = 'Cohort store (SQLite, created if absent)';
+
+/**
+ * The sites to count, as every counting command (count, pon, track, run) reads them: one
+ * description, one kind; a command adds `required` or its default.
+ */
+export const SITES_OPTION = {
+  name: 'sites',
+  kind: 'list',
+  describe: 'Sites: VCF(.gz), panel TSV (chrom pos ref alt [gene protein id build]), panel:breast or panel:identity; repeatable, merged without double counting',
+} as const satisfies OptionSpec;
+
+/** The store as a source of counts (track, run): one name and meaning. */
+export const STORE_OPTION = {
+  name: 'store',
+  kind: 'path',
+  describe: `${STORE_OPTION_DESCRIPTION}: a draw already stored for the same BAM bytes, sites and settings is not recounted; new ones are ingested`,
+} as const satisfies OptionSpec;
+
+/**
+ * Output naming, the same for every command: `--out` names a file (`-` for stdout), `--out-dir` a
+ * directory. Commands whose directory option was once spelled `--out` keep that as a hidden alias.
+ */
+export function outDirOption<const D extends string>(describe: D) {
+  return { name: 'out-dir', kind: 'path', required: true, describe, deprecated: [{ name: 'out' }] } as const satisfies OptionSpec;
+}
+

@@ -5,7 +5,7 @@ import type { CommandGroupSpec, CommandSpec, OptionSpec } from './spec.js';
 
 /**
  * Typos caught before yargs sees the arguments, so that `oligotrack cout` says "did you mean
- * count?" and `--site x` says "unknown option --site (did you mean --sites?)" instead of yargs'
+ * count?" and `--site x` says "unknown option --site; did you mean --sites?" instead of yargs'
  * "Missing required argument: sites".
  */
 
@@ -29,7 +29,7 @@ export function nearest(typed: string, known: readonly string[]): string | undef
 export function unknownCommand(typed: string, known: readonly string[], parent = ''): UsageError {
   const near = nearest(typed, known);
   const what = parent ? `${parent} command` : 'command';
-  return new UsageError(`unknown ${what} '${typed}' (${near ? `did you mean ${near}?` : `${what}s: ${known.join(', ')}`})`);
+  return new UsageError(`unknown ${what} '${typed}'; ${near ? `did you mean ${near}?` : `${what}s: ${known.join(', ')}`}`);
 }
 
 /** Names yargs accepts on every command. */
@@ -64,7 +64,7 @@ export function checkOptionNames(spec: CommandSpec, argv: readonly string[]): vo
     const name = token.slice(2).split('=')[0];
     if (accepted.has(name)) continue;
     const near = nearest(name, visible);
-    throw new UsageError(`unknown option --${name} (${near ? `did you mean --${near}?` : `see oligotrack ${spec.name} --help`})`);
+    throw new UsageError(`unknown option --${name}; ${near ? `did you mean --${near}?` : `see oligotrack ${spec.name} --help`}`);
   }
 }
 

@@ -4,7 +4,7 @@ import { DEFAULT_EVENT_SETTINGS } from '../timeline/types.js';
 import { info } from '../util/log.js';
 import { defineCommand } from './command.js';
 import { countSettingsFrom } from './options.js';
-import { CALLING_OPTIONS, COUNTING_OPTIONS, SAMPLESHEET_OPTION, STORE_OPTION_DESCRIPTION } from './spec.js';
+import { CALLING_OPTIONS, COUNTING_OPTIONS, SAMPLESHEET_OPTION, SITES_OPTION, STORE_OPTION, outDirOption } from './spec.js';
 
 const SOURCE_WORDS: Record<CountSource, string> = {
   counted: 'counted',
@@ -20,12 +20,8 @@ export const trackCommand = defineCommand(
     describe: 'Count every draw of a samplesheet and build per-patient timelines (VAF series, events, tumour fraction)',
     options: [
       SAMPLESHEET_OPTION,
-      {
-        name: 'sites',
-        kind: 'list',
-        describe: "Sites for every patient: VCF(.gz), panel TSV or panel:breast (as count); optional when every patient has a samplesheet 'vcf'",
-      },
-      { name: 'out-dir', kind: 'path', required: true, describe: 'Output directory: timeline.tsv, patients/<patient>.json, counts/ (cache)' },
+      { ...SITES_OPTION, describe: `${SITES_OPTION.describe}; for every patient, optional when every patient has a samplesheet 'vcf'` },
+      outDirOption('Output directory: timeline.tsv, patients/<patient>.json, counts/ (cache), multiqc/'),
       ...COUNTING_OPTIONS,
       ...CALLING_OPTIONS,
       {
@@ -41,7 +37,7 @@ export const trackCommand = defineCommand(
         kind: 'path',
         describe: 'Read precomputed DIR/<sample>.count.json (oligotrack count --format json) instead of counting; normals as <sample>.normal.count.json',
       },
-      { name: 'store', kind: 'path', describe: `${STORE_OPTION_DESCRIPTION}: reuse a draw stored for the same BAM bytes, sites and settings; count and ingest the others` },
+      STORE_OPTION,
       { name: 'cache', kind: 'boolean', default: true, describe: 'Reuse OUT-DIR/counts/<sample>.json when BAM, sites and settings are unchanged (--no-cache to recount)' },
     ],
   },
