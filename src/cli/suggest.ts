@@ -11,7 +11,8 @@ import type { CommandGroupSpec, CommandSpec, OptionSpec } from './spec.js';
 
 /**
  * The known name nearest to `typed`: within one edit per three characters (at least one), or the
- * only known name `typed` begins; undefined when nothing is that close.
+ * only known name `typed` begins, or the only known name `typed` extends by a word; undefined when
+ * nothing is that close.
  */
 export function nearest(typed: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
@@ -22,7 +23,10 @@ export function nearest(typed: string, known: readonly string[]): string | undef
   }
   if (best !== undefined && bestDistance <= Math.max(1, Math.floor(typed.length / 3))) return best;
   const prefixed = known.filter((name) => typed.length >= 2 && name.startsWith(typed));
-  return prefixed.length === 1 ? prefixed[0] : undefined;
+  if (prefixed.length === 1) return prefixed[0];
+  // A known name with a word added (`--out-dir` where the command writes a file to `--out`).
+  const extended = known.filter((name) => typed.startsWith(`${name}-`));
+  return extended.length === 1 ? extended[0] : undefined;
 }
 
 /** A command or subcommand word that is not one: a usage error with the nearest one. */
@@ -57,13 +61,21 @@ function acceptedNames(options: readonly OptionSpec[]): Set<string> {
  */
 export function checkOptionNames(spec: CommandSpec, argv: readonly string[]): void {
   const accepted = acceptedNames(spec.options);
-  const visible = spec.options.filter((o) => !o.positional).map((o) => o.name);
+  // Old spellings are matched too, but the suggestion is always the current name (`--outt` → `--out-dir` where `--out` is its old spelling).
+  const currentName = new Map<string, string>();
+  for (const o of spec.options) {
+    if (o.positional) continue;
+    currentName.set(o.name, o.name);
+    for (const d of o.deprecated ?? []) currentName.set(d.name, o.name);
+  }
+  const spellings = [...currentName.keys()];
   for (const token of argv) {
     if (token === '--') return; // the rest are values
     if (!token.startsWith('--') || token.length === 2) continue;
     const name = token.slice(2).split('=')[0];
     if (accepted.has(name)) continue;
-    const near = nearest(name, visible);
+    const matched = nearest(name, spellings);
+    const near = matched === undefined ? undefined : currentName.get(matched);
     throw new UsageError(`unknown option --${name}; ${near ? `did you mean --${near}?` : `see oligotrack ${spec.name} --help`}`);
   }
 }
