@@ -90,7 +90,7 @@ describe('oligotrack track on real BAMs', () => {
     expect(p2tp53.map((x) => x.event)).toEqual(['rising', 'rising']);
     expect(readdirSync(p('out/patients')).sort()).toEqual(['P1.json', 'P2.json']);
     // No temporary directories left beside the outputs.
-    expect(readdirSync(p('out')).sort()).toEqual(['counts', 'patients', 'timeline.tsv']);
+    expect(readdirSync(p('out')).sort()).toEqual(['counts', 'multiqc', 'patients', 'timeline.tsv']);
     const p1 = JSON.parse(readFileSync(p('out/patients/P1.json'), 'utf8'));
     expect(p1.schema).toBe('oligotrack.timeline');
     expect(p1.draws.map((d: { bam: string }) => d.bam)).toEqual(['bams/P1_d0.bam', 'bams/P1_d1.bam', 'bams/P1_d2.bam']);
