@@ -53,7 +53,7 @@ export function classifyCohort(req: ClassifyRequest): ClassifyResult {
   const rows = imaging.map((im) => {
     const line = currentLine(clinical.get(im.patient), im.assessmentDay);
     if (clinical.has(im.patient) && line === null) info(`patient ${im.patient}: assessment ${im.assessmentDate} precedes every therapy line in ${req.clinicalPath}`);
-    return classifyAssessment({ timeline: byPatient.get(im.patient)!, imaging: im, clinical: line, betweenDrawPrior: prior }, policy, knowledge);
+    return classifyAssessment({ timeline: byPatient.get(im.patient)!, imaging: im, clinical: line, therapyHistory: clinical.get(im.patient) ?? [], betweenDrawPrior: prior }, policy, knowledge);
   });
   for (const p of patients) if (!clinical.has(p)) info(`patient ${p} has no clinical row: therapy and subtype modifiers not evaluated`);
   for (const p of patients) if (!imaging.some((im) => im.patient === p)) info(`patient ${p} has no imaging assessment: nothing to classify`);

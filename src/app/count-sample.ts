@@ -78,6 +78,8 @@ export interface SampleCounts {
   source: CountSource;
   /** Site keys (`chrom:pos:ref>alt`, the sites' naming) that came from a tumour-informed input. */
   tumourInformed: Set<string>;
+  /** Of those, the sites the tissue confirmed somatic (INFO/SOMATIC, or a tumour–normal VCF). */
+  tissueSomatic: Set<string>;
   observations?: ObservationTable;
   /** Family statistics, when counted here with UMIs on. */
   umi?: UmiCollapseResult;
@@ -88,11 +90,13 @@ export async function countSample(req: CountSampleRequest): Promise<SampleCounts
   const informedInputs = req.tumourInformed ?? [];
   const loaded = await loadSitesForAlignment(req.path, [...informedInputs, ...req.sites], { header: req.header, region: req.region });
   const sites = loaded.resolved.map((r) => r.site);
-  const informedRows = rowsFromFiles(loaded.resolved, loaded.files.slice(0, informedInputs.length));
-  const tumourInformed = new Set(informedRows.map((i) => siteKeyOf(sites[i])));
+  const informedFiles = loaded.files.slice(0, informedInputs.length);
+  const tumourInformed = new Set(rowsFromFiles(loaded.resolved, informedFiles).map((i) => siteKeyOf(sites[i])));
+  const somaticFiles = informedFiles.map((f) => ({ ...f, sites: f.sites.filter((l) => l.somatic) }));
+  const tissueSomatic = new Set(rowsFromFiles(loaded.resolved, somaticFiles).map((i) => siteKeyOf(sites[i])));
   // Reuse is keyed by the draw's name; the library's countSites gives none and reuses nothing.
   const name = req.name ?? '';
-  const base = { sites: loaded, extraRows: [], warnings: [], tumourInformed };
+  const base = { sites: loaded, extraRows: [], warnings: [], tumourInformed, tissueSomatic };
   const reuse = req.reuse ?? {};
   if (reuse.countsDir) {
     const pre = await readPrecomputedCounts(join(reuse.countsDir, `${name}.count.json`), name, req.path, sites, settings);
@@ -143,6 +147,7 @@ export async function countSample(req: CountSampleRequest): Promise<SampleCounts
     warnings: result.warnings,
     source: 'counted',
     tumourInformed,
+    tissueSomatic,
     ...(result.observations ? { observations: result.observations } : {}),
     ...(result.umi ? { umi: result.umi } : {}),
   };

@@ -1,23 +1,24 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { CountSettings, Site } from '../count/types.js';
 import { type SampleRow, readSamplesheet } from '../io/samplesheet.js';
 import { multiqcFiles, writeMultiqcDir } from '../report/multiqc.js';
 import { annotateCounts } from '../stats/annotate.js';
 import { defaultBackground, DEFAULT_BACKGROUND_RATE } from '../stats/background.js';
-import { checkPonFits, isGermlineOrChip, parsePon } from '../stats/pon.js';
+import { checkPonFits, parsePon } from '../stats/pon.js';
+import { loadIdentitySnps } from '../reference/identity-snps.js';
 import type { BackgroundModel, CalledRow } from '../stats/types.js';
 import { openStore, type CohortStore } from '../store/store.js';
 import { buildPatientTimeline, siteKeyOf } from '../timeline/build.js';
 import { attachSampleTests } from '../timeline/sample-test.js';
-import type { CalledDraw, EventSettings, PatientTimeline } from '../timeline/types.js';
+import type { CalledDraw, EventSettings, PatientTimeline, WhiteCellInput } from '../timeline/types.js';
 import { checkOutputDir, writeTimelineDir } from '../timeline/write-dir.js';
 import { UsageError, UserError, fileError } from '../util/errors.js';
 import { warn } from '../util/log.js';
 import { countSample, type CountReuse, type CountSource, type SampleCounts } from './count-sample.js';
 
 /**
- * trackCohort: count every draw of a samplesheet (and each distinct matched normal once), call each
+ * trackCohort: count every draw of a samplesheet (and each patient's matched white cells once), call each
  * site, and build each patient's timeline into DIR (timeline.tsv, patients/<patient>.json).
  */
 export interface TrackRequest {
@@ -106,8 +107,8 @@ async function trackSamples(
   };
   const annotate = { background, alpha: req.siteAlpha, minDepth: req.minDepth };
 
-  // Count every draw (and each distinct matched normal once), in samplesheet order.
-  const normals = new Map<string, Set<string>>();
+  // Count every draw (and each patient's matched white cells once), in samplesheet order.
+  const whiteCells = new Map<string, WhiteCellInput>();
   const called = new Map<string, CalledDraw>();
   const calledRows = new Map<string, CalledRow[]>();
   const bySource: Record<CountSource, number> = { counted: 0, cache: 0, store: 0, 'counts-dir': 0 };
@@ -126,24 +127,24 @@ async function trackSamples(
       warn(w);
     }
     const rows = annotateCounts({ rows: counts.rows }, annotate);
-    let normalFlagged: Set<string> | undefined;
-    if (s.normal) {
-      // Keyed by patient too: the normal is counted at that patient's sites (panel + tissue VCF).
-      const normalKey = `${s.patient}\t${s.normal}`;
-      normalFlagged = normals.get(normalKey);
-      if (!normalFlagged) {
-        const n = await count(s.normal, `${s.sample}.normal`, tumourInformed);
-        for (const w of n.warnings) warn(w);
-        // The PoN's germline/CH rule (≥ 1% and ≥ 3 reads) applied to the patient's own white cells.
-        normalFlagged = new Set(n.rows.filter((r) => isGermlineOrChip(r.altCount, r.depth)).map((r) => siteKeyOf(r.site)));
-        normals.set(normalKey, normalFlagged);
-      }
+    const known = whiteCells.get(s.patient);
+    if (s.normal && !known) {
+      // Counted at the patient's sites (panel + tissue VCF) and called against the same background:
+      // classify tests each site there against that background and its dispersion (never ≥ 1% / ≥ 3 reads).
+      const n = await count(s.normal, `${s.sample}.normal`, tumourInformed);
+      for (const w of n.warnings) warn(w);
+      const nRows = annotateCounts({ rows: n.rows }, annotate);
+      whiteCells.set(s.patient, { bam: normalAsWritten(req.samplesheet, s.normal), sample: `${s.patient} white cells`, rows: nRows });
+    } else if (s.normal && known && normalAsWritten(req.samplesheet, s.normal) !== known.bam) {
+      warn(`${req.samplesheet}: patient ${s.patient} names two white-cell BAMs; ${known.bam} is used, ${normalAsWritten(req.samplesheet, s.normal)} is ignored`);
     }
-    called.set(s.sample, drawOf(s, counts, rows, normalFlagged));
+    called.set(s.sample, drawOf(s, counts, rows));
     calledRows.set(s.sample, rows);
     req.onDraw?.(++done, samples.length, s.sample, counts);
   }
 
+  // Identity SNPs (panel:identity) are checked for sample identity and never tracked.
+  const identityIds = new Set(loadIdentitySnps().map((x) => x.rsid));
   const timelines: PatientTimeline[] = [];
   const byPatient = new Map<string, SampleRow[]>();
   for (const s of samples) byPatient.set(s.patient, [...(byPatient.get(s.patient) ?? []), s]);
@@ -151,19 +152,26 @@ async function trackSamples(
     const draws = rows.map((r) => called.get(r.sample)!);
     const order = draws[0].rows.map((r) => siteKeyOf(r.site));
     for (const d of draws) d.rows = alignRows(d.rows, order, `${req.samplesheet}: sample ${d.sample}`);
-    const timeline = buildPatientTimeline({ patient, draws, countSettings: req.settings, eventSettings: req.events, callSettings });
+    const wc = whiteCells.get(patient);
+    if (wc) wc.rows = alignRows(wc.rows, order, `${req.samplesheet}: white cells of ${patient}`);
+    const timeline = buildPatientTimeline({ patient, draws, countSettings: req.settings, eventSettings: req.events, callSettings, whiteCells: wc, identityIds });
     const rowsByDraw = rows.map((r) => calledRows.get(r.sample)!);
     attachSampleTests(timeline, rowsByDraw, { alpha: req.siteAlpha, siteAlpha: req.siteAlpha, minDepth: req.minDepth, background: background.kind });
     timelines.push(timeline);
   }
   writeTimelineDir(req.outDir, timelines);
-  // Lab QC beside the timelines: `multiqc OUT-DIR` shows one oligotrack row per draw. Identity is
-  // not checked in track (no identity SNP step here), so every draw says "not checked", never a pass.
-  writeMultiqcDir(join(req.outDir, 'multiqc'), multiqcFiles(timelines));
+  // Lab QC beside the timelines: `multiqc OUT-DIR` shows one oligotrack row per draw, with the
+  // identity result when identity SNPs were counted ("not checked" otherwise, never a pass).
+  writeMultiqcDir(join(req.outDir, 'multiqc'), multiqcFiles(timelines, timelines.flatMap((t) => (t.identity ? [t.identity] : []))));
   return { timelines, draws: samples.length, bySource };
 }
 
-function drawOf(s: SampleRow, counts: SampleCounts, rows: CalledRow[], normalFlagged?: Set<string>): CalledDraw {
+/** The white-cell BAM relative to the samplesheet, so the timeline does not depend on where it was run. */
+function normalAsWritten(samplesheet: string, normal: string): string {
+  return relative(dirname(resolve(samplesheet)), normal).split(sep).join('/');
+}
+
+function drawOf(s: SampleRow, counts: SampleCounts, rows: CalledRow[]): CalledDraw {
   const d: CalledDraw = {
     sample: s.sample,
     collectionDate: s.collectionDate,
@@ -175,8 +183,8 @@ function drawOf(s: SampleRow, counts: SampleCounts, rows: CalledRow[], normalFla
   };
   if (s.timepoint !== undefined) d.timepoint = s.timepoint;
   if (s.therapy !== undefined) d.therapy = s.therapy;
-  if (normalFlagged) d.normalFlagged = normalFlagged;
   if (counts.tumourInformed.size > 0) d.tumourInformed = counts.tumourInformed;
+  if (counts.tissueSomatic.size > 0) d.tissueSomatic = counts.tissueSomatic;
   return d;
 }
 

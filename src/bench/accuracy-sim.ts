@@ -7,7 +7,7 @@
 import { AlleleCode, type ObservationTable } from '../count/types.js';
 import type { Rng } from '../simulate/rng.js';
 
-/** Error processes, per base at the site. Values and their sources: docs/calls.md. */
+/** Error processes, per base at the site. Values and their sources: docs/methods/accuracy.md. */
 export interface ErrorModel {
   /** Damage before amplification (e.g. oxidation, deamination): every read of the family carries it. */
   damage: number;

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { comparePair, DEFAULT_IDENTITY_SETTINGS } from '../identity/concordance.js';
+import { loadIdentitySnps } from '../reference/identity-snps.js';
 import { wilsonInterval } from '../stats/wilson.js';
 import { randomPerson, rngFor, simulateSample, snpFrequencies } from './identity-sim.js';
 
@@ -11,7 +12,8 @@ import { randomPerson, rngFor, simulateSample, snpFrequencies } from './identity
  * declines to decide. Also runnable alone: node dist/bench/identity-accuracy.js [--pairs N].
  */
 
-export const IDENTITY_SNPS = 24;
+/** As many SNPs as the bundled list has verified rows (the ones `panel:identity` counts). */
+export const IDENTITY_SNPS = loadIdentitySnps().length;
 const DEPTHS = [20, 50, 100, 300, 1000];
 const TUMOUR_FRACTIONS = [0, 0.3, 0.6, 0.8];
 const CONTAMINATION = [0, 0.02];
@@ -25,7 +27,7 @@ export function identityAccuracySection(seed: number, pairs = 4000): string[] {
   const s = DEFAULT_IDENTITY_SETTINGS;
   out.push('## Sample identity (swap detection)');
   out.push('');
-  out.push(`${IDENTITY_SNPS} SNPs, allele frequencies uniform 0.3–0.5 (model assumes ${s.defaultAltFrequency}); depth ×0.6–1.6 per draw and log-normal (sd 0.5) per SNP; heterozygote balance beta (ρ 0.01); tumour loss of one allele at 30% of heterozygous SNPs; sequencing error 0.5%; model error rate ${s.errorRate}, tumour fraction unknown to the model (heterozygote shifts span 0–0.8); decision at log LR ±${s.discordantLogLr.toFixed(1)} (1,000:1). ${pairs} same-person and ${pairs} swapped pairs per cell; seed ${seed}.`);
+  out.push(`${IDENTITY_SNPS} SNPs (the bundled verified list), minor-allele frequencies uniform 0.3–0.5 with either allele the ALT, so ALT 0.3–0.7 (model assumes ${s.defaultAltFrequency}); depth ×0.6–1.6 per draw and log-normal (sd 0.5) per SNP; heterozygote balance beta (ρ 0.01); tumour loss of one allele at 30% of heterozygous SNPs; sequencing error 0.5%; model error rate ${s.errorRate}, tumour fraction unknown to the model (heterozygote shifts span 0–0.8); decision at log LR ±${s.discordantLogLr.toFixed(1)} (1,000:1). ${pairs} same-person and ${pairs} swapped pairs per cell; seed ${seed}.`);
   out.push('');
   out.push('| depth per SNP | tumour fraction | contamination | false flags (same person → discordant) | upper 95% | swaps detected | undecided (same / swap) |');
   out.push('|---:|---:|---:|---:|---:|---:|---:|');
@@ -41,7 +43,10 @@ export function identityAccuracySection(seed: number, pairs = 4000): string[] {
         let detected = 0;
         let undecidedSwap = 0;
         for (let k = 0; k < pairs; k++) {
-          const freqs = snpFrequencies(IDENTITY_SNPS, r);
+          // Minor-allele frequency 0.3–0.5 with either allele the ALT: a patient's own population
+          // sits anywhere in 0.3–0.7 ALT (every gnomAD population has MAF ≥ 0.30 at the verified
+          // SNPs), up to 0.3 from the model's prior of 0.4.
+          const freqs = snpFrequencies(IDENTITY_SNPS, r).map((p) => (r() < 0.5 ? p : 1 - p));
           const me = randomPerson(freqs, r);
           const other = randomPerson(freqs, r);
           const stranger = randomPerson(freqs, r);

@@ -70,7 +70,7 @@ export function synthTimeline(i: number, nDraws: number, nSites: number, id?: st
     };
   });
   return {
-    schema: 'oligotrack.timeline', schema_version: 1, patient, tool_version: VERSION,
+    schema: 'oligotrack.timeline', schema_version: 2, patient, tool_version: VERSION,
     count_settings: DEFAULT_COUNT_SETTINGS, event_settings: { alpha: 0.01, min_fold: 2, clonal_min_relative_vaf: 0.5 }, call_settings: { alpha: 0.01 },
     draws, sites,
     tumour_fraction: {
@@ -103,7 +103,7 @@ export function writeSyntheticTrackDir(dir: string, nPatients: number, nDraws: n
     writeFileSync(join(dir, 'patients', `${t.patient.replace(/[^A-Za-z0-9._-]/g, '_')}.json`), JSON.stringify(t));
     assessments.push(synthAssessment(t, 0), synthAssessment(t, 1));
   }
-  const doc: ClassificationDocument = { schema: 'oligotrack.classification', schema_version: 1, tool_version: VERSION, policy_file: 'synthetic', policy_name: 'synthetic', assessments };
+  const doc: ClassificationDocument = { schema: 'oligotrack.classification', schema_version: 2, tool_version: VERSION, policy_file: 'synthetic', policy_name: 'synthetic', assessments };
   writeFileSync(join(dir, 'classification.json'), JSON.stringify(doc));
 }
 

@@ -7,7 +7,7 @@
  */
 import { isoDateToDay } from '../io/csv-schema.js';
 import { type TherapyLine, lineOn, nextLineAfter, sortedLines } from './context.js';
-import type { PolicyV2Rules } from './policy-v2.js';
+import type { PolicyRules } from './policy.js';
 
 export interface DrawRef {
   sample: string;
@@ -79,7 +79,7 @@ export function assessmentWindow(
   draws: readonly DrawRef[],
   scanDay: number,
   history: readonly TherapyLine[],
-  rules: Pick<PolicyV2Rules, 'assessment_window'>,
+  rules: Pick<PolicyRules, 'assessment_window'>,
 ): AssessmentWindow {
   const w = rules.assessment_window;
   const fromHistory = history.length > 0;

@@ -5,7 +5,7 @@
  * in the window would bias the comparison toward a rise), and never from the first draw alone.
  */
 import type { SiteCall } from '../timeline/types.js';
-import type { PolicyV2Rules } from './policy-v2.js';
+import type { PolicyRules } from './policy.js';
 import { type SiteOrigin, countsAsTumour, label, pct } from './site-origin.js';
 
 export interface ClonalCandidate {
@@ -33,6 +33,7 @@ export interface ClonalSet {
 
 const ORIGIN_WORDS: Record<SiteOrigin, string> = {
   tumour: 'tumour',
+  panel_of_normals: 'in the panel of normals (germline or CH)',
   possible_ch: 'possible clonal haematopoiesis',
   ch_in_white_cells: 'clonal haematopoiesis (white cells)',
   germline_in_white_cells: 'germline (white cells)',
@@ -45,7 +46,7 @@ const sitesWord = (n: number) => (n === 1 ? '1 site' : `${n} sites`);
  * @param beforeWindowIdx draws before the assessment window that classification may use (any
  *   therapy line: which sites are truncal is a property of the tumour, not of the line)
  */
-export function chooseClonalSet(sites: readonly ClonalCandidate[], beforeWindowIdx: readonly number[], rules: Pick<PolicyV2Rules, 'clonal_set'>): ClonalSet {
+export function chooseClonalSet(sites: readonly ClonalCandidate[], beforeWindowIdx: readonly number[], rules: Pick<PolicyRules, 'clonal_set'>): ClonalSet {
   const cs = rules.clonal_set;
   const excluded: ClonalSet['excluded'] = [];
   const usable = sites.filter((s) => {

@@ -1,12 +1,9 @@
 /**
- * What classification needs about a patient beyond one imaging row and the current clinical row:
- * the therapy history (to keep windows and baselines inside one line of therapy), the matched
- * white-cell counts (to tell clonal haematopoiesis and germline variants from tumour DNA) and the
- * sites the tissue confirmed as somatic. Pure data; the use case that reads clinical.csv, the
- * samplesheet and the timeline fills it.
+ * The patient's lines of systemic therapy, so that windows and baselines stay inside one line:
+ * a draw on another line describes another treatment. Pure data and functions; the use case that
+ * reads clinical.csv (one row per line) fills them.
  */
-import type { TherapyClass } from '../io/clinical.js';
-import type { ClassifyInput } from './types.js';
+import type { ClinicalRow, TherapyClass } from '../io/clinical.js';
 
 /** One line of systemic therapy: what was given and from which day. */
 export interface TherapyLine {
@@ -18,37 +15,10 @@ export interface TherapyLine {
   startDay: number;
 }
 
-/**
- * A site's alt/depth in the patient's matched white cells (buffy coat) and the background the
- * white-cell test compares it with: `backgroundRate` is the per-site error rate of the assay
- * (panel of normals or the substitution class), `dispersion` its between-sample ICC (0 = binomial).
- */
-export interface WhiteCellCounts {
-  alt: number;
-  depth: number;
-  backgroundRate: number;
-  dispersion?: number;
+/** clinical.csv rows (one per line of therapy) as therapy lines. */
+export function therapyLinesOf(rows: readonly ClinicalRow[]): TherapyLine[] {
+  return rows.map((r) => ({ therapy: r.therapy, therapyClass: r.therapyClass, start: r.therapyStart, startDay: r.therapyStartDay }));
 }
-
-export interface PatientContext {
-  /** Every line of therapy known for the patient, any order (sorted where used). Empty when unknown. */
-  therapyHistory: TherapyLine[];
-  /** Matched white-cell counts by site key (`chrom:pos:ref>alt`); null when no white-cell BAM was given. */
-  whiteCells: ReadonlyMap<string, WhiteCellCounts> | null;
-  /**
-   * Site keys the tissue confirmed as somatic against a matched normal (a tumour–normal VCF, or a
-   * record flagged SOMATIC). A tumour-only VCF also holds germline variants, so membership in the
-   * tumour VCF alone is not confirmation.
-   */
-  tissueSomaticKeys: ReadonlySet<string>;
-}
-
-/** The classifier's input once the patient context is wired in. */
-export interface ClassifyInputV2 extends ClassifyInput {
-  context: PatientContext;
-}
-
-export const EMPTY_CONTEXT: PatientContext = { therapyHistory: [], whiteCells: null, tissueSomaticKeys: new Set() };
 
 /** The history sorted by start day (earliest first); lines with the same start keep their order. */
 export function sortedLines(history: readonly TherapyLine[]): TherapyLine[] {

@@ -4,11 +4,11 @@
  * policy instead compares the returning level with an absolute floor (ctdna_return.floor_vaf): below
  * it the return is compatible with the shedding of the visible lesions and is reported as "ctDNA
  * return" without being diffuse progression by itself; at or above it the return is diffuse
- * molecular progression. The floor is a policy choice (see reference/policy/v2-draft.yaml). Pure.
+ * molecular progression. The floor is a policy choice (reference/policy/default.yaml, rules.ctdna_return). Pure.
  */
 import type { SiteCall } from '../timeline/types.js';
 import { intervalWords } from './assessment-window.js';
-import type { PolicyV2Rules } from './policy-v2.js';
+import type { PolicyRules } from './policy.js';
 import { pct } from './site-origin.js';
 
 export interface ReturnSite {
@@ -61,7 +61,7 @@ export function ctdnaReturn(
   clonal: readonly ReturnSite[],
   beforeIdx: readonly number[],
   window: readonly { index: number; daysFromScan: number }[],
-  rules: Pick<PolicyV2Rules, 'ctdna_return'>,
+  rules: Pick<PolicyRules, 'ctdna_return'>,
 ): CtdnaReturn {
   const r = rules.ctdna_return;
   const none: CtdnaReturn = { status: 'no_return', clearedSamples: [], returnSample: null, pooledVaf: null, floor: r.floor_vaf, text: '' };

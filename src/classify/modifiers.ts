@@ -7,7 +7,7 @@ import type { ClassifyKnowledge, Modifier } from './types.js';
 const DAYS_PER_MONTH = 30.436875;
 
 /**
- * Modifiers shown beside the group but never changing it (issue 5): short response on the current
+ * Modifiers shown beside the group but never changing it: short response on the current
  * therapy, triple-negative subtype, visceral or CNS involvement, bone-only progression, the
  * therapy class's concurrent-radiotherapy toxicity note, and the expected time to next therapy.
  */

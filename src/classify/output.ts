@@ -30,12 +30,19 @@ export function classificationTsv(rows: readonly AssessmentClassification[]): st
   return formatTsv(CLASSIFICATION_COLUMNS, rows);
 }
 
-export function classificationDocument(rows: AssessmentClassification[], policyFile: string, policyName: string): ClassificationDocument {
+/**
+ * The classification document. `policy_sha256` is written only when given: `classify` leaves it out
+ * while the cohort store cannot record it, so that a report rebuilt from the store (`report
+ * --store`) is byte-identical to the one from classification.json (both then hash the rules as
+ * recorded, src/report/meta.ts).
+ */
+export function classificationDocument(rows: AssessmentClassification[], policyFile: string, policyName: string, policySha256?: string): ClassificationDocument {
   return {
     schema: CLASSIFICATION_SCHEMA,
     schema_version: CLASSIFICATION_SCHEMA_VERSION,
     tool_version: VERSION,
     policy_file: policyFile,
+    ...(policySha256 !== undefined ? { policy_sha256: policySha256 } : {}),
     policy_name: policyName,
     assessments: rows,
   };

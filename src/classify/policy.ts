@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -5,18 +6,30 @@ import { closest } from 'fastest-levenshtein';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError, fileError } from '../util/errors.js';
+import {
+  assessmentWindowSchema,
+  clonalHaematopoiesisSchema,
+  clonalSetSchema,
+  ctdnaReturnSchema,
+  germlineSchema,
+  multiOrganSchema,
+  newLesionsSchema,
+  source,
+  targetableSchema,
+} from './policy-rules.js';
 
 /**
- * The classification policy: every threshold of rules 1–6 (issue 5) and of the modifiers, each
- * with the source it comes from. Objects are `.strict()`: a typo'd key is an error naming the key
- * and the file, never a silently ignored setting that falls back to a default.
+ * The classification policy (version 2): every threshold of the rules and of the modifiers, each
+ * with the source it comes from (docs/methods/policy.md). Objects are `.strict()`: a typo'd key is
+ * an error naming the key and the file, never a silently ignored setting that falls back to a
+ * default.
  */
-const source = z.string().min(1, 'every rule needs a source');
+export const POLICY_VERSION = 2;
 
 export const policySchema = z
   .object({
     schema: z.literal('oligotrack.policy'),
-    version: z.literal(1),
+    version: z.literal(POLICY_VERSION),
     name: z.string().min(1),
     rules: z
       .object({
@@ -28,13 +41,11 @@ export const policySchema = z
             source,
           })
           .strict(),
-        ctdna_window: z
-          .object({
-            /** Draws in [assessment − days, assessment] are "in the window"; later draws are never used. */
-            days: z.number().int().min(1).max(730),
-            source,
-          })
-          .strict(),
+        /** Draws from days_before before to days_after after the scan, never across a change of therapy. */
+        assessment_window: assessmentWindowSchema,
+        clonal_haematopoiesis: clonalHaematopoiesisSchema,
+        germline: germlineSchema,
+        clonal_set: clonalSetSchema,
         molecular_progression: z
           .object({
             /** The rise from the nadir level that counts as diffuse molecular progression. */
@@ -64,18 +75,8 @@ export const policySchema = z
             source,
           })
           .strict(),
-        targetable_emergence: z
-          .object({
-            events: z.array(z.enum(['emerged', 'rising'])).min(1),
-            /**
-             * Also count a targetable site detected at a window draw and up from its nadir by
-             * molecular_progression.min_fold_from_nadir with p < molecular_progression.alpha (a slow rise
-             * whose consecutive steps are each `stable`). Optional so older policy files still load: default true.
-             */
-            include_rise_from_nadir: z.boolean().default(true),
-            source,
-          })
-          .strict(),
+        targetable: targetableSchema,
+        ctdna_return: ctdnaReturnSchema,
         indeterminate: z.object({ source }).strict(),
       })
       .strict(),
@@ -87,12 +88,24 @@ export const policySchema = z
         bone_only: z.object({ source }).strict(),
         toxicity_notes: z.object({ source }).strict(),
         time_to_next_therapy: z.object({ source }).strict(),
+        new_lesions: newLesionsSchema,
+        multi_organ: multiOrganSchema,
       })
       .strict(),
   })
   .strict();
 
 export type Policy = z.infer<typeof policySchema>;
+export type PolicyRules = Policy['rules'];
+
+/**
+ * Version 1 files (rules.ctdna_window, rules.targetable_emergence) are refused with one line that
+ * says what to change: carrying them over silently would invent the thresholds version 2 added.
+ */
+const VERSION_1_MESSAGE =
+  'policy version 1 is no longer read: version 2 replaces rules.ctdna_window (days) with rules.assessment_window (days_before, days_after) ' +
+  'and rules.targetable_emergence with rules.targetable, and adds rules.clonal_haematopoiesis, germline, clonal_set, ctdna_return and ' +
+  'modifiers.new_lesions, multi_organ; copy reference/policy/default.yaml and carry your thresholds over (docs/methods/policy.md)';
 
 /** reference/policy/default.yaml, found relative to this module (src/ or dist/ → ../../reference). */
 export function defaultPolicyPath(): string {
@@ -121,6 +134,7 @@ export function parsePolicy(text: string, file: string): Policy {
     const pos = err.linePos?.[0];
     throw fileError(file, `not valid YAML/JSON: ${String(err.message).split('\n')[0]}`, pos?.line, pos?.col);
   }
+  if (typeof raw === 'object' && raw !== null && (raw as { version?: unknown }).version === 1) throw fileError(file, VERSION_1_MESSAGE);
   const parsed = policySchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   // A typo'd key also makes the intended key "missing": report the typo, it is the cause.
@@ -135,13 +149,14 @@ export function parsePolicy(text: string, file: string): Policy {
   throw fileError(file, `policy key '${at || '(top level)'}': ${issue.message}`);
 }
 
-export function loadPolicy(path?: string): { policy: Policy; file: string } {
+/** The policy, the file it came from and the SHA-256 (hex) of the file's bytes, which the classification records. */
+export function loadPolicy(path?: string): { policy: Policy; file: string; sha256: string } {
   const file = path ?? defaultPolicyPath();
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     throw new UserError(`${file}: cannot read policy (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  return { policy: parsePolicy(text, file), file };
+  return { policy: parsePolicy(bytes.toString('utf8'), file), file, sha256: createHash('sha256').update(bytes).digest('hex') };
 }

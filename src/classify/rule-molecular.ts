@@ -23,13 +23,13 @@ const round = (x: number | null, digits = 4) => (x === null ? null : Number(x.to
 
 export interface MolecularRuleInput {
   timeline: { draws: { sample: string; collection_date: string }[]; sites: TimelineSite[] };
-  /** Indices of the draws on or before the assessment (a prefix of the timeline's draws). */
+  /** Indices of the draws the model may use (the current line up to the window's end), in date order. */
   usedIdx: number[];
   /** Indices of the window draws (a subset of usedIdx). */
   windowIdx: number[];
-  /** The clonal tumour-informed sites whose level is modelled (germline/CH already left out). */
+  /** The clonal set whose level is modelled (clonal-set.ts: germline and CH already left out). */
   clonal: TimelineSite[];
-  /** Sites that may count as emerged (not germline/CH). */
+  /** Sites that may count as emerged: tumour-origin sites outside the clonal set. */
   tumourSites: TimelineSite[];
   therapyStartDay: number | null;
   therapyLabel?: string;
@@ -42,6 +42,8 @@ export interface MolecularRuleInput {
 export interface MolecularRuleResult {
   rule: RuleEvaluation;
   molecular: boolean | null;
+  /** The window draw with the most non-targetable tumour sites emerging (null when none emerged). */
+  emerged: { count: number; sample: string; labels: string[] } | null;
   /** One sentence (no final full stop) for the rationale: what rule 3 rests on. */
   summary: string;
   change: MolecularChange;
@@ -146,7 +148,7 @@ export function evaluateMolecularRule(input: MolecularRuleInput): MolecularRuleR
     pass: molecular,
     source: mp.source,
   };
-  return { rule, molecular, summary, change };
+  return { rule, molecular, emerged: emergedMax > 0 ? { count: emergedMax, sample: emergedAt, labels: emergedLabels } : null, summary, change };
 }
 
 /**

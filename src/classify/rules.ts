@@ -1,237 +1,216 @@
-import { isoDateToDay } from '../io/csv-schema.js';
-import type { TimelineSite } from '../timeline/types.js';
-import { modifiersFor } from './modifiers.js';
-import { evaluateMolecularRule } from './rule-molecular.js';
-import type { Policy } from './policy.js';
-import type {
-  AssessmentClassification,
-  ClassifyInput,
-  ClassifyKnowledge,
-  GroupId,
-  RuleEvaluation,
-  TargetableMutation,
-} from './types.js';
-
-const label = (s: TimelineSite) => `${s.gene} ${s.protein}`.trim();
-const eventText = (t: TargetableMutation) => (t.from_nadir_date !== undefined ? `rising from nadir ${t.from_nadir_date}` : t.event);
-
 /**
- * Classifies one imaging assessment (rules 1–6 of issue 5) from the patient's timeline, using only
- * draws on or before the assessment date. Pure: the same timeline, imaging row, clinical row,
- * policy and knowledge give the same result.
+ * One imaging assessment, composed from the pure policy modules and the longitudinal model:
+ * identity → window → site origins (CH, germline) → clonal set → the model's verdict on the
+ * tumour fraction → a return after clearance → targetable findings → group and rationale.
+ * Pure: the same timeline, imaging row, therapy lines, policy and knowledge give the same result.
+ * docs/methods/policy.md explains each step; records.ts writes what each step found.
  */
+import { isoDateToDay } from '../io/csv-schema.js';
+import { assessmentWindow } from './assessment-window.js';
+import { chooseClonalSet } from './clonal-set.js';
+import { lineOn, type TherapyLine, therapyLinesOf } from './context.js';
+import { ctdnaReturn } from './ctdna-return.js';
+import { decideGroup } from './group.js';
+import { identityOutcome, swapText, withoutDraws } from './identity-check.js';
+import { imagingModifiers, oligoCount } from './imaging.js';
+import { verdictOf, windowSiteTrends } from './model.js';
+import { windowSensitivity } from './window-sensitivity.js';
+import { modifiersFor } from './modifiers.js';
+import type { Policy } from './policy.js';
+import { assessmentRecords, reportFields } from './records.js';
+import { defaultPrior, evaluateMolecularRule } from './rule-molecular.js';
+import { classifySiteOrigins, label, type WhiteCellCounts } from './site-origin.js';
+import { targetableFindings, toTargetableMutation } from './targetable-findings.js';
+import type { AssessmentClassification, ClassifyInput, ClassifyKnowledge } from './types.js';
+import { predictiveDispersion } from '../stats/annotate.js';
+
+const drawsWord = (n: number) => `${n} draw${n === 1 ? '' : 's'}`;
+
 export function classifyAssessment(input: ClassifyInput, policy: Policy, knowledge: ClassifyKnowledge): AssessmentClassification {
-  const { timeline, imaging, clinical } = input;
+  const { imaging, clinical } = input;
   const R = policy.rules;
-  const A = imaging.assessmentDay;
-  const lesions = imaging.progressingLesions;
-  const maxOligo = R.oligoprogression.max_oligo_lesions;
-  const windowDays = R.ctdna_window.days;
-  const days = timeline.draws.map((d) => isoDateToDay(d.collection_date));
-  const usedIdx = days.map((_, i) => i).filter((i) => days[i] <= A);
-  const windowIdx = usedIdx.filter((i) => days[i] >= A - windowDays);
+  const scanDay = imaging.assessmentDay;
+
+  // 0. Therapy lines: clinical.csv's history; else the current clinical row; else the samplesheet.
+  const history: TherapyLine[] =
+    input.therapyHistory && input.therapyHistory.length > 0 ? therapyLinesOf(input.therapyHistory) : clinical ? therapyLinesOf([clinical]) : [];
+
+  // 1. Identity: a draw that is not the patient's never counts; in the window it leaves ctDNA undecided.
+  const identity = identityOutcome(input.timeline);
+  const windowBefore = assessmentWindow(input.timeline.draws, scanDay, history, R);
+  const swapped = windowBefore.draws.filter((w) => identity.excluded_draws.includes(w.sample)).map((w) => w.sample);
+  const identityProblem = swapped.length > 0 ? swapped.map(swapText).join('; ') : null;
+  const timeline = withoutDraws(input.timeline, identity.excluded_draws);
+  const caveats: string[] = [];
+  if (identity.caveat) caveats.push(identity.caveat);
+  for (const s of identity.excluded_draws.filter((x) => !swapped.includes(x))) caveats.push(`${swapText(s)}: left out`);
+
+  // 2. Window, baseline and earlier lines.
+  const win = assessmentWindow(timeline.draws, scanDay, history, R);
+  const windowIdx = win.draws.map((w) => w.index);
+  const beforeIdx = win.usedIdx.filter((d) => !windowIdx.includes(d));
+  const lineIdx = [...win.baselineIdx, ...windowIdx].sort((a, b) => a - b);
   const sampleOf = (d: number) => timeline.draws[d].sample;
-  const rules: RuleEvaluation[] = [];
 
-  // Rule 1 and 2: imaging.
-  rules.push({
-    id: 'rule1_no_progression',
-    description: 'no progressing lesion → no_progression',
-    inputs: { progressing_lesions: lesions },
-    value: String(lesions),
-    threshold: '= 0',
-    pass: lesions === 0,
-    source: R.no_progression.source,
-  });
-  const radiologicalOligo = lesions >= 1 && lesions <= maxOligo;
-  rules.push({
-    id: 'rule2_radiological_oligoprogression',
-    description: `1 ≤ progressing lesions ≤ max_oligo_lesions`,
-    inputs: { progressing_lesions: lesions, new_lesions: imaging.newLesions, max_oligo_lesions: maxOligo },
-    value: String(lesions),
-    threshold: `1..${maxOligo}`,
-    pass: lesions === 0 ? null : radiologicalOligo,
-    source: R.oligoprogression.source,
-  });
+  // 3. Where each site's signal comes from (draws the rules may use only).
+  const whiteCells = timeline.sites.some((s) => s.white_cells)
+    ? new Map(
+        timeline.sites
+          .filter((s) => s.white_cells)
+          .map((s): [string, WhiteCellCounts] => {
+            const w = s.white_cells!;
+            const dispersion = predictiveDispersion({ dispersion: w.background_dispersion, priorDepth: w.background_observations ?? Infinity });
+            return [s.key, { alt: w.alt_count, depth: w.depth, backgroundRate: w.background_rate, dispersion }];
+          }),
+      )
+    : null;
+  const origins = classifySiteOrigins(
+    timeline.sites.map((s) => ({
+      key: s.key,
+      gene: s.gene,
+      protein: s.protein,
+      tumourInformed: s.tumour_informed === true,
+      tissueSomatic: s.tissue_somatic === true,
+      panelOfNormals: s.germline_or_ch,
+      points: win.usedIdx.map((d) => ({ alt: s.points[d].alt_count, depth: s.points[d].depth, call: s.points[d].call, lod: s.points[d].lod })),
+    })),
+    whiteCells,
+    knowledge.chProneGenes,
+    R,
+  );
+  const originOf = new Map(origins.map((o) => [o.key, o.origin]));
 
-  // Rule 6 inputs: is there ctDNA to decide with?
-  const hasWindowDraw = windowIdx.length > 0;
-  const hasEarlier = hasWindowDraw && windowIdx[windowIdx.length - 1] >= 1;
-  const tumourSites = timeline.sites.filter((s) => !s.germline_or_ch);
-  const informative = tumourSites.filter((s) => usedIdx.some((d) => s.points[d].call === 'detected'));
-  // A window draw speaks for a site when it detects it, or when its limit of detection is at or
-  // below the site's highest earlier VAF (so "not detected" means the site really fell).
-  const speaks = (s: TimelineSite, d: number): boolean => {
-    const pt = s.points[d];
-    if (pt.call === 'detected') return true;
-    if (pt.call !== 'not_detected') return false;
-    const prior = usedIdx.filter((j) => j < d && s.points[j].call === 'detected').map((j) => s.points[j].vaf ?? 0);
-    return prior.length === 0 || (pt.lod !== null && pt.lod <= Math.max(...prior));
-  };
-  const informativeInWindow = informative.filter((s) => windowIdx.some((d) => d >= 1 && speaks(s, d)));
-  let ctdnaProblem: string | null = null;
-  if (!hasWindowDraw) {
-    const last = usedIdx.length > 0 ? timeline.draws[usedIdx[usedIdx.length - 1]].collection_date : null;
-    ctdnaProblem = `no ctDNA draw within ${windowDays} days before the assessment${last ? ` (last draw ${last})` : ' (no draw on or before it)'}`;
-  } else if (!hasEarlier) {
-    ctdnaProblem = `no earlier draw to compare with (${sampleOf(windowIdx[0])} is the first draw)`;
-  } else if (informative.length === 0) {
-    ctdnaProblem = `every site is below its limit of detection: no tumour-derived site detected in the ${usedIdx.length} draws up to the assessment`;
-  } else if (informativeInWindow.length === 0) {
-    ctdnaProblem = `every informative site (${informative.map(label).join(', ')}) is below its limit of detection (low_depth, or LoD above its earlier VAF) in the window draws`;
-  }
-  const ctdnaUsable = ctdnaProblem === null;
+  // 4. The clonal set, chosen outside the window.
+  const clonal = chooseClonalSet(
+    timeline.sites.map((s) => ({
+      key: s.key,
+      gene: s.gene,
+      protein: s.protein,
+      tumourInformed: s.tumour_informed === true,
+      origin: originOf.get(s.key)!,
+      resistanceSite: knowledge.resistanceSite(s),
+      points: s.points.map((p, d) => (win.usedIdx.includes(d) ? { call: p.call, vaf: p.vaf } : { call: 'low_depth' as const, vaf: null })),
+    })),
+    beforeIdx,
+    R,
+  );
+  const inClonal = (key: string) => clonal.keys.includes(key);
+  const clonalSites = timeline.sites.filter((s) => inClonal(s.key));
 
-  // Rule 3: diffuse molecular progression (the longitudinal model; rule-molecular.ts).
-  const mp = R.molecular_progression;
-  const clonal = timeline.sites.filter((s) => s.clonal && !s.germline_or_ch);
-  const rule3 = evaluateMolecularRule({
-    timeline,
-    usedIdx,
+  // 5. The longitudinal model on the clonal set, window against the current line's nadir phase;
+  // its second arm: non-targetable tumour sites outside the clonal set emerging at one window draw.
+  const prior = input.betweenDrawPrior ?? defaultPrior(policy);
+  const line = win.currentLine;
+  const rule3 =
+    windowIdx.length > 0
+      ? evaluateMolecularRule({
+          timeline,
+          usedIdx: lineIdx,
+          windowIdx,
+          clonal: clonalSites,
+          tumourSites: timeline.sites.filter((s) => originOf.get(s.key) === 'tumour' && !inClonal(s.key)),
+          therapyStartDay: line ? line.startDay : null,
+          therapyLabel: line ? `${line.therapy}, from ${line.start}` : undefined,
+          prior,
+          policy,
+          knowledge,
+        })
+      : null;
+  let molecular = rule3 && clonalSites.length > 0 ? verdictOf(rule3.change) : null;
+  // Zeros from a draw too shallow to see the earlier level never rule a rise out.
+  const sensitivity = windowSensitivity(
+    clonalSites.map((s) => ({ label: label(s), points: s.points })),
+    lineIdx,
     windowIdx,
-    clonal,
-    tumourSites,
-    therapyStartDay: clinical ? clinical.therapyStartDay : null,
-    therapyLabel: clinical ? `${clinical.therapy}, from ${clinical.therapyStart}` : undefined,
-    prior: input.betweenDrawPrior,
-    policy,
-    knowledge,
-  });
-  const molecular = hasEarlier ? rule3.molecular : null;
-  const tfValue = rule3.summary;
-  rules.push(rule3.rule);
-
-  // Rule 4: targetable emergence.
-  const te = R.targetable_emergence;
-  const found = new Map<string, TargetableMutation>();
-  const excluded: string[] = [];
-  for (const d of windowIdx) {
-    if (d === 0) continue;
-    for (const s of timeline.sites) {
-      const pt = s.points[d];
-      const ev = pt.event;
-      const byEvent = (ev === 'emerged' || ev === 'rising') && (te.events as string[]).includes(ev);
-      // A slow climb (0 → 2 → 4 → 8 alt reads of 3,000) is `stable` at every step yet clearly up from
-      // its nadir: PADA-1 switched on a rising ESR1 by serial ddPCR. A zero nadir (fold null) is an
-      // infinite fold; the site must also be detected at this draw so one stray read never counts.
-      const nadir = pt.from_nadir ?? null;
-      const byNadir =
-        !byEvent &&
-        te.include_rise_from_nadir &&
-        pt.call === 'detected' &&
-        nadir !== null &&
-        nadir.p_value < mp.alpha &&
-        (nadir.fold === null || nadir.fold >= mp.min_fold_from_nadir);
-      if (!byEvent && !byNadir) continue;
-      const hit = knowledge.targetable(s);
-      if (hit === null) continue;
-      if (s.germline_or_ch) {
-        if (!excluded.includes(label(s))) excluded.push(label(s));
-        continue;
-      }
-      // An emerged/rising event keeps precedence over a later rise-from-nadir record of the same site.
-      if (byNadir && found.has(s.key) && found.get(s.key)!.from_nadir_date === undefined) continue;
-      const nadirDate = byNadir ? timeline.draws.find((x) => x.sample === nadir!.sample)?.collection_date ?? nadir!.sample : undefined;
-      found.set(s.key, {
-        gene: s.gene,
-        protein: s.protein,
-        key: s.key,
-        event: byEvent ? (ev as 'emerged' | 'rising') : 'rising',
-        ...(nadirDate !== undefined ? { from_nadir_date: nadirDate } : {}),
-        sample: sampleOf(d),
-        collection_date: timeline.draws[d].collection_date,
-        vaf: s.points[d].vaf,
-        change_p_value: s.points[d].change_p_value,
-        therapies: hit.therapies,
-        source: hit.source,
-      });
+  );
+  if (molecular && molecular.decision === 'ruled_out' && !sensitivity.informative) {
+    molecular = { ...molecular, decision: 'undecided', text: sensitivity.reason as string };
+    if (rule3) {
+      rule3.molecular = null;
+      rule3.rule = { ...rule3.rule, pass: null, value: `${sensitivity.reason}; the model alone: ${rule3.rule.value}`, inputs: { ...rule3.rule.inputs, window_sensitive: false } };
     }
   }
-  const targetable = [...found.values()];
-  const targetablePass = hasEarlier ? targetable.length > 0 : null;
-  rules.push({
-    id: 'rule4_targetable_emergence',
-    description: `an actionable site ${te.events.join(' or ')}${te.include_rise_from_nadir ? ` or detected and ≥ ${mp.min_fold_from_nadir}-fold from its nadir with p < ${mp.alpha}` : ''} in the window (germline/CH sites never count)`,
-    inputs: {
-      window_draws: windowIdx.map(sampleOf).join(';'),
-      targetable_sites_tracked: timeline.sites.filter((s) => knowledge.targetable(s) !== null).length,
-      excluded_germline_or_ch: excluded.join(';') || null,
+
+  // 6. A return after clearance.
+  const ret = ctdnaReturn(clonalSites, beforeIdx, win.draws, R);
+
+  // 7. Targetable findings, "rising" only from the model's per-site trend.
+  const candidates = timeline.sites.filter((s) => originOf.get(s.key) === 'tumour' && !inClonal(s.key) && knowledge.targetable(s) !== null);
+  const trends = windowSiteTrends({ timeline, lineIdx, windowIdx, sites: candidates, therapyStartDay: line ? line.startDay : null, change: rule3?.change ?? null, prior, policy });
+  const findings = targetableFindings(
+    {
+      sites: timeline.sites.map((s) => ({
+        key: s.key, gene: s.gene, protein: s.protein, chrom: s.chrom, pos: s.pos, ref: s.ref, alt: s.alt,
+        origin: originOf.get(s.key)!,
+        tumourInformed: s.tumour_informed === true,
+        inClonalSet: inClonal(s.key),
+        points: s.points,
+      })),
+      window: win.draws,
+      baselineIdx: win.baselineIdx,
+      earlierLineIdx: win.earlierLineIdx,
+      currentTherapy: line?.therapy ?? clinical?.therapy ?? null,
+      trend: (key) => trends.get(key) ?? null,
     },
-    value: targetable.length > 0 ? targetable.map((t) => `${t.gene} ${t.protein} ${eventText(t)} at ${t.sample}`).join('; ') : hasEarlier ? 'none' : 'not evaluable: no draw in the window with an earlier draw',
-    threshold: `≥ 1 site with event in {${te.events.join(', ')}}${te.include_rise_from_nadir ? ` or detected with fold from nadir ≥ ${mp.min_fold_from_nadir} and p < ${mp.alpha}` : ''}`,
-    pass: targetablePass,
-    source: te.source,
+    knowledge,
+    R,
+  );
+
+  // 8. Baseline words: the current line, and earlier lines shown but never compared.
+  let baselineText: string;
+  if (line) {
+    baselineText = `baseline: ${drawsWord(win.baselineIdx.length)} on the current therapy (${line.therapy} since ${line.start})`;
+    if (win.earlierLineIdx.length > 0) {
+      const names = [
+        ...new Set(win.earlierLineIdx.map((d) => lineOn(history, isoDateToDay(timeline.draws[d].collection_date))?.therapy ?? timeline.draws[d].therapy ?? 'therapy not recorded')),
+      ];
+      baselineText += `; ${drawsWord(win.earlierLineIdx.length)} of an earlier line (${names.join(', ')}) shown, not compared`;
+    }
+  } else baselineText = `baseline: ${drawsWord(win.baselineIdx.length)} before the window (no therapy history: every earlier draw is baseline)`;
+
+  const lesions = oligoCount(imaging, policy.modifiers);
+  const decision = decideGroup({
+    lesions,
+    newLesions: imaging.newLesions,
+    maxOligo: R.oligoprogression.max_oligo_lesions,
+    windowProblem: win.problem,
+    identityProblem,
+    windowText: win.draws.length > 0 ? `window draws ${win.intervalText}` : '',
+    baselineText,
+    clonalSet: clonal,
+    molecular,
+    ctdnaReturn: ret,
+    emerged: rule3?.emerged ?? null,
+    minEmerged: R.molecular_progression.min_emerged_nontargetable,
+    findings,
+    origins,
+    caveats,
   });
 
-  // Rules 5 and 6: the group.
-  let group: GroupId;
-  let reason: string | null = null;
-  let rationale: string;
-  const tm = targetable.length > 0 ? ` Targetable: ${targetable.map((t) => `${t.gene} ${t.protein} (${eventText(t)})`).join(', ')}.` : '';
-  if (lesions === 0) {
-    group = 'no_progression';
-    // Rule 1 decides the group, but ctDNA progression ahead of imaging is what a tumour board
-    // must see (PADA-1 acted on ctDNA alone), so it is stated here rather than only in the JSON.
-    const molecularText = molecular === true ? ` ctDNA shows molecular progression without radiological progression (${tfValue}); rule 1 keeps the group.` : '';
-    rationale = `No progressing lesion at this assessment.${molecularText}${tm}`;
-  } else if (!radiologicalOligo) {
-    group = 'widespread_progression';
-    rationale = `${lesions} progressing lesions > ${maxOligo} (radiological widespread progression).${tm}`;
-  } else if (!ctdnaUsable) {
-    group = 'indeterminate';
-    reason = ctdnaProblem;
-    rationale = `${lesions} progressing lesion(s) ≤ ${maxOligo}, but ctDNA cannot decide: ${ctdnaProblem}.${tm}`;
-  } else if (molecular === true) {
-    group = 'widespread_progression';
-    rationale = `${lesions} progressing lesion(s) ≤ ${maxOligo}, but diffuse molecular progression: ${tfValue}.${tm}`;
-  } else if (molecular === null) {
-    group = 'indeterminate';
-    reason = `diffuse molecular progression cannot be excluded: ${tfValue}`;
-    rationale = `${lesions} progressing lesion(s) ≤ ${maxOligo}; ${reason}.${tm}`;
-  } else if (targetable.length > 0) {
-    group = 'oligoprogression_targetable';
-    rationale = `${lesions} progressing lesion(s) ≤ ${maxOligo}, no diffuse molecular progression (${tfValue}), emergent targetable mutation.${tm}`;
-  } else {
-    group = 'true_oligoprogression';
-    rationale = `${lesions} progressing lesion(s) ≤ ${maxOligo}, no diffuse molecular progression (${tfValue}), no targetable emergence.`;
-  }
-  rules.push({
-    id: 'rule5_group',
-    description: `> max_oligo_lesions or rule 3 → widespread_progression; oligo + rule 4 → oligoprogression_targetable; oligo → true_oligoprogression`,
-    inputs: { radiological_oligo: lesions === 0 ? null : radiologicalOligo, molecular_progression: molecular, targetable_emergence: targetablePass },
-    value: group,
-    threshold: 'decision table (docs/tracking.md)',
-    pass: group !== 'indeterminate' && group !== 'no_progression' ? true : null,
-    source: R.oligoprogression.source,
-  });
-  rules.push({
-    id: 'rule6_indeterminate',
-    description: 'no draw in the window, no earlier draw, or every informative site below its limit of detection',
-    inputs: {
-      draws_used: usedIdx.length,
-      draws_in_window: windowIdx.length,
-      window_days: windowDays,
-      informative_sites: informative.length,
-    },
-    value: ctdnaProblem ?? 'ctDNA usable',
-    threshold: `a draw in [assessment − ${windowDays} d, assessment] with an earlier draw and an informative site`,
-    pass: group === 'indeterminate',
-    source: R.indeterminate.source,
-  });
-
-  return {
+  const out: AssessmentClassification = {
     patient: timeline.patient,
     assessment_date: imaging.assessmentDate,
-    group,
-    progressing_lesions: lesions,
-    molecular_progression: molecular,
-    molecular_change: rule3.change,
-    targetable_mutations: targetable,
-    modifiers: lesions === 0 ? [] : modifiersFor(imaging, clinical, policy, knowledge),
-    rationale,
-    indeterminate_reason: reason,
-    draws_used: usedIdx.map(sampleOf),
+    group: decision.group,
+    progressing_lesions: imaging.progressingLesions,
+    molecular_progression: decision.molecularProgression,
+    molecular_change: rule3 && clonalSites.length > 0 ? rule3.change : null,
+    // The dominant clone first: highest window VAF, then panel order.
+    targetable_mutations: findings
+      .filter((f) => f.qualifies)
+      .map(toTargetableMutation)
+      .sort((a, b) => (b.vaf ?? 0) - (a.vaf ?? 0)),
+    modifiers: lesions === 0 ? [] : [...modifiersFor(imaging, clinical, policy, knowledge), ...imagingModifiers(imaging, policy.modifiers)],
+    rationale: decision.rationale,
+    indeterminate_reason: decision.indeterminateReason,
+    draws_used: win.usedIdx.map(sampleOf),
     draws_in_window: windowIdx.map(sampleOf),
-    rules,
+    rules: [],
+    targetable_findings: findings,
+    site_origins: origins,
+    clonal_sites: clonal.keys,
+    identity: { status: identity.status, reason: identity.reason, excluded_draws: identity.excluded_draws },
+    caveats,
   };
+  out.rules = assessmentRecords({ imaging, lesions, policy, win, identity, identityProblem, origins, clonal, rule3, clonalSites, ret, findings, decision, labels: clonalSites.map(label) });
+  return { ...out, ...reportFields({ timeline, clonalKeys: clonal.keys, win, rule3: clonalSites.length > 0 ? rule3 : null, ret, origins, findings }) };
 }

@@ -6,14 +6,29 @@
  */
 import { betaBinomLogUpperTail, binomLogUpperTail } from '../stats/binomial.js';
 import { wilsonInterval } from '../stats/wilson.js';
+import { germlineLikeSites, inGermlineBand } from '../timeline/germline-like.js';
 import type { SiteCall } from '../timeline/types.js';
-import type { WhiteCellCounts } from './context.js';
 import { benjaminiHochberg } from './multiplicity.js';
-import type { PolicyV2Rules } from './policy-v2.js';
+import type { PolicyRules } from './policy.js';
+
+/**
+ * A site's alt/depth in the patient's matched white cells (buffy coat) and the background the
+ * white-cell test compares it with: `backgroundRate` is the assay's per-site error rate (panel of
+ * normals, its substitution class, or the default), `dispersion` the ICC of a new sample's count
+ * around it (the background's between-sample ICC plus the uncertainty of its rate; 0 = binomial).
+ */
+export interface WhiteCellCounts {
+  alt: number;
+  depth: number;
+  backgroundRate: number;
+  dispersion?: number;
+}
 
 export type SiteOrigin =
   /** Tumour DNA, or nothing says otherwise. */
   | 'tumour'
+  /** Carried by at least half of the panel of normals: a common germline variant or CH, for every patient. */
+  | 'panel_of_normals'
   /** CH-prone gene seen in plasma only: not in the tissue, no white cells to test. */
   | 'possible_ch'
   /** Significant in the patient's white cells, not at a germline level, plasma not above it. */
@@ -38,6 +53,8 @@ export interface SiteSeries {
   tumourInformed: boolean;
   /** Confirmed somatic against a matched normal (never dropped by its VAF alone). */
   tissueSomatic: boolean;
+  /** Flagged by the panel of normals (timeline `germline_or_ch`). */
+  panelOfNormals?: boolean;
   /** The draws the classification may use (on or before the window end), in date order. */
   points: SeriesPoint[];
 }
@@ -96,12 +113,9 @@ export function whiteCellLod(depth: number, backgroundRate: number, alpha: numbe
   return hi;
 }
 
-function inGermlineBand(v: number, g: PolicyV2Rules['germline']): boolean {
-  return (v >= g.heterozygous_vaf[0] && v <= g.heterozygous_vaf[1]) || v >= g.homozygous_vaf_min;
-}
-
 /**
  * Classifies every site of one patient. Order of evidence:
+ * 0. the panel of normals' flag (a variant in at least half the normals is no tumour marker);
  * 1. white cells (when sequenced): significant there (BH over the patient's sites) → CH or
  *    germline for this patient, unless the plasma lower 95% bound exceeds the white-cell upper 95%
  *    bound in some draw (the tumour adds to it);
@@ -116,7 +130,7 @@ export function classifySiteOrigins(
   sites: readonly SiteSeries[],
   whiteCells: ReadonlyMap<string, WhiteCellCounts> | null,
   chGenes: ReadonlySet<string>,
-  rules: Pick<PolicyV2Rules, 'clonal_haematopoiesis' | 'germline'>,
+  rules: Pick<PolicyRules, 'clonal_haematopoiesis' | 'germline'>,
 ): SiteOriginResult[] {
   const ch = rules.clonal_haematopoiesis;
   const g = rules.germline;
@@ -140,24 +154,11 @@ export function classifySiteOrigins(
     });
   }
 
-  // 2. Germline-like candidates by the VAF band alone; the tumour markers are the other sites.
-  const bandEveryDraw = (s: SiteSeries) => {
-    const pts = s.points.filter(informative);
-    return pts.length > 0 && pts.every((p) => inGermlineBand(vafOf(p), g));
-  };
-  const candidates = new Set(sites.filter((s) => !s.tissueSomatic && bandEveryDraw(s)).map((s) => s.key));
+  // 2. Germline-like: the VAF band in every draw, far above the tumour markers (germline-like.ts).
   // Only a variant actually seen in plasma can be CH: an undetected panel hotspot in TP53 is no finding.
   const maybeCh = (s: SiteSeries) => chGenes.has(s.gene.toUpperCase()) && !s.tumourInformed && s.points.some((p) => p.call === 'detected');
-  const markers = sites.filter((s) => !candidates.has(s.key) && !maybeCh(s));
-  /** Highest tumour-marker VAF of draw d (detected markers), else the lowest LoD of informative markers; null if none informative. */
-  const tumourLevel = (d: number): number | null => {
-    const pts = markers.map((m) => m.points[d]).filter((p) => p !== undefined && informative(p));
-    if (pts.length === 0) return null;
-    const detected = pts.filter((p) => p.call === 'detected').map(vafOf);
-    if (detected.length > 0) return Math.max(...detected);
-    const lods = pts.map((p) => p.lod).filter((x): x is number => x !== null && Number.isFinite(x));
-    return lods.length > 0 ? Math.min(...lods) : 0;
-  };
+  const candidates = sites.filter((s) => !s.panelOfNormals);
+  const germline = germlineLikeSites(candidates, (m) => !maybeCh(m as SiteSeries), g);
 
   return sites.map((s): SiteOriginResult => {
     const name = label(s);
@@ -165,15 +166,18 @@ export function classifySiteOrigins(
     const base = { key: s.key, label: name, whiteCells: w };
     const pts = s.points.filter(informative);
 
+    if (s.panelOfNormals) {
+      return { ...base, origin: 'panel_of_normals', reason: `${name} is carried by at least half of the panel of normals: germline or clonal haematopoiesis, not tumour DNA` };
+    }
     if (w && w.qValue <= ch.white_cell_fdr) {
-      const germline = inGermlineBand(w.vaf, g);
+      const atGermlineLevel = inGermlineBand(w.vaf, g);
       const wHigh = wilsonInterval(w.alt, w.depth).high;
       const tumourAbove = pts.some((p) => wilsonInterval(p.alt, p.depth).low > wHigh);
       if (!tumourAbove) {
         return {
           ...base,
-          origin: germline ? 'germline_in_white_cells' : 'ch_in_white_cells',
-          reason: germline
+          origin: atGermlineLevel ? 'germline_in_white_cells' : 'ch_in_white_cells',
+          reason: atGermlineLevel
             ? `${name} found in the white cells at ${pct(w.vaf)}: germline, not tumour DNA`
             : `${name} found in the white cells at ${pct(w.vaf)} (${w.alt}/${w.depth}, q = ${fmtQ(w.qValue)}): clonal haematopoiesis, not tumour DNA`,
         };
@@ -181,26 +185,16 @@ export function classifySiteOrigins(
       return { ...base, origin: 'tumour', reason: `${name} is also in the white cells (${pct(w.vaf)}), but plasma exceeds that level: tumour DNA adds to it` };
     }
 
-    if (candidates.has(s.key)) {
-      const ratios = s.points.map((p, d) => {
-        if (!informative(p)) return Infinity;
-        const lvl = tumourLevel(d);
-        if (lvl === null) return Number.NaN;
-        return lvl === 0 ? Infinity : vafOf(p) / lvl;
-      });
-      const comparable = ratios.every((r) => !Number.isNaN(r));
-      if (comparable && ratios.every((r) => r >= g.min_ratio_to_tumour)) {
-        const top = Math.max(0, ...s.points.map((_, d) => tumourLevel(d) ?? 0));
-        const vafs = pts.map(vafOf);
-        return {
-          ...base,
-          origin: 'germline_like',
-          reason: `${name} at ${pct(Math.min(...vafs))}–${pct(Math.max(...vafs))} in every draw while the tumour markers are at most ${pct(top)}: germline-like, not used for the tumour fraction`,
-        };
-      }
-      if (!comparable) {
-        return { ...base, origin: 'tumour', reason: `${name} is near a germline level in every draw, but no other marker can show the tumour is lower: germline not excluded` };
-      }
+    const gl = germline.get(s.key);
+    if (gl?.verdict === 'germline_like') {
+      return {
+        ...base,
+        origin: 'germline_like',
+        reason: `${name} at ${pct(gl.low)}–${pct(gl.high)} in every draw while the tumour markers are at most ${pct(gl.tumourTop)}: germline-like, not used for the tumour fraction`,
+      };
+    }
+    if (gl?.verdict === 'not_excluded') {
+      return { ...base, origin: 'tumour', reason: `${name} is near a germline level in every draw, but no other marker can show the tumour is lower: germline not excluded` };
     }
 
     if (maybeCh(s)) {

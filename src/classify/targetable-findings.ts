@@ -5,8 +5,10 @@
  *   at targetable.detection_fdr; shown with the draw, its VAF and its limit of detection;
  * - its history: newly emerged (first detected in the window), emerged on the current line,
  *   present since the first draw, or known since baseline (in the tissue);
- * - rising: only from the longitudinal model, relative to the tumour, and only for sites outside
- *   the clonal set (a truncal site rises with the tumour, never as a subclone).
+ * - rising: only from the longitudinal model's per-site trend (at least the policy fold from the
+ *   site's own nadir phase of the current line, BH across the sites), and only for sites outside
+ *   the clonal set (a truncal site rises with the tumour, never as a subclone; a subclone rising
+ *   with the whole tumour is diffuse progression, which takes precedence in the group).
  * Whether it makes the group (`qualifies`) then depends on the current therapy: an alteration that
  * resists the drug class being given (ESR1 LBD on an aromatase inhibitor) qualifies whatever its
  * history; one whose matched drugs are all being given does not; otherwise a new or rising finding
@@ -15,9 +17,9 @@
 import type { AgentHit } from '../reference/drug-classes.js';
 import type { SiteCall } from '../timeline/types.js';
 import { intervalWords } from './assessment-window.js';
-import type { SiteTrend } from './model-interface.js';
+import type { FindingTrend } from './model.js';
 import { benjaminiHochberg } from './multiplicity.js';
-import type { PolicyV2Rules } from './policy-v2.js';
+import type { PolicyRules } from './policy.js';
 import { type SiteOrigin, countsAsTumour, label, pct } from './site-origin.js';
 import type { TargetableMutation } from './types.js';
 
@@ -58,7 +60,7 @@ export interface TargetableFinding {
   /** The window draw with the smallest detection p-value. */
   draw: { index: number; sample: string; date: string; daysFromScan: number; alt: number; depth: number; vaf: number | null; lod: number | null } | null;
   history: FindingHistory | null;
-  trend: SiteTrend | null;
+  trend: FindingTrend | null;
   therapies: string[];
   source: string;
   matchedAgents: string[];
@@ -70,6 +72,8 @@ export interface TargetableFinding {
   /** Current drug classes this alteration makes ineffective. */
   resistsCurrent: string[];
   qualifies: boolean;
+  /** Why it does or does not make the group, in words (e.g. "resists the current aromatase inhibitor (letrozole)"). */
+  why: string;
   /** One sentence for the rationale. */
   text: string;
 }
@@ -83,8 +87,8 @@ export interface TargetableInput {
   earlierLineIdx: readonly number[];
   /** The current therapy string (clinical.csv), or null when unknown. */
   currentTherapy: string | null;
-  /** The model's trend of a site relative to the tumour; null when the model has none. */
-  trend: (key: string) => SiteTrend | null;
+  /** The model's per-site trend at the window; null when the model has none. */
+  trend: (key: string) => FindingTrend | null;
 }
 
 const classWords = (c: string) => c.replace(/_/g, ' ');
@@ -98,7 +102,7 @@ const HISTORY_WORDS: Record<FindingHistory, string> = {
   truncal: 'truncal (in the clonal set: moves with the tumour)',
 };
 
-export function targetableFindings(input: TargetableInput, drugs: DrugKnowledge, rules: Pick<PolicyV2Rules, 'targetable'>): TargetableFinding[] {
+export function targetableFindings(input: TargetableInput, drugs: DrugKnowledge, rules: Pick<PolicyRules, 'targetable'>): TargetableFinding[] {
   const t = rules.targetable;
   const candidates = input.sites
     .map((s) => ({ s, hit: drugs.actionable(s) }))
@@ -164,7 +168,7 @@ export function targetableFindings(input: TargetableInput, drugs: DrugKnowledge,
       why = 'a new finding on the current therapy';
     } else if (trend?.status === 'rising') {
       qualifies = true;
-      why = `rising relative to the tumour (${trend.text})`;
+      why = `rising on the current therapy (${trend.text})`;
     } else if (known && t.known_since_baseline === 'qualify') {
       qualifies = true;
       why = 'known since baseline; counted by policy (targetable.known_since_baseline = qualify)';
@@ -184,7 +188,7 @@ export function targetableFindings(input: TargetableInput, drugs: DrugKnowledge,
     if (!detected) text = `${name} (actionable: ${drugsText}) not detected in the window${draw ? ` (best q = ${fmtQ(q[i])})` : ''}`;
     else {
       const where = `${draw!.alt}/${draw!.depth} reads, ${pct(draw!.vaf ?? 0)}${draw!.lod !== null ? `, LoD ${pct(draw!.lod)}` : ''}, q = ${fmtQ(q[i])}; ${draw!.sample} ${intervalWords(draw!.daysFromScan)}`;
-      const trendText = trend && trend.status === 'rising' ? '; rising relative to the tumour' : '';
+      const trendText = trend && trend.status === 'rising' && why.startsWith('rising') ? '' : trend && trend.status === 'rising' ? `; rising (${trend.text})` : '';
       text = qualifies
         ? `${name} detected in the window (${where}), ${HISTORY_WORDS[history!]}${trendText}; ${why}; matched: ${drugsText}`
         : `${name}: actionable (${drugsText}), ${HISTORY_WORDS[history!]}, detected in the window at ${pct(draw!.vaf ?? 0)}${draw!.lod !== null ? ` (LoD ${pct(draw!.lod)})` : ''}; ${why}`;
@@ -207,24 +211,18 @@ export function targetableFindings(input: TargetableInput, drugs: DrugKnowledge,
       differs,
       resistsCurrent,
       qualifies,
+      why,
       text,
     };
   });
 }
 
 /**
- * The classification document's record of a qualifying finding. `event` gains 'detected' (the
- * field's union must be widened when this is wired): newly emerged → 'emerged', rising relative to
- * the tumour → 'rising', otherwise 'detected'.
+ * The classification document's record of a qualifying finding: newly emerged → 'emerged', rising
+ * (the longitudinal model's per-site trend) → 'rising', otherwise 'detected' (in the window, with
+ * its history: present since the first draw, known since baseline, …).
  */
-export type TargetableMutationV2 = Omit<TargetableMutation, 'event'> & {
-  event: 'emerged' | 'rising' | 'detected';
-  history: FindingHistory;
-  q_value: number;
-  lod: number | null;
-};
-
-export function toTargetableMutation(f: TargetableFinding): TargetableMutationV2 {
+export function toTargetableMutation(f: TargetableFinding): TargetableMutation {
   if (!f.detected || f.draw === null || f.history === null) throw new Error(`${f.label}: only a detected finding has a record`);
   return {
     gene: f.gene,

@@ -1,14 +1,26 @@
 /**
  * The classification data model: what `oligotrack classify` writes (classification.tsv and, with
- * --json, schema `oligotrack.classification` version 1) and what `report` reads.
+ * --json, schema `oligotrack.classification` version 2) and what `report` reads.
+ *
+ * Version 2 (policy version 2): targetable mutations gain event `detected`, `history`, `q_value`
+ * and `lod`; each assessment carries its targetable findings (also those shown, not counted), the
+ * origin of every site (tumour, clonal haematopoiesis, germline), the clonal set, the sample
+ * identity, the caveats, and the fields the report reads (decision 0201): `tumour_fraction_change`,
+ * `draw_to_scan`, `ctdna_label`, `site_flags`; the document may record `policy_sha256` (classify
+ * leaves it out while the cohort store cannot keep it: output.ts). Rules have
+ * new ids (assessment_window, sample_identity, site_origin, clonal_set, ctdna_return,
+ * rule4_targetable replaces rule4_targetable_emergence).
  */
 import type { ClinicalRow } from '../io/clinical.js';
 import type { ImagingRow } from '../io/imaging.js';
+import type { AgentHit } from '../reference/drug-classes.js';
 import type { BetweenDrawPrior, MolecularChange } from '../timeline/longitudinal/types.js';
 import type { PatientTimeline } from '../timeline/types.js';
+import type { SiteOriginResult } from './site-origin.js';
+import type { FindingHistory, TargetableFinding } from './targetable-findings.js';
 
 export const CLASSIFICATION_SCHEMA = 'oligotrack.classification';
-export const CLASSIFICATION_SCHEMA_VERSION = 1;
+export const CLASSIFICATION_SCHEMA_VERSION = 2;
 
 export type GroupId =
   | 'no_progression'
@@ -19,7 +31,7 @@ export type GroupId =
 
 /** One rule as evaluated at one assessment: its inputs, the value compared, the threshold, the outcome. */
 export interface RuleEvaluation {
-  /** rule1_no_progression … rule6_indeterminate (issue 5 numbering). */
+  /** In order (records.ts): rule1_no_progression, rule2_radiological_oligoprogression, assessment_window, sample_identity, site_origin, clonal_set, rule3_molecular_progression, ctdna_return, rule4_targetable, rule5_group, rule6_indeterminate. */
   id: string;
   description: string;
   inputs: Record<string, string | number | boolean | null>;
@@ -30,17 +42,21 @@ export interface RuleEvaluation {
   source: string;
 }
 
-/** A targetable site that emerged or rose in the ctDNA window. */
+/**
+ * A targetable alteration detected in the window that makes the group (it qualifies: see
+ * targetable-findings.ts). `event`: newly emerged, rising (the longitudinal model's per-site trend),
+ * or detected (present since the first draw, known since baseline, emerged earlier on the line).
+ */
 export interface TargetableMutation {
   gene: string;
   protein: string;
   key: string;
-  event: 'emerged' | 'rising';
-  /**
-   * Set only when the site counted by its rise from nadir (policy include_rise_from_nadir) rather
-   * than an emerged/rising event: the nadir draw's collection date. `event` is then 'rising'.
-   */
-  from_nadir_date?: string;
+  event: 'emerged' | 'rising' | 'detected';
+  history: FindingHistory;
+  /** Benjamini–Hochberg q of the detection across the patient's targetable sites. */
+  q_value: number;
+  /** Limit of detection of the draw it was detected in. */
+  lod: number | null;
   sample: string;
   collection_date: string;
   vaf: number | null;
@@ -57,6 +73,36 @@ export interface Modifier {
   source: string;
 }
 
+/** A flag classify attaches to a site at one assessment (decision 0201: the report's flags column). */
+export interface SiteFlag {
+  key: string;
+  /** possible_ch | ch | germline | germline_like | panel_of_normals */
+  kind: string;
+  text: string;
+}
+
+/** The tumour fraction's change as the report reads it (decision 0201). */
+export interface TumourFractionChange {
+  fold: number | null;
+  low: number | null;
+  high: number | null;
+  p_value: number | null;
+  power: number | null;
+  /** progression | ruled_out | undecided | not_evaluable */
+  verdict: string;
+  nadir_sample: string | null;
+  compared_sample: string | null;
+  method: string;
+}
+
+export interface AssessmentIdentity {
+  /** pass | discordant | insufficient | not_checked (PatientIdentity.status; not_checked also when track did not check). */
+  status: string;
+  reason: string;
+  /** Discordant draws left out of this assessment's evidence. */
+  excluded_draws: string[];
+}
+
 export interface AssessmentClassification {
   patient: string;
   assessment_date: string;
@@ -70,6 +116,7 @@ export interface AssessmentClassification {
    * Absent in documents written before the model existed.
    */
   molecular_change?: MolecularChange | null;
+  /** Qualifying targetable findings (they make oligoprogression_targetable when diffuse progression is not shown). */
   targetable_mutations: TargetableMutation[];
   modifiers: Modifier[];
   rationale: string;
@@ -77,9 +124,24 @@ export interface AssessmentClassification {
   indeterminate_reason: string | null;
   /** Samples (draws on or before the assessment date) the rules looked at; later draws are never used. */
   draws_used: string[];
-  /** Samples in the window [assessment − days, assessment]. */
+  /** Samples in the assessment window (policy assessment_window, never across a change of therapy). */
   draws_in_window: string[];
   rules: RuleEvaluation[];
+  /** Every actionable alteration the window shows, qualifying or shown only, with its history and why. */
+  targetable_findings?: TargetableFinding[];
+  /** Where each site's signal comes from (tumour, clonal haematopoiesis, germline), with the reason. */
+  site_origins?: SiteOriginResult[];
+  /** Keys of the clonal set the tumour fraction was modelled on. */
+  clonal_sites?: string[];
+  identity?: AssessmentIdentity;
+  /** What limits this assessment (identity not checked, one clonal site, excluded draws, …). */
+  caveats?: string[];
+  tumour_fraction_change?: TumourFractionChange | null;
+  /** The window draw nearest the scan; days = scan − draw (negative: after the scan). */
+  draw_to_scan?: { sample: string; days: number } | null;
+  /** e.g. "ctDNA return"; null when nothing to label. */
+  ctdna_label?: string | null;
+  site_flags?: SiteFlag[];
 }
 
 export interface ClassificationDocument {
@@ -87,14 +149,26 @@ export interface ClassificationDocument {
   schema_version: typeof CLASSIFICATION_SCHEMA_VERSION;
   tool_version: string;
   policy_file: string;
+  /** Hex SHA-256 of the policy file's bytes; absent from classify's documents while the cohort store records the file name only (the report then hashes the rules as recorded). */
+  policy_sha256?: string;
   policy_name: string;
   assessments: AssessmentClassification[];
 }
 
-/** What classify needs from reference/ (helper D's loaders, adapted in src/classify/knowledge.ts). */
+/** What classify needs from reference/ (src/classify/knowledge.ts). */
 export interface ClassifyKnowledge {
   /** The actionability row for a site, or null when the site is not targetable. */
   targetable(site: { gene: string; protein: string; chrom: string; pos: number; ref: string; alt: string }): { therapies: string[]; source: string } | null;
+  /** The same match, under the name targetable-findings.ts uses. */
+  actionable(site: { gene: string; protein: string; chrom: string; pos: number; ref: string; alt: string }): { therapies: string[]; source: string } | null;
+  /** The agents named in a therapy string (reference/evidence/therapy-drug-classes.tsv). */
+  agents(therapy: string): { agents: AgentHit[]; unknown: string[] };
+  /** Drug classes the alteration makes ineffective (e.g. ESR1 D538G → aromatase_inhibitor). */
+  resists(gene: string, protein: string): string[];
+  /** reference/evidence/ch-prone-genes.tsv */
+  chProneGenes: ReadonlySet<string>;
+  /** An acquired-resistance site (reference/evidence/resistance-to-therapy.tsv): followed on its own, never in the clonal set. */
+  resistanceSite(site: { gene: string; protein: string }): boolean;
   /** Concurrent-radiotherapy toxicity note for a therapy class, or null. */
   toxicityNote(therapyClass: string): { text: string; source: string } | null;
   /** Expected time to next systemic therapy (months) for a lesion count (Nicosia et al.), or null. */
@@ -106,6 +180,12 @@ export interface ClassifyInput {
   imaging: ImagingRow;
   /** The therapy line current at the assessment (latest therapy_start on or before it), or null. */
   clinical: ClinicalRow | null;
+  /**
+   * Every line of therapy of the patient (clinical.csv, one row per line): windows and baselines
+   * stay inside the current line, earlier lines are shown. Absent or empty: the clinical row's
+   * current line bounds them, else the samplesheet's therapy column.
+   */
+  therapyHistory?: readonly ClinicalRow[];
   /** A cohort estimate of the between-draw prior (timeline/longitudinal/prior.ts); absent: the policy default. */
   betweenDrawPrior?: BetweenDrawPrior;
 }

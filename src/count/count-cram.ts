@@ -1,9 +1,9 @@
 import { CramReader } from '../io/cram/cram-reader.js';
 import { BamRecordBuffer } from '../io/cram/record-to-bam.js';
 import { fileError } from '../util/errors.js';
-import { assemble, type CountBamOptions } from './count-bam.js';
+import { assemble, empty, type CountBamOptions } from './count-bam.js';
 import { detectBuild } from './genome-build.js';
-import { RecordBatchCounter } from './record-batches.js';
+import { recordBatchCounter } from './record-batches.js';
 import { siteSpec, sortSpecs, type SiteSpec } from './site-model.js';
 import type { CountResult, CountSettings, ObservationTable, Site } from './types.js';
 
@@ -45,7 +45,8 @@ export async function countCram(
       specs.push(siteSpec(site, i, refId));
     });
     const sorted = sortSpecs(specs);
-    const counter = new RecordBatchCounter({
+    if (sorted.length === 0) return assemble(cramPath, sites, settings, { ...opts, header: reader.header }, warnings, empty(sorted), detectBuild(refs));
+    const counter = recordBatchCounter({
       sorted,
       settings,
       engine: opts.engine ?? 'wasm',
@@ -53,24 +54,22 @@ export async function countCram(
       source: cramPath,
       refNames: refs.map((r) => r.name),
     });
-    if (sorted.length > 0) {
-      const slices = await reader.slicesAt(sorted.map((s) => ({ refId: s.refId, pos1: s.start0 + 1 })));
-      const total = slices.reduce((n, s) => n + s.sliceBytes, 0);
-      let done = 0;
-      const buffer = new BamRecordBuffer();
-      for (const slice of slices) {
-        await reader.appendSlice(slice, buffer);
-        done += slice.sliceBytes;
-        if (buffer.length >= BATCH_BYTES) {
-          counter.add(buffer.bytes, buffer.length);
-          buffer.clear();
-        }
-        opts.onProgress?.(done, total);
-        if (counter.finished) break;
+    const slices = await reader.slicesAt(sorted.map((s) => ({ refId: s.refId, pos1: s.start0 + 1 })));
+    const total = slices.reduce((n, s) => n + s.sliceBytes, 0);
+    let done = 0;
+    const buffer = new BamRecordBuffer();
+    for (const slice of slices) {
+      await reader.appendSlice(slice, buffer);
+      done += slice.sliceBytes;
+      if (buffer.length >= BATCH_BYTES) {
+        counter.add(buffer.bytes, buffer.length);
+        buffer.clear();
       }
-      counter.add(buffer.bytes, buffer.length);
+      opts.onProgress?.(done, total);
+      if (counter.finished) break;
     }
-    return assemble(cramPath, sites, sorted, settings, { ...opts, header: reader.header }, warnings, [counter.result()], detectBuild(refs));
+    counter.add(buffer.bytes, buffer.length);
+    return assemble(cramPath, sites, settings, { ...opts, header: reader.header }, warnings, counter.result(), detectBuild(refs));
   } finally {
     reader.close();
   }

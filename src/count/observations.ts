@@ -38,11 +38,16 @@ export function extractUmi(bytes: Uint8Array, off: number, source: CountSettings
       if (isTag) return Buffer.from(bytes.buffer, bytes.byteOffset + off + p, q - p).toString('latin1');
       p = q + 1;
     } else if (type === 'B') {
+      // The scan has checked the record's aux fields; still, every step moves forward and stays
+      // inside the record, whatever the bytes say (an unsigned count, never a step back).
+      if (p + 5 > end) return '';
       const sub = String.fromCharCode(bytes[off + p]);
-      const n = view.getInt32(p + 1, true);
-      p += 5 + n * ({ c: 1, C: 1, s: 2, S: 2, i: 4, I: 4, f: 4 }[sub] ?? 1);
+      const n = view.getUint32(p + 1, true);
+      const each = ({ c: 1, C: 1, s: 2, S: 2, i: 4, I: 4, f: 4 } as Record<string, number>)[sub];
+      if (each === undefined || n * each > end - p - 5) return '';
+      p += 5 + n * each;
     } else {
-      const size = { A: 1, c: 1, C: 1, s: 2, S: 2, i: 4, I: 4, f: 4 }[type];
+      const size = ({ A: 1, c: 1, C: 1, s: 2, S: 2, i: 4, I: 4, f: 4, d: 8 } as Record<string, number>)[type];
       if (size === undefined) return ''; // corrupt aux data: no UMI rather than a wrong one
       if (isTag) return '';
       p += size;

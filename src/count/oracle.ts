@@ -1,6 +1,7 @@
 import type { SiteSpec } from './site-model.js';
 import { MARK_DEL, MARK_INS, ROW_INTS, ScanStatus, type ScanFilters, type Scanner } from './scanner.js';
 import { AlleleCode } from './types.js';
+import { blockSizeProblem, checkRecord, RecordProblem, type CheckedRecord } from './record-check.js';
 
 /**
  * The reference counter: the same semantics as native/scan.ts, written the obvious way so that it
@@ -27,7 +28,8 @@ interface DecodedRead {
 const SEQ_CODES = '=ACMGRSVTWYHKDBN';
 const CIGAR_CODES = 'MIDNSHP=X';
 
-export function decodeRecord(bytes: Uint8Array, off: number): DecodedRead {
+/** Decodes a record that passed checkRecord (`checked` says which CIGAR to use: field or CG tag). */
+export function decodeRecord(bytes: Uint8Array, off: number, checked: CheckedRecord): DecodedRead {
   const v = new DataView(bytes.buffer, bytes.byteOffset + off);
   const lName = v.getUint8(12);
   const nCigar = v.getUint16(16, true);
@@ -36,8 +38,8 @@ export function decodeRecord(bytes: Uint8Array, off: number): DecodedRead {
   const name = Buffer.from(bytes.buffer, bytes.byteOffset + off + p, lName - 1).toString('latin1');
   p += lName;
   const cigar: { op: string; len: number }[] = [];
-  for (let i = 0; i < nCigar; i++) {
-    const c = v.getUint32(p + i * 4, true);
+  for (let i = 0; i < checked.nCigar; i++) {
+    const c = v.getUint32(checked.cigarAt + i * 4, true);
     cigar.push({ op: CIGAR_CODES[c & 0xf] ?? '?', len: c >>> 4 });
   }
   p += nCigar * 4;
@@ -74,18 +76,22 @@ interface RefPosition {
   deletionAfter: number;
 }
 
-/** Expands the alignment: map from reference position to what the read has there. */
-function alignmentMap(read: DecodedRead): Map<number, RefPosition> {
+/**
+ * Expands the alignment: map from reference position to what the read has there, for positions
+ * in [lo, hi) only (a CIGAR may span 2^31 reference bases; the sites need a few of them).
+ */
+function alignmentMap(read: DecodedRead, lo: number, hi: number): Map<number, RefPosition> {
   const map = new Map<number, RefPosition>();
   let r = read.pos0;
   let q = 0;
   let last: RefPosition | undefined;
   for (const { op, len } of read.cigar) {
+    if (len === 0) continue; // an operation of length 0 is no operation (as in htslib's pileup)
+    const from = Math.max(0, lo - r);
+    const to = Math.min(len, hi - r);
     if (op === 'M' || op === '=' || op === 'X') {
-      for (let i = 0; i < len; i++) {
-        last = { what: 'base', qpos: q + i, insertedAfter: '', deletionAfter: 0 };
-        map.set(r + i, last);
-      }
+      for (let i = from; i < to; i++) map.set(r + i, { what: 'base', qpos: q + i, insertedAfter: '', deletionAfter: 0 });
+      if (len > 0) last = map.get(r + len - 1); // undefined outside the window: no site needs it
       r += len;
       q += len;
     } else if (op === 'I') {
@@ -96,7 +102,7 @@ function alignmentMap(read: DecodedRead): Map<number, RefPosition> {
       last = undefined; // a clip separates the insertion from the anchor
     } else if (op === 'D' || op === 'N') {
       if (op === 'D' && last && last.insertedAfter === '') last.deletionAfter = len;
-      for (let i = 0; i < len; i++) map.set(r + i, { what: op === 'D' ? 'del' : 'skip', qpos: q, insertedAfter: '', deletionAfter: 0 });
+      for (let i = from; i < to; i++) map.set(r + i, { what: op === 'D' ? 'del' : 'skip', qpos: q, insertedAfter: '', deletionAfter: 0 });
       last = undefined;
       r += len;
     } else if (op === 'H') {
@@ -182,18 +188,23 @@ export class OracleScanner implements Scanner {
   private lo = 0;
   private hi = 0;
   private filters: ScanFilters = { excludeFlags: 0, minMapq: 0 };
+  private nRef = 0;
   private buf = new Uint8Array(0);
   private out: number[] = [];
   private lastRef = -1;
   private lastPos = -1;
   private stopRef = 0;
   private stopPos = 0;
+  private readToEnd = false;
   status: ScanStatus = ScanStatus.NeedMore;
   errorOffset = 0;
+  errorReason = 0;
+  firstOnSiteContig = -1;
   readsSeen = 0;
   readsPassing = 0;
 
-  configure(sorted: SiteSpec[], ownedLo: number, ownedHi: number, filters: ScanFilters): void {
+  configure(sorted: SiteSpec[], ownedLo: number, ownedHi: number, filters: ScanFilters, nRef: number): void {
+    this.nRef = nRef;
     this.sorted = sorted;
     this.lo = ownedLo;
     this.hi = ownedHi;
@@ -207,9 +218,10 @@ export class OracleScanner implements Scanner {
     this.readsPassing = 0;
   }
 
-  setStop(refId: number, pos0: number): void {
+  setStop(refId: number, pos0: number, toEnd: boolean): void {
     this.stopRef = refId;
     this.stopPos = pos0;
+    this.readToEnd = toEnd;
   }
 
   input(capacity: number, keep: number): Uint8Array {
@@ -230,6 +242,7 @@ export class OracleScanner implements Scanner {
     const view = new DataView(this.buf.buffer, this.buf.byteOffset);
     let off = 0;
     this.status = ScanStatus.NeedMore;
+    this.firstOnSiteContig = -1;
     for (;;) {
       if (off >= limit) {
         this.status = ScanStatus.Limit;
@@ -237,49 +250,44 @@ export class OracleScanner implements Scanner {
       }
       if (off + 4 > length) break;
       const blockSize = view.getInt32(off, true);
-      if (blockSize < 32) return this.fail(ScanStatus.Malformed, off);
+      const sizeProblem = blockSizeProblem(blockSize);
+      if (sizeProblem !== RecordProblem.OK) return this.fail(ScanStatus.Malformed, off, sizeProblem);
       if (off + 4 + blockSize > length) break;
-      const lName = this.buf[off + 12];
-      const nCigar = view.getUint16(off + 16, true);
-      const lSeq = view.getInt32(off + 20, true);
-      if (lSeq < 0 || lName < 1 || 32 + lName + nCigar * 4 + ((lSeq + 1) >> 1) + lSeq > blockSize) {
-        return this.fail(ScanStatus.Malformed, off);
+      const checked = checkRecord(this.buf, off, this.nRef);
+      if (checked.problem !== RecordProblem.OK) return this.fail(ScanStatus.Malformed, off, checked.problem);
+      const read = decodeRecord(this.buf, off, checked);
+      // Unplaced reads (refID -1) come after every placed read; their positions are not ordered.
+      const order = read.refId < 0 ? Number.POSITIVE_INFINITY : read.refId;
+      if (order < this.lastRef || (order === this.lastRef && read.refId >= 0 && read.pos0 < this.lastPos)) {
+        return this.fail(ScanStatus.Unsorted, off, 0);
       }
-      const read = decodeRecord(this.buf, off);
-      if (read.refId >= 0) {
-        if (read.refId < this.lastRef || (read.refId === this.lastRef && read.pos0 < this.lastPos)) {
-          return this.fail(ScanStatus.Unsorted, off);
-        }
-        this.lastRef = read.refId;
-        this.lastPos = read.pos0;
-        if (read.refId > this.stopRef || (read.refId === this.stopRef && read.pos0 > this.stopPos)) {
-          this.status = ScanStatus.Past;
-          break;
-        }
-        // Sites this read could start at or before (the first site at or after its start).
-        const firstIdx = this.sorted.findIndex(
-          (s) => s.refId > read.refId || (s.refId === read.refId && s.start0 >= read.pos0),
-        );
-        const first = firstIdx < 0 ? this.sorted.length : firstIdx;
-        if (first >= this.hi) {
-          this.status = ScanStatus.Past;
-          break;
-        }
-        this.processRead(read, first, off);
+      this.lastRef = order;
+      this.lastPos = read.pos0;
+      // Sites this read could start at or before (the first site at or after its start).
+      const firstIdx = this.sorted.findIndex((s) => s.refId > read.refId || (s.refId === read.refId && s.start0 >= read.pos0));
+      const first = firstIdx < 0 ? this.sorted.length : firstIdx;
+      const past = read.refId < 0 || read.refId > this.stopRef || (read.refId === this.stopRef && read.pos0 > this.stopPos) || first >= this.hi;
+      if (past && !this.readToEnd) {
+        this.status = ScanStatus.Past;
+        break;
+      }
+      if (!past) {
+        if (first < this.sorted.length && this.sorted[first].refId === read.refId && this.firstOnSiteContig < 0) this.firstOnSiteContig = off;
+        this.processRead(read, first, off, checked.refEnd);
       }
       off += 4 + blockSize;
     }
     return off;
   }
 
-  private fail(status: ScanStatus, off: number): number {
+  private fail(status: ScanStatus, off: number, reason: number): number {
     this.status = status;
     this.errorOffset = off;
+    this.errorReason = reason;
     return off;
   }
 
-  private processRead(read: DecodedRead, first: number, off: number): void {
-    const end = alignedEnd(read);
+  private processRead(read: DecodedRead, first: number, off: number, end: number): void {
     const touched = this.sorted.slice(first).filter((s) => s.refId === read.refId && s.start0 < end);
     if (touched.length === 0) return;
     const passes = (read.flag & this.filters.excludeFlags) === 0 && read.mapq >= this.filters.minMapq;
@@ -288,9 +296,11 @@ export class OracleScanner implements Scanner {
       if (passes) this.readsPassing++;
     }
     if (!passes) return;
-    const map = alignmentMap(read);
+    // Positions the sites look at: from the first site's base to just past the last one's span.
+    const map = alignmentMap(read, Math.min(...touched.map((t) => t.start0)), Math.max(...touched.map((t) => t.start0 + t.refLen + 2)));
     const paired = (read.flag & 1) !== 0;
-    const fragLen = paired && read.tlen !== 0 ? Math.abs(read.tlen) : end - read.pos0;
+    // |TLEN| = 2^31 (TLEN -2^31) is clamped to 2^31 - 1, the largest int32 row value.
+    const fragLen = paired && read.tlen !== 0 ? Math.min(Math.abs(read.tlen), 0x7fffffff) : Math.min(end - read.pos0, 0x7fffffff);
     const [hi, lo] = nameHash(read.name);
     for (let k = 0; k < touched.length; k++) {
       const sortedIdx = first + k;

@@ -10,11 +10,13 @@ import { ScanStatus, type Scanner } from './scanner.js';
 import type { SiteSpec } from './site-model.js';
 import { SiteTally } from './tally.js';
 import type { CountSettings } from './types.js';
-import { WasmScanner } from './wasm-scan.js';
+import { describeProblem } from './record-check.js';
 
 /**
- * Runs one group (plan.ts): reads its segments block by block, hands batches of whole records to
- * the scanner, tallies the rows. Pure data in, plain data out, so a worker thread can run it.
+ * The reference pipeline (engine 'oracle'): runs one group (plan.ts) — reads its segments with
+ * node's zlib block by block, hands batches of whole records to the TypeScript record scanner
+ * (oracle.ts), tallies the rows in TypeScript (tally.ts). Written independently of the kernel
+ * (native/, kernel.ts, piece-runner.ts) so that tests can compare the two on every fixture.
  */
 
 export interface GroupJob {
@@ -24,7 +26,7 @@ export interface GroupJob {
   sorted: SiteSpec[];
   group: Group;
   settings: CountSettings;
-  engine: 'wasm' | 'oracle';
+  engine: 'oracle';
   observations: boolean;
 }
 
@@ -38,7 +40,17 @@ export interface GroupResult {
   observationRows: Int32Array | null;
   umis: string[];
   bytesRead: number;
+  /** The first record read on a contig with sites still ahead (for the zero-depth warning). */
+  firstOnSiteContig: RecordLabel | null;
   onBytes?: (compressedBytes: number) => void;
+}
+
+/** A record named for a message: its read name, position and virtual offset. */
+export interface RecordLabel {
+  name: string;
+  refId: number;
+  pos0: number;
+  where: string;
 }
 
 /** Inflated bytes gathered before a scan call: ~1 MB keeps calls few and the batch in cache. */
@@ -47,8 +59,8 @@ const BATCH_BYTES = 1 << 20;
 /** `onBytes` hears of compressed bytes as they are read (progress). */
 export async function runGroup(job: GroupJob, onBytes?: (compressedBytes: number) => void): Promise<GroupResult> {
   const { group, sorted, settings } = job;
-  const scanner: Scanner = job.engine === 'oracle' ? new OracleScanner() : new WasmScanner();
-  scanner.configure(sorted, group.ownedLo, group.ownedHi, { excludeFlags: settings.excludeFlags, minMapq: settings.minMapq });
+  const scanner: Scanner = new OracleScanner();
+  scanner.configure(sorted, group.ownedLo, group.ownedHi, { excludeFlags: settings.excludeFlags, minMapq: settings.minMapq }, job.refNames.length);
   scanner.reset();
   const nOwned = group.ownedHi - group.ownedLo;
   const siteStart0 = new Int32Array(nOwned);
@@ -60,8 +72,9 @@ export async function runGroup(job: GroupJob, onBytes?: (compressedBytes: number
   const stdin = bamStream(job.bamPath);
   const file = stdin ? stdin.file : new BgzfFile(job.bamPath);
   let bytesRead = 0;
+  let firstOnSiteContig: RecordLabel | null = null;
   try {
-    const ctx: DriverContext = { job, file, scanner, tally, slot, obs, bytesRead: 0, onBytes };
+    const ctx: DriverContext = { job, file, scanner, tally, slot, obs, bytesRead: 0, onBytes, blocks: new BlockMap(), firstOnSiteContig: null, segmentConsumed: 0 };
     if (group.segments === null) {
       const last = sorted[group.ownedHi - 1];
       const whole = { beg: 0, end: Number.POSITIVE_INFINITY, stopRefId: last.refId, stopPos0: last.start0 };
@@ -71,6 +84,7 @@ export async function runGroup(job: GroupJob, onBytes?: (compressedBytes: number
       for (const seg of group.segments) await runSegment(ctx, seg, null);
     }
     bytesRead = ctx.bytesRead;
+    firstOnSiteContig = ctx.firstOnSiteContig;
   } finally {
     file.close();
   }
@@ -84,6 +98,7 @@ export async function runGroup(job: GroupJob, onBytes?: (compressedBytes: number
     observationRows: obs ? obs.rawRows() : null,
     umis: obs ? obs.umis : [],
     bytesRead,
+    firstOnSiteContig,
   };
 }
 
@@ -95,7 +110,53 @@ interface DriverContext {
   slot: Int32Array;
   obs: ObservationBuilder | null;
   bytesRead: number;
+  /** The first record read on a contig with sites still ahead (for the zero-depth warning). */
+  firstOnSiteContig: RecordLabel | null;
   onBytes?: (compressedBytes: number) => void;
+  /** Where each inflated block's bytes sit in the scanner's input (virtual offsets for messages). */
+  blocks: BlockMap;
+  /** Record bytes consumed in the current segment (0: the next record is its first). */
+  segmentConsumed: number;
+}
+
+/**
+ * Which BGZF block each byte of the scanner's input came from: (input position, block offset) of
+ * every block still in the input, so a record's input offset becomes its virtual offset.
+ */
+class BlockMap {
+  private starts: number[] = [];
+  private offsets: number[] = [];
+
+  add(inputPos: number, blockOffset: number): void {
+    this.starts.push(inputPos);
+    this.offsets.push(blockOffset);
+  }
+
+  /** The input lost its first n bytes. */
+  shift(n: number): void {
+    for (let i = 0; i < this.starts.length; i++) this.starts[i] -= n;
+    // Keep the last block that starts at or before 0: it holds input byte 0.
+    let drop = 0;
+    while (drop + 1 < this.starts.length && this.starts[drop + 1] <= 0) drop++;
+    if (drop > 0) {
+      this.starts.splice(0, drop);
+      this.offsets.splice(0, drop);
+    }
+  }
+
+  clear(): void {
+    this.starts = [];
+    this.offsets = [];
+  }
+
+  /** "virtual offset V (BGZF block at byte C, offset U)" for input position pos, or a fallback. */
+  describe(pos: number): string {
+    let i = this.starts.length - 1;
+    while (i >= 0 && this.starts[i] > pos) i--;
+    if (i < 0) return `${pos} bytes into the records after the header of the streamed BAM`;
+    const u = pos - this.starts[i];
+    return `virtual offset ${this.offsets[i] * 65536 + u} (BGZF block at byte ${this.offsets[i]}, offset ${u})`;
+  }
 }
 
 /** A sequential pass: its block stream and, for stdin, the bytes already read after the header. */
@@ -107,12 +168,14 @@ interface SequentialSource {
 async function runSegment(ctx: DriverContext, seg: Segment, source: SequentialSource | null): Promise<void> {
   const { file, scanner, job } = ctx;
   const sequential = source !== null;
-  scanner.setStop(seg.stopRefId, seg.stopPos0);
+  scanner.setStop(seg.stopRefId, seg.stopPos0, sequential);
   const begBlock = coffsetOf(seg.beg);
   const endBlock = sequential ? Number.POSITIVE_INFINITY : coffsetOf(seg.end);
   let skip = sequential ? 0 : uoffsetOf(seg.beg);
   let headerPending = sequential && source.prefix === null;
   const headerReader = new BamHeaderReader(job.bamPath, { lengthOnly: true }); // read and checked by readBamHeader
+  ctx.blocks.clear();
+  ctx.segmentConsumed = sequential ? 1 : 0; // sequential passes have no index to blame
   let fill = 0;
   let limit = Number.POSITIVE_INFINITY;
   let input = scanner.input(65536, 0);
@@ -136,6 +199,7 @@ async function runSegment(ctx: DriverContext, seg: Segment, source: SequentialSo
     // Where each block's bytes land in the input: fill + (bytes of earlier blocks in the chunk) - s.
     let at = fill - s;
     for (const b of chunk.blocks) {
+      ctx.blocks.add(at, b.offset);
       ctx.bytesRead += b.csize;
       if (limit === Number.POSITIVE_INFINITY) {
         if (b.offset === endBlock) limit = at + uoffsetOf(seg.end);
@@ -155,6 +219,7 @@ async function runSegment(ctx: DriverContext, seg: Segment, source: SequentialSo
       if (!parsed) continue;
       input.copyWithin(0, parsed.length, fill);
       fill -= parsed.length;
+      ctx.blocks.shift(parsed.length);
       headerPending = false;
     }
     if (fill < BATCH_BYTES && limit === Number.POSITIVE_INFINITY) continue;
@@ -163,6 +228,7 @@ async function runSegment(ctx: DriverContext, seg: Segment, source: SequentialSo
       input.copyWithin(0, n, fill);
       fill -= n;
       limit -= n;
+      ctx.blocks.shift(n);
     })) return;
   }
   if (headerPending) throw fileError(job.bamPath, 'truncated BAM: the file ends inside its header');
@@ -170,6 +236,7 @@ async function runSegment(ctx: DriverContext, seg: Segment, source: SequentialSo
     input = scanner.input(fill, fill);
     input.copyWithin(0, n, fill);
     fill -= n;
+    ctx.blocks.shift(n);
   }) && fill > 0) {
     throw fileError(job.bamPath, 'truncated BAM: the file ends inside a record');
   }
@@ -185,12 +252,20 @@ function scanBatch(ctx: DriverContext, fill: number, limit: number, shift: (n: n
       ctx.tally.addRows(rows, ctx.slot);
       if (ctx.obs) ctx.obs.add(rows, scanner.input(0, fill));
     }
+    if (!ctx.firstOnSiteContig && scanner.firstOnSiteContig >= 0) {
+      ctx.firstOnSiteContig = recordLabel(scanner.input(0, fill), scanner.firstOnSiteContig, ctx.blocks);
+    }
     const status = scanner.status;
-    if (status === ScanStatus.Unsorted) throw unsortedError(job, scanner.input(0, fill), scanner.errorOffset);
+    if (status === ScanStatus.Unsorted) throw unsortedError(job, scanner.input(0, fill), scanner.errorOffset, ctx.blocks);
     if (status === ScanStatus.Malformed) {
-      throw fileError(job.bamPath, `corrupt BAM record (block size or field lengths inconsistent)${job.indexPath ? `; is ${job.indexPath} the index of this BAM?` : ''}`);
+      const off = scanner.errorOffset;
+      const what = describeProblem(scanner.errorReason, scanner.input(0, fill).subarray(0, fill), off, job.refNames.length);
+      // The first record of an indexed segment: the index may point into another BAM.
+      const hint = job.indexPath && ctx.segmentConsumed + off === 0 ? ` (is ${job.indexPath} the index of this BAM?)` : '';
+      throw fileError(job.bamPath, `corrupt BAM record at ${ctx.blocks.describe(off)}: ${what}${hint}`);
     }
     if (status === ScanStatus.Limit || status === ScanStatus.Past) return true;
+    ctx.segmentConsumed += consumed;
     shift(consumed);
     fill -= consumed;
     if (status === ScanStatus.NeedMore) return false;
@@ -206,13 +281,18 @@ async function* toAsync(it: Iterator<BgzfBlock>): AsyncGenerator<InflatedChunk> 
   }
 }
 
-function unsortedError(job: GroupJob, bytes: Uint8Array, off: number): UserError {
+function recordLabel(bytes: Uint8Array, off: number, blocks: BlockMap): RecordLabel {
   const view = new DataView(bytes.buffer, bytes.byteOffset + off);
-  const ref = view.getInt32(4, true);
-  const pos1 = view.getInt32(8, true) + 1;
   const lName = bytes[off + 12];
-  const name = Buffer.from(bytes.buffer, bytes.byteOffset + off + 36, lName - 1).toString('latin1');
-  return fileError(job.bamPath, `BAM is not sorted by coordinate: read ${name} at ${job.refNames[ref] ?? ref}:${pos1} comes after a later position (sort it with samtools sort)`);
+  // The record passed its checks: the name is NUL-terminated inside it.
+  const name = Buffer.from(bytes.buffer, bytes.byteOffset + off + 36, Math.max(0, lName - 1)).toString('latin1');
+  return { name, refId: view.getInt32(4, true), pos0: view.getInt32(8, true), where: blocks.describe(off) };
+}
+
+function unsortedError(job: GroupJob, bytes: Uint8Array, off: number, blocks: BlockMap): UserError {
+  const r = recordLabel(bytes, off, blocks);
+  const at = r.refId < 0 ? 'unplaced (refID -1)' : `at ${job.refNames[r.refId]}:${r.pos0 + 1}`;
+  return fileError(job.bamPath, `BAM is not sorted by coordinate: read ${r.name} ${at} (${r.where}) comes after a later position (sort it with samtools sort)`);
 }
 
 function indexMismatch(e: unknown, job: GroupJob, atSegmentStart = true): unknown {

@@ -2,7 +2,7 @@ import type { SiteSpec } from './site-model.js';
 
 /**
  * What the segment driver (scan-group.ts) needs from a record scanner. Two implementations with
- * identical output: the WASM kernel (wasm-scan.ts) and the plain-TS oracle (oracle.ts).
+ * identical output: the WASM kernel (kernel.ts, native/) and the plain-TS oracle (oracle.ts).
  *
  * Observation rows are 10 × int32 (see native/scan.ts for the layout); ROW_* give the fields.
  */
@@ -37,11 +37,12 @@ export interface ScanFilters {
 
 export interface Scanner {
   /** Sites sorted as the scan walks them; the scanner emits rows only for sorted[lo, hi). */
-  configure(sorted: SiteSpec[], ownedLo: number, ownedHi: number, filters: ScanFilters): void;
+  configure(sorted: SiteSpec[], ownedLo: number, ownedHi: number, filters: ScanFilters, nRef: number): void;
   /** Before the first segment of a group. */
   reset(): void;
   /** Reads starting after (refId, pos0) cannot reach the current segment's sites. */
-  setStop(refId: number, pos0: number): void;
+  /** toEnd: never stop early (sequential passes check every record to the end of the file). */
+  setStop(refId: number, pos0: number, toEnd: boolean): void;
   /** Input area holding at least `capacity` bytes; bytes already written below `keep` are preserved. */
   input(capacity: number, keep: number): Uint8Array;
   /** Scans input [0, length); records starting at or after `limit` are not processed. Returns bytes consumed. */
@@ -50,6 +51,10 @@ export interface Scanner {
   /** Rows written by the last scan (a view valid until the next call). */
   rows(): Int32Array;
   readonly errorOffset: number;
+  /** Malformed: the RecordProblem code (src/count/record-check.ts). */
+  readonly errorReason: number;
+  /** Offset (in the last scan's input) of the first record on a contig with sites ahead, or -1. */
+  readonly firstOnSiteContig: number;
   readonly readsSeen: number;
   readonly readsPassing: number;
 }

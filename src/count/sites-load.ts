@@ -37,7 +37,9 @@ async function loadVcfSites(path: string, region: Region | undefined): Promise<S
   const sites: LoadedSite[] = [];
   for (const record of vcf.records) {
     for (const alt of record.alts) {
-      sites.push(checkedSite(path, record.line, { ...record, alt }, `record ${record.chrom}:${record.pos1}`));
+      const loaded = checkedSite(path, record.line, { ...record, alt }, `record ${record.chrom}:${record.pos1}`);
+      if (record.somatic || vcf.header.tumourNormal) loaded.somatic = true;
+      sites.push(loaded);
     }
   }
   const contigLengths = new Map<string, number>();

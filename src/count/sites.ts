@@ -14,6 +14,8 @@ export interface SiteOrigin {
 export interface LoadedSite {
   site: Site;
   origin: SiteOrigin;
+  /** From a VCF: the call is somatic (INFO/SOMATIC, or a tumour–normal VCF). */
+  somatic?: boolean;
 }
 
 /** One `--sites` input after parsing. */

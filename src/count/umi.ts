@@ -5,7 +5,7 @@
  *
  * Why consensus removes background: a sequencing error hits one read of a family and is outvoted;
  * a PCR error in a late cycle likewise; only errors present before amplification (DNA damage) or in
- * the first cycle (half the family → no majority → N) survive. See docs/calls.md for the measured
+ * the first cycle (half the family → no majority → N) survive. See docs/methods/accuracy.md for the measured
  * reduction on simulated data.
  */
 import { UserError } from '../util/errors.js';

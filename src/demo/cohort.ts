@@ -57,6 +57,47 @@ export function loadTruthVafs(dir = demoDataDir()): Map<string, Map<string, numb
   return out;
 }
 
+/**
+ * The tissue variants of each demo patient (tissue.tsv: the truncal mutations a biopsy at diagnosis
+ * sequenced against the patient's blood found), as sites of the demo panel: patient → sites.
+ */
+export function loadDemoTissue(sites: Site[], dir = demoDataDir()): Map<string, Site[]> {
+  const file = join(dir, 'tissue.tsv');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const out = new Map<string, Site[]>();
+  lines.forEach((l, i) => {
+    if (i === 0 || l.trim() === '') return;
+    const [patient, gene, protein] = l.split('\t');
+    const site = sites.find((s) => s.gene === gene && s.protein === protein);
+    if (!site) throw fileError(file, `${gene} ${protein} is not a demo site (sites.txt)`, i + 1);
+    out.set(patient, [...(out.get(patient) ?? []), site]);
+  });
+  return out;
+}
+
+/**
+ * A tumour–normal VCF of the tissue variants (`##normal_sample=`, INFO/SOMATIC), in GRCh38
+ * karyotype order, with the contigs the variants lie on.
+ */
+export function tissueVcf(patient: string, sites: readonly Site[]): string {
+  const order = (chrom: string) => GENOME_BUILDS.GRCh38.contigs.findIndex((c) => c.name === chrom.replace(/^chr/, '').replace(/^M$/, 'MT'));
+  const sorted = [...sites].sort((a, b) => order(a.chrom) - order(b.chrom) || a.pos1 - b.pos1);
+  const contigs = [...new Set(sorted.map((s) => s.chrom))].map((c) => `##contig=<ID=${c},length=${GENOME_BUILDS.GRCh38.contigs[order(c)].length},assembly=GRCh38>`);
+  return [
+    '##fileformat=VCFv4.2',
+    '##reference=GRCh38',
+    ...contigs,
+    '##INFO=<ID=SOMATIC,Number=0,Type=Flag,Description="Somatic in the tissue against the matched normal">',
+    '##INFO=<ID=GENE,Number=1,Type=String,Description="Gene symbol">',
+    '##INFO=<ID=PROTEIN,Number=1,Type=String,Description="Protein change">',
+    `##tumor_sample=${patient}-T`,
+    `##normal_sample=${patient}-N`,
+    '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO',
+    ...sorted.map((s) => [s.chrom, s.pos1, s.id || '.', s.ref, s.alt, '.', 'PASS', `SOMATIC;GENE=${s.gene};PROTEIN=${s.protein}`].join('\t')),
+    '',
+  ].join('\n');
+}
+
 /** Samples of the demo samplesheet, in file order (sample ID and BAM path relative to the sheet). */
 export function demoSamples(dir = demoDataDir()): { patient: string; sample: string; bam: string }[] {
   const lines = readFileSync(join(dir, 'samplesheet.csv'), 'utf8').split('\n').filter((l) => l.length > 0);

@@ -8,7 +8,7 @@ import type { Site } from '../count/types.js';
 import { BUNDLED_PANEL_FILE } from '../reference/panel.js';
 import { referencePath } from '../reference/paths.js';
 import { UserError } from '../util/errors.js';
-import { demoDataDir, demoSamples, demoSpec, loadDemoSites, loadTruthVafs } from './cohort.js';
+import { demoDataDir, demoSamples, demoSpec, loadDemoSites, loadDemoTissue, loadTruthVafs, tissueVcf } from './cohort.js';
 import { demoBamIsCurrent, simulateDemoBam, type DemoBamJob } from './simulate-one.js';
 
 export interface DemoInputs {
@@ -105,6 +105,11 @@ export async function prepareDemoInputs(
   }
   const sites = loadDemoSites(src);
   writeIfChanged(join(inputDir, 'sites.tsv'), sitesTsv(sites));
+  // The samplesheet's `vcf` column names each patient's tissue VCF (tissue/<patient>.vcf).
+  mkdirSync(join(inputDir, 'tissue'), { recursive: true });
+  for (const [patient, tissue] of loadDemoTissue(sites, src)) {
+    if (!patients || patients.includes(patient)) writeIfChanged(join(inputDir, 'tissue', `${patient}.vcf`), tissueVcf(patient, tissue));
+  }
   const truth = loadTruthVafs(src);
   const keep = patients ? new Set(patients) : null;
   const samples = demoSamples(src).filter((s) => !keep || keep.has(s.patient));

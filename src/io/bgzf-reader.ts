@@ -26,7 +26,7 @@ export interface BgzfBlock {
  * (its file definition starts with the 4 bytes "CRAM") or SAM text (a header line starts with '@') as often as
  * a corrupt BAM.
  */
-function notBamHint(buf: Uint8Array, pos: number, file: string): string {
+export function notBamHint(buf: Uint8Array, pos: number, file: string): string {
   const head = Buffer.from(buf.buffer, buf.byteOffset + pos, Math.min(4, buf.length - pos)).toString('latin1');
   if (head === 'CRAM') return `; this is a CRAM file: convert it with samtools view -b -T ref.fa -o out.bam ${file}`;
   if (head.startsWith('@')) return `; this looks like SAM text: convert it with samtools view -b -o out.bam ${file}`;
@@ -36,7 +36,8 @@ function notBamHint(buf: Uint8Array, pos: number, file: string): string {
 /** Total block size from its header at buf[pos..], -1 if the header is incomplete. Throws on bad magic. */
 export function blockSize(buf: Uint8Array, pos: number, file: string, fileOffset: number): number {
   if (buf.length - pos < 18) return -1;
-  if (buf[pos] !== 0x1f || buf[pos + 1] !== 0x8b || buf[pos + 2] !== 8 || (buf[pos + 3] & 4) === 0) {
+  // gzip magic, deflate, and FLG exactly FEXTRA (SAM spec §4.1; no name, comment or header CRC).
+  if (buf[pos] !== 0x1f || buf[pos + 1] !== 0x8b || buf[pos + 2] !== 8 || buf[pos + 3] !== 4) {
     throw fileError(file, `not a BGZF block at byte ${fileOffset} (bad gzip/BGZF header)${fileOffset === 0 ? notBamHint(buf, pos, file) : ''}`);
   }
   const xlen = buf[pos + 10] | (buf[pos + 11] << 8);
@@ -65,6 +66,7 @@ export function inflateBlock(buf: Uint8Array, pos: number, size: number, file: s
   const view = new DataView(buf.buffer, buf.byteOffset + dataEnd, 8);
   const expectedCrc = view.getUint32(0, true);
   const isize = view.getUint32(4, true);
+  checkIsize(isize, file, fileOffset);
   let out: Buffer;
   try {
     // chunkSize = the block's own size: node's default 16 KB output chunks cost 4 passes per block.
@@ -79,6 +81,15 @@ export function inflateBlock(buf: Uint8Array, pos: number, size: number, file: s
     throw fileError(file, `BGZF block at byte ${fileOffset} fails its CRC32 check (corrupt data)`);
   }
   return out;
+}
+
+/** A BGZF block holds at most 64 KiB of data (SAM spec §4.1: ISIZE < 2^16 + 1). */
+export const BGZF_MAX_ISIZE = 65536;
+
+function checkIsize(isize: number, file: string, fileOffset: number): void {
+  if (isize > BGZF_MAX_ISIZE) {
+    throw fileError(file, `BGZF block at byte ${fileOffset} claims ${isize} inflated bytes, more than the ${BGZF_MAX_ISIZE} a BGZF block can hold`);
+  }
 }
 
 const READ_CHUNK = 4 << 20;
@@ -215,12 +226,22 @@ export class BgzfFile {
     const queue: { blocks: ChunkBlock[]; data: Promise<Buffer> }[] = [];
     const raw = this.rawBlocksFrom(offset);
     let done = false;
+    // A bad block header found while reading ahead is reported after the blocks before it, so
+    // that the first bad block in file order is the one named.
+    let pendingError: unknown = null;
     const fill = (): void => {
       while (!done && queue.length < inFlight) {
         const parts: Buffer[] = [];
         const blocks: ChunkBlock[] = [];
         while (blocks.length < blocksPerChunk) {
-          const next = raw.next();
+          let next: IteratorResult<{ offset: number; csize: number; buf: Buffer; pos: number }>;
+          try {
+            next = raw.next();
+          } catch (e) {
+            pendingError = e;
+            done = true;
+            break;
+          }
           if (next.done) {
             done = true;
             break;
@@ -228,7 +249,9 @@ export class BgzfFile {
           const b = next.value;
           // Copied: the read buffer is reused for later blocks while this chunk inflates.
           parts.push(Buffer.from(b.buf.subarray(b.pos, b.pos + b.csize)));
-          blocks.push({ offset: b.offset, csize: b.csize, isize: b.buf.readUInt32LE(b.pos + b.csize - 4) });
+          const isize = b.buf.readUInt32LE(b.pos + b.csize - 4);
+          checkIsize(isize, this.path, b.offset);
+          blocks.push({ offset: b.offset, csize: b.csize, isize });
         }
         if (blocks.length === 0) break;
         const compressed = parts.length === 1 ? parts[0] : Buffer.concat(parts);
@@ -244,6 +267,7 @@ export class BgzfFile {
       fill();
       yield { data, blocks: head.blocks };
     }
+    if (pendingError !== null) throw pendingError;
   }
 }
 

@@ -31,6 +31,11 @@ export interface ClinicalRow {
   therapyStart: string;
   therapyStartDay: number;
   line: number;
+  /**
+   * The patient's earlier lines of therapy, oldest first, on the row parseClinical returns (the
+   * latest line): the report draws a therapy start per line (decision 0201).
+   */
+  earlierLines?: { therapy: string; therapyClass: TherapyClass; therapyStart: string }[];
 }
 
 const REQUIRED = ['patient', 'subtype', 'therapy', 'therapy_class', 'therapy_start'] as const;
@@ -95,10 +100,14 @@ export function parseClinicalLines(text: string, path: string, knownPatients: Re
   return out;
 }
 
-/** The latest line per patient. */
+/** The latest line per patient, with the earlier lines in `earlierLines` when there are any. */
 export function parseClinical(text: string, path: string, knownPatients: ReadonlySet<string>, today = todayDay()): Map<string, ClinicalRow> {
   const out = new Map<string, ClinicalRow>();
-  for (const [patient, lines] of parseClinicalLines(text, path, knownPatients, today)) out.set(patient, lines[lines.length - 1]);
+  for (const [patient, lines] of parseClinicalLines(text, path, knownPatients, today)) {
+    const latest = lines[lines.length - 1];
+    const earlier = lines.slice(0, -1).map((l) => ({ therapy: l.therapy, therapyClass: l.therapyClass, therapyStart: l.therapyStart }));
+    out.set(patient, earlier.length > 0 ? { ...latest, earlierLines: earlier } : latest);
+  }
   return out;
 }
 

@@ -18,11 +18,18 @@ export interface VcfRecord {
   /** INFO GENE= (or SYMBOL=) and PROTEIN= when present ('' otherwise): oligotrack's own VCF round-trips. */
   gene: string;
   protein: string;
+  /** INFO carries the SOMATIC flag (a caller that saw a matched normal marks somatic calls so). */
+  somatic: boolean;
 }
 
 export interface VcfHeaderInfo {
   /** `##reference=` value, '' when absent. */
   reference: string;
+  /**
+   * `##normal_sample=` is declared (Mutect2 and similar tumour–normal callers): every record was
+   * called against a matched normal, so the calls are somatic.
+   */
+  tumourNormal: boolean;
   /** `##contig=<ID=..,length=..>` entries in header order (length undefined when not given). */
   contigs: { name: string; length: number | undefined; assembly: string }[];
 }
@@ -132,7 +139,8 @@ function headerInfo(parser: VCFParser): VcfHeaderInfo {
       assembly: typeof fields?.assembly === 'string' ? fields.assembly : '',
     };
   });
-  return { reference: typeof reference === 'string' ? reference : '', contigs };
+  const normal = parser.getMetadata('normal_sample');
+  return { reference: typeof reference === 'string' ? reference : '', tumourNormal: typeof normal === 'string' && normal !== '', contigs };
 }
 
 function parseRecord(path: string, parser: VCFParser, line: string, lineNo: number | undefined): VcfRecord {
@@ -163,6 +171,7 @@ function parseRecord(path: string, parser: VCFParser, line: string, lineNo: numb
     alts: columns[4] === '.' ? ['.'] : columns[4].split(','),
     gene: firstString(info.GENE ?? info.SYMBOL),
     protein: firstString(info.PROTEIN),
+    somatic: info.SOMATIC === true,
   };
 }
 

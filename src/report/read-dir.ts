@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLASSIFICATION_SCHEMA, type ClassificationDocument } from '../classify/types.js';
+import { CLASSIFICATION_SCHEMA, CLASSIFICATION_SCHEMA_VERSION, type ClassificationDocument } from '../classify/types.js';
 import { parsePatientTimeline } from '../timeline/read.js';
 import type { PatientTimeline } from '../timeline/types.js';
 import { UserError, fileError } from '../util/errors.js';
@@ -59,8 +59,10 @@ export function readTrackOutputs(dir: string, classificationPath?: string): Trac
     );
   }
   const c = readJson(classificationFile) as Partial<ClassificationDocument>;
-  if (c?.schema !== CLASSIFICATION_SCHEMA || c.schema_version !== 1 || !Array.isArray(c.assessments)) {
-    throw fileError(classificationFile, `not an oligotrack classification (expected schema ${CLASSIFICATION_SCHEMA} version 1)`);
+  // Version 1 documents (policy version 1) still render: every field version 2 added is optional on the page.
+  const version = (c as { schema_version?: unknown } | null)?.schema_version;
+  if (c?.schema !== CLASSIFICATION_SCHEMA || (version !== 1 && version !== CLASSIFICATION_SCHEMA_VERSION) || !Array.isArray(c.assessments)) {
+    throw fileError(classificationFile, `not an oligotrack classification (expected schema ${CLASSIFICATION_SCHEMA} version 1 or ${CLASSIFICATION_SCHEMA_VERSION})`);
   }
   const known = new Set(timelines.map((t) => t.patient));
   for (const a of c.assessments) {

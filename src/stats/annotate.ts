@@ -9,7 +9,7 @@ import { limitOfDetection } from './lod.js';
 import { type AnnotateOptions, type CalledRow, type SiteBackground, StatsInputError } from './types.js';
 import { wilsonInterval } from './wilson.js';
 
-/** Default per-site one-sided α and minimum depth (see docs/calls.md for the multiplicity note). */
+/** Default per-site one-sided α and minimum depth (see docs/methods/calls.md for the multiplicity note). */
 export const DEFAULT_SITE_ALPHA = 0.01;
 export const DEFAULT_MIN_DEPTH = 100;
 

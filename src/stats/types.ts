@@ -48,7 +48,7 @@ export interface PonSiteBackground extends ClassBackground {
 
 /**
  * Background error model. `perSite` (from a PoN) wins over `perClass`; classes missing from
- * both fall back to `defaultRate` (documented in docs/calls.md).
+ * both fall back to `defaultRate` (documented in docs/methods/calls.md).
  */
 export interface BackgroundModel {
   kind: 'pon' | 'in_sample' | 'default';
@@ -82,7 +82,7 @@ export interface SiteBackground {
 
 export type { SiteCall } from '../count/types.js';
 
-/** A count row with its call. Column names in outputs: see docs/calls.md. */
+/** A count row with its call. Column names in outputs: see docs/methods/calls.md. */
 export interface CalledRow extends SiteCounts {
   /** altCount / depth (NaN when depth is 0). */
   vaf: number;
@@ -106,7 +106,7 @@ export interface CalledRow extends SiteCounts {
 
 export interface AnnotateOptions {
   background: BackgroundModel;
-  /** Per-site one-sided significance level (not corrected; see docs/calls.md). */
+  /** Per-site one-sided significance level (not corrected; see docs/methods/calls.md). */
   alpha: number;
   /** Below this depth the call is `low_depth`. */
   minDepth: number;

@@ -382,10 +382,15 @@ export function openStore(path: string, options: OpenStoreOptions = {}): CohortS
   let db: Database.Database | undefined;
   try {
     db = new Database(path, { readonly: options.readonly ?? false, timeout: BUSY_TIMEOUT_MS });
-    // Reading the header first: a non-SQLite file fails here with SQLITE_NOTADB.
-    const appId = db.pragma('application_id', { simple: true }) as number;
-    const userVersion = db.pragma('user_version', { simple: true }) as number;
-    const tables = (db.prepare("SELECT COUNT(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number }).n;
+    // Reading the header first: a non-SQLite file fails here with SQLITE_NOTADB. The three reads
+    // share one read transaction: another process creating the store commits its tables, version
+    // and application_id together, and separate reads could see the tables without the id.
+    const d = db;
+    const { appId, userVersion, tables } = d.transaction(() => ({
+      appId: d.pragma('application_id', { simple: true }) as number,
+      userVersion: d.pragma('user_version', { simple: true }) as number,
+      tables: (d.prepare("SELECT COUNT(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number }).n,
+    }))();
     if (appId !== STORE_APPLICATION_ID && !(appId === 0 && userVersion === 0 && tables === 0)) {
       throw new UserError(`${path}: not an oligotrack cohort store (a foreign SQLite database; application_id ${appId})`);
     }

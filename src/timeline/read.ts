@@ -50,6 +50,12 @@ export function parsePatientTimeline(text: string, file: string): PatientTimelin
   } catch (e) {
     throw fileError(file, `not valid JSON (${(e as Error).message})`);
   }
+  const version = (raw as { schema?: unknown; schema_version?: unknown } | null)?.schema_version;
+  if ((raw as { schema?: unknown } | null)?.schema === TIMELINE_SCHEMA && typeof version === 'number' && version < TIMELINE_SCHEMA_VERSION) {
+    // Version 1 lacks the white-cell counts, the tissue confirmation and the identity check the
+    // classifier reads: guessing them would hide a white-cell BAM the user gave.
+    throw fileError(file, `timeline schema version ${version} was written by an older oligotrack; re-run 'oligotrack track' (this version reads version ${TIMELINE_SCHEMA_VERSION})`);
+  }
   const parsed = timelineSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

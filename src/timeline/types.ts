@@ -1,20 +1,29 @@
 /**
  * The timeline data model: what `oligotrack track` writes to DIR/patients/<patient>.json (schema
- * `oligotrack.timeline`, version 1) and what `classify` and `report` read back. JSON field names
+ * `oligotrack.timeline`, version 2) and what `classify` and `report` read back. JSON field names
  * are snake_case; numbers that can be undefined are `null` (JSON has no NaN or Infinity).
  * Coordinates: `pos` is 1-based (VCF POS). Dates are ISO `YYYY-MM-DD`.
+ *
+ * Version 2 (from version 1): per site the matched white-cell counts with the background the
+ * white-cell test needs (`white_cells`), the tissue's somatic confirmation (`tissue_somatic`) and
+ * facts for the report (`flags`); per patient the sample-identity result (`identity`) and the
+ * white-cell BAM (`white_cell_bam`). `germline_or_ch` now comes from the panel of normals only (the
+ * matched white cells are tested by classify, per patient, against the background). Identity SNPs
+ * are never tracked sites. The clonal sites are chosen at the first draw that detects any candidate
+ * (tumour-informed first) and never include a germline-like site.
  */
 import type { CountSettings, SiteCall } from '../count/types.js';
+import type { PatientIdentity } from '../identity/types.js';
 import type { SampleSummary } from '../stats/types.js';
 
 export const TIMELINE_SCHEMA = 'oligotrack.timeline';
-export const TIMELINE_SCHEMA_VERSION = 1;
+export const TIMELINE_SCHEMA_VERSION = 2;
 
 /** Per-site call of one draw (declared once, with the counting contract). */
 export type { SiteCall } from '../count/types.js';
 
 /**
- * Change between a draw and the previous draw of the same series (see docs/tracking.md):
+ * Change between a draw and the previous draw of the same series (see docs/commands/track.md):
  * - `baseline`: the first draw of the series (nothing to compare with);
  * - `emerged`: not_detected → detected, and the increase itself significant (p < alpha);
  * - `rising`: detected → detected, fold ≥ min_fold and p < alpha for an increase;
@@ -34,9 +43,10 @@ export interface EventSettings {
   /** Fold change for rising/falling (default 2). */
   min_fold: number;
   /**
-   * A site detected at baseline is clonal when its baseline VAF is at least this fraction of the
-   * highest baseline VAF (default 0.5): truncal mutations share the top VAF, a subclone (an ESR1
-   * mutation at 0.5% beside TP53 at 4%) sits well below it and must not steer the tumour fraction.
+   * A site detected at the first draw that detects any candidate is clonal when its VAF there is at
+   * least this fraction of the highest (default 0.5): truncal mutations share the top VAF, a
+   * subclone (an ESR1 mutation at 0.5% beside TP53 at 4%) sits well below it and must not steer
+   * the tumour fraction.
    */
   clonal_min_relative_vaf: number;
 }
@@ -79,6 +89,27 @@ export interface DrawRef {
   collection_date: string;
 }
 
+/**
+ * A site's counts in the patient's matched white cells (buffy coat; samplesheet `normal`) and the
+ * background the white-cell test compares them with: the calling stage's rate for the site (panel
+ * of normals, its substitution class, or the default), the between-sample ICC of that background
+ * and the observations behind the rate (null: a fixed rate, treated as known).
+ */
+export interface WhiteCellCounts {
+  alt_count: number;
+  depth: number;
+  background_rate: number;
+  background_dispersion: number;
+  background_observations: number | null;
+}
+
+/** A fact about a site in words, for the report's flags column (classify adds its own per assessment). */
+export interface SiteFlagRecord {
+  /** `white_cells`, `tissue_somatic`, `panel_of_normals`. */
+  kind: string;
+  text: string;
+}
+
 /** A tracked site and its series, in draw order. */
 export interface TimelineSite {
   /** `chrom:pos:ref>alt`. */
@@ -92,7 +123,10 @@ export interface TimelineSite {
   id: string;
   /** Background alt rate the calling stage used for this site (absent in older timelines). */
   background_rate?: number | null;
-  /** Germline or clonal haematopoiesis: from the panel of normals or the matched normal. Never counts for classification. */
+  /**
+   * Germline or clonal haematopoiesis in the panel of normals (carried by at least half the normals):
+   * never counts for classification. The patient's own white cells are in `white_cells`.
+   */
   germline_or_ch: boolean;
   /** Why `germline_or_ch` is set ('' when not). */
   germline_or_ch_reason: string;
@@ -103,9 +137,18 @@ export interface TimelineSite {
    */
   tumour_informed?: boolean;
   /**
-   * Detected at the baseline (first) draw, not germline/CH, and baseline VAF ≥ clonal_min_relative_vaf
-   * × the highest baseline VAF of such sites: pooled for the tumour fraction. When any
-   * tumour-informed site qualifies, only tumour-informed sites are candidates (see markClonal).
+   * Confirmed somatic in the tissue against a matched normal: the tumour VCF record has INFO/SOMATIC
+   * or the VCF is a tumour–normal call set (`##normal_sample=`). A tumour-only VCF also holds
+   * germline variants, so `tumour_informed` alone is not this.
+   */
+  tissue_somatic?: boolean;
+  /** Counts in the matched white cells; null when the patient has no white-cell BAM. */
+  white_cells?: WhiteCellCounts | null;
+  /** Facts for the report (white-cell counts, tissue confirmation, panel-of-normals flag). */
+  flags?: SiteFlagRecord[];
+  /**
+   * Pooled for the descriptive tumour-fraction series: see markClonal (build.ts). classify chooses
+   * its own clonal set per assessment (src/classify/clonal-set.ts).
    */
   clonal: boolean;
   first_detection: DrawRef | null;
@@ -178,6 +221,14 @@ export interface PatientTimeline {
   draws: TimelineDraw[];
   sites: TimelineSite[];
   tumour_fraction: TumourFractionSeries;
+  /** The white-cell BAM as written in the samplesheet (`normal`), or null. */
+  white_cell_bam?: string | null;
+  /**
+   * Sample identity at the identity SNPs (src/identity): absent when track was not asked to check
+   * (then classify says "identity: not checked"); status `not_checked` when no identity SNP was
+   * counted.
+   */
+  identity?: PatientIdentity | null;
 }
 
 /** The per-site input of the timeline builder: one called count row (a subset of stats' CalledRow). */
@@ -193,6 +244,12 @@ export interface CalledSiteInput {
   germlineOrChip: boolean;
   /** Background alt rate of the site (CalledRow.backgroundRate); absent = unknown. */
   backgroundRate?: number;
+  /** Between-sample ICC of that background (CalledRow.dispersion); absent = 0. */
+  dispersion?: number;
+  /** Observations behind the background rate (CalledRow.backgroundDepth); absent or Infinity = known. */
+  backgroundDepth?: number;
+  /** Reference-allele count (identity SNPs need it); absent = depth − alt. */
+  refCount?: number;
   meanFragLenAlt: number;
   meanFragLenRef: number;
   families: number;
@@ -209,8 +266,15 @@ export interface CalledDraw {
   readsSeen?: number;
   readsPassing?: number;
   rows: CalledSiteInput[];
-  /** Site keys seen with alt in the matched normal (germline or CH), if a normal was counted. */
-  normalFlagged?: ReadonlySet<string>;
   /** Site keys from the patient's tumour-informed VCF (the same set on every draw of a patient). */
   tumourInformed?: ReadonlySet<string>;
+  /** Site keys the tissue confirmed somatic (tumour–normal VCF or INFO/SOMATIC). */
+  tissueSomatic?: ReadonlySet<string>;
+}
+
+/** The patient's matched white cells: the BAM as written in the samplesheet and its called rows (any order). */
+export interface WhiteCellInput {
+  bam: string;
+  sample: string;
+  rows: CalledSiteInput[];
 }

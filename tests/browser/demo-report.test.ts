@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_BETWEEN_DRAW_CV } from '../../src/cli/demo.js';
 import { writeSyntheticTrackDir } from '../../src/bench/report-bench.js';
 import { buildReport } from '../../src/report/build-report.js';
 import { CHROMIUM_FLAGS } from '../../src/report/pdf.js';
@@ -30,10 +31,11 @@ const EXPECTED: Record<string, { group: string; label: string; points: number }>
   'DEMO-02': { group: 'widespread_progression', label: 'Widespread progression', points: 2 * 3 },
   'DEMO-03': { group: 'widespread_progression', label: 'Widespread progression', points: 2 * 4 },
   'DEMO-04': { group: 'oligoprogression_targetable', label: 'Oligoprogression, targetable resistance', points: 4 * 5 },
-  // PIK3CA emerges, but the tumour level rests on one nadir draw (26 alt reads): even at the demo's
-  // between-draw CV of 10% a 2-fold rise is not ruled out (upper bound 2.03), so diffuse progression
-  // cannot be excluded and the group is indeterminate, with the emergence reported.
-  'DEMO-05': { group: 'indeterminate', label: 'Indeterminate', points: 3 * 3 },
+  // PIK3CA H1047R emerges on fulvestrant: a new actionable finding whose drugs (alpelisib,
+  // capivasertib) differ from the current therapy. The tumour level rests on one nadir draw, so a
+  // 2-fold rise is not ruled out (upper bound ≈ 2.0): the group stays targetable, with "diffuse
+  // progression not excluded" stated, as the precedence of the policy says.
+  'DEMO-05': { group: 'oligoprogression_targetable', label: 'Oligoprogression, targetable resistance', points: 3 * 3 },
   'DEMO-06': { group: 'indeterminate', label: 'Indeterminate', points: 2 * 3 },
   'DEMO-07': { group: 'no_progression', label: 'No progression', points: 2 * 3 },
 };
@@ -44,8 +46,8 @@ const REASON: Record<string, RegExp> = {
   'DEMO-02': /^7 progressing lesions \(bone, liver, lung\): more than the 5 that define oligoprogression\.$/,
   'DEMO-03': /^Only 2 progressing lesions \(bone, node\), but ctDNA shows diffuse progression: the tumour fraction rose [\d.]+-fold from its nadir \(\d{4}-\d\d-\d\d → \d{4}-\d\d-\d\d/,
   'DEMO-04': /^1 progressing lesion \(bone\) with ESR1 p\.D538G rising on 2025-06-10 and ESR1 p\.E380Q newly emerged on 2025-06-10 in plasma/,
-  'DEMO-05': /^2 progressing lesions \(liver\) with PIK3CA p\.H1047R newly emerged on 2025-05-19 in plasma/,
-  'DEMO-06': /^3 progressing lesions \(bone, node\), but ctDNA cannot decide: no ctDNA draw within 90 days before the assessment \(last draw 2025-03-24\)/,
+  'DEMO-05': /^2 progressing lesions \(liver\) with PIK3CA p\.H1047R newly emerged on 2025-05-19 in plasma, and diffuse progression in ctDNA neither shown nor ruled out\./,
+  'DEMO-06': /^3 progressing lesions \(bone, node\), but ctDNA cannot decide: no ctDNA draw in the window \(60 days before to 28 days after the scan: 2025-06-05 to 2025-09-01\); last draw 2025-03-24, 133 days before the scan/,
   'DEMO-07': /^No progressing lesion on the scan of 2025-06-30\.$/,
 };
 
@@ -136,7 +138,7 @@ describe.skipIf(!requireTools('chromium', 'pdftotext', 'pdfinfo'))('demo report 
     }
     // The deciding finding, one notation: DEMO-06's is the missing draw, never its highest-VAF site.
     await expect(page.locator('tr[data-patient="DEMO-04"] td').nth(2).textContent()).resolves.toMatch(/^ESR1 p\.D538G rising on 2025-06-10; ESR1 p\.E380Q newly emerged/);
-    await expect(page.locator('tr[data-patient="DEMO-06"] td').nth(2).textContent()).resolves.toMatch(/^no ctDNA draw within 90 days/);
+    await expect(page.locator('tr[data-patient="DEMO-06"] td').nth(2).textContent()).resolves.toMatch(/^no ctDNA draw in the window \(60 days before to 28 days after the scan/);
     await expect(page.locator('#summary').textContent()).resolves.toMatch(/Plasma draws25.*median 3 \(3–5\)/);
     await page.screenshot({ path: join(SHOTS, 'index.png'), fullPage: true });
     expect(watch.consoleErrors).toEqual([]); // a wrong CSP hash would log "Refused to execute inline script"
@@ -239,7 +241,7 @@ describe.skipIf(!requireTools('chromium', 'pdftotext', 'pdfinfo'))('demo report 
     await context.close();
   });
 
-  it('DEMO-05: PIK3CA decided the group, the liver progression is flagged visceral, no ESR1 text anywhere', async () => {
+  it('DEMO-05: PIK3CA decided the group (diffuse progression not excluded, said so), the liver progression is flagged visceral, no ESR1 text anywhere', async () => {
     const { page, context } = await watchedPage(browser);
     await page.goto(pathToFileURL(join(DEMO_OUT, 'report', 'DEMO-05.html')).href);
     await expect(page.locator('#findings tr.drove').getAttribute('data-finding')).resolves.toBe('PIK3CA p.H1047R');
@@ -309,7 +311,7 @@ describe.skipIf(!requireTools('chromium', 'pdftotext', 'pdfinfo'))('demo report 
       }
       const r = spawnSync(
         process.execPath,
-        [CLI, 'run', '--samplesheet', join(input, 'samplesheet.csv'), '--clinical', join(input, 'clinical.csv'), '--imaging', join(input, 'imaging.csv'), '--sites', join(input, 'sites.tsv'), '--out', pdfRun, '--pdf'],
+        [CLI, 'run', '--samplesheet', join(input, 'samplesheet.csv'), '--clinical', join(input, 'clinical.csv'), '--imaging', join(input, 'imaging.csv'), '--sites', join(input, 'sites.tsv'), '--out', pdfRun, '--pdf', '--between-draw-prior', DEMO_BETWEEN_DRAW_CV],
         { encoding: 'utf8' },
       );
       if (r.status !== 0) throw new Error(`run --pdf failed (${r.status}): ${r.stderr}`);

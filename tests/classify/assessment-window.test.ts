@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { assessmentWindow, intervalWords, linesFromDraws } from '../../src/classify/assessment-window.js';
 import type { TherapyLine } from '../../src/classify/context.js';
-import { loadPolicyV2Blocks } from '../../src/classify/policy-v2.js';
+import { loadPolicy } from '../../src/classify/policy.js';
 import { isoDateToDay } from '../../src/io/csv-schema.js';
 
-const rules = loadPolicyV2Blocks().rules;
+const rules = loadPolicy().policy.rules;
 const SCAN = isoDateToDay('2026-03-01');
 const dayIso = (offset: number) => new Date((SCAN + offset) * 86_400_000).toISOString().slice(0, 10);
 const draws = (...offsets: number[]) => offsets.map((o, i) => ({ sample: `d${i}`, collection_date: dayIso(o) }));

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type ClonalCandidate, chooseClonalSet } from '../../src/classify/clonal-set.js';
-import { loadPolicyV2Blocks } from '../../src/classify/policy-v2.js';
+import { loadPolicy } from '../../src/classify/policy.js';
 import type { SiteOrigin } from '../../src/classify/site-origin.js';
 
-const rules = loadPolicyV2Blocks().rules;
+const rules = loadPolicy().policy.rules;
 
 /** VAFs per draw (null = not detected). */
 function site(key: string, gene: string, vafs: (number | null)[], extra: Partial<ClonalCandidate> = {}): ClonalCandidate {

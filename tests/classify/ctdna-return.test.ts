@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ctdnaReturn, type ReturnSite } from '../../src/classify/ctdna-return.js';
-import { loadPolicyV2Blocks } from '../../src/classify/policy-v2.js';
+import { loadPolicy } from '../../src/classify/policy.js';
 
-const rules = loadPolicyV2Blocks().rules;
+const rules = loadPolicy().policy.rules;
 const site = (key: string, draws: [number, number][]): ReturnSite => ({
   key,
   points: draws.map(([alt, depth], d) => ({ sample: `d${d}`, alt_count: alt, depth, call: depth < 100 ? 'low_depth' : alt >= 3 ? 'detected' : 'not_detected' })),

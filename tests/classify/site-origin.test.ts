@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { WhiteCellCounts } from '../../src/classify/context.js';
-import { loadPolicyV2Blocks } from '../../src/classify/policy-v2.js';
-import { type SiteSeries, classifySiteOrigins, countsAsTumour, whiteCellLod, whiteCellPValue } from '../../src/classify/site-origin.js';
+import { loadPolicy } from '../../src/classify/policy.js';
+import { type SiteSeries, type WhiteCellCounts, classifySiteOrigins, countsAsTumour, whiteCellLod, whiteCellPValue } from '../../src/classify/site-origin.js';
 import { betaDraw, binomialDraw, Xoshiro128 } from '../../src/stats/rng.js';
 
-const rules = loadPolicyV2Blocks().rules;
+const rules = loadPolicy().policy.rules;
 const CH = new Set(['TP53', 'PPM1D', 'DNMT3A', 'TET2', 'ASXL1', 'CHEK2', 'ATM']);
 
 /** A series from [alt, depth] pairs; `detected` when alt/depth ≥ 0.1% and alt ≥ 3 (the fixtures' shorthand). */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { referenceKnowledgeV2 } from '../../src/classify/knowledge-v2.js';
-import type { SiteTrend } from '../../src/classify/model-interface.js';
-import { loadPolicyV2Blocks } from '../../src/classify/policy-v2.js';
+import { referenceKnowledge } from '../../src/classify/knowledge.js';
+import type { FindingTrend } from '../../src/classify/model.js';
+import { loadPolicy } from '../../src/classify/policy.js';
 import { type TargetableInput, type TargetableSite, targetableFindings, toTargetableMutation } from '../../src/classify/targetable-findings.js';
 
-const rules = loadPolicyV2Blocks().rules;
-const knowledge = referenceKnowledgeV2();
+const rules = loadPolicy().policy.rules;
+const knowledge = referenceKnowledge();
 
 /** Per draw: [alt, depth, p-value]; detected when p ≤ 0.01 (the calling stage's default α). */
 function site(gene: string, protein: string, draws: [number, number, number][], extra: Partial<TargetableSite> = {}): TargetableSite {
@@ -51,7 +51,7 @@ describe('targetable findings', () => {
   });
 
   it('ESR1 present from the first draw on an AI qualifies too, labelled present since the first draw, never rising on noise', () => {
-    const noisyUp: SiteTrend = { key: 'ESR1:p.Y537S', status: 'stable', fold: 1.3, lower: 0.7, upper: 1.9, text: '1.30-fold' };
+    const noisyUp: FindingTrend = { key: 'ESR1:p.Y537S', status: 'stable', fold: 1.3, lower: 0.7, upper: 1.9, text: '1.30-fold' };
     const [f] = targetableFindings(
       input([site('ESR1', 'p.Y537S', [[24, 3000, 1e-30], [19, 3000, 1e-22], [31, 3000, 1e-40], [26, 3000, 1e-33]])], AI, { trend: () => noisyUp }),
       knowledge,
@@ -91,7 +91,7 @@ describe('targetable findings', () => {
   it('a truncal PIK3CA (tissue, in the clonal set) is known since baseline: shown by default, counted with known_since_baseline = qualify; the model’s trend is never asked for it', () => {
     const pik = site('PIK3CA', 'p.H1047R', [[60, 3000, 1e-60], [62, 3000, 1e-62], [59, 3000, 1e-59], [240, 3000, 1e-200]], { tumourInformed: true, inClonalSet: true });
     let asked = 0;
-    const trend = (key: string): SiteTrend => {
+    const trend = (key: string): FindingTrend => {
       asked++;
       return { key, status: 'rising', fold: 4, lower: 3, upper: 5, text: '4-fold' };
     };
@@ -102,12 +102,12 @@ describe('targetable findings', () => {
     expect(targetableFindings(input([pik], AI, { trend }), knowledge, counting)[0].qualifies).toBe(true);
   });
 
-  it('rising (from the model, relative to the tumour) makes a known non-clonal site qualify', () => {
+  it('rising (the model\'s per-site trend) makes a known non-clonal site qualify', () => {
     const sub = site('PIK3CA', 'p.E545K', [[5, 3000, 1e-5], [6, 3000, 1e-6], [5, 3000, 1e-5], [30, 3000, 1e-30]]);
-    const rising = (key: string): SiteTrend => ({ key, status: 'rising', fold: 5, lower: 2.5, upper: 10, text: '5.00-fold relative to the tumour (2.50–10.00)' });
+    const rising = (key: string): FindingTrend => ({ key, status: 'rising', fold: 5, lower: 2.5, upper: 10, text: '5.00-fold from its own nadir phase (d0, d1, d2) to d3, q = 1e-6' });
     const [f] = targetableFindings(input([sub], AI, { trend: rising }), knowledge, rules);
     expect([f.history, f.qualifies]).toEqual(['present_since_first_draw', true]);
-    expect(f.text).toContain('rising relative to the tumour');
+    expect(f.text).toContain('rising on the current therapy (5.00-fold from its own nadir phase');
     expect(toTargetableMutation(f).event).toBe('rising');
   });
 

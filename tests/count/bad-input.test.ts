@@ -34,9 +34,9 @@ function reads(n: number): SamRecord[] {
   return out;
 }
 
-async function failure(bam: string, sites: Site[] = [site]): Promise<UserError> {
+async function failure(bam: string, sites: Site[] = [site], inflater: 'wasm' | 'zlib' = 'wasm'): Promise<UserError> {
   try {
-    await countBam(bam, sites, DEFAULT_COUNT_SETTINGS);
+    await countBam(bam, sites, DEFAULT_COUNT_SETTINGS, { inflater });
   } catch (e) {
     if (e instanceof UserError) return e;
     throw e;
@@ -74,6 +74,28 @@ describe('bad BAM input', () => {
     writeFileSync(p, bad);
     const e = await failure(p, [{ ...site, pos1: 89000 }]);
     expect(e.message).toBe(`${p}: BGZF block at byte ${blockStart(good.bam, 1)} fails its CRC32 check (corrupt data)`);
+  });
+
+  it('corrupt deflate data, a wrong ISIZE, an ISIZE over 64 KiB: one line naming the block, with either inflater', async () => {
+    const b1 = blockStart(good.bam, 1);
+    const dataAt = b1 + 18;
+    const cases: [string, (b: Buffer) => void, RegExp][] = [
+      ['deflate', (b) => b.fill(0xff, dataAt, dataAt + 40), new RegExp(`BGZF block at byte ${b1} does not inflate \\(`)],
+      ['isize-short', (b) => b.writeUInt32LE(b.readUInt32LE(blockStart(b, 2) - 4) - 10, blockStart(b, 2) - 4), new RegExp(`BGZF block at byte ${b1} inflates to`)],
+      ['isize-huge', (b) => b.writeUInt32LE(70000, blockStart(b, 2) - 4), new RegExp(`BGZF block at byte ${b1} claims 70000 inflated bytes, more than the 65536`)],
+    ];
+    for (const [name, corrupt, expected] of cases) {
+      const p = join(dir, `${name}.bam`);
+      const bad = Buffer.from(good.bam);
+      corrupt(bad);
+      writeFileSync(p, bad);
+      for (const inflater of ['wasm', 'zlib'] as const) {
+        const e = await failure(p, [{ ...site, pos1: 89000 }], inflater);
+        expect(e.message, `${name} (${inflater})`).toMatch(new RegExp(`^${p}: `));
+        expect(e.message, `${name} (${inflater})`).toMatch(expected);
+        expect(e.message).not.toContain('\n');
+      }
+    }
   });
 
   it('an index of another BAM (different number of references)', async () => {

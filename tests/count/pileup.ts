@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { siteSpec } from '../../src/count/site-model.js';
 import type { Site } from '../../src/count/types.js';
 
 /**
  * samtools mpileup as the independent reference: runs it, parses the pileup bases column
  * (`.` `,` ACGTN acgtn `*` `#` `>` `<`, `^q` read starts, `$` read ends, `+N`/`-N` indels) into one
  * token per read, keyed by QNAME/FLAG/POS (`--output-extra`), and derives what oligotrack's
- * documented rules (docs/count-engine.md) expect at a site in `--mates reads` mode.
+ * documented rules (docs/methods/counting.md) expect at a site in `--mates reads` mode.
  */
 
 export interface Token {
@@ -142,4 +143,32 @@ export function expectedAt(site: Site, kind: 'mnv' | 'insertion' | 'deletion', r
     else count(bases === alt ? 'alt' : bases === ref ? 'ref' : 'other', t, minQ);
   }
   return e;
+}
+
+/** Tokens at each needed position, keyed by read (a repeated key gets #n in pileup order). */
+export function keyed(tokens: Token[] | undefined): Map<string, Token> {
+  const m = new Map<string, Token>();
+  for (const t of tokens ?? []) {
+    let k = t.key;
+    for (let n = 2; m.has(k); n++) k = `${t.key}#${n}`;
+    m.set(k, { ...t, key: k });
+  }
+  return m;
+}
+
+/**
+ * What samtools mpileup says each site should count in `--mates reads` mode (throws when
+ * samtools rejects the file). `refIds`: contig name → refID, for the site model.
+ */
+export function expectedFromSamtools(bam: string, sites: Site[], refIds: Map<string, number>, minBaseq: number, posFile: string): Expected[] {
+  const specs = sites.map((s, i) => siteSpec(s, i, refIds.get(s.chrom)!));
+  const positions: { chrom: string; pos1: number }[] = [];
+  specs.forEach((s, i) => {
+    for (let p = s.start0 + 1; p <= s.start0 + 2 + s.refLen; p++) positions.push({ chrom: sites[i].chrom, pos1: p });
+  });
+  const tokens = pileup(bam, positions, 0, posFile);
+  return specs.map((s, i) => {
+    const at = (pos1: number) => keyed(tokens.get(`${sites[i].chrom}:${pos1}`));
+    return expectedAt(sites[i], s.kind, s.ref, s.alt, s.refLen, s.start0 + 1, at, minBaseq);
+  });
 }

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { countBam } from '../../src/count/count-bam.js';
 import { DEFAULT_COUNT_SETTINGS, type CountSettings } from '../../src/count/types.js';
-import { encodeBamWithIndex } from '../../src/io/bam-writer.js';
-import { randomCase } from './random-bam.js';
+import { encodeBam, encodeBamWithIndex } from '../../src/io/bam-writer.js';
+import { UserError } from '../../src/util/errors.js';
+import { joinBam, mutateStream, splitBam } from './bam-mutate.js';
+import { randomCase, rng } from './random-bam.js';
 
 /**
  * WASM kernel == plain-TS oracle on many small random BAMs, for both mate modes, with and without
@@ -64,5 +66,30 @@ describe('WASM scan equals the oracle on random BAMs', () => {
     expect(sitesWithReads).toBeGreaterThan(CASES);
     expect(altSeen).toBeGreaterThan(CASES / 10);
     expect(discordantSeen).toBeGreaterThan(10);
+  }, 400_000);
+});
+
+describe('WASM scan equals the oracle on random BAMs with a malformed record', () => {
+  it(`${Math.ceil(CASES / 3)} random BAMs, one record made hostile: same counts or the same one-line error`, async () => {
+    let errors = 0;
+    for (let seed = 1; seed <= Math.ceil(CASES / 3); seed++) {
+      const c = randomCase(5000 + seed);
+      const mutated = mutateStream(rng(seed), splitBam(encodeBam({ refs: c.refs }, c.records, { level: 1 })), c.refs.length);
+      const path = join(dir, `bad${seed % 50}.bam`);
+      writeFileSync(path, joinBam(mutated.parts));
+      const settings: CountSettings = { ...DEFAULT_COUNT_SETTINGS, mates: seed % 2 ? 'fragment' : 'reads' };
+      const outcome = async (engine: 'wasm' | 'oracle') => {
+        try {
+          return comparable(await countBam(path, c.sites, settings, { engine, observations: true }));
+        } catch (e) {
+          if (!(e instanceof UserError)) throw e;
+          return { error: e.message };
+        }
+      };
+      const w = await outcome('wasm');
+      if ('error' in w) errors++;
+      expect(w, `seed ${seed} (${mutated.what})`).toEqual(await outcome('oracle'));
+    }
+    expect(errors).toBeGreaterThan(CASES / 12);
   }, 400_000);
 });

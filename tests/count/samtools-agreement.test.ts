@@ -5,11 +5,10 @@ import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { countBam } from '../../src/count/count-bam.js';
 import { readBamHeader } from '../../src/io/bam-header.js';
-import { siteSpec } from '../../src/count/site-model.js';
 import { DEFAULT_COUNT_SETTINGS, type Site } from '../../src/count/types.js';
 import { encodeBamWithIndex } from '../../src/io/bam-writer.js';
 import { HTSLIB_TEST_DIR, requireHtslibTest, requireTools } from '../helpers/requires.js';
-import { expectedAt, pileup, type Token } from './pileup.js';
+import { expectedFromSamtools } from './pileup.js';
 import { randomCase, rng } from './random-bam.js';
 
 /**
@@ -26,35 +25,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const settings = { ...DEFAULT_COUNT_SETTINGS, mates: 'reads' as const };
 
-/** Tokens at each needed position, keyed by read (a repeated key gets #n in pileup order). */
-function keyed(tokens: Token[] | undefined): Map<string, Token> {
-  const m = new Map<string, Token>();
-  for (const t of tokens ?? []) {
-    let k = t.key;
-    for (let n = 2; m.has(k); n++) k = `${t.key}#${n}`;
-    m.set(k, { ...t, key: k });
-  }
-  return m;
-}
-
 async function compareWithSamtools(bam: string, sites: Site[], tag: string): Promise<number> {
   const header = await readBamHeader(bam);
-  const refId = new Map(header.refs.map((r, i) => [r.name, i]));
-  const specs = sites.map((s, i) => siteSpec(s, i, refId.get(s.chrom)!));
-  const positions: { chrom: string; pos1: number }[] = [];
-  specs.forEach((s, i) => {
-    for (let p = s.start0 + 1; p <= s.start0 + 2 + s.refLen; p++) positions.push({ chrom: sites[i].chrom, pos1: p });
-  });
-  const tokens = pileup(bam, positions, 0, join(dir, `${tag}.pos`));
+  const refIds = new Map(header.refs.map((r, i) => [r.name, i]));
+  const expected = expectedFromSamtools(bam, sites, refIds, settings.minBaseq, join(dir, `${tag}.pos`));
   const result = await countBam(bam, sites, settings);
   let covered = 0;
-  specs.forEach((s, i) => {
-    const chrom = sites[i].chrom;
-    const at = (pos1: number) => keyed(tokens.get(`${chrom}:${pos1}`));
-    const e = expectedAt(sites[i], s.kind, s.ref, s.alt, s.refLen, s.start0 + 1, at, settings.minBaseq);
+  expected.forEach((e, i) => {
     const r = result.rows[i];
     const got = { depth: r.depth, ref: r.refCount, alt: r.altCount, other: r.otherCount, deletions: r.deletions, insertions: r.insertions, altFwd: r.altFwd, altRev: r.altRev };
-    expect(got, `${tag} site ${chrom}:${sites[i].pos1} ${sites[i].ref}>${sites[i].alt}`).toEqual(e);
+    expect(got, `${tag} site ${sites[i].chrom}:${sites[i].pos1} ${sites[i].ref}>${sites[i].alt}`).toEqual(e);
     if (e.depth > 0) covered++;
   });
   return covered;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,14 +7,15 @@ import { countBam } from '../../src/count/count-bam.js';
 import { DEFAULT_COUNT_SETTINGS, type Site } from '../../src/count/types.js';
 import { encodeBamWithIndex } from '../../src/io/bam-writer.js';
 import { randomCase } from './random-bam.js';
-import { planIndexed } from '../../src/count/plan.js';
+import { blockFinder, indexedPieces, splitRanges } from '../../src/count/pieces.js';
 import { siteSpec, sortSpecs } from '../../src/count/site-model.js';
 import { readBamIndex } from '../../src/io/bam-index.js';
 
 /**
- * `threads` splits the sites into groups scanned by worker_threads (the compiled worker in dist/,
- * so `npm run build:ts` must have run — `npm ci` does); every thread count gives the same rows,
- * observations and read totals. Standard input gives what the file gives.
+ * `threads` splits the BAM into byte ranges counted by worker_threads (the compiled worker in
+ * dist/, so `npm run build:ts` must have run — `npm ci` does); every thread count gives the same
+ * rows, observations and read totals (cuts inside segments and records: ranges.test.ts).
+ * Standard input gives what the file gives.
  */
 
 const dir = mkdtempSync(join(tmpdir(), 'oligotrack-threads-'));
@@ -48,7 +49,8 @@ describe('threads and stdin', () => {
       expect(Math.max(...one.rows.map((r) => r.depth))).toBeGreaterThan(50);
       for (const threads of [2, 3]) {
         const specs = sortSpecs(c.sites.map((s, i) => siteSpec(s, i, s.chrom === 'c1' ? 0 : 1)));
-        expect(planIndexed(specs, readBamIndex(`${bam}.bai`), threads).length, 'groups').toBe(threads);
+        const pieces = indexedPieces(specs, readBamIndex(`${bam}.bai`));
+        expect(splitRanges(pieces, threads, statSync(bam).size, blockFinder(bam, statSync(bam).size)).length, 'ranges').toBe(threads);
         const many = await countBam(bam, c.sites, settings, { threads, observations: true });
         expect(many.rows, `${threads} threads, ${mates}`).toEqual(one.rows);
         expect(many.observations, `${threads} threads observations`).toEqual(one.observations);

@@ -8,7 +8,7 @@ import { isoDateToDay } from '../../src/io/csv-schema.js';
 import { backgroundFor, defaultBackground } from '../../src/stats/background.js';
 import { callRow } from '../../src/stats/annotate.js';
 import { buildPatientTimeline, siteKeyOf } from '../../src/timeline/build.js';
-import { type CalledDraw, DEFAULT_EVENT_SETTINGS, type PatientTimeline } from '../../src/timeline/types.js';
+import { type CalledDraw, DEFAULT_EVENT_SETTINGS, type PatientTimeline, type WhiteCellInput } from '../../src/timeline/types.js';
 
 export const SITES: Record<string, Site> = {
   TP53_R175H: { chrom: 'chr17', pos1: 7675088, ref: 'C', alt: 'T', gene: 'TP53', protein: 'p.R175H', id: 'TP53_R175H' },
@@ -49,8 +49,8 @@ function siteCounts(site: Site, alt: number, depth: number): SiteCounts {
 }
 
 export interface TimelineOptions {
-  /** Sites the matched normal flags (germline / CH). */
-  normalFlagged?: (keyof typeof SITES)[];
+  /** The matched white cells: alt/depth per site (sites not named: 0 alt at the default depth). */
+  whiteCells?: Counts;
   /** Sites the panel of normals flags (germlineOrChip in the called rows). */
   ponFlagged?: (keyof typeof SITES)[];
   /** Depth for sites not given in a draw (default 3,000, 0 alt). */
@@ -63,13 +63,11 @@ export interface TimelineOptions {
 export function makeTimeline(patient: string, draws: DrawSpec[], opts: TimelineOptions = {}): PatientTimeline {
   const names = (Object.keys(SITES) as (keyof typeof SITES)[]).filter((n) => draws.some((d) => d.counts[n] !== undefined));
   const background = defaultBackground();
-  const flagged = new Set((opts.normalFlagged ?? []).map((n) => siteKeyOf(SITES[n])));
   const called: CalledDraw[] = draws.map((d) => ({
     sample: d.sample,
     collectionDate: d.date,
     collectionDay: isoDateToDay(d.date),
     bam: `${d.sample}.bam`,
-    normalFlagged: flagged,
     tumourInformed: new Set((opts.tumourInformed ?? []).map((n) => siteKeyOf(SITES[n]))),
     rows: names.map((n) => {
       const [alt, depth] = d.counts[n] ?? [0, opts.defaultDepth ?? 3000];
@@ -77,9 +75,22 @@ export function makeTimeline(patient: string, draws: DrawSpec[], opts: TimelineO
       return callRow(siteCounts(SITES[n], alt, depth), bg, 0.01, 100);
     }),
   }));
+  let whiteCells: WhiteCellInput | undefined;
+  if (opts.whiteCells) {
+    const wc = opts.whiteCells;
+    whiteCells = {
+      bam: `${patient}_wbc.bam`,
+      sample: `${patient} white cells`,
+      rows: names.map((n) => {
+        const [alt, depth] = wc[n] ?? [0, opts.defaultDepth ?? 3000];
+        return callRow(siteCounts(SITES[n], alt, depth), backgroundFor(background, SITES[n]), 0.01, 100);
+      }),
+    };
+  }
   return buildPatientTimeline({
     patient,
     draws: called,
+    ...(whiteCells ? { whiteCells } : {}),
     countSettings: DEFAULT_COUNT_SETTINGS,
     eventSettings: DEFAULT_EVENT_SETTINGS,
     callSettings: { background: 'default', alpha: 0.01, min_depth: 100 },

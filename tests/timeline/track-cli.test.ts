@@ -122,22 +122,28 @@ describe('oligotrack track on real BAMs', () => {
     const rows = tsvRows(r.stdout);
     expect(rows.map((x) => [x.patient, x.assessment_date, x.group, x.molecular_progression, x.targetable_mutations])).toEqual([
       ['P1', '2026-02-01', 'no_progression', 'NA', '.'],
-      // The day before the ESR1 draw: nothing targetable yet.
-      ['P1', '2026-05-03', 'true_oligoprogression', 'no', '.'],
-      ['P1', '2026-05-20', 'oligoprogression_targetable', 'no', 'ESR1 p.D538G'],
-      ['P2', '2026-05-15', 'widespread_progression', 'yes', '.'],
+      // The ESR1 draw is the work-up draw one day after this scan (inside the 28 days after it).
+      ['P1', '2026-05-03', 'oligoprogression_targetable', 'NA', 'ESR1 p.D538G'],
+      ['P1', '2026-05-20', 'oligoprogression_targetable', 'NA', 'ESR1 p.D538G'],
+      // P2's only markers are two TP53 variants seen in plasma alone (no tissue VCF, no white
+      // cells): possibly clonal haematopoiesis, so their 5-fold rise is no evidence of diffuse
+      // progression and nothing else can rule it in or out.
+      ['P2', '2026-05-15', 'indeterminate', 'NA', '.'],
     ]);
+    expect(rows[3].rationale).toContain('TP53 p.R175H, TP53 p.R273H (plasma only, CH-prone genes, not in the tissue): possible clonal haematopoiesis: white-cell sequencing recommended');
     expect(rows[3].modifiers).toBe('short_response(4.4mo);triple_negative;bone_only;toxicity_note(chemotherapy);time_to_next_therapy(13.4mo)');
     const doc = JSON.parse(readFileSync(p('class.json'), 'utf8'));
     expect(doc.schema).toBe('oligotrack.classification');
+    expect(doc.assessments[3].site_origins.map((o: { origin: string }) => o.origin)).toEqual(['possible_ch', 'possible_ch', 'tumour']);
     for (const a of doc.assessments) {
       expect(a.rules.map((x: { id: string }) => x.id)).toEqual([
-        'rule1_no_progression', 'rule2_radiological_oligoprogression', 'rule3_molecular_progression',
-        'rule4_targetable_emergence', 'rule5_group', 'rule6_indeterminate',
+        'rule1_no_progression', 'rule2_radiological_oligoprogression', 'assessment_window', 'sample_identity', 'site_origin',
+        'clonal_set', 'rule3_molecular_progression', 'ctdna_return', 'rule4_targetable', 'rule5_group', 'rule6_indeterminate',
       ]);
       for (const rule of a.rules) expect(rule.source.length).toBeGreaterThan(20);
     }
-    expect(doc.assessments[1].draws_used).toEqual(['P1_d0', 'P1_d1']);
+    expect(doc.assessments[1].draws_used).toEqual(['P1_d0', 'P1_d1', 'P1_d2']);
+    expect(doc.assessments[1].draws_in_window).toEqual(['P1_d1', 'P1_d2']);
     const again = cli('classify', '--timeline', 'out', '--clinical', 'clinical.csv', '--imaging', 'imaging.csv', '--json', 'class2.json', '--between-draw-prior', '0.15');
     expect(again.stdout).toBe(r.stdout);
     expect(readFileSync(p('class2.json'), 'utf8')).toBe(readFileSync(p('class.json'), 'utf8'));
@@ -152,8 +158,8 @@ describe('oligotrack track on real BAMs', () => {
   });
 });
 
-describe('matched normal (white cells) flags germline/CH sites', () => {
-  it('an ESR1 variant also in the normal is flagged and never makes the group targetable', () => {
+describe("matched white cells: a variant there is the patient's own, never tumour", () => {
+  it('an ESR1 variant also in the white cells never makes the group targetable', () => {
     // The normal carries ESR1 at 6% (CH-like); the plasma draws are P1's.
     writeDrawBam(p('bams/P1_normal.bam'), 'P1_normal', [[0, 500], [0, 500], [30, 500]]);
     const sheet = SHEET.split('\n')
@@ -166,12 +172,18 @@ describe('matched normal (white cells) flags germline/CH sites', () => {
     expect(readdirSync(p('out_normal/counts')).sort()).toEqual(['P1_d0.json', 'P1_d0.normal.json', 'P1_d1.json', 'P1_d2.json']);
     const t = JSON.parse(readFileSync(p('out_normal/patients/P1.json'), 'utf8'));
     const esr1 = t.sites.find((x: { gene: string }) => x.gene === 'ESR1');
-    expect([esr1.germline_or_ch, esr1.germline_or_ch_reason]).toEqual([true, 'matched_normal']);
+    // The timeline keeps the white-cell counts; classify tests them against the background.
+    expect([esr1.white_cells.alt_count, esr1.white_cells.depth]).toEqual([30, 500]);
+    expect(t.sites.find((x: { gene: string }) => x.gene === 'TP53').white_cells.alt_count).toBe(0);
     writeFileSync(p('im_p1.csv'), 'patient,assessment_date,progressing_lesions,new_lesions,sites,visceral,cns\nP1,2026-05-20,2,1,bone;liver,yes,no\n');
     writeFileSync(p('cl_p1.csv'), 'patient,subtype,therapy,therapy_class,therapy_start\nP1,HR+/HER2-,letrozole,endocrine,2025-06-01\n');
     const c = cli('classify', '--timeline', 'out_normal', '--clinical', 'cl_p1.csv', '--imaging', 'im_p1.csv', '--between-draw-prior', '0.15');
     expect(c.status, c.stderr).toBe(0);
-    expect(tsvRows(c.stdout).map((x) => [x.group, x.targetable_mutations])).toEqual([['true_oligoprogression', '.']]);
+    // TP53 is absent from the white cells, so it is tumour DNA and stands for the tumour (stable):
+    // true oligoprogression; ESR1 is the patient's own white cells' (clonal haematopoiesis).
+    const row = tsvRows(c.stdout);
+    expect(row.map((x) => [x.group, x.targetable_mutations])).toEqual([['true_oligoprogression', '.']]);
+    expect(row[0].rationale).toMatch(/ESR1 p\.D538G[^.]*white cells/);
   });
 });
 

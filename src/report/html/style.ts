@@ -114,6 +114,7 @@ th[aria-sort=descending] button.sort::after{content:"▼";font-size:9px}
  .drove-tag{font-size:8.5px}
  ul.drugs{padding-left:11px}
  .src,.id{font-size:8.5px}
+ table.rules td.nw{white-space:normal}
  ul.legend{font-size:9.5px;gap:1px 12px;margin-top:2px}
  figcaption{font-size:9px;margin-top:2px}
  .therapy p{margin:1px 0}
