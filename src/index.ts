@@ -6,10 +6,18 @@
  *   const result = await countSites('plasma.bam', ['panel:breast']);
  */
 
-// Counting: the contract, the high-level call, the engine and site loading.
+// Counting: the contract, the use case every command counts through, the engine and site loading.
 export * from './count/types.js';
-export { countSites, loadSitesForBam, type SitesForBam } from './count/count-sites.js';
+export { countSites, countSample, type CountSampleRequest, type SampleCounts, type CountSource, type CountReuse } from './app/count-sample.js';
+export { loadSitesForAlignment, loadSiteSpec, type SitesForAlignment, type SiteInput } from './app/sites.js';
 export { countBam, type CountBamOptions } from './count/count-bam.js';
+export { countAlignments, readAlignmentHeader, isCram } from './count/alignments.js';
+export { COUNT_COLUMNS, CALL_COLUMNS, formatCountTsv } from './count/output/tsv.js';
+export { formatCountJson } from './count/output/json.js';
+export { formatCountVcf } from './count/output/vcf.js';
+export { toOutputRow, type CountOutputRow, type CountRunInfo } from './count/output/row.js';
+export { formatTsv, columnTableMarkdown, type Column, type ColumnType } from './io/table.js';
+export { formatFraction, formatPValue, formatMeanLength } from './io/number-format.js';
 export { collapseUmiFamilies, type UmiCollapseResult, type UmiOptions } from './count/umi.js';
 export { GENOME_BUILDS, detectBuild } from './count/genome-build.js';
 export { parseRegion, formatRegion, type Region } from './count/region.js';
@@ -23,8 +31,6 @@ export { createRng, Rng } from './simulate/rng.js';
 
 // Statistics at plasma allele fractions.
 export * from './stats/types.js';
-// timeline/types.ts declares the same union; one name for both.
-export type { SiteCall } from './stats/types.js';
 export { annotateCounts, DEFAULT_SITE_ALPHA, DEFAULT_MIN_DEPTH } from './stats/annotate.js';
 export { summarizeSample } from './stats/sample-test.js';
 export { wilsonInterval } from './stats/wilson.js';
@@ -49,6 +55,14 @@ export { estimateCohortPrior, type CohortSeries, type CohortPriorEstimate } from
 export { readSamplesheet, parseSamplesheet, type SampleRow } from './io/samplesheet.js';
 export * from './classify/types.js';
 export { classifyAssessment } from './classify/rules.js';
+export { CLASSIFICATION_COLUMNS } from './classify/output.js';
+export { TIMELINE_COLUMNS } from './timeline/tsv.js';
+// The use cases behind track, classify, report and run.
+export { trackCohort, type TrackRequest, type TrackResult } from './app/track.js';
+export { classifyCohort, writeClassification, type ClassifyRequest, type ClassifyResult, type BetweenDrawPriorChoice } from './app/classify.js';
+export { reportCohort, type ReportRequest } from './app/report.js';
+export { runPipeline, type RunRequest, type RunResult } from './app/run.js';
+export { buildPanelOfNormals, type PonRequest } from './app/pon.js';
 export { loadPolicy, parsePolicy, policySchema, type Policy } from './classify/policy.js';
 
 // Reports.

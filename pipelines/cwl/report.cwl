@@ -11,7 +11,7 @@ hints:
         version: ["0.1.0"]
 baseCommand: [oligotrack, report]
 arguments:
-  - {prefix: --out, valueFrom: report}
+  - {prefix: --out-dir, valueFrom: report}
 inputs:
   timeline_dir:
     type: Directory

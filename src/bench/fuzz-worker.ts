@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { detectBuild } from '../count/genome-build.js';
-import { loadSiteSpec } from '../count/sites-load.js';
+import { loadSiteSpec } from '../app/sites.js';
 import { readBamHeader } from '../io/bam-header.js';
 import { checkIndexFits, chunksForRange, readBamIndex } from '../io/bam-index.js';
 import { readClinical } from '../io/clinical.js';

@@ -1,36 +1,33 @@
+import { formatTsv, type Column } from '../io/table.js';
 import { VERSION } from '../version.js';
 import { modifierTag } from './modifiers.js';
-import {
-  type AssessmentClassification,
-  CLASSIFICATION_SCHEMA,
-  CLASSIFICATION_SCHEMA_VERSION,
-  CLASSIFICATION_TSV_COLUMNS,
-  type ClassificationDocument,
-} from './types.js';
+import { type AssessmentClassification, CLASSIFICATION_SCHEMA, CLASSIFICATION_SCHEMA_VERSION, type ClassificationDocument } from './types.js';
 
-/** TSV cells never contain tabs or line breaks. */
-const cell = (s: string) => s.replace(/[\t\r\n]+/g, ' ');
+/** classification.tsv's contract: every column once, in order, with its type and meaning. */
+export const CLASSIFICATION_COLUMNS: readonly Column<AssessmentClassification>[] = [
+  { name: 'patient', type: 'text', description: 'Patient, from the imaging CSV.', value: (r) => r.patient },
+  { name: 'assessment_date', type: 'text', description: 'Date of the imaging assessment (YYYY-MM-DD).', value: (r) => r.assessment_date },
+  {
+    name: 'group',
+    type: 'text',
+    description: 'no_progression, true_oligoprogression, widespread_progression, oligoprogression_targetable or indeterminate.',
+    value: (r) => r.group,
+  },
+  { name: 'progressing_lesions', type: 'integer', description: 'Progressing lesions, from the imaging CSV.', value: (r) => r.progressing_lesions },
+  { name: 'molecular_progression', type: 'yes_no_na', description: 'Diffuse molecular progression (rule 3): yes, no, or NA when not evaluable.', value: (r) => r.molecular_progression },
+  {
+    name: 'targetable_mutations',
+    type: 'list',
+    description: "'GENE p.X' of each targetable finding in the window, ';'-separated; '.' when none.",
+    value: (r) => r.targetable_mutations.map((t) => `${t.gene} ${t.protein}`.trim()),
+  },
+  { name: 'modifiers', type: 'list', description: "Modifiers the report shows, ';'-separated; '.' when none.", value: (r) => r.modifiers.map(modifierTag) },
+  { name: 'rationale', type: 'text', description: 'One sentence: the numbers behind the group.', value: (r) => r.rationale },
+];
 
-/** classification.tsv: lists joined by ';', '.' when empty; molecular_progression yes/no/NA. */
+/** classification.tsv: one header line, then one row per assessment. */
 export function classificationTsv(rows: readonly AssessmentClassification[]): string {
-  const lines = [CLASSIFICATION_TSV_COLUMNS.join('\t')];
-  for (const r of rows) {
-    lines.push(
-      [
-        r.patient,
-        r.assessment_date,
-        r.group,
-        String(r.progressing_lesions),
-        r.molecular_progression === null ? 'NA' : r.molecular_progression ? 'yes' : 'no',
-        r.targetable_mutations.map((t) => `${t.gene} ${t.protein}`.trim()).join(';') || '.',
-        r.modifiers.map(modifierTag).join(';') || '.',
-        r.rationale,
-      ]
-        .map(cell)
-        .join('\t'),
-    );
-  }
-  return `${lines.join('\n')}\n`;
+  return formatTsv(CLASSIFICATION_COLUMNS, rows);
 }
 
 /**

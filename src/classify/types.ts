@@ -155,11 +155,6 @@ export interface ClassificationDocument {
   assessments: AssessmentClassification[];
 }
 
-export const CLASSIFICATION_TSV_COLUMNS = [
-  'patient', 'assessment_date', 'group', 'progressing_lesions', 'molecular_progression',
-  'targetable_mutations', 'modifiers', 'rationale',
-] as const;
-
 /** What classify needs from reference/ (src/classify/knowledge.ts). */
 export interface ClassifyKnowledge {
   /** The actionability row for a site, or null when the site is not targetable. */

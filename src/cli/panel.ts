@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { IndexedFasta } from '@gmod/indexedfasta';
 import { existsSync } from 'node:fs';
 import { writeOutput, writeStdout } from '../io/output.js';
@@ -9,18 +8,19 @@ import { checkGenes, loadPanel, panelGenes, siteId } from '../reference/panel.js
 import { BUILDS, type Build } from '../reference/panel-schema.js';
 import { UsageError, UserError } from '../util/errors.js';
 import { VERSION } from '../version.js';
-import { handler } from './command.js';
+import { defineCommand, defineGroup } from './command.js';
+import { REFERENCE_OPTION } from './spec.js';
 
 interface CommonArgs {
-  'include-unverified'?: boolean;
+  'include-unverified': boolean;
   panel?: string;
 }
 interface ShowArgs extends CommonArgs {
   gene: string;
 }
 interface ExportArgs extends CommonArgs {
-  build?: string;
-  format: string;
+  build?: Build;
+  format: 'tsv' | 'vcf' | 'bed';
   out: string;
   genes?: string;
   reference?: string;
@@ -72,10 +72,7 @@ function showGene(args: ShowArgs): void {
 }
 
 async function exportPanel(args: ExportArgs): Promise<void> {
-  if (args.build !== undefined && !BUILDS.includes(args.build as Build)) {
-    throw new UsageError(`unknown build ${args.build}; use GRCh38 or GRCh37`);
-  }
-  const build = args.build as Build | undefined;
+  const build = args.build;
   if (build === undefined && !args.panel) throw new UsageError('--build GRCh38|GRCh37 is required');
   const rows = loadPanel({ build, genes: parseGenes(args.genes), includeUnverified: args['include-unverified'], panelFile: args.panel });
   if (rows.length === 0) throw new UserError(`no panel rows for build ${build ?? '(any)'} with these options`);
@@ -83,59 +80,47 @@ async function exportPanel(args: ExportArgs): Promise<void> {
   if (builds.size > 1) throw new UsageError('the panel holds both builds: choose one with --build');
   if (args.reference) await checkRefAlleles(rows, fastaFetcher(args.reference), args.reference);
   const outBuild = build ?? rows[0].build;
-  let data: string;
-  switch (args.format) {
-    case 'tsv':
-      data = panelToTsv(rows);
-      break;
-    case 'vcf':
-      data = panelToVcf(rows, outBuild, `oligotrack ${VERSION} panel export`);
-      break;
-    case 'bed':
-      data = panelToBed(rows);
-      break;
-    default:
-      throw new UsageError(`unknown format ${args.format}; use tsv, vcf or bed`);
-  }
+  const data = args.format === 'vcf' ? panelToVcf(rows, outBuild, `oligotrack ${VERSION} panel export`) : args.format === 'bed' ? panelToBed(rows) : panelToTsv(rows);
   writeOutput(args.out, data);
 }
 
-function common<T>(y: Argv<T>) {
-  return y
-    .option('include-unverified', { type: 'boolean', default: false, describe: 'include rows whose coordinates were not confirmed by two sources' })
-    .option('panel', { type: 'string', describe: 'use this panel TSV instead of the bundled breast panel' });
-}
+const COMMON = [
+  { name: 'include-unverified', kind: 'boolean', default: false, describe: 'Include rows whose coordinates were not confirmed by two sources' },
+  { name: 'panel', kind: 'path', defaultText: 'the bundled breast panel', describe: 'Use this panel TSV instead' },
+] as const;
 
-export const panelCommand: CommandModule = {
-  command: 'panel',
-  describe: 'The bundled breast ctDNA hotspot panel: list, show GENE, export',
-  builder: (yargs) =>
-    yargs
-      .command({
-        command: 'list',
-        describe: 'genes in the panel with site counts per build',
-        builder: (y) => common(y),
-        handler: handler('panel', (a) => listPanel(a as unknown as CommonArgs)),
-      })
-      .command({
-        command: 'show <gene>',
-        describe: 'every site of one gene, both builds, with drugs and verification',
-        builder: (y) => common(y).positional('gene', { type: 'string', demandOption: true }),
-        handler: handler('panel', (a) => showGene(a as unknown as ShowArgs)),
-      })
-      .command({
-        command: 'export',
-        describe: 'write the panel as TSV, VCF or BED (0-based half-open) for one build',
-        builder: (y) =>
-          common(y)
-            .option('build', { type: 'string', describe: 'GRCh38 or GRCh37' })
-            .option('format', { type: 'string', default: 'tsv', describe: 'tsv | vcf | bed' })
-            .option('out', { type: 'string', default: '-', describe: 'output file, - for stdout' })
-            .option('genes', { type: 'string', describe: 'comma-separated gene list, e.g. ESR1,PIK3CA' })
-            .option('reference', { type: 'string', describe: 'indexed FASTA (.fai): check every REF against it' }),
-        handler: handler('panel', (a) => exportPanel(a as unknown as ExportArgs)),
-      })
-      .demandCommand(1, 'choose an action: list, show GENE or export')
-      .strict(),
-  handler: () => {},
-};
+const list = defineCommand(
+  { name: 'panel list', command: 'list', describe: 'Genes in the panel with site counts per build', options: COMMON },
+  ({ values }) => listPanel(values),
+);
+
+const show = defineCommand(
+  {
+    name: 'panel show',
+    command: 'show <gene>',
+    describe: 'Every site of one gene, both builds, with drugs and verification',
+    options: [{ name: 'gene', kind: 'string', required: true, positional: true, describe: 'Gene symbol, e.g. ESR1' }, ...COMMON],
+  },
+  ({ values }) => showGene(values),
+);
+
+const EXPORT_OPTIONS = [
+  ...COMMON,
+  { name: 'build', kind: 'choice', choices: BUILDS, describe: 'Genome build (required with the bundled panel)' },
+  { name: 'format', kind: 'choice', choices: ['tsv', 'vcf', 'bed'], default: 'tsv', describe: 'Output format' },
+  { name: 'out', kind: 'path', default: '-', describe: 'Output file, - for stdout' },
+  { name: 'genes', kind: 'string', defaultText: 'all', describe: 'Comma-separated gene list, e.g. ESR1,PIK3CA' },
+  { ...REFERENCE_OPTION, describe: 'Indexed FASTA (.fai): check every REF against it' },
+] as const;
+
+const exportRows = defineCommand(
+  {
+    name: 'panel export',
+    command: 'export',
+    describe: 'Write the panel as TSV, VCF or BED (0-based half-open) for one build',
+    options: EXPORT_OPTIONS,
+  },
+  ({ values }) => exportPanel(values),
+);
+
+export const panelCommand = defineGroup('panel', 'The bundled breast ctDNA hotspot panel: list, show GENE, export', [list, show, exportRows]);

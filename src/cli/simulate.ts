@@ -1,8 +1,7 @@
 import { rmSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
 import { parseBuildName, type GenomeBuildName } from '../count/genome-build.js';
-import { loadSiteSpec } from '../count/sites-load.js';
+import { loadSiteSpec } from '../app/sites.js';
 import { writeOutput } from '../io/output.js';
 import { simulationRefs } from '../simulate/genome.js';
 import { SimulationInputError, simulateToBam } from '../simulate/simulate.js';
@@ -10,45 +9,8 @@ import { DEFAULT_SIMULATION, formatTruthTsv, type SimSite, type SimulationSpec, 
 import { readTruthVafs, truthKey } from '../simulate/truth-vafs.js';
 import { UsageError, UserError } from '../util/errors.js';
 import { info } from '../util/log.js';
-import { handler } from './command.js';
-
-interface SimulateArgs {
-  sites: string;
-  out: string;
-  seed: number;
-  truth?: string;
-  sample?: string;
-  depth: number;
-  vaf: number;
-  'truth-vafs'?: string;
-  umi: boolean;
-  'umi-length': number;
-  'umi-duplex': boolean;
-  'umi-in': 'tag' | 'name' | 'both';
-  'family-size-mean'?: number;
-  'seq-error': number;
-  'pcr-error': number;
-  'strand-artefact'?: string;
-  'mark-duplicates': boolean;
-  'frag-mode': number;
-  'tumour-frag-mode': number;
-  'frag-sd': number;
-  'read-len': number;
-  build?: string;
-  'contig-length': string[];
-  'low-mapq-fraction': number;
-  'soft-clip-fraction': number;
-  'quality-model': 'constant' | 'binned' | 'full';
-  index: 'bai' | 'csi' | 'none';
-  level: number;
-}
-
-function finite(name: string, v: number, min: number, max: number, integer = false): number {
-  if (!Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
-    throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got ${String(v)}`);
-  }
-  return v;
-}
+import { defineCommand } from './command.js';
+import type { OptionValues } from './spec.js';
 
 /** `--strand-artefact 1e-3` (G>T) or `G>T:1e-3`. */
 export function parseStrandArtefact(text: string): StrandArtefact {
@@ -79,21 +41,21 @@ function defaultTruth(out: string): string {
   return `${out.replace(/\.bam$/i, '')}.truth.tsv`;
 }
 
+type SimulateArgs = OptionValues<typeof SIMULATE_OPTIONS>;
+
 async function runSimulate(args: SimulateArgs): Promise<void> {
   if (args.out === '-') throw new UsageError('--out must be a file: the BAM is indexed beside it');
-  const seed = finite('seed', args.seed, 0, 2 ** 32 - 1, true);
-  const depth = finite('depth', args.depth, 1, 10_000_000, true);
-  const defaultVaf = finite('vaf', args.vaf, 0, 1);
-  const readLength = finite('read-len', args['read-len'], 30, 1000, true);
-  const fragMode = finite('frag-mode', args['frag-mode'], 60, 700, true);
-  const tumourFragMode = finite('tumour-frag-mode', args['tumour-frag-mode'], 60, 700, true);
-  const familySizeMean = finite('family-size-mean', args['family-size-mean'] ?? (args.umi ? 3 : 1), 1, 1000);
-  const level = finite('level', args.level, 0, 9, true);
+  const { seed, depth, level } = args;
+  const defaultVaf = args.vaf;
+  const readLength = args['read-len'];
+  const fragMode = args['frag-mode'];
+  const tumourFragMode = args['tumour-frag-mode'];
+  const familySizeMean = args['family-size-mean'] ?? (args.umi ? 3 : 1);
   if (args['umi-duplex'] && !args.umi) throw new UsageError('--umi-duplex needs --umi');
   let build: GenomeBuildName | undefined;
   if (args.build !== undefined) {
     build = parseBuildName(args.build);
-    if (!build) throw new UsageError(`--build ${args.build}: expected GRCh38 or GRCh37`);
+    if (!build) throw new UsageError(`--build: '${args.build}' is not GRCh38 or GRCh37`);
   }
   const explicitLengths = parseContigLengths(args['contig-length']);
   const strandArtefact = args['strand-artefact'] === undefined ? null : parseStrandArtefact(args['strand-artefact']);
@@ -133,15 +95,15 @@ async function runSimulate(args: SimulateArgs): Promise<void> {
     readLength,
     fragMode,
     tumourFragMode,
-    fragSd: finite('frag-sd', args['frag-sd'], 1, 200),
-    umi: args.umi ? { length: finite('umi-length', args['umi-length'], 4, 32, true), duplex: args['umi-duplex'], where: args['umi-in'] } : null,
+    fragSd: args['frag-sd'],
+    umi: args.umi ? { length: args['umi-length'], duplex: args['umi-duplex'], where: args['umi-in'] } : null,
     familySizeMean,
-    seqError: finite('seq-error', args['seq-error'], 0, 0.5),
-    pcrError: finite('pcr-error', args['pcr-error'], 0, 0.5),
+    seqError: args['seq-error'],
+    pcrError: args['pcr-error'],
     strandArtefact,
     markDuplicates: args['mark-duplicates'],
-    lowMapqFraction: finite('low-mapq-fraction', args['low-mapq-fraction'], 0, 0.5),
-    softClipFraction: finite('soft-clip-fraction', args['soft-clip-fraction'], 0, 0.5),
+    lowMapqFraction: args['low-mapq-fraction'],
+    softClipFraction: args['soft-clip-fraction'],
     qualityModel: args['quality-model'],
   };
   const truthPath = args.truth ?? defaultTruth(args.out);
@@ -150,7 +112,8 @@ async function runSimulate(args: SimulateArgs): Promise<void> {
   try {
     result = simulateToBam(spec, args.out, { index: args.index === 'none' ? false : args.index, level });
   } catch (e) {
-    if (e instanceof SimulationInputError) throw new UserError(`${args.sites}: ${e.message}`);
+    // The message names the site; the sites file is what the user can change.
+    if (e instanceof SimulationInputError) throw new SimulationInputError(`${args.sites}: ${e.message}`);
     const err = e as NodeJS.ErrnoException;
     if (err.code) throw new UserError(`${args.out}: cannot write (${err.code})`);
     throw e;
@@ -168,38 +131,43 @@ async function runSimulate(args: SimulateArgs): Promise<void> {
   info(`wrote ${result.records} reads at ${sites.length} sites to ${args.out}${args.index === 'none' ? '' : ` (+.${args.index})`} and ${truthPath} in ${seconds} s`);
 }
 
-export const simulateCommand: CommandModule<object, SimulateArgs> = {
-  command: 'simulate',
-  describe: 'Write a simulated cfDNA BAM (+ index) and a truth TSV for given sites and VAFs',
-  builder: (y: Argv) =>
-    y
-      .option('sites', { type: 'string', demandOption: true, describe: 'sites: panel TSV, VCF(.gz) or panel:NAME' })
-      .option('out', { type: 'string', demandOption: true, describe: 'output BAM (indexed beside it)' })
-      .option('seed', { type: 'number', demandOption: true, describe: 'random seed (same seed → byte-identical output)' })
-      .option('truth', { type: 'string', describe: 'truth TSV (default: OUT without .bam + .truth.tsv)' })
-      .option('sample', { type: 'string', describe: 'sample name (@RG SM, truth column; default from --out)' })
-      .option('depth', { type: 'number', default: DEFAULT_SIMULATION.depth, describe: 'molecules generated per site' })
-      .option('vaf', { type: 'number', default: 0.01, describe: 'fraction of molecules carrying ALT at every site' })
-      .option('truth-vafs', { type: 'string', describe: 'TSV chrom pos ref alt vaf: per-site VAFs (overrides --vaf)' })
-      .option('umi', { type: 'boolean', default: false, describe: 'add UMIs (RX tag) and PCR families' })
-      .option('umi-length', { type: 'number', default: 8, describe: 'UMI length (per half with --umi-duplex)' })
-      .option('umi-duplex', { type: 'boolean', default: false, describe: "duplex UMIs 'AAAA-CCCC', halves swapped on the other strand" })
-      .option('umi-in', { choices: ['tag', 'name', 'both'] as const, default: 'tag' as const, describe: "where reads carry the UMI: RX tag, read name ('NAME:UMI'), or both" })
-      .option('family-size-mean', { type: 'number', describe: 'mean read pairs per molecule, 1 + Poisson(mean-1) (default 3 with --umi, else 1)' })
-      .option('seq-error', { type: 'number', default: DEFAULT_SIMULATION.seqError, describe: 'per-base substitution rate, independent per read' })
-      .option('pcr-error', { type: 'number', default: DEFAULT_SIMULATION.pcrError, describe: 'per-base PCR error rate per molecule, shared by part of its family' })
-      .option('strand-artefact', { type: 'string', describe: 'RATE or X>Y:RATE (default G>T): substitution on read 1 of forward pairs only' })
-      .option('mark-duplicates', { type: 'boolean', default: false, describe: 'flag all but one read pair per family as duplicates (0x400)' })
-      .option('frag-mode', { type: 'number', default: DEFAULT_SIMULATION.fragMode, describe: 'mode of normal fragment lengths (bp)' })
-      .option('tumour-frag-mode', { type: 'number', default: DEFAULT_SIMULATION.tumourFragMode, describe: 'mode of ALT-carrying fragment lengths (bp)' })
-      .option('frag-sd', { type: 'number', default: DEFAULT_SIMULATION.fragSd, describe: 'standard deviation of each fragment-length peak' })
-      .option('read-len', { type: 'number', default: DEFAULT_SIMULATION.readLength, describe: 'read length (pairs overlap when fragments are shorter than 2×)' })
-      .option('build', { type: 'string', describe: 'GRCh38 or GRCh37: header contigs and lengths (default: the sites file\'s build, else GRCh38)' })
-      .option('contig-length', { type: 'string', array: true, default: [] as string[], describe: 'NAME=LENGTH for contigs outside the build (repeatable)' })
-      .option('low-mapq-fraction', { type: 'number', default: 0, describe: 'fraction of fragments with MAPQ 0-19' })
-      .option('soft-clip-fraction', { type: 'number', default: 0, describe: "fraction of reads with 5-29 adapter bases soft-clipped at the 3' end" })
-      .option('quality-model', { choices: ['constant', 'binned', 'full'] as const, default: 'constant' as const, describe: 'base qualities: all Q37, NovaSeq-like bins, or HiSeq-like full range' })
-      .option('index', { choices: ['bai', 'csi', 'none'] as const, default: 'bai' as const, describe: 'index written beside the BAM' })
-      .option('level', { type: 'number', default: 6, describe: 'BGZF compression level 0-9' }) as unknown as Argv<SimulateArgs>,
-  handler: handler('simulate', runSimulate),
-};
+const SIMULATE_OPTIONS = [
+  { name: 'sites', kind: 'path', required: true, describe: 'Sites: panel TSV, VCF(.gz) or panel:NAME' },
+  { name: 'out', kind: 'path', required: true, describe: 'Output BAM (indexed beside it)' },
+  { name: 'seed', kind: 'integer', min: 0, max: 2 ** 32 - 1, required: true, describe: 'Random seed (same seed → byte-identical output)' },
+  { name: 'truth', kind: 'path', defaultText: 'OUT without .bam + .truth.tsv', describe: 'Truth TSV' },
+  { name: 'sample', kind: 'string', defaultText: 'from --out', describe: 'Sample name (@RG SM, truth column)' },
+  { name: 'depth', kind: 'integer', min: 1, max: 10_000_000, default: DEFAULT_SIMULATION.depth, describe: 'Molecules generated per site' },
+  { name: 'vaf', kind: 'number', min: 0, max: 1, default: 0.01, describe: 'Fraction of molecules carrying ALT at every site' },
+  { name: 'truth-vafs', kind: 'path', describe: 'TSV chrom pos ref alt vaf: per-site VAFs (overrides --vaf)' },
+  { name: 'umi', kind: 'boolean', default: false, describe: 'Add UMIs (RX tag) and PCR families' },
+  { name: 'umi-length', kind: 'integer', min: 4, max: 32, default: 8, describe: 'UMI length (per half with --umi-duplex)' },
+  { name: 'umi-duplex', kind: 'boolean', default: false, describe: "Duplex UMIs 'AAAA-CCCC', halves swapped on the other strand" },
+  { name: 'umi-in', kind: 'choice', choices: ['tag', 'name', 'both'], default: 'tag', describe: "Where reads carry the UMI: RX tag, read name ('NAME:UMI'), or both" },
+  { name: 'family-size-mean', kind: 'number', min: 1, max: 1000, defaultText: '3 with --umi, else 1', describe: 'Mean read pairs per molecule, 1 + Poisson(mean-1)' },
+  { name: 'seq-error', kind: 'number', min: 0, max: 0.5, default: DEFAULT_SIMULATION.seqError, describe: 'Per-base substitution rate, independent per read' },
+  { name: 'pcr-error', kind: 'number', min: 0, max: 0.5, default: DEFAULT_SIMULATION.pcrError, describe: 'Per-base PCR error rate per molecule, shared by part of its family' },
+  { name: 'strand-artefact', kind: 'string', describe: 'RATE or X>Y:RATE (default G>T): substitution on read 1 of forward pairs only' },
+  { name: 'mark-duplicates', kind: 'boolean', default: false, describe: 'Flag all but one read pair per family as duplicates (0x400)' },
+  { name: 'frag-mode', kind: 'integer', min: 60, max: 700, default: DEFAULT_SIMULATION.fragMode, describe: 'Mode of normal fragment lengths (bp)' },
+  { name: 'tumour-frag-mode', kind: 'integer', min: 60, max: 700, default: DEFAULT_SIMULATION.tumourFragMode, describe: 'Mode of ALT-carrying fragment lengths (bp)' },
+  { name: 'frag-sd', kind: 'number', min: 1, max: 200, default: DEFAULT_SIMULATION.fragSd, describe: 'Standard deviation of each fragment-length peak' },
+  { name: 'read-len', kind: 'integer', min: 30, max: 1000, default: DEFAULT_SIMULATION.readLength, describe: 'Read length (pairs overlap when fragments are shorter than 2×)' },
+  { name: 'build', kind: 'string', defaultText: "the sites file's build, else GRCh38", describe: 'GRCh38 or GRCh37: header contigs and lengths' },
+  { name: 'contig-length', kind: 'list', describe: 'NAME=LENGTH for contigs outside the build (repeatable)' },
+  { name: 'low-mapq-fraction', kind: 'number', min: 0, max: 0.5, default: 0, describe: 'Fraction of fragments with MAPQ 0-19' },
+  { name: 'soft-clip-fraction', kind: 'number', min: 0, max: 0.5, default: 0, describe: "Fraction of reads with 5-29 adapter bases soft-clipped at the 3' end" },
+  { name: 'quality-model', kind: 'choice', choices: ['constant', 'binned', 'full'], default: 'constant', describe: 'Base qualities: all Q37, NovaSeq-like bins, or HiSeq-like full range' },
+  { name: 'index', kind: 'choice', choices: ['bai', 'csi', 'none'], default: 'bai', describe: 'Index written beside the BAM' },
+  { name: 'level', kind: 'integer', min: 0, max: 9, default: 6, describe: 'BGZF compression level 0-9' },
+] as const;
+
+export const simulateCommand = defineCommand(
+  {
+    name: 'simulate',
+    command: 'simulate',
+    describe: 'Write a simulated cfDNA BAM (+ index) and a truth TSV for given sites and VAFs',
+    options: SIMULATE_OPTIONS,
+  },
+  ({ values }) => runSimulate(values),
+);

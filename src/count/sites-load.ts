@@ -6,26 +6,16 @@ import { canonicalContig } from './contigs.js';
 import { buildFromName, detectBuild, parseBuildName, type DetectedBuild, type GenomeBuildName } from './genome-build.js';
 import type { Region } from './region.js';
 import { checkedSite, rejectDuplicates, type LoadedSite, type SiteFile } from './sites.js';
-import { loadBundledPanel } from './sites-panel.js';
-
-export interface LoadSitesContext {
-  /** Build of the BAM (from its header), used to pick the bundled panel's build. */
-  bamBuild: DetectedBuild;
-  /** `--region`, to read only that window of an indexed VCF. */
-  region?: Region;
-}
 
 /**
- * Load one `--sites` argument: `panel:NAME` (bundled), a VCF (plain/bgzipped; recognised by its
- * `##fileformat=VCF` first line, not by its name) or a panel TSV. Every allele is checked and
- * trimmed; a site repeated within the file is an error naming both lines.
+ * Load one sites file: a VCF (plain/bgzipped; recognised by its `##fileformat=VCF` first line,
+ * not by its name) or a panel TSV; `region` reads only that window of an indexed VCF. Every allele
+ * is checked and trimmed; a site repeated within the file is an error naming both lines. The
+ * bundled panels (`panel:NAME`) are data of reference/ and are dispatched above this stage
+ * (src/app/sites.ts).
  */
-export async function loadSiteSpec(spec: string, ctx: LoadSitesContext): Promise<SiteFile> {
-  const file = spec.startsWith('panel:')
-    ? loadBundledPanel(spec, ctx.bamBuild)
-    : sniffFormat(spec) === 'vcf'
-      ? await loadVcfSites(spec, ctx.region)
-      : await loadPanelTsvSites(spec);
+export async function loadSiteFile(path: string, region?: Region): Promise<SiteFile> {
+  const file = sniffFormat(path) === 'vcf' ? await loadVcfSites(path, region) : await loadPanelTsvSites(path);
   rejectDuplicates(file.sites);
   return file;
 }

@@ -17,6 +17,16 @@ export interface Site {
 
 export type MatesMode = 'fragment' | 'reads';
 
+/**
+ * The per-site call the calling stage assigns (src/stats/annotate.ts) and every table prints: the
+ * count table's `call`, the timeline's points, the classification's evidence. Declared with the
+ * counting contract so that the count writers, which print it, need not reach up into stats/.
+ */
+export type SiteCall = 'detected' | 'not_detected' | 'low_depth';
+
+/** Every SiteCall, in the order the documentation lists them. */
+export const SITE_CALLS = ['detected', 'not_detected', 'low_depth'] as const satisfies readonly SiteCall[];
+
 /** SAM flag bits. */
 export const FLAG = {
   PAIRED: 0x1,

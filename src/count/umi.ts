@@ -8,6 +8,7 @@
  * the first cycle (half the family → no majority → N) survive. See docs/methods/accuracy.md for the measured
  * reduction on simulated data.
  */
+import { UserError } from '../util/errors.js';
 import type { ObservationTable, Site, SiteCounts } from './types.js';
 import { AlleleCode, FLAG } from './types.js';
 import { duplexPartnerUmi, groupUmisDirectional } from './umi-group.js';
@@ -36,8 +37,8 @@ export interface UmiCollapseResult {
   warnings: string[];
 }
 
-/** Thrown when UMI collapsing is asked for but no read carries a UMI. */
-export class NoUmiError extends Error {
+/** UMI collapsing was asked for but no read carries a UMI: the user's input (exit 1). */
+export class NoUmiError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'NoUmiError';

@@ -1,4 +1,7 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PatientIdentity } from '../identity/types.js';
+import { writeOutput } from '../io/output.js';
 import type { PatientTimeline } from '../timeline/types.js';
 
 /**
@@ -96,4 +99,19 @@ export function multiqcFiles(timelines: readonly PatientTimeline[], identity: re
     });
   }
   return files;
+}
+
+/** The file names multiqcFiles can write: what a rewrite of the directory replaces. */
+const MULTIQC_NAMES = ['oligotrack_draws_mqc.json', 'oligotrack_tumour_fraction_mqc.json'];
+
+/**
+ * Writes the custom-content files into `dir` (MultiQC finds `*_mqc.json` when given the directory),
+ * each atomically; a file of an earlier run that this run does not write (no tumour fraction now)
+ * is removed, so the directory always describes one run.
+ */
+export function writeMultiqcDir(dir: string, files: readonly MultiqcFile[]): void {
+  for (const f of files) writeOutput(join(dir, f.name), f.text);
+  for (const name of MULTIQC_NAMES) {
+    if (!files.some((f) => f.name === name)) rmSync(join(dir, name), { force: true });
+  }
 }

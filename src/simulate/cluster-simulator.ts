@@ -5,6 +5,7 @@ import { alignedSpan, buildMolecule, readAlignment, type Molecule } from './hapl
 import type { SyntheticReference } from './reference.js';
 import { hashString32, mix32, Rng } from './rng.js';
 import type { SimSite, SimulationSpec, TruthRow } from './spec.js';
+import { UserError } from '../util/errors.js';
 
 /**
  * Molecules and reads of one cluster of nearby sites: for each site, `depth` molecules covering
@@ -49,8 +50,11 @@ export interface SiteState {
 }
 
 /** A simulation request that cannot be honoured (bad parameter or site): the user's to fix. */
-export class SimulationInputError extends Error {
-  override readonly name = 'SimulationInputError';
+export class SimulationInputError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SimulationInputError';
+  }
 }
 
 export class ClusterSimulator {

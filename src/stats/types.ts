@@ -2,7 +2,8 @@
  * Types of the calling stage (background model, per-site call, per-sample summary). Pure data:
  * the stats/ modules compute them, the CLI writers print them.
  */
-import type { Site, SiteCounts } from '../count/types.js';
+import type { Site, SiteCall, SiteCounts } from '../count/types.js';
+import { UserError } from '../util/errors.js';
 
 /** The 12 single-base substitution classes (ref>alt on the reference strand), plus non-SNV sites. */
 export type SubstitutionClass =
@@ -79,7 +80,7 @@ export interface SiteBackground {
   key: string;
 }
 
-export type SiteCall = 'detected' | 'not_detected' | 'low_depth';
+export type { SiteCall } from '../count/types.js';
 
 /** A count row with its call. Column names in outputs: see docs/methods/calls.md. */
 export interface CalledRow extends SiteCounts {
@@ -191,8 +192,8 @@ export function siteKey(site: Pick<Site, 'chrom' | 'pos1' | 'ref' | 'alt'>): str
   return `${chrom}:${site.pos1}:${site.ref.toUpperCase()}>${site.alt.toUpperCase()}`;
 }
 
-/** Errors from stats/ about the caller's input; the CLI turns them into one stderr line. */
-export class StatsInputError extends Error {
+/** A statistics input the user must fix (a PoN that does not fit, a malformed targets BED): exit 1. */
+export class StatsInputError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'StatsInputError';

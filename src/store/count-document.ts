@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { CountOutputRow } from '../count/sites-output-row.js';
+import type { CountOutputRow } from '../count/output/row.js';
+import { SITE_CALLS } from '../count/types.js';
 import { fileError } from '../util/errors.js';
 
 /**
@@ -42,7 +43,7 @@ const SiteRowSchema = z.object({
   vaf_low: nullableNumber.optional(),
   vaf_high: nullableNumber.optional(),
   lod: nullableNumber.optional(),
-  call: z.string().optional(),
+  call: z.enum(SITE_CALLS).optional(),
 });
 
 const CountDocumentSchema = z.object({

@@ -1,4 +1,5 @@
-import type { CountOutputRow } from '../count/sites-output-row.js';
+import type { CountOutputRow } from '../count/output/row.js';
+import type { SiteCall } from '../count/types.js';
 
 /** Mapping between count's output rows and the `site_count` table (schema.ts). */
 
@@ -38,7 +39,7 @@ export function fromSiteRecord(s: SiteRecord, sample: string): CountOutputRow {
   if (s.call !== null) {
     row.call = {
       background_rate: orNaN(s.background_rate), p_value: orNaN(s.p_value), vaf_low: orNaN(s.vaf_low),
-      vaf_high: orNaN(s.vaf_high), lod: orNaN(s.lod), call: s.call as string,
+      vaf_high: orNaN(s.vaf_high), lod: orNaN(s.lod), call: s.call as SiteCall,
     };
   }
   return row;

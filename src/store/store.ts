@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { UserError } from '../util/errors.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
-import type { CountOutputRow } from '../count/sites-output-row.js';
+import type { CountOutputRow } from '../count/output/row.js';
 import type { CountDocument } from './count-document.js';
 import { storeError } from './errors.js';
 import { fromSiteRecord, SITE_COLUMNS, siteValues, type SiteRecord } from './site-rows.js';

@@ -1,4 +1,4 @@
-import type { CountOutputRow } from '../count/sites-output-row.js';
+import type { CountOutputRow } from '../count/output/row.js';
 import type { SiteCounts } from '../count/types.js';
 import type { StoredCount } from './store.js';
 

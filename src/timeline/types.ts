@@ -12,15 +12,15 @@
  * are never tracked sites. The clonal sites are chosen at the first draw that detects any candidate
  * (tumour-informed first) and never include a germline-like site.
  */
-import type { CountSettings } from '../count/types.js';
+import type { CountSettings, SiteCall } from '../count/types.js';
 import type { PatientIdentity } from '../identity/types.js';
 import type { SampleSummary } from '../stats/types.js';
 
 export const TIMELINE_SCHEMA = 'oligotrack.timeline';
 export const TIMELINE_SCHEMA_VERSION = 2;
 
-/** Per-site call of one draw (the calling stage's vocabulary, src/stats/types.ts). */
-export type SiteCall = 'detected' | 'not_detected' | 'low_depth';
+/** Per-site call of one draw (declared once, with the counting contract). */
+export type { SiteCall } from '../count/types.js';
 
 /**
  * Change between a draw and the previous draw of the same series (see docs/commands/track.md):
@@ -230,12 +230,6 @@ export interface PatientTimeline {
    */
   identity?: PatientIdentity | null;
 }
-
-/** Column order of DIR/timeline.tsv (one row per draw and site). */
-export const TIMELINE_TSV_COLUMNS = [
-  'patient', 'sample', 'collection_date', 'chrom', 'pos', 'ref', 'alt', 'gene', 'protein',
-  'depth', 'alt_count', 'vaf', 'vaf_low', 'vaf_high', 'call', 'event', 'tumour_informed',
-] as const;
 
 /** The per-site input of the timeline builder: one called count row (a subset of stats' CalledRow). */
 export interface CalledSiteInput {

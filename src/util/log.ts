@@ -19,6 +19,7 @@ export function info(message: string): void {
   process.stderr.write(`${prefix}: ${escapeControl(message)}\n`);
 }
 
-export function errorLine(message: string): void {
-  process.stderr.write(`${prefix}: error: ${escapeControl(message)}\n`);
+/** The error line of a failed command: `usage error` for a mistake in the command line itself (exit 2). */
+export function errorLine(message: string, kind: 'error' | 'usage error' = 'error'): void {
+  process.stderr.write(`${prefix}: ${kind}: ${escapeControl(message)}\n`);
 }

@@ -101,7 +101,7 @@ describe.skipIf(!requireTools('chromium', 'pdftotext', 'pdfinfo'))('demo report 
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    const r = spawnSync(process.execPath, [CLI, 'demo', '--out', DEMO_OUT], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'demo', '--out-dir', DEMO_OUT], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`demo failed (${r.status}): ${r.stderr}`);
     expect(r.stdout.trim()).toBe(join(DEMO_OUT, 'report', 'index.html'));
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
@@ -311,7 +311,7 @@ describe.skipIf(!requireTools('chromium', 'pdftotext', 'pdfinfo'))('demo report 
       }
       const r = spawnSync(
         process.execPath,
-        [CLI, 'run', '--samplesheet', join(input, 'samplesheet.csv'), '--clinical', join(input, 'clinical.csv'), '--imaging', join(input, 'imaging.csv'), '--sites', join(input, 'sites.tsv'), '--out', pdfRun, '--pdf', '--between-draw-prior', DEMO_BETWEEN_DRAW_CV],
+        [CLI, 'run', '--samplesheet', join(input, 'samplesheet.csv'), '--clinical', join(input, 'clinical.csv'), '--imaging', join(input, 'imaging.csv'), '--sites', join(input, 'sites.tsv'), '--out-dir', pdfRun, '--pdf', '--between-draw-prior', String(DEMO_BETWEEN_DRAW_CV)],
         { encoding: 'utf8' },
       );
       if (r.status !== 0) throw new Error(`run --pdf failed (${r.status}): ${r.stderr}`);
@@ -351,7 +351,7 @@ describe.skipIf(!requireTools('chromium', 'pdftotext', 'pdfinfo'))('demo report 
     });
 
     it('report --pdf twice: byte-identical PDFs dated by --report-date', () => {
-      const args = (out: string) => [CLI, 'report', '--in', pdfRun, '--out', out, '--clinical', join(input, 'clinical.csv'), '--imaging', join(input, 'imaging.csv'), '--pdf', '--report-date', '2025-09-01', '--patient', 'DEMO-04'];
+      const args = (out: string) => [CLI, 'report', '--in', pdfRun, '--out-dir', out, '--clinical', join(input, 'clinical.csv'), '--imaging', join(input, 'imaging.csv'), '--pdf', '--report-date', '2025-09-01', '--patient', 'DEMO-04'];
       const a = join(ARTIFACTS, 'pdf-a');
       const b = join(ARTIFACTS, 'pdf-b');
       for (const out of [a, b]) {

@@ -22,7 +22,7 @@ describe('CLI conventions', () => {
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
-      expect(r.stderr).toMatch(/^oligotrack: usage error: /);
+      expect(r.stderr).toMatch(/^oligotrack( count)?: usage error: /);
     }
   });
 });

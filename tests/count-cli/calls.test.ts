@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { referenceBaseLookup, targetProbes } from '../../src/cli/count-calls.js';
+import { readTargets, referenceBaseLookup, targetProbes } from '../../src/app/count-calls.js';
 import { UserError } from '../../src/util/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'oligotrack-calls-'));
@@ -23,7 +23,7 @@ describe('--targets probes', () => {
   it('renames BED contigs to the BAM naming and leaves tested positions out', () => {
     const bed = join(dir, 't.bed');
     writeFileSync(bed, '6\t99\t102\n');
-    const { intervals, probes } = targetProbes(bed, [{ name: 'chr6', length: 1000 }], [{ chrom: 'chr6', pos1: 101, ref: 'A', alt: 'G', gene: '', protein: '', id: '' }], 'x.bam');
+    const { intervals, probes } = targetProbes(readTargets(bed), bed, [{ name: 'chr6', length: 1000 }], [{ chrom: 'chr6', pos1: 101, ref: 'A', alt: 'G', gene: '', protein: '', id: '' }], 'x.bam');
     expect(intervals).toEqual([{ chrom: 'chr6', start0: 99, end0: 102 }]);
     // positions 100 and 102 (1-based) × 3 probes; 101 is a tested site.
     expect(probes.map((p) => `${p.chrom}:${p.pos1}${p.alt}`)).toEqual(['chr6:100C', 'chr6:100G', 'chr6:100T', 'chr6:102C', 'chr6:102G', 'chr6:102T']);
@@ -31,7 +31,7 @@ describe('--targets probes', () => {
   it('rejects a BED contig the BAM lacks, naming the BED', () => {
     const bed = join(dir, 'u.bed');
     writeFileSync(bed, 'chr9\t0\t5\n');
-    expect(() => targetProbes(bed, [{ name: 'chr6', length: 1000 }], [], 'x.bam')).toThrow(/u\.bed: contig chr9 is not in the header of x\.bam/);
+    expect(() => targetProbes(readTargets(bed), bed, [{ name: 'chr6', length: 1000 }], [], 'x.bam')).toThrow(/u\.bed: contig chr9 is not in the header of x\.bam/);
   });
 });
 

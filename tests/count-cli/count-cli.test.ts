@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBam, writeBam } from '../../src/io/bam-writer.js';
-import { corruptBgzfBlockCrc, truncateBgzfEof, truncateBgzfMidBlock } from '../../src/io/bam-writer-faults.js';
+import { corruptBgzfBlockCrc, truncateBgzfEof, truncateBgzfMidBlock } from '../helpers/bam-faults.js';
 import { GENOME_BUILDS } from '../../src/count/genome-build.js';
 import { requireTools } from '../helpers/requires.js';
 import { expected, GRCH38_REFS, PLANNED, plannedRecords } from './fixture.js';

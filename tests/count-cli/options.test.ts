@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseFlagMask, sampleName } from '../../src/cli/count-options.js';
-import { loadSiteSpec } from '../../src/count/sites-load.js';
+import { sampleNameFromHeader as sampleName } from '../../src/app/sample-name.js';
+import { loadSiteSpec } from '../../src/app/sites.js';
+import { parseFlagMask, readOptionValue } from '../../src/cli/options.js';
+import { COUNTING_OPTIONS } from '../../src/cli/spec.js';
 import { UsageError, UserError } from '../../src/util/errors.js';
+
+const excludeFlags = COUNTING_OPTIONS.find((o) => o.name === 'exclude-flags')!;
 
 describe('--exclude-flags', () => {
   it('reads hex, decimal and samtools flag names', () => {
@@ -12,10 +16,12 @@ describe('--exclude-flags', () => {
     expect(parseFlagMask('UNMAP,SECONDARY,QCFAIL,DUP,SUPPLEMENTARY')).toBe(0xf04);
     expect(parseFlagMask('dup')).toBe(0x400);
   });
-  it('rejects unknown names and out-of-range masks as usage errors', () => {
-    expect(() => parseFlagMask('DUPS')).toThrow(UsageError);
-    expect(() => parseFlagMask('0x1000')).toThrow(UsageError);
-    expect(() => parseFlagMask('')).toThrow(UsageError);
+  it('rejects unknown names and out-of-range masks as usage errors that echo the value', () => {
+    for (const bad of ['DUPS', '0x1000', '']) {
+      expect(parseFlagMask(bad)).toBeNull();
+      expect(() => readOptionValue(excludeFlags, bad)).toThrow(UsageError);
+    }
+    expect(() => readOptionValue(excludeFlags, 'DUPS')).toThrow("--exclude-flags: 'DUPS' is not a SAM flag mask");
   });
 });
 

@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toOutputRow, type CountOutputRow, type CountRunInfo } from '../../src/count/sites-output-row.js';
+import { toOutputRow, type CountOutputRow, type CountRunInfo } from '../../src/count/output/row.js';
 import { DEFAULT_COUNT_SETTINGS, type SiteCounts } from '../../src/count/types.js';
-import { formatCountJson } from '../../src/report/count-json.js';
-import { formatCountTsv, formatFraction, formatMeanLength, formatPValue } from '../../src/report/count-tsv.js';
-import { encodeInfoValue, formatCountVcf } from '../../src/report/count-vcf.js';
+import { formatCountJson } from '../../src/count/output/json.js';
+import { formatCountTsv } from '../../src/count/output/tsv.js';
+import { formatFraction, formatMeanLength, formatPValue } from '../../src/io/number-format.js';
+import { encodeInfoValue, formatCountVcf } from '../../src/count/output/vcf.js';
 import { requireTools } from '../helpers/requires.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'oligotrack-writers-'));
@@ -85,7 +86,7 @@ describe('TSV', () => {
     expect(lines).toHaveLength(5); // 1 header + 3 rows + final newline
   });
   it('adds the call columns only when rows carry calls', () => {
-    const called = rows.map((r, i) => ({ ...r, call: { background_rate: 1e-4, p_value: 1e-12, vaf_low: 0.06, vaf_high: 0.79, lod: 0.002, call: i ? 'not_detected' : 'detected' } }));
+    const called = rows.map((r, i) => ({ ...r, call: { background_rate: 1e-4, p_value: 1e-12, vaf_low: 0.06, vaf_high: 0.79, lod: 0.002, call: i ? ('not_detected' as const) : ('detected' as const) } }));
     const [header, first] = formatCountTsv(called).split('\n');
     expect(header.split('\t').slice(-6)).toEqual(['background_rate', 'p_value', 'vaf_low', 'vaf_high', 'lod', 'call']);
     expect(first.split('\t').slice(-6)).toEqual(['0.0001', '1e-12', '0.06', '0.79', '0.002', 'detected']);

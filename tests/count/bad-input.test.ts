@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { countBam } from '../../src/count/count-bam.js';
 import { DEFAULT_COUNT_SETTINGS, type Site } from '../../src/count/types.js';
 import { encodeBam, encodeBamWithIndex } from '../../src/io/bam-writer.js';
-import { truncateBgzfEof, truncateBgzfMidBlock } from '../../src/io/bam-writer-faults.js';
+import { truncateBgzfEof, truncateBgzfMidBlock } from '../helpers/bam-faults.js';
 import type { SamRecord } from '../../src/io/sam-record.js';
 import { UserError } from '../../src/util/errors.js';
 import { requireTools } from '../helpers/requires.js';

@@ -149,7 +149,7 @@ export function mutateStream(r: Rand, parts: BamParts, nRef: number): { parts: B
   } else if (kind === 5) {
     const aux = randomAux(r);
     const fix = r() < 0.8;
-    records[i] = appendAux(rec, aux.bytes, fix);
+    records[i] = appendAux(rec, aux.bytes, fix) as (typeof records)[number];
     what = `record ${i}: appended ${aux.what}${fix ? '' : ' (block_size not updated)'}`;
   } else if (kind === 6) {
     const n = 1 + int(r, 4);

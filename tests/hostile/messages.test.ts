@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fuzzBam, FUZZ_REFS } from '../../src/bench/fuzz-targets.js';
-import { loadSiteSpec } from '../../src/count/sites-load.js';
+import { loadSiteSpec } from '../../src/app/sites.js';
 import { detectBuild } from '../../src/count/genome-build.js';
 import { parseCsv } from '../../src/io/csv.js';
 import { readSamplesheet } from '../../src/io/samplesheet.js';

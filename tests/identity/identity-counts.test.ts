@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { countSites } from '../../src/count/count-sites.js';
+import { countSites } from '../../src/app/count-sample.js';
 import { GENOME_BUILDS } from '../../src/count/genome-build.js';
 import { checkPatientIdentity } from '../../src/identity/concordance.js';
 import { identitySampleFromCounts } from '../../src/identity/from-counts.js';

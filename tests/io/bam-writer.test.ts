@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BamStreamWriter, encodeBam, writeBam } from '../../src/io/bam-writer.js';
-import { corruptBgzfBlockCrc, truncateBgzfEof, truncateBgzfMidBlock } from '../../src/io/bam-writer-faults.js';
+import { corruptBgzfBlockCrc, truncateBgzfEof, truncateBgzfMidBlock } from '../helpers/bam-faults.js';
 import { BGZF_EOF, bgzfCompress } from '../../src/io/bgzf-writer.js';
 import type { BamHeader, SamRecord } from '../../src/io/sam-record.js';
 import { requireTools } from '../helpers/requires.js';

@@ -91,7 +91,7 @@ describe('the npm package', () => {
 
   it('`oligotrack demo` runs from the installed package and writes the report', () => {
     const out = join(project, 'demo');
-    const r = run(bin, ['demo', '--out', out, '--threads', '2'], project);
+    const r = run(bin, ['demo', '--out-dir', out, '--threads', '2'], project);
     expect(r.status, r.stderr).toBe(0);
     const index = join(out, 'report/index.html');
     expect(r.stdout).toBe(`${index}\n`);

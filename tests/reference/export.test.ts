@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IndexedFasta } from '@gmod/indexedfasta';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSiteSpec } from '../../src/count/sites-load.js';
+import { loadSiteSpec } from '../../src/app/sites.js';
 import { EXPORT_TSV_COLUMNS, panelToBed, panelToTsv, panelToVcf } from '../../src/reference/export.js';
 import { checkRefAlleles } from '../../src/reference/fasta-check.js';
 import { loadPanel, loadPanelSites, parsePanel } from '../../src/reference/panel.js';
@@ -160,7 +160,7 @@ describe('reference FASTA check', () => {
       const res = cli(['panel', 'export', '--panel', join(dir, 'bad.tsv'), '--reference', path, '--format', 'vcf', '--out', badOut]);
       expect(res.status).toBe(1);
       expect(res.stderr.trim().split('\n').length).toBe(1);
-      expect(res.stderr).toMatch(/^oligotrack panel: error: .*tiny\.fa: reference has . at chr6:125 but the panel row ESR1 p\.D538G/);
+      expect(res.stderr).toMatch(/^oligotrack panel export: error: .*tiny\.fa: reference has . at chr6:125 but the panel row ESR1 p\.D538G/);
       expect(existsSync(badOut)).toBe(false);
     });
   });
@@ -194,11 +194,11 @@ describe('panel CLI', () => {
   it('usage errors exit 2 with one line', () => {
     const gene = cli(['panel', 'export', '--build', 'GRCh38', '--genes', 'ESRl']);
     expect(gene.status).toBe(2);
-    expect(gene.stderr).toBe('oligotrack panel: error: unknown gene ESRl; did you mean ESR1?\n');
+    expect(gene.stderr).toBe('oligotrack panel export: usage error: unknown gene ESRl; did you mean ESR1?\n');
     expect(gene.stdout).toBe('');
     const build = cli(['panel', 'export', '--build', 'hg19']);
     expect(build.status).toBe(2);
-    expect(build.stderr).toBe('oligotrack panel: error: unknown build hg19; use GRCh38 or GRCh37\n');
+    expect(build.stderr).toBe("oligotrack panel export: usage error: --build: 'hg19' is not one of GRCh38, GRCh37\n");
     const fmt = cli(['panel', 'export', '--build', 'GRCh37', '--format', 'maf']);
     expect(fmt.status).toBe(2);
     expect(cli(['panel']).status).toBe(2);
@@ -206,7 +206,7 @@ describe('panel CLI', () => {
     writeFileSync(noFai, '>chr6\nACGT\n');
     const fai = cli(['panel', 'export', '--build', 'GRCh38', '--reference', noFai]);
     expect(fai.status).toBe(1);
-    expect(fai.stderr).toBe(`oligotrack panel: error: ${noFai}: no index ${noFai}.fai (run samtools faidx ${noFai})\n`);
-    expect(cli(['panel', 'show', 'TP35']).stderr).toBe('oligotrack panel: error: unknown gene TP35; did you mean TP53?\n');
+    expect(fai.stderr).toBe(`oligotrack panel export: error: ${noFai}: no index ${noFai}.fai (run samtools faidx ${noFai})\n`);
+    expect(cli(['panel', 'show', 'TP35']).stderr).toBe('oligotrack panel show: usage error: unknown gene TP35; did you mean TP53?\n');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { synthTimeline } from '../../src/bench/report-bench.js';
-import type { AssessmentClassification, ClassificationDocument } from '../../src/classify/types.js';
+import type { AssessmentClassification, ClassificationDocument, TargetableMutation, TumourFractionChange } from '../../src/classify/types.js';
 import { loadActionability } from '../../src/reference/actionability.js';
 import { assemblePatientReports } from '../../src/report/assemble.js';
 import { assessmentView, formatInput } from '../../src/report/assessment-view.js';
@@ -25,7 +25,7 @@ function assessment(t: PatientTimeline, over: Partial<AssessmentClassification> 
     progressing_lesions: 1,
     molecular_progression: false,
     targetable_mutations: [
-      { gene: 'ESR1', protein: 'p.D538G', key: t.sites[4].key, event: 'rising', sample: s[4], collection_date: t.draws[4].collection_date, vaf: 0.01, change_p_value: 0.001, therapies: [], source: '' },
+      { gene: 'ESR1', protein: 'p.D538G', key: t.sites[4].key, event: 'rising', sample: s[4], collection_date: t.draws[4].collection_date, vaf: 0.01, change_p_value: 0.001, therapies: [], source: '' } as unknown as TargetableMutation,
     ],
     modifiers: [],
     rationale: `1 progressing lesion; tumour fraction 1.38-fold from nadir (${s[1]} → ${s[3]}, pooled VAF 0.421% → 0.581%), p = 0.161. Targetable: ESR1 p.D538G (rising).`,
@@ -49,7 +49,7 @@ function assessment(t: PatientTimeline, over: Partial<AssessmentClassification> 
 }
 
 const doc = (assessments: AssessmentClassification[], extra: Record<string, unknown> = {}): ClassificationDocument =>
-  ({ schema: 'oligotrack.classification', schema_version: 1, tool_version: '0.1.0', policy_file: '/some/where/default.yaml', policy_name: 'default', assessments, ...extra }) as ClassificationDocument;
+  ({ schema: 'oligotrack.classification', schema_version: 1, tool_version: '0.1.0', policy_file: '/some/where/default.yaml', policy_name: 'default', assessments, ...extra }) as unknown as ClassificationDocument;
 
 describe('sample IDs become dates', () => {
   const dates = new Map([
@@ -99,7 +99,7 @@ describe('optional fields from later track/classify versions', () => {
     const a = assessment(t, {
       targetable_mutations: [{ ...assessment(t).targetable_mutations[0], event: 'detected' as 'rising' }],
     }) as AssessmentClassification & Record<string, unknown>;
-    a.tumour_fraction_change = { fold: 1.2, low: 0.8, high: 1.9, p_value: 0.3, power: 0.81, verdict: 'ruled_out', nadir_sample: s[0], compared_sample: s[4] };
+    a.tumour_fraction_change = { fold: 1.2, low: 0.8, high: 1.9, p_value: 0.3, power: 0.81, verdict: 'ruled_out', nadir_sample: s[0], compared_sample: s[4] } as TumourFractionChange;
     a.ctdna_label = 'ctDNA return';
     a.site_flags = [{ key: t.sites[1].key, // TP53 p.R273H, detected at the last draw
       kind: 'possible_ch', text: 'possible clonal haematopoiesis: white-cell sequencing recommended' }];

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,15 +52,17 @@ describe('MultiQC custom content', () => {
 describe.skipIf(!requireTools('multiqc'))('MultiQC renders the oligotrack section for the demo', () => {
   it('multiqc on the demo\'s files shows the table and the tumour-fraction plot', () => {
     const demo = join(dir, 'demo');
-    const run = spawnSync(process.execPath, [CLI, 'demo', '--out', demo], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [CLI, 'demo', '--out-dir', demo], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     const timelines = readTimelines(demo);
     expect(timelines.length).toBe(7);
     // The demo panel carries no identity SNPs: every patient is "not checked", never a pass.
     const identity = timelines.map((t) => checkPatientIdentity(t.patient, t.draws.map((d) => ({ sample: d.sample, kind: 'draw' as const, snps: [] }))));
-    const mqcDir = join(dir, 'mqc-in');
-    mkdirSync(mqcDir, { recursive: true });
-    for (const f of multiqcFiles(timelines, identity)) writeFileSync(join(mqcDir, f.name), f.text);
+    // The files the demo's run wrote into its out dir are the ones built from its timelines.
+    const mqcDir = join(demo, 'multiqc');
+    const expected = multiqcFiles(timelines, identity);
+    expect(readdirSync(mqcDir).sort()).toEqual(expected.map((f) => f.name).sort());
+    for (const f of expected) expect(readFileSync(join(mqcDir, f.name), 'utf8')).toBe(f.text);
     const out = join(dir, 'mqc-out');
     const mq = spawnSync('multiqc', ['--force', '--outdir', out, mqcDir], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' } });
     expect(mq.status, mq.stderr).toBe(0);

@@ -65,10 +65,10 @@ describe('oligotrack report (CLI)', () => {
 
   it('exit 0 and a complete report; byte-identical on a second run', () => {
     const dir = trackDir(3);
-    const r1 = run('--in', dir, '--out', join(dir, 'r1'));
+    const r1 = run('--in', dir, '--out-dir', join(dir, 'r1'));
     expect(r1.stderr).toMatch(/3 patient page\(s\)/);
     expect(r1.status).toBe(0);
-    run('--in', dir, '--out', join(dir, 'r2'));
+    run('--in', dir, '--out-dir', join(dir, 'r2'));
     for (const f of readdirSync(join(dir, 'r1'))) {
       expect(readFileSync(join(dir, 'r2', f), 'utf8')).toBe(readFileSync(join(dir, 'r1', f), 'utf8'));
     }
@@ -81,7 +81,7 @@ describe('oligotrack report (CLI)', () => {
   ])('%s → one error line, exit 1, no report', (_name, setup, message) => {
     const dir = trackDir();
     const inDir = setup(dir);
-    const r = run('--in', inDir[0], '--out', join(dir, 'rep'));
+    const r = run('--in', inDir[0], '--out-dir', join(dir, 'rep'));
     expect(r.status).toBe(1);
     expect(r.stderr.match(/error:/g)).toHaveLength(1);
     expect(r.stderr).toMatch(/oligotrack report: error: /);
@@ -91,7 +91,7 @@ describe('oligotrack report (CLI)', () => {
 
   it('unknown patient → exit 1', () => {
     const dir = trackDir();
-    const r = run('--in', dir, '--out', join(dir, 'rep'), '--patient', 'NOBODY');
+    const r = run('--in', dir, '--out-dir', join(dir, 'rep'), '--patient', 'NOBODY');
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/unknown patient 'NOBODY'/);
   });
@@ -99,14 +99,14 @@ describe('oligotrack report (CLI)', () => {
   it('unwritable output location (a path under a regular file) → exit 1, nothing written', () => {
     const dir = trackDir();
     writeFileSync(join(dir, 'afile'), 'x');
-    const r = run('--in', dir, '--out', join(dir, 'afile', 'rep'));
+    const r = run('--in', dir, '--out-dir', join(dir, 'afile', 'rep'));
     expect(r.status).toBe(1);
     expect(r.stderr.match(/error:/g)).toHaveLength(1);
     expect(r.stderr).toMatch(/cannot write the report/);
   });
 
   it('missing --in is a usage error (exit 2)', () => {
-    const r = run('--out', 'x');
+    const r = run('--out-dir', 'x');
     expect(r.status).toBe(2);
   });
 
@@ -117,9 +117,9 @@ describe('oligotrack report (CLI)', () => {
       (JSON.parse(readFileSync(join(dir, 'patients', f), 'utf8')) as { draws: { collection_date: string }[] }).draws.map((d) => d.collection_date),
     );
     const cutoff = dates.sort().at(-1)!;
-    expect(run('--in', dir, '--out', join(dir, 'a')).status).toBe(0);
+    expect(run('--in', dir, '--out-dir', join(dir, 'a')).status).toBe(0);
     expect(readFileSync(join(dir, 'a', 'index.html'), 'utf8')).toContain(`<dd data-meta="report-date">${cutoff}</dd>`);
-    expect(run('--in', dir, '--out', join(dir, 'b'), '--report-date', '2030-01-31').status).toBe(0);
+    expect(run('--in', dir, '--out-dir', join(dir, 'b'), '--report-date', '2030-01-31').status).toBe(0);
     const page = readFileSync(join(dir, 'b', 'BENCH-000.html'), 'utf8');
     expect(page).toContain('<dd data-meta="report-date">2030-01-31</dd>');
     expect(page).toContain('Report date 2030-01-31');
@@ -131,7 +131,7 @@ describe('oligotrack report (CLI)', () => {
     ['2024-01-01', /--report-date 2024-01-01 is before the data cut-off 20\d\d-\d\d-\d\d/],
   ])('--report-date %s → usage error naming the value, exit 2, no report', (value, message) => {
     const dir = trackDir();
-    const r = run('--in', dir, '--out', join(dir, 'rep'), '--report-date', value);
+    const r = run('--in', dir, '--out-dir', join(dir, 'rep'), '--report-date', value);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(message);
@@ -140,7 +140,7 @@ describe('oligotrack report (CLI)', () => {
 
   it('--pdf without Chromium → one line saying how to install it, exit 1, no report', () => {
     const dir = trackDir();
-    const r = spawnSync(process.execPath, [CLI, 'report', '--in', dir, '--out', join(dir, 'rep'), '--pdf'], {
+    const r = spawnSync(process.execPath, [CLI, 'report', '--in', dir, '--out-dir', join(dir, 'rep'), '--pdf'], {
       encoding: 'utf8',
       env: { ...process.env, PATH: join(dir, 'no-such-bin'), OLIGOTRACK_CHROMIUM: '' },
     });

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decidedBy, headlineReason } from '../../src/report/decision.js';
 import { renderPatientPage } from '../../src/report/html/patient-page.js';
-import { Progress } from '../../src/report/progress.js';
 import { CHART_GREYS, chartLegend, chartSvg, MAX_CHART_SITES, SITE_COLOURS } from '../../src/report/svg/chart.js';
 import { dodge, labelRows } from '../../src/report/svg/dodge.js';
 import { dayToIso, decadeTicks, isoToDay, logDomain, logScale, monthTicks } from '../../src/report/svg/scale.js';
@@ -193,31 +192,5 @@ describe('what decided the group, in words', () => {
     );
     expect(decidedBy({ ...a(), group: 'no_progression' })).toBe('no progressing lesion');
     expect(decidedBy(undefined)).toBe('no imaging assessment');
-  });
-});
-
-describe('progress', () => {
-  it('writes plain log lines when stderr is not a terminal and a redrawn bar when it is', () => {
-    const writes: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-      writes.push(String(s));
-      return true;
-    });
-    try {
-      const plain = new Progress('counting', 2, false);
-      plain.step(1, 'S1');
-      plain.done();
-      expect(writes).toEqual(['oligotrack: counting 1/2: S1\n']);
-      writes.length = 0;
-      const bar = new Progress('counting', 2, true);
-      bar.step(1, 'S1');
-      bar.step(2, 'S2');
-      bar.done();
-      expect(writes[0]).toMatch(/^\rcounting \[#{12}-{12}\] 1\/2 S1/);
-      expect(writes[1]).toMatch(/^\rcounting \[#{24}\] 2\/2 S2/);
-      expect(writes[2]).toBe('\n');
-    } finally {
-      spy.mockRestore();
-    }
   });
 });

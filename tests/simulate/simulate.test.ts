@@ -325,7 +325,7 @@ describe.skipIf(!requireTools('samtools'))('oligotrack simulate (CLI)', () => {
     expect(existsSync(join(dir, 'bad/x.bam'))).toBe(false);
     const r2 = run('--sites', sitesTsv, '--out', 'bad/y.bam', '--seed', '1', '--vaf', '1.5');
     expect(r2.status).toBe(2);
-    expect(r2.stderr).toMatch(/--vaf must be a number from 0 to 1/);
+    expect(r2.stderr).toMatch(/--vaf: '1\.5' is out of range \(from 0 to 1\)/);
     const vafs = join(dir, 'badvafs.tsv');
     writeFileSync(vafs, 'chrom\tpos\tref\talt\tvaf\nchr6\t152094402\tA\tG\tlots\n');
     const r3 = run('--sites', sitesTsv, '--out', 'bad/z.bam', '--seed', '1', '--truth-vafs', vafs);

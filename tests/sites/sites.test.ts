@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkAlleles, mergeSiteFiles, rejectDuplicates, trimAlleles, type LoadedSite, type SiteFile } from '../../src/count/sites.js';
-import { loadSiteSpec } from '../../src/count/sites-load.js';
+import { loadSiteSpec } from '../../src/app/sites.js';
 import { checkBuilds, resolveSites } from '../../src/count/sites-resolve.js';
 import { UserError } from '../../src/util/errors.js';
 import { requireTools } from '../helpers/requires.js';

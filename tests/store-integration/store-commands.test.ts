@@ -55,7 +55,7 @@ describe('track/run with --store and --counts-dir', () => {
   });
   afterAll(() => rmSync(base, { recursive: true, force: true }));
   const n = () => drawsOf(inputs.samplesheet).length;
-  const runArgs = (out: string) => ['run', '--samplesheet', inputs.samplesheet, '--clinical', inputs.clinical, '--imaging', inputs.imaging, '--sites', inputs.sites, '--out', out, '--store', store];
+  const runArgs = (out: string) => ['run', '--samplesheet', inputs.samplesheet, '--clinical', inputs.clinical, '--imaging', inputs.imaging, '--sites', inputs.sites, '--out-dir', out, '--store', store];
   const trackArgs = (out: string) => ['track', '--samplesheet', inputs.samplesheet, '--sites', inputs.sites, '--out-dir', out];
 
   it('run --store twice: the second run counts nothing and its outputs are byte-identical; the store is intact', () => {
@@ -95,7 +95,7 @@ describe('track/run with --store and --counts-dir', () => {
 
   it('report --store rebuilds the report from the recorded classifications, byte-identical; mixed policies are refused', () => {
     const out = join(base, 'report-from-store');
-    const r = cli(['report', '--in', join(base, 'a'), '--store', store, '--out', out, '--clinical', inputs.clinical, '--imaging', inputs.imaging]);
+    const r = cli(['report', '--in', join(base, 'a'), '--store', store, '--out-dir', out, '--clinical', inputs.clinical, '--imaging', inputs.imaging]);
     expect(r.status, r.stderr).toBe(0);
     expectSameTree(join(base, 'a', 'report'), out);
     // A classify with another policy name becomes version 2 of that assessment; one document
@@ -114,7 +114,7 @@ describe('track/run with --store and --counts-dir', () => {
       s.close();
       copy.close();
     }
-    const bad = cli(['report', '--in', join(base, 'a'), '--store', mixed, '--out', join(base, 'report-mixed')]);
+    const bad = cli(['report', '--in', join(base, 'a'), '--store', mixed, '--out-dir', join(base, 'report-mixed')]);
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/mixed\.sqlite: patient .* was classified with policy .*other-policy.*re-run classify --store/);
@@ -219,7 +219,7 @@ describe('track/run with --store and --counts-dir', () => {
     const both = cli([...trackArgs(join(base, 'both')), '--counts-dir', join(base, 'bad-mapq'), '--store', store]);
     expect(both.status).toBe(2);
     expect(both.stderr).toMatch(/--counts-dir and --store are exclusive/);
-    const rep = cli(['report', '--in', join(base, 'a'), '--store', store, '--classification', join(base, 'a', 'classification.json'), '--out', join(base, 'rep-both')]);
+    const rep = cli(['report', '--in', join(base, 'a'), '--store', store, '--classification', join(base, 'a', 'classification.json'), '--out-dir', join(base, 'rep-both')]);
     expect(rep.status).toBe(2);
     expect(rep.stderr).toMatch(/--store and --classification are exclusive/);
   });

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CountOutputRow } from '../../src/count/sites-output-row.js';
+import type { CountOutputRow } from '../../src/count/output/row.js';
 import { DEFAULT_COUNT_SETTINGS } from '../../src/count/types.js';
-import { formatCountJson } from '../../src/report/count-json.js';
+import { formatCountJson } from '../../src/count/output/json.js';
 
 /**
  * Count documents written by count's own JSON writer (`formatCountJson`), with made-up numbers, so

@@ -20,7 +20,7 @@ export const SITES: Record<string, Site> = {
   CDH1_X1: { chrom: 'chr16', pos1: 68808000, ref: 'C', alt: 'T', gene: 'CDH1', protein: 'p.R63Q', id: 'CDH1_R63Q' },
 };
 
-export type Counts = Partial<Record<keyof typeof SITES, [alt: number, depth: number]>>;
+export type Counts = Partial<Record<keyof typeof SITES, readonly [alt: number, depth: number]>>;
 
 export interface DrawSpec {
   sample: string;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TIMELINE_TSV_COLUMNS } from '../../src/timeline/types.js';
+import { TIMELINE_COLUMNS } from '../../src/timeline/tsv.js';
 import { writeDrawBam, writeSitesTsv } from './e2e-fixture.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -74,7 +74,7 @@ describe('oligotrack track on real BAMs', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     const tsv = readFileSync(p('out/timeline.tsv'), 'utf8');
-    expect(tsv.split('\n')[0]).toBe(TIMELINE_TSV_COLUMNS.join('\t'));
+    expect(tsv.split('\n')[0]).toBe(TIMELINE_COLUMNS.map((c) => c.name).join('\t'));
     const rows = tsvRows(tsv);
     expect(rows).toHaveLength(5 * 3);
     // Sorted by patient, then date, whatever the samplesheet order.
@@ -90,7 +90,7 @@ describe('oligotrack track on real BAMs', () => {
     expect(p2tp53.map((x) => x.event)).toEqual(['rising', 'rising']);
     expect(readdirSync(p('out/patients')).sort()).toEqual(['P1.json', 'P2.json']);
     // No temporary directories left beside the outputs.
-    expect(readdirSync(p('out')).sort()).toEqual(['counts', 'patients', 'timeline.tsv']);
+    expect(readdirSync(p('out')).sort()).toEqual(['counts', 'multiqc', 'patients', 'timeline.tsv']);
     const p1 = JSON.parse(readFileSync(p('out/patients/P1.json'), 'utf8'));
     expect(p1.schema).toBe('oligotrack.timeline');
     expect(p1.draws.map((d: { bam: string }) => d.bam)).toEqual(['bams/P1_d0.bam', 'bams/P1_d1.bam', 'bams/P1_d2.bam']);

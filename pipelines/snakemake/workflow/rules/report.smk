@@ -17,4 +17,4 @@ rule report:
         track=lambda wildcards, input: os.path.dirname(os.path.dirname(input.patients[0])),
     shell:
         "{params.oligotrack} report --in {params.track:q} --classification {input.classification:q}"
-        " --clinical {input.clinical:q} --imaging {input.imaging:q} --out {output:q} 2> {log:q}"
+        " --clinical {input.clinical:q} --imaging {input.imaging:q} --out-dir {output:q} 2> {log:q}"

@@ -1,8 +1,8 @@
-import type { CountOutputRow, CountRunInfo } from '../count/sites-output-row.js';
-import { countingSemantics, settingsRecord } from '../count/sites-output-row.js';
-import { formatFraction, formatMeanLength, formatPValue } from './count-tsv.js';
+import { formatFraction, formatMeanLength, formatPValue, NA } from '../../io/number-format.js';
+import type { CountOutputRow, CountRunInfo } from './row.js';
+import { countingSemantics, settingsRecord } from './row.js';
 
-/** FORMAT fields, in the order written. GT:AD:DP:AF first, as the issue asks. */
+/** FORMAT fields, in the order written: GT:AD:DP:AF first (the fields every VCF reader knows), then the counts. */
 const FORMAT_FIELDS: [id: string, number: string, type: string, description: string][] = [
   ['GT', '1', 'String', 'Genotype: always missing (.), oligotrack counts alleles and makes no genotype claim'],
   ['AD', 'R', 'Integer', 'Fragments (reads with --mates reads; UMI families with --umi) supporting REF and ALT after filters'],
@@ -39,7 +39,7 @@ function quoted(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-const missingOr = (x: string) => (x === 'NA' ? '.' : x);
+const missingOr = (x: string) => (x === NA ? '.' : x);
 
 function sampleColumn(row: CountOutputRow, withCalls: boolean): string {
   const values = [
@@ -66,7 +66,7 @@ function sampleColumn(row: CountOutputRow, withCalls: boolean): string {
       c ? missingOr(formatFraction(c.vaf_low)) : '.',
       c ? missingOr(formatFraction(c.vaf_high)) : '.',
       c ? missingOr(formatFraction(c.lod)) : '.',
-      c && c.call !== '' ? encodeInfoValue(c.call) : '.',
+      c ? encodeInfoValue(c.call) : '.',
     );
   }
   return values.join(':');

@@ -1,4 +1,4 @@
-import { BGZF_EOF } from './bgzf-writer.js';
+import { BGZF_EOF } from '../../src/io/bgzf-writer.js';
 
 /**
  * Deliberately broken BGZF/BAM bytes, for tests of how readers report bad input. Each function

@@ -1,8 +1,8 @@
-import type { CountSettings, SiteCounts } from './types.js';
+import type { CountSettings, SiteCall, SiteCounts } from '../types.js';
 
 /**
- * The call fields helper E's annotation adds (src/stats: CalledRow). Optional on a row: `count`
- * without `--pon`/`--alpha` writes counts only, and every writer leaves these columns out.
+ * The call fields the calling stage adds (src/stats/annotate.ts: CalledRow). Optional on a row:
+ * `count` without `--pon`/`--site-alpha` writes counts only, and every writer leaves these columns out.
  */
 export interface CallFields {
   background_rate: number;
@@ -10,7 +10,7 @@ export interface CallFields {
   vaf_low: number;
   vaf_high: number;
   lod: number;
-  call: string;
+  call: SiteCall;
 }
 
 /**

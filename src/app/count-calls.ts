@@ -1,15 +1,13 @@
 /**
- * The calling step of `oligotrack count` (issue 4; statistics by helper E in src/stats/): counts →
- * background model → per-site calls, and optionally the per-sample summary. Kept apart from the
- * command file so that counting alone stays a few lines; every function here is wiring, the
- * statistics themselves are in src/stats/.
+ * The calling step of `oligotrack count` and `pon`: targets and their probe sites, the background
+ * model (PoN, in-sample from targets, or the default rate), per-site calls and the per-sample
+ * summary. Every function here is wiring; the statistics themselves are in src/stats/.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { IndexedFasta } from '@gmod/indexedfasta';
 import { ContigResolver } from '../count/contigs.js';
-import type { CallFields } from '../count/sites-output-row.js';
-import type { CountSettings, ObservationTable, Site, SiteCounts } from '../count/types.js';
-import { collapseUmiFamilies, NoUmiError, type UmiCollapseResult } from '../count/umi.js';
+import type { CallFields } from '../count/output/row.js';
+import type { ObservationTable, Site, SiteCounts } from '../count/types.js';
 import type { BamRef } from '../io/bam-header.js';
 import { annotateCounts } from '../stats/annotate.js';
 import {
@@ -25,18 +23,8 @@ import { checkPonFits, parsePon } from '../stats/pon.js';
 import { summarizeSample } from '../stats/sample-test.js';
 import { parseTargetsBed } from '../stats/targets.js';
 import { StatsInputError, type BackgroundModel, type CalledRow, type SampleSummary } from '../stats/types.js';
-import { fileError, UserError } from '../util/errors.js';
+import { fileError } from '../util/errors.js';
 import { info, warn } from '../util/log.js';
-
-/** Statistics errors are about the user's input: one stderr line, exit 1. */
-export function asUserError<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (e) {
-    if (e instanceof StatsInputError) throw new UserError(e.message);
-    throw e;
-  }
-}
 
 function readText(path: string): string {
   try {
@@ -46,9 +34,13 @@ function readText(path: string): string {
   }
 }
 
-/** Targets BED → intervals in the BAM's contig naming and their probe sites (three per position). */
-export function targetProbes(targetsPath: string, refs: readonly BamRef[], tested: Site[], bamPath: string): { intervals: TargetInterval[]; probes: Site[] } {
-  const targets = asUserError(() => parseTargetsBed(readText(targetsPath), targetsPath));
+/** A targets BED (capture intervals, sorted and non-overlapping). */
+export function readTargets(targetsPath: string): TargetInterval[] {
+  return parseTargetsBed(readText(targetsPath), targetsPath);
+}
+
+/** Targets → intervals in the BAM's contig naming and their probe sites (three per position). */
+export function targetProbes(targets: readonly TargetInterval[], targetsPath: string, refs: readonly BamRef[], tested: Site[], bamPath: string): { intervals: TargetInterval[]; probes: Site[] } {
   const resolver = new ContigResolver(refs);
   const intervals: TargetInterval[] = targets.map((t) => {
     const ref = resolver.resolve(t.chrom);
@@ -105,24 +97,6 @@ export async function referenceBaseLookup(
   };
 }
 
-/** `--umi`: engine read counts → family counts (same row order), with the JSON section. */
-export function collapseFamilies(
-  bamPath: string,
-  observations: ObservationTable,
-  sites: Site[],
-  rows: SiteCounts[],
-  settings: CountSettings,
-): { rows: SiteCounts[]; umi: UmiCollapseResult } {
-  try {
-    const umi = collapseUmiFamilies(observations, sites, { minBaseq: settings.minBaseq, keepSingletons: settings.keepSingletons }, rows);
-    for (const w of umi.warnings) warn(`${bamPath}: ${w}`);
-    return { rows: umi.rows, umi };
-  } catch (e) {
-    if (e instanceof NoUmiError) throw fileError(bamPath, `${e.message} (--umi-source ${settings.umiSource}); drop --umi or give a BAM with UMIs`);
-    throw e;
-  }
-}
-
 export interface BackgroundChoice {
   ponPath?: string;
   targetsPath?: string;
@@ -140,24 +114,25 @@ export interface BackgroundChoice {
 export function chooseBackground(c: BackgroundChoice): BackgroundModel {
   if (c.ponPath) {
     const path = c.ponPath;
-    const model = asUserError(() => parsePon(readText(path), path));
-    for (const w of [...model.warnings, ...asUserError(() => checkPonFits(model, c.sites, c.build))]) warn(w);
+    const model = parsePon(readText(path), path);
+    for (const w of [...model.warnings, ...checkPonFits(model, c.sites, c.build)]) warn(w);
     return model;
   }
   if (c.targetsPath) {
     const targetsPath = c.targetsPath;
-    const { model, positionsUsed } = asUserError(() => {
-      try {
-        return inSampleBackground(probeRowsToBaseCounts(c.probeRows), {
-          origin: c.bamPath,
-          build: c.build,
-          ...(c.referenceBase ? { referenceBase: c.referenceBase } : {}),
-        });
-      } catch (e) {
-        if (e instanceof StatsInputError) throw new StatsInputError(`${targetsPath}: ${e.message}`);
-        throw e;
-      }
-    });
+    let estimate: ReturnType<typeof inSampleBackground>;
+    try {
+      estimate = inSampleBackground(probeRowsToBaseCounts(c.probeRows), {
+        origin: c.bamPath,
+        build: c.build,
+        ...(c.referenceBase ? { referenceBase: c.referenceBase } : {}),
+      });
+    } catch (e) {
+      // The message names the problem; the targets file is what the user can change.
+      if (e instanceof StatsInputError) throw new StatsInputError(`${targetsPath}: ${e.message}`);
+      throw e;
+    }
+    const { model, positionsUsed } = estimate;
     info(`in-sample background from ${positionsUsed} non-variant target positions of ${targetsPath}`);
     return model;
   }
@@ -183,7 +158,7 @@ export interface CallStepOptions {
 }
 
 export function callRows(rows: SiteCounts[], opts: CallStepOptions): CalledRow[] {
-  return asUserError(() => annotateCounts({ rows }, opts));
+  return annotateCounts({ rows }, opts);
 }
 
 /**
@@ -197,17 +172,15 @@ export function sampleSummary(
   opts: { alpha: number; siteAlpha: number; minDepth: number; background: BackgroundModel; observations?: ObservationTable; nSites: number; minBaseq: number },
 ): SampleSummary {
   const lengths = opts.observations ? fragmentLengthsFromObservations(opts.observations, opts.nSites, opts.minBaseq) : undefined;
-  return asUserError(() =>
-    summarizeSample(
-      tumourInformed.map((i) => called[i]),
-      {
-        sample,
-        alpha: opts.alpha,
-        siteAlpha: opts.siteAlpha,
-        minDepth: opts.minDepth,
-        background: opts.background.kind,
-        ...(lengths ? { fragmentLengths: tumourInformed.map((i) => lengths[i]) } : {}),
-      },
-    ),
+  return summarizeSample(
+    tumourInformed.map((i) => called[i]),
+    {
+      sample,
+      alpha: opts.alpha,
+      siteAlpha: opts.siteAlpha,
+      minDepth: opts.minDepth,
+      background: opts.background.kind,
+      ...(lengths ? { fragmentLengths: tumourInformed.map((i) => lengths[i]) } : {}),
+    },
   );
 }

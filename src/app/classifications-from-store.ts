@@ -1,6 +1,6 @@
 import { CLASSIFICATION_SCHEMA, CLASSIFICATION_SCHEMA_VERSION } from '../classify/types.js';
 import { UserError } from '../util/errors.js';
-import type { CohortStore } from './store.js';
+import type { CohortStore } from '../store/store.js';
 
 /**
  * classification.json rebuilt from the store (what `classify --store` recorded): the newest version

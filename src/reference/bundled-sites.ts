@@ -1,14 +1,14 @@
-import { identitySites } from '../reference/identity-snps.js';
-import { loadPanelSites } from '../reference/panel.js';
+import type { DetectedBuild } from '../count/genome-build.js';
+import { checkedSite, describeSite, type SiteFile } from '../count/sites.js';
 import { UsageError, UserError } from '../util/errors.js';
-import type { DetectedBuild } from './genome-build.js';
-import { checkedSite, describeSite, type SiteFile } from './sites.js';
+import { identitySites } from './identity-snps.js';
+import { loadPanelSites } from './panel.js';
 
 /** Bundled panels `--sites panel:NAME` can name. */
 export const BUNDLED_PANELS = ['breast', 'identity'] as const;
 
 /**
- * `panel:breast`: the curated breast ctDNA hotspot panel (reference/panels/, helper D's loader);
+ * `panel:breast`: the curated breast ctDNA hotspot panel (reference/panels/, loaded by panel.ts);
  * `panel:identity`: the sample-identity SNPs (reference/identity/), for the identity check; each
  * in the build the BAM header's contig lengths show. A BAM whose build cannot be told is an error:
  * picking a build by guess would count the wrong positions.

@@ -1,5 +1,5 @@
-import type { CountOutputRow, CountRunInfo } from '../count/sites-output-row.js';
-import { countingSemantics, settingsRecord } from '../count/sites-output-row.js';
+import type { CountOutputRow, CountRunInfo } from './row.js';
+import { countingSemantics, settingsRecord } from './row.js';
 
 export const COUNT_JSON_SCHEMA = 'oligotrack.count';
 export const COUNT_JSON_SCHEMA_VERSION = 1;
