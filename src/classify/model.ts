@@ -9,8 +9,11 @@ import { siteTrends } from '../timeline/longitudinal/trend.js';
 import { sigma2OfCv } from '../timeline/longitudinal/variance.js';
 import type { BetweenDrawPrior, MolecularChange } from '../timeline/longitudinal/types.js';
 import type { PatientTimeline, TimelineSite } from '../timeline/types.js';
+import type { FindingTrend, TrendStatus } from './finding.js';
 import { seriesOf } from './rule-molecular.js';
 import type { Policy } from './policy.js';
+
+export type { FindingTrend, TrendStatus } from './finding.js';
 
 /**
  * The model's verdict on the clonal tumour fraction, window against the nadir phase:
@@ -44,23 +47,6 @@ export function verdictOf(change: MolecularChange): ChangeVerdict {
     upper: c?.high ?? null,
     text: `${stripStop(change.reason)}${caveat}`,
   };
-}
-
-/**
- * A targetable site's trend at the window: `rising` only when the model's per-site test says so at
- * some window draw (Benjamini–Hochberg across the sites given, Bonferroni over the window draws, and
- * at least the policy fold from the site's own nadir phase of the current line) — the model's
- * `rising`, or its `emerged` (significant, from a nadir phase that did not detect the site).
- */
-export type TrendStatus = 'rising' | 'falling' | 'stable' | 'not_evaluable';
-
-export interface FindingTrend {
-  key: string;
-  status: TrendStatus;
-  fold: number | null;
-  lower: number | null;
-  upper: number | null;
-  text: string;
 }
 
 export interface TrendRequest {

@@ -17,11 +17,13 @@
 import type { AgentHit } from '../reference/drug-classes.js';
 import type { SiteCall } from '../timeline/types.js';
 import { intervalWords } from './assessment-window.js';
-import type { FindingTrend } from './model.js';
+import type { FindingHistory, FindingTrend, TargetableFinding } from './finding.js';
 import { benjaminiHochberg } from './multiplicity.js';
 import type { PolicyRules } from './policy.js';
 import { type SiteOrigin, countsAsTumour, label, pct } from './site-origin.js';
 import type { TargetableMutation } from './types.js';
+
+export type { FindingHistory, TargetableFinding } from './finding.js';
 
 export interface DrugKnowledge {
   /** The actionability match of a site (therapy strings and source), or null when not targetable. */
@@ -45,37 +47,6 @@ export interface TargetableSite {
   inClonalSet: boolean;
   /** One point per timeline draw. */
   points: { sample: string; collection_date: string; alt_count: number; depth: number; vaf: number | null; call: SiteCall; p_value: number | null; lod: number | null }[];
-}
-
-export type FindingHistory = 'newly_emerged' | 'emerged_on_line' | 'present_since_first_draw' | 'known_since_baseline' | 'truncal';
-
-export interface TargetableFinding {
-  key: string;
-  gene: string;
-  protein: string;
-  label: string;
-  /** Detected in the window after FDR control. */
-  detected: boolean;
-  qValue: number;
-  /** The window draw with the smallest detection p-value. */
-  draw: { index: number; sample: string; date: string; daysFromScan: number; alt: number; depth: number; vaf: number | null; lod: number | null } | null;
-  history: FindingHistory | null;
-  trend: FindingTrend | null;
-  therapies: string[];
-  source: string;
-  matchedAgents: string[];
-  /** The current therapy's classes, and the words of it no agent matched. */
-  currentClasses: string[];
-  unknownTherapyWords: string[];
-  /** Some matched agent's class is not being given now. */
-  differs: boolean;
-  /** Current drug classes this alteration makes ineffective. */
-  resistsCurrent: string[];
-  qualifies: boolean;
-  /** Why it does or does not make the group, in words (e.g. "resists the current aromatase inhibitor (letrozole)"). */
-  why: string;
-  /** One sentence for the rationale. */
-  text: string;
 }
 
 export interface TargetableInput {

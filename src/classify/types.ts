@@ -17,7 +17,7 @@ import type { AgentHit } from '../reference/drug-classes.js';
 import type { BetweenDrawPrior, MolecularChange } from '../timeline/longitudinal/types.js';
 import type { PatientTimeline } from '../timeline/types.js';
 import type { SiteOriginResult } from './site-origin.js';
-import type { FindingHistory, TargetableFinding } from './targetable-findings.js';
+import type { FindingHistory, TargetableFinding } from './finding.js';
 
 export const CLASSIFICATION_SCHEMA = 'oligotrack.classification';
 export const CLASSIFICATION_SCHEMA_VERSION = 2;

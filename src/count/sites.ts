@@ -75,7 +75,7 @@ export function siteIdentity(site: Pick<Site, 'chrom' | 'pos1' | 'ref' | 'alt'>)
   return `${canonicalContig(site.chrom)}\t${site.pos1}\t${site.ref}\t${site.alt}`;
 }
 
-/** Within one file a repeated site is bad input (issue 3): name both places. */
+/** Within one file a repeated site is bad input: name both places. */
 export function rejectDuplicates(sites: readonly LoadedSite[]): void {
   const seen = new Map<string, LoadedSite>();
   for (const loaded of sites) {

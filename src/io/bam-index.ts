@@ -5,7 +5,7 @@ import { fileError, UserError } from '../util/errors.js';
 /**
  * BAI and CSI index parsing (SAM spec §5.2 and the CSI spec). Written here rather than reusing
  * @gmod/bam's parsers because its CSI parser skips each bin's `loffset`, so CSI queries lose the
- * minimum-offset pruning (NOTES §1 measured 2× the inflate on sparse sites); one parser for both
+ * minimum-offset pruning (measured: 2× the inflate on sparse sites without it); one parser for both
  * formats keeps the pruning identical.
  *
  * Virtual offsets are held as plain numbers: coffset · 65536 + uoffset, exact below 2^53

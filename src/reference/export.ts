@@ -1,7 +1,7 @@
 import type { Build, PanelRow } from './panel-schema.js';
 import { siteId } from './panel.js';
 
-/** Column order of `panel export --format tsv` (issue 3). */
+/** Column order of `panel export --format tsv`. */
 export const EXPORT_TSV_COLUMNS = ['gene', 'protein', 'cdna', 'chrom', 'pos', 'ref', 'alt', 'build', 'role', 'verification'] as const;
 
 /**

@@ -2,7 +2,7 @@ import { Rng } from './rng.js';
 import { DEFAULT_SIMULATION, type SimSite, type SimulationSpec } from './spec.js';
 
 /**
- * The deep synthetic panel of the benchmark (issue 2): 50 sites over 3 GRCh38 contigs (chr3,
+ * The deep synthetic panel of the benchmark: 50 sites over 3 GRCh38 contigs (chr3,
  * chr6, chr17, near PIK3CA, ESR1 and TP53), one in ten an insertion, one in ten a deletion,
  * 3 kb apart so each site is its own cluster. With the defaults below it writes ~3.0 M reads,
  * ~268 MiB at `level: 1` (measured: docs/methods/benchmarks.md), with duplicates, clips and low-MAPQ reads.

@@ -16,8 +16,7 @@
  * seen and the interval is the binomial one (coverage measured in docs/methods/accuracy.md).
  */
 import { incompleteBeta } from './student-t.js';
-import type { LocusData } from './sample-test.js';
-import { logLik, mleFraction } from './sample-test.js';
+import { type LocusData, logLik, mleFraction } from './locus-likelihood.js';
 
 export const TUMOUR_FRACTION_METHOD =
   'tumour fraction = min(1, 2 x p), p the maximum-likelihood allele fraction shared by the clonal sites given their background rates ' +

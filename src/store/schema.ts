@@ -70,7 +70,7 @@ export const MIGRATIONS: readonly Migration[] = [
         raw_ref_count      INTEGER NOT NULL,
         raw_alt_count      INTEGER NOT NULL,
         families           INTEGER NOT NULL,
-        -- Present when count ran with --pon/--alpha (helper E's call annotation); else NULL.
+        -- Present when count ran with --pon/--alpha (the call annotation); else NULL.
         background_rate    REAL,
         p_value            REAL,
         vaf_low            REAL,

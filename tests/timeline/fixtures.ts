@@ -1,5 +1,5 @@
 /**
- * Timelines built in code for scenario tests: counts go through the real calling stage (helper E's
+ * Timelines built in code for scenario tests: counts go through the real calling stage (the
  * callRow with the default background, 1e-4, α 0.01, min depth 100) and the real timeline builder.
  * Site coordinates are GRCh38 hotspots, used here only as labels.
  */
