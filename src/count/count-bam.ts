@@ -11,7 +11,7 @@ import { describeVoffset } from './kernel-errors.js';
 import { mergeRanges } from './merge.js';
 import { toObservationTable } from './observations.js';
 import { defaultInflater, runRange, type Inflater, type RangeJob, type RangeResult } from './piece-runner.js';
-import { blockFinder, indexedPieces, sequentialPieces, splitRanges, type Piece, type Range } from './pieces.js';
+import { blockFinder, indexedPieces, sequentialPieces, splitRanges, type Piece } from './pieces.js';
 import { planIndexed, planSequential } from './plan.js';
 import { runGroup, type GroupJob, type RecordLabel } from './scan-group.js';
 import { siteSpec, sortSpecs, type SiteSpec } from './site-model.js';

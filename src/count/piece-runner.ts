@@ -51,8 +51,6 @@ export interface RangeResult {
   bytesRead: number;
 }
 
-const READ_BYTES = 1 << 20;
-
 /** Runs the pieces in order; stops at the first piece that ends in an error. */
 export function runRange(job: RangeJob, kernel: WasmKernel, configured: boolean, onBytes?: (n: number) => void): RangeResult {
   if (!configured) kernel.configure(job.sorted, job.refNames.length, job.kernel);

@@ -71,8 +71,8 @@ export async function runGroup(job: GroupJob, onBytes?: (compressedBytes: number
   const obs = job.observations ? new ObservationBuilder(settings.umi || job.observations ? settings.umiSource : null) : null;
   const stdin = bamStream(job.bamPath);
   const file = stdin ? stdin.file : new BgzfFile(job.bamPath);
-  let bytesRead = 0;
-  let firstOnSiteContig: RecordLabel | null = null;
+  let bytesRead: number;
+  let firstOnSiteContig: RecordLabel | null;
   try {
     const ctx: DriverContext = { job, file, scanner, tally, slot, obs, bytesRead: 0, onBytes, blocks: new BlockMap(), firstOnSiteContig: null, segmentConsumed: 0 };
     if (group.segments === null) {

@@ -3,7 +3,7 @@ import { readTextHead } from '../io/vcf-reader-text.js';
 import { readPanelTsv } from '../io/panel-tsv.js';
 import { fileError } from '../util/errors.js';
 import { canonicalContig } from './contigs.js';
-import { buildFromName, detectBuild, parseBuildName, type DetectedBuild, type GenomeBuildName } from './genome-build.js';
+import { buildFromName, detectBuild, parseBuildName, type GenomeBuildName } from './genome-build.js';
 import type { Region } from './region.js';
 import { checkedSite, rejectDuplicates, type LoadedSite, type SiteFile } from './sites.js';
 

@@ -165,7 +165,7 @@ export function encodeBamRecord(
   for (const [, v] of tags) tagBytes += tagSize(v);
   const blockSize = 32 + name + 1 + 4 * cigar.length + ((seqLen + 1) >> 1) + seqLen + tagBytes;
   const total = 4 + blockSize;
-  let b = scratch && scratch.length >= total ? scratch : Buffer.allocUnsafe(Math.max(total, 2 * (scratch?.length ?? 0)));
+  const b = scratch && scratch.length >= total ? scratch : Buffer.allocUnsafe(Math.max(total, 2 * (scratch?.length ?? 0)));
   b.writeInt32LE(blockSize, 0);
   b.writeInt32LE(tid, 4);
   b.writeInt32LE(pos0, 8);

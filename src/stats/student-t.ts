@@ -9,6 +9,8 @@
  * freedom). The t quantile is Newton on that CDF from the Cornish–Fisher start, bracketed by
  * bisection, to 1e-12 relative. ν = Infinity gives the normal.
  */
+// AS 241's coefficients are kept digit for digit as published, beyond double precision.
+/* eslint-disable no-loss-of-precision */
 import { erfc, lgamma } from './binomial.js';
 
 /** P(Z ≤ z) for a standard normal Z. */

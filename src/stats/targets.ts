@@ -32,7 +32,6 @@ export function parseTargetsBed(text: string, file: string): TargetInterval[] {
       if (finished.has(chrom)) throw new StatsInputError(`${file}:${ln}: unsorted: ${chrom} appears again after other contigs (sort the BED: sort -k1,1 -k2,2n)`);
       if (current !== '') finished.add(current);
       current = chrom;
-      lastEnd = -1;
     } else if (start0 < lastEnd) {
       const prev = out[out.length - 1];
       const why = start0 < prev.start0 ? 'unsorted' : 'overlapping';

@@ -47,7 +47,10 @@ describe('BAM record regression corpus', () => {
           const rows = (o as { rows: { depth: number; meanFragLenRef: number; meanFragLenAlt: number }[] }).rows;
           // Every site has reads in the intact file; no mean is negative or above 2^31 - 1.
           expect(rows.every((r) => r.depth > 0), entry.file).toBe(true);
-          for (const r of rows) for (const m of [r.meanFragLenRef, r.meanFragLenAlt]) if (!Number.isNaN(m)) expect(m).toBeGreaterThanOrEqual(0), expect(m).toBeLessThanOrEqual(2 ** 31 - 1);
+          for (const r of rows) for (const m of [r.meanFragLenRef, r.meanFragLenAlt]) if (!Number.isNaN(m)) {
+            expect(m).toBeGreaterThanOrEqual(0);
+            expect(m).toBeLessThanOrEqual(2 ** 31 - 1);
+          }
         }
       }
     });

@@ -113,7 +113,6 @@ export function randomCase(seed: number, opts: Partial<Options> = {}): RandomCas
     const name = `q${seed}_${n++}`;
     const a = alignment(chrom, start0, len);
     const mapq = r() < 0.15 ? int(0, 19) : int(20, 60);
-    let flag = 0;
     const wildFlags = () => {
       if (!o.wild) return 0;
       let f = 0;
@@ -134,7 +133,7 @@ export function randomCase(seed: number, opts: Partial<Options> = {}): RandomCas
       records.push({ qname: name, flag: f1, rname: chrom, pos1: start0 + 1, mapq, cigar: a.cigar, rnext: '=', pnext1: mateStart0 + 1, tlen, seq: a.seq, qual: a.qual });
       records.push({ qname: name, flag: f2, rname: chrom, pos1: mateStart0 + 1, mapq: r() < 0.1 ? int(0, 19) : mapq, cigar: b.cigar, rnext: '=', pnext1: start0 + 1, tlen: -tlen, seq: b.seq, qual: b.qual });
     } else {
-      flag = (r() < 0.5 ? 0x10 : 0) | wildFlags();
+      const flag = (r() < 0.5 ? 0x10 : 0) | wildFlags();
       records.push({ qname: name, flag, rname: chrom, pos1: start0 + 1, mapq, cigar: a.cigar, rnext: '*', pnext1: 0, tlen: 0, seq: a.seq, qual: a.qual });
     }
   }

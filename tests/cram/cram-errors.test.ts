@@ -8,7 +8,7 @@ import { encodeBamWithIndex } from '../../src/io/bam-writer.js';
 import { UserError } from '../../src/util/errors.js';
 import { randomCase, rng } from '../count/random-bam.js';
 import { requireTools } from '../helpers/requires.js';
-import { cramOf, samtools, writeFasta } from './cram-fixtures.js';
+import { cramOf, writeFasta } from './cram-fixtures.js';
 
 /**
  * What a user gets for a CRAM that cannot be read: one line naming the file and what is needed,
@@ -45,7 +45,7 @@ async function failure(path: string, reference: string | undefined): Promise<Use
     await countCram(path, sites, DEFAULT_COUNT_SETTINGS, { referencePath: reference });
   } catch (e) {
     if (e instanceof UserError) return e;
-    throw new Error(`not a UserError: ${(e as Error).stack}`);
+    throw new Error(`not a UserError: ${(e as Error).stack}`, { cause: e });
   }
   throw new Error('no error');
 }

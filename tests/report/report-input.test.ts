@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeSyntheticTrackDir } from '../../src/bench/report-bench.js';
 import { buildReport } from '../../src/report/build-report.js';
-import { IN_CI } from '../helpers/requires.js';
 
 const CLI = join(process.cwd(), 'dist', 'cli', 'main.js');
 

@@ -1,8 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IN_CI } from '../helpers/requires.js';
 
 const CLI = join(process.cwd(), 'dist', 'cli', 'main.js');
 

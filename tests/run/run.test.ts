@@ -5,7 +5,6 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDemoInputs, type DemoInputs } from '../../src/demo/generate.js';
 import { DEMO_BETWEEN_DRAW_CV } from '../../src/cli/demo.js';
-import { IN_CI } from '../helpers/requires.js';
 
 const CLI = join(process.cwd(), 'dist', 'cli', 'main.js');
 

@@ -3,7 +3,7 @@ import { fragmentLengthsFromObservations, fragmentSizeTest, lengthBin, weightedS
 import { locusData, lrStatistic, summarizeSample } from '../../src/stats/sample-test.js';
 import type { SiteFragmentLengths } from '../../src/stats/types.js';
 import { pair, table } from '../umi/obs.js';
-import { binomialDraw, called, mulberry32 } from './helpers.js';
+import { called, mulberry32 } from './helpers.js';
 
 /** Normal-ish fragment length by the sum of uniforms (mean m, sd ~20). */
 function length(rand: () => number, mean: number): number {

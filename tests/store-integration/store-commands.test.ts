@@ -5,7 +5,6 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDemoInputs, type DemoInputs } from '../../src/demo/generate.js';
 import { openStore } from '../../src/store/index.js';
-import { IN_CI } from '../helpers/requires.js';
 
 const CLI = join(process.cwd(), 'dist', 'cli', 'main.js');
 

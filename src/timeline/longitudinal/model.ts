@@ -175,7 +175,7 @@ export function assessMolecularChange(input: LongitudinalInput): MolecularChange
   });
 
   let status: ChangeStatus;
-  let decisive = -1;
+  let decisive: number;
   const idx = comparisons.map((_, j) => j).filter((j) => fitted[j] !== null);
   const progressing = idx.filter((j) => comparisons[j].status === 'progression');
   if (progressing.length > 0) {
