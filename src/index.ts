@@ -8,7 +8,14 @@
 
 // Counting: the contract, the use case every command counts through, the engine and site loading.
 export * from './count/types.js';
-export { countSites, countSample, type CountSampleRequest, type SampleCounts, type CountSource, type CountReuse } from './app/count-sample.js';
+export {
+  countSites,
+  countSample,
+  type CountSampleRequest,
+  type SampleCounts,
+  type CountSource,
+  type CountReuse,
+} from './app/count-sample.js';
 export { loadSitesForAlignment, loadSiteSpec, type SitesForAlignment, type SiteInput } from './app/sites.js';
 export { countBam, type CountBamOptions } from './count/count-bam.js';
 export { countAlignments, readAlignmentHeader, isCram } from './count/alignments.js';
@@ -59,7 +66,13 @@ export { CLASSIFICATION_COLUMNS } from './classify/output.js';
 export { TIMELINE_COLUMNS } from './timeline/tsv.js';
 // The use cases behind track, classify, report and run.
 export { trackCohort, type TrackRequest, type TrackResult } from './app/track.js';
-export { classifyCohort, writeClassification, type ClassifyRequest, type ClassifyResult, type BetweenDrawPriorChoice } from './app/classify.js';
+export {
+  classifyCohort,
+  writeClassification,
+  type ClassifyRequest,
+  type ClassifyResult,
+  type BetweenDrawPriorChoice,
+} from './app/classify.js';
 export { reportCohort, type ReportRequest } from './app/report.js';
 export { runPipeline, type RunRequest, type RunResult } from './app/run.js';
 export { buildPanelOfNormals, type PonRequest } from './app/pon.js';

@@ -11,9 +11,12 @@ import type { CohortStore } from '../store/store.js';
  */
 export function classificationDocumentFromStore(store: CohortStore, patients: readonly string[]): string {
   const rows = store.listClassifications(patients);
-  if (rows.length === 0) throw new UserError(`${store.path}: no classification recorded for patient(s) ${patients.join(', ')} (run classify --store first)`);
+  if (rows.length === 0)
+    throw new UserError(`${store.path}: no classification recorded for patient(s) ${patients.join(', ')} (run classify --store first)`);
   const first = rows[0];
-  const other = rows.find((r) => r.policyFile !== first.policyFile || r.policyName !== first.policyName || r.toolVersion !== first.toolVersion);
+  const other = rows.find(
+    (r) => r.policyFile !== first.policyFile || r.policyName !== first.policyName || r.toolVersion !== first.toolVersion,
+  );
   if (other) {
     throw new UserError(
       `${store.path}: patient ${other.patient} ${other.assessmentDate} was classified with policy ${other.policyName} (${other.policyFile}, oligotrack ${other.toolVersion}) ` +

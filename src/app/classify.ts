@@ -60,11 +60,23 @@ export function classifyCohort(req: ClassifyRequest): ClassifyResult {
   const { prior, note: priorNote } = chosenPrior(req.betweenDrawPrior, req.timelines, clinical, policy, req.storePath);
   const rows = imaging.map((im) => {
     const line = currentLine(clinical.get(im.patient), im.assessmentDay);
-    if (clinical.has(im.patient) && line === null) info(`patient ${im.patient}: assessment ${im.assessmentDate} precedes every therapy line in ${req.clinicalPath}`);
-    return classifyAssessment({ timeline: byPatient.get(im.patient)!, imaging: im, clinical: line, therapyHistory: clinical.get(im.patient) ?? [], betweenDrawPrior: prior }, policy, knowledge);
+    if (clinical.has(im.patient) && line === null)
+      info(`patient ${im.patient}: assessment ${im.assessmentDate} precedes every therapy line in ${req.clinicalPath}`);
+    return classifyAssessment(
+      {
+        timeline: byPatient.get(im.patient)!,
+        imaging: im,
+        clinical: line,
+        therapyHistory: clinical.get(im.patient) ?? [],
+        betweenDrawPrior: prior,
+      },
+      policy,
+      knowledge,
+    );
   });
   for (const p of patients) if (!clinical.has(p)) info(`patient ${p} has no clinical row: therapy and subtype modifiers not evaluated`);
-  for (const p of patients) if (!imaging.some((im) => im.patient === p)) info(`patient ${p} has no imaging assessment: nothing to classify`);
+  for (const p of patients)
+    if (!imaging.some((im) => im.patient === p)) info(`patient ${p} has no imaging assessment: nothing to classify`);
   const policyFile = req.policyPath ?? 'reference/policy/default.yaml';
   return { rows, document: classificationDocument(rows, policyFile, policy.name), policyFile, policyName: policy.name, priorNote };
 }
@@ -77,7 +89,8 @@ function chosenPrior(
   policy: Policy,
   storePath: string | undefined,
 ): { prior: BetweenDrawPrior; note: string } {
-  const resolved: ResolvedChoice = typeof choice === 'number' ? { kind: 'measured', cv: choice } : choice === 'default' ? { kind: 'default' } : { kind: 'auto' };
+  const resolved: ResolvedChoice =
+    typeof choice === 'number' ? { kind: 'measured', cv: choice } : choice === 'default' ? { kind: 'default' } : { kind: 'auto' };
   let recorded: ReturnType<typeof recordedPhases> = [];
   if (resolved.kind === 'auto' && storePath !== undefined && existsSync(storePath)) {
     const store = openStore(storePath);
@@ -87,7 +100,12 @@ function chosenPrior(
       store.close();
     }
   }
-  const r = resolveBetweenDrawPrior(resolved, cohortSeriesFromTimelines([...timelines], clinical), recorded.map((x) => x.phase), priorSettings(policy));
+  const r = resolveBetweenDrawPrior(
+    resolved,
+    cohortSeriesFromTimelines([...timelines], clinical),
+    recorded.map((x) => x.phase),
+    priorSettings(policy),
+  );
   return { prior: r.prior, note: r.note };
 }
 
@@ -116,7 +134,12 @@ export function writeClassification(result: ClassifyResult, out: ClassificationO
   // After the files: the store records what was written (one transaction for the whole run).
   const store = openStore(out.storePath, { create: true });
   try {
-    return store.recordClassifications({ toolVersion: VERSION, policyFile: result.policyFile, policyName: result.policyName, assessments: result.rows });
+    return store.recordClassifications({
+      toolVersion: VERSION,
+      policyFile: result.policyFile,
+      policyName: result.policyName,
+      assessments: result.rows,
+    });
   } finally {
     store.close();
   }

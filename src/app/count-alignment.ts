@@ -28,7 +28,12 @@ export interface AlignmentCounts extends CountResult {
   umi?: UmiCollapseResult;
 }
 
-export async function countAlignmentSites(path: string, sites: Site[], settings: CountSettings, opts: CountAlignmentOptions = {}): Promise<AlignmentCounts> {
+export async function countAlignmentSites(
+  path: string,
+  sites: Site[],
+  settings: CountSettings,
+  opts: CountAlignmentOptions = {},
+): Promise<AlignmentCounts> {
   const result = await countAlignments(path, sites, settings, {
     threads: opts.threads,
     sample: opts.sample,
@@ -46,11 +51,18 @@ export async function countAlignmentSites(path: string, sites: Site[], settings:
  * Read counts → family counts (same row order; raw_* keep the read counts). A file where no read
  * at the sites carries a UMI is the user's mistake whichever command counts it.
  */
-function collapseFamilies(path: string, observations: ObservationTable, sites: Site[], reads: CountResult, settings: CountSettings): UmiCollapseResult {
+function collapseFamilies(
+  path: string,
+  observations: ObservationTable,
+  sites: Site[],
+  reads: CountResult,
+  settings: CountSettings,
+): UmiCollapseResult {
   try {
     return collapseUmiFamilies(observations, sites, { minBaseq: settings.minBaseq, keepSingletons: settings.keepSingletons }, reads.rows);
   } catch (e) {
-    if (e instanceof NoUmiError) throw fileError(path, `${e.message} (--umi-source ${settings.umiSource}); drop --umi or give a file with UMIs`);
+    if (e instanceof NoUmiError)
+      throw fileError(path, `${e.message} (--umi-source ${settings.umiSource}); drop --umi or give a file with UMIs`);
     throw e;
   }
 }

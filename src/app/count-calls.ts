@@ -40,12 +40,19 @@ export function readTargets(targetsPath: string): TargetInterval[] {
 }
 
 /** Targets → intervals in the BAM's contig naming and their probe sites (three per position). */
-export function targetProbes(targets: readonly TargetInterval[], targetsPath: string, refs: readonly BamRef[], tested: Site[], bamPath: string): { intervals: TargetInterval[]; probes: Site[] } {
+export function targetProbes(
+  targets: readonly TargetInterval[],
+  targetsPath: string,
+  refs: readonly BamRef[],
+  tested: Site[],
+  bamPath: string,
+): { intervals: TargetInterval[]; probes: Site[] } {
   const resolver = new ContigResolver(refs);
   const intervals: TargetInterval[] = targets.map((t) => {
     const ref = resolver.resolve(t.chrom);
     if (!ref) throw fileError(targetsPath, `contig ${t.chrom} is not in the header of ${bamPath}`);
-    if (t.end0 > ref.length) throw fileError(targetsPath, `interval ${t.chrom}:${t.start0}-${t.end0} runs past the end of ${ref.name} (length ${ref.length})`);
+    if (t.end0 > ref.length)
+      throw fileError(targetsPath, `interval ${t.chrom}:${t.start0}-${t.end0} runs past the end of ${ref.name} (length ${ref.length})`);
     return { ...t, chrom: ref.name };
   });
   return { intervals, probes: probeSitesForTargets(intervals, tested) };
@@ -80,7 +87,10 @@ export async function referenceBaseLookup(
     if (fastaName === undefined) throw fileError(fastaPath, `has no contig ${t.chrom} (needed for the --targets intervals)`);
     const size = await fasta.getSequenceSize(fastaName);
     if (size !== bamLength.get(t.chrom)) {
-      throw fileError(fastaPath, `contig ${fastaName} has length ${size} but ${t.chrom} in ${bamPath} has ${bamLength.get(t.chrom)}: another assembly`);
+      throw fileError(
+        fastaPath,
+        `contig ${fastaName} has length ${size} but ${t.chrom} in ${bamPath} has ${bamLength.get(t.chrom)}: another assembly`,
+      );
     }
     const start0 = Math.max(0, t.start0 - 1);
     const bases = ((await fasta.getSequence(fastaName, start0, Math.min(size ?? t.end0, t.end0 + 1))) ?? '').toUpperCase();
@@ -169,7 +179,15 @@ export function sampleSummary(
   sample: string,
   called: CalledRow[],
   tumourInformed: number[],
-  opts: { alpha: number; siteAlpha: number; minDepth: number; background: BackgroundModel; observations?: ObservationTable; nSites: number; minBaseq: number },
+  opts: {
+    alpha: number;
+    siteAlpha: number;
+    minDepth: number;
+    background: BackgroundModel;
+    observations?: ObservationTable;
+    nSites: number;
+    minBaseq: number;
+  },
 ): SampleSummary {
   const lengths = opts.observations ? fragmentLengthsFromObservations(opts.observations, opts.nSites, opts.minBaseq) : undefined;
   return summarizeSample(

@@ -175,6 +175,23 @@ export async function countSites(
   opts: { threads?: number; sample?: string; region?: Region; referencePath?: string } = {},
 ): Promise<CountResult> {
   const full: CountSettings = { ...DEFAULT_COUNT_SETTINGS, ...settings };
-  const c = await countSample({ path, sites, settings: full, name: opts.sample, threads: opts.threads, region: opts.region, referencePath: opts.referencePath });
-  return { sample: opts.sample ?? '', bamPath: path, settings: full, rows: c.rows, build: c.build, readsSeen: c.readsSeen, readsPassing: c.readsPassing, warnings: c.warnings };
+  const c = await countSample({
+    path,
+    sites,
+    settings: full,
+    name: opts.sample,
+    threads: opts.threads,
+    region: opts.region,
+    referencePath: opts.referencePath,
+  });
+  return {
+    sample: opts.sample ?? '',
+    bamPath: path,
+    settings: full,
+    rows: c.rows,
+    build: c.build,
+    readsSeen: c.readsSeen,
+    readsPassing: c.readsPassing,
+    warnings: c.warnings,
+  };
 }

@@ -10,11 +10,20 @@ import type { CachedCount } from './count-cache.js';
 /** A draw's counts in the cohort store: looked up before counting, ingested after. */
 
 function storeKey(settings: CountSettings, sites: readonly Site[]): string {
-  return countSettingsSha256(settingsRecord(settings), sites.map((x) => ({ chrom: x.chrom, pos: x.pos1, ref: x.ref, alt: x.alt })));
+  return countSettingsSha256(
+    settingsRecord(settings),
+    sites.map((x) => ({ chrom: x.chrom, pos: x.pos1, ref: x.ref, alt: x.alt })),
+  );
 }
 
 /** The stored count of the same sample, file bytes, sites and settings; null when there is none. */
-export function findStoredCount(store: CohortStore, sample: string, bamSha256: string, sites: readonly Site[], settings: CountSettings): CachedCount | null {
+export function findStoredCount(
+  store: CohortStore,
+  sample: string,
+  bamSha256: string,
+  sites: readonly Site[],
+  settings: CountSettings,
+): CachedCount | null {
   const stored = store.findCount(sample, bamSha256, storeKey(settings, sites));
   if (!stored || stored.rows.length !== sites.length) return null;
   return {

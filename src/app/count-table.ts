@@ -58,15 +58,20 @@ export interface CountTable {
 
 export async function countSampleTable(req: CountTableRequest): Promise<CountTable> {
   const header: BamHeader = await readAlignmentHeader(req.path);
-  const region: Region | undefined = req.region === undefined ? undefined : parseRegion(req.region, new Set(header.refs.map((r) => r.name)));
-  const sample = checkPathId(sampleNameFromHeader(req.sample, header.text, req.path), 'the sample name from the BAM (@RG SM, else its file name; give --sample)');
+  const region: Region | undefined =
+    req.region === undefined ? undefined : parseRegion(req.region, new Set(header.refs.map((r) => r.name)));
+  const sample = checkPathId(
+    sampleNameFromHeader(req.sample, header.text, req.path),
+    'the sample name from the BAM (@RG SM, else its file name; give --sample)',
+  );
   const calls = req.calls;
   // Targets give probe sites (three per target position) counted after the tested ones in the
   // same pass, for the in-sample background; they are never printed. A PoN replaces them.
   const targets = calls?.targetsPath !== undefined && calls.ponPath === undefined ? readTargets(calls.targetsPath) : undefined;
   let intervals: TargetInterval[] = [];
   let referenceBase: ((chrom: string, pos1: number) => string) | undefined;
-  if (req.referencePath !== undefined && !targets && !isCram(req.path)) warn('--reference is used only for a CRAM and for the in-sample background (--targets without --pon); ignored');
+  if (req.referencePath !== undefined && !targets && !isCram(req.path))
+    warn('--reference is used only for a CRAM and for the in-sample background (--targets without --pon); ignored');
 
   const counted = await countSample({
     path: req.path,
@@ -127,7 +132,9 @@ export async function countSampleTable(req: CountTableRequest): Promise<CountTab
     }
   }
 
-  const rows = counted.rows.map((counts, i) => toOutputRow(sample, counts, resolved[i].site.chrom, called ? callFields(called[i]) : undefined));
+  const rows = counted.rows.map((counts, i) =>
+    toOutputRow(sample, counts, resolved[i].site.chrom, called ? callFields(called[i]) : undefined),
+  );
   const runInfo: CountRunInfo = {
     toolVersion: VERSION,
     command: req.commandLine,
@@ -158,7 +165,10 @@ function umiSection(umi: UmiCollapseResult): NonNullable<CountRunInfo['umi']> {
 }
 
 /** Header contigs for the VCF header, renamed to the sites' spelling where a site uses one. */
-function outputContigs(header: BamHeader, resolved: readonly { outputChrom: string; contigIndex: number }[]): { name: string; length: number }[] {
+function outputContigs(
+  header: BamHeader,
+  resolved: readonly { outputChrom: string; contigIndex: number }[],
+): { name: string; length: number }[] {
   const rename = new Map<number, string>();
   for (const r of resolved) rename.set(r.contigIndex, r.outputChrom);
   return header.refs.map((ref, i) => ({ name: rename.get(i) ?? ref.name, length: ref.length }));

@@ -18,7 +18,12 @@ function readText(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw fileError(file, code === 'ENOENT' ? 'precomputed counts not found (write them with: oligotrack count --format json)' : `cannot read (${code ?? (e as Error).message})`);
+    throw fileError(
+      file,
+      code === 'ENOENT'
+        ? 'precomputed counts not found (write them with: oligotrack count --format json)'
+        : `cannot read (${code ?? (e as Error).message})`,
+    );
   }
 }
 
@@ -49,13 +54,20 @@ export async function readPrecomputedCounts(
   const rows = sites.map((site) => {
     const k = siteKeyOf(site);
     const r = byKey.get(k);
-    if (!r) throw fileError(file, `site ${k} was not counted (${doc.rows.length} sites in the file, ${sites.length} expected): count with the same --sites`);
+    if (!r)
+      throw fileError(
+        file,
+        `site ${k} was not counted (${doc.rows.length} sites in the file, ${sites.length} expected): count with the same --sites`,
+      );
     return { ...storedRowToSiteCounts(r), site };
   });
   if (doc.rows.length !== sites.length) {
     const wanted = new Set(sites.map(siteKeyOf));
     const extra = [...byKey.keys()].find((k) => !wanted.has(k));
-    throw fileError(file, `site ${extra ?? '?'} is not among the sites this command counts (${doc.rows.length} in the file, ${sites.length} expected): count with the same --sites`);
+    throw fileError(
+      file,
+      `site ${extra ?? '?'} is not among the sites this command counts (${doc.rows.length} in the file, ${sites.length} expected): count with the same --sites`,
+    );
   }
   return { rows, readsSeen: doc.readsSeen, readsPassing: doc.readsPassing, build: doc.build };
 }

@@ -37,7 +37,8 @@ export async function buildPanelOfNormals(req: PonRequest): Promise<PonTable> {
   const builds = headers.map((h) => detectBuild(h.refs));
   const build = builds.find((b) => b !== 'unknown') ?? 'unknown';
   builds.forEach((b, i) => {
-    if (b !== 'unknown' && b !== build) throw new UserError(`${req.paths[i]}: genome build ${b} differs from ${build} of the other normals`);
+    if (b !== 'unknown' && b !== build)
+      throw new UserError(`${req.paths[i]}: genome build ${b} differs from ${build} of the other normals`);
   });
   const targets: TargetInterval[] | undefined = req.targetsPath !== undefined ? readTargets(req.targetsPath) : undefined;
   const positions = targets ? targets.reduce((n, t) => n + t.end0 - t.start0, 0) : 0;
@@ -60,7 +61,13 @@ export async function buildPanelOfNormals(req: PonRequest): Promise<PonTable> {
         if (loaded.resolved.length === 0) throw new UserError(`${req.sites.join(', ')}: no sites to build a PoN on`);
         info(`${name}: counting ${loaded.resolved.length} sites${targets ? ` and ${positions} target positions` : ''}`);
         if (!targets || req.targetsPath === undefined) return [];
-        return targetProbes(targets, req.targetsPath, headers[i].refs, loaded.resolved.map((r) => r.bamSite), path).probes;
+        return targetProbes(
+          targets,
+          req.targetsPath,
+          headers[i].refs,
+          loaded.resolved.map((r) => r.bamSite),
+          path,
+        ).probes;
       },
     });
     for (const w of counted.warnings) warn(w);
@@ -76,7 +83,8 @@ export async function buildPanelOfNormals(req: PonRequest): Promise<PonTable> {
   for (const w of pon.warnings) warn(w);
   const flagged = pon.sites.filter((s) => s.germlineOrChip).length;
   const carried = pon.sites.filter((s) => !s.germlineOrChip && (s.carriers ?? 0) > 0).length;
-  if (flagged > 0) info(`${flagged} of ${pon.sites.length} sites flagged germline_or_chip (alt fraction above 1% in at least half the normals)`);
+  if (flagged > 0)
+    info(`${flagged} of ${pon.sites.length} sites flagged germline_or_chip (alt fraction above 1% in at least half the normals)`);
   if (carried > 0) info(`${carried} site(s) carried by fewer normals: those normals are left out of the site's rates only`);
   return pon;
 }

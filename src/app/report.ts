@@ -20,7 +20,8 @@ export interface ReportRequest extends BuildReportOptions {
 
 export async function reportCohort(req: ReportRequest): Promise<{ indexHtml: string; patients: PatientReport[]; pdfs: number }> {
   if (req.storePath === undefined) return buildReport(req);
-  if (req.classification !== undefined) throw new UsageError('--store and --classification are exclusive: the classifications come from one of them');
+  if (req.classification !== undefined)
+    throw new UsageError('--store and --classification are exclusive: the classifications come from one of them');
   // The report builder reads a classification.json; from the store it gets one rebuilt in a
   // private temporary directory, removed afterwards.
   const tmp = mkdtempSync(join(tmpdir(), 'oligotrack-report-'));

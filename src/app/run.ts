@@ -47,7 +47,10 @@ export interface RunResult {
 }
 
 export async function runPipeline(req: RunRequest): Promise<RunResult> {
-  for (const [flag, f] of [['--clinical', req.clinical], ['--imaging', req.imaging]] as const) {
+  for (const [flag, f] of [
+    ['--clinical', req.clinical],
+    ['--imaging', req.imaging],
+  ] as const) {
     if (!existsSync(f)) throw new UserError(`${f}: ${flag} file not found`);
   }
   if (req.pdf) findChromium(); // fail before counting, not after
@@ -84,6 +87,12 @@ export async function runPipeline(req: RunRequest): Promise<RunResult> {
   });
   info('classify: classification.tsv and classification.json written');
 
-  const { indexHtml } = await reportCohort({ inDir: req.outDir, outDir: join(req.outDir, 'report'), clinical: req.clinical, imaging: req.imaging, pdf: req.pdf });
+  const { indexHtml } = await reportCohort({
+    inDir: req.outDir,
+    outDir: join(req.outDir, 'report'),
+    clinical: req.clinical,
+    imaging: req.imaging,
+    pdf: req.pdf,
+  });
   return { indexHtml, draws: tracked.draws, bySource: tracked.bySource };
 }

@@ -12,6 +12,7 @@ export function sampleNameFromHeader(explicit: string | undefined, headerText: s
   }
   if (names.size === 1) return [...names][0];
   const stem = path === '-' ? 'stdin' : basename(path).replace(/\.(bam|cram|sam)$/i, '');
-  if (names.size > 1) warn(`${path}: read groups name ${names.size} samples (${[...names].sort().join(', ')}); using ${stem}, give --sample to choose`);
+  if (names.size > 1)
+    warn(`${path}: read groups name ${names.size} samples (${[...names].sort().join(', ')}); using ${stem}, give --sample to choose`);
   return stem;
 }

@@ -62,7 +62,11 @@ export interface LoadSitesOptions {
 }
 
 /** Loads every input for one alignment file: the build check, contig reconciliation and merging. */
-export async function loadSitesForAlignment(path: string, inputs: readonly SiteInput[], opts: LoadSitesOptions = {}): Promise<SitesForAlignment> {
+export async function loadSitesForAlignment(
+  path: string,
+  inputs: readonly SiteInput[],
+  opts: LoadSitesOptions = {},
+): Promise<SitesForAlignment> {
   const header = opts.header ?? (await readAlignmentHeader(path));
   const bamBuild = detectBuild(header.refs);
   const files: SiteFile[] = [];

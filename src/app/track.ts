@@ -61,7 +61,12 @@ export async function trackCohort(req: TrackRequest): Promise<TrackResult> {
   const informedByPatient = tumourInformedVcfsByPatient(samples);
   if (req.sites.length === 0) {
     const bare = samples.find((s) => !informedByPatient.has(s.patient));
-    if (bare) throw fileError(req.samplesheet, `patient ${bare.patient} has no 'vcf' (tumour-informed sites) and no --sites was given: nothing to count`, bare.line);
+    if (bare)
+      throw fileError(
+        req.samplesheet,
+        `patient ${bare.patient} has no 'vcf' (tumour-informed sites) and no --sites was given: nothing to count`,
+        bare.line,
+      );
   }
   const background = readBackground(req.ponPath);
   if (req.countsDir !== undefined && (!existsSync(req.countsDir) || !statSync(req.countsDir).isDirectory())) {
@@ -98,7 +103,16 @@ async function trackSamples(
 ): Promise<TrackResult> {
   const reuse: CountReuse = { cacheDir: req.cache ? join(req.outDir, 'counts') : null, countsDir: req.countsDir ?? null, store };
   const count = (path: string, name: string, tumourInformed: string[]) =>
-    countSample({ path, sites: req.sites, tumourInformed, settings: req.settings, name, threads: req.threads, referencePath: req.referencePath, reuse });
+    countSample({
+      path,
+      sites: req.sites,
+      tumourInformed,
+      settings: req.settings,
+      name,
+      threads: req.threads,
+      referencePath: req.referencePath,
+      reuse,
+    });
   const callSettings = {
     background: background.kind,
     background_origin: req.ponPath ?? `default rate ${DEFAULT_BACKGROUND_RATE}`,
@@ -136,7 +150,9 @@ async function trackSamples(
       const nRows = annotateCounts({ rows: n.rows }, annotate);
       whiteCells.set(s.patient, { bam: normalAsWritten(req.samplesheet, s.normal), sample: `${s.patient} white cells`, rows: nRows });
     } else if (s.normal && known && normalAsWritten(req.samplesheet, s.normal) !== known.bam) {
-      warn(`${req.samplesheet}: patient ${s.patient} names two white-cell BAMs; ${known.bam} is used, ${normalAsWritten(req.samplesheet, s.normal)} is ignored`);
+      warn(
+        `${req.samplesheet}: patient ${s.patient} names two white-cell BAMs; ${known.bam} is used, ${normalAsWritten(req.samplesheet, s.normal)} is ignored`,
+      );
     }
     called.set(s.sample, drawOf(s, counts, rows));
     calledRows.set(s.sample, rows);
@@ -154,21 +170,42 @@ async function trackSamples(
     for (const d of draws) d.rows = alignRows(d.rows, order, `${req.samplesheet}: sample ${d.sample}`);
     const wc = whiteCells.get(patient);
     if (wc) wc.rows = alignRows(wc.rows, order, `${req.samplesheet}: white cells of ${patient}`);
-    const timeline = buildPatientTimeline({ patient, draws, countSettings: req.settings, eventSettings: req.events, callSettings, whiteCells: wc, identityIds });
+    const timeline = buildPatientTimeline({
+      patient,
+      draws,
+      countSettings: req.settings,
+      eventSettings: req.events,
+      callSettings,
+      whiteCells: wc,
+      identityIds,
+    });
     const rowsByDraw = rows.map((r) => calledRows.get(r.sample)!);
-    attachSampleTests(timeline, rowsByDraw, { alpha: req.siteAlpha, siteAlpha: req.siteAlpha, minDepth: req.minDepth, background: background.kind });
+    attachSampleTests(timeline, rowsByDraw, {
+      alpha: req.siteAlpha,
+      siteAlpha: req.siteAlpha,
+      minDepth: req.minDepth,
+      background: background.kind,
+    });
     timelines.push(timeline);
   }
   writeTimelineDir(req.outDir, timelines);
   // Lab QC beside the timelines: `multiqc OUT-DIR` shows one oligotrack row per draw, with the
   // identity result when identity SNPs were counted ("not checked" otherwise, never a pass).
-  writeMultiqcDir(join(req.outDir, 'multiqc'), multiqcFiles(timelines, timelines.flatMap((t) => (t.identity ? [t.identity] : []))));
+  writeMultiqcDir(
+    join(req.outDir, 'multiqc'),
+    multiqcFiles(
+      timelines,
+      timelines.flatMap((t) => (t.identity ? [t.identity] : [])),
+    ),
+  );
   return { timelines, draws: samples.length, bySource };
 }
 
 /** The white-cell BAM relative to the samplesheet, so the timeline does not depend on where it was run. */
 function normalAsWritten(samplesheet: string, normal: string): string {
-  return relative(dirname(resolve(samplesheet)), normal).split(sep).join('/');
+  return relative(dirname(resolve(samplesheet)), normal)
+    .split(sep)
+    .join('/');
 }
 
 function drawOf(s: SampleRow, counts: SampleCounts, rows: CalledRow[]): CalledDraw {

@@ -5,8 +5,21 @@
  */
 import type { ResolvedPrior } from '../timeline/longitudinal/resolve.js';
 import {
-  COHORT, type CellRequest, type CohortCell, CVS, defaultPathPrior, DEPTHS, type LongitudinalOptions, MARKERS, RHO, runCells, type Schedule, schedule,
-  SMALL_COHORT, upperBound95, VAF,
+  COHORT,
+  type CellRequest,
+  type CohortCell,
+  CVS,
+  defaultPathPrior,
+  DEPTHS,
+  type LongitudinalOptions,
+  MARKERS,
+  RHO,
+  runCells,
+  type Schedule,
+  schedule,
+  SMALL_COHORT,
+  upperBound95,
+  VAF,
 } from './accuracy-longitudinal.js';
 import type { SeriesCounts } from './accuracy-longitudinal-tasks.js';
 
@@ -30,14 +43,33 @@ interface Goals {
 }
 
 const priorText = (r: ResolvedPrior): string =>
-  r.basis === 'cohort' ? `${f2(r.prior.cv)} / ${f2(r.prior.testCv ?? r.prior.cv)} / ${r.prior.df.toFixed(0)}` : `default ${r.prior.cv} / ${r.prior.df} df`;
+  r.basis === 'cohort'
+    ? `${f2(r.prior.cv)} / ${f2(r.prior.testCv ?? r.prior.cv)} / ${r.prior.df.toFixed(0)}`
+    : `default ${r.prior.cv} / ${r.prior.df} df`;
 
 export async function longitudinalSection(o: LongitudinalOptions, say: (s?: string) => void): Promise<void> {
   const goals: Goals = {
-    worstFalseAlarm: new Map(), ruleOut: [], coverage: { min: 1, max: 0, where: '' }, reassurance: { upper: 0, observed: 0, where: '' }, tfCoverage: { min: 1, max: 0 },
+    worstFalseAlarm: new Map(),
+    ruleOut: [],
+    coverage: { min: 1, max: 0, where: '' },
+    reassurance: { upper: 0, observed: 0, where: '' },
+    tfCoverage: { min: 1, max: 0 },
   };
-  const spec = (cell: CohortCell, s: Schedule, fold: number, extra: object = {}) => ({ ...cell, before: s.before, window: s.window, fold, ...extra });
-  const cellOf = (cv: number, depth: number, markers: number, extra: Partial<CohortCell> = {}): CohortCell => ({ cv, depth, markers, vaf: VAF, rho: RHO, ...extra });
+  const spec = (cell: CohortCell, s: Schedule, fold: number, extra: object = {}) => ({
+    ...cell,
+    before: s.before,
+    window: s.window,
+    fold,
+    ...extra,
+  });
+  const cellOf = (cv: number, depth: number, markers: number, extra: Partial<CohortCell> = {}): CohortCell => ({
+    cv,
+    depth,
+    markers,
+    vaf: VAF,
+    rho: RHO,
+    ...extra,
+  });
   const priors = new Map<string, ResolvedPrior>();
   const priorFor = (cell: CohortCell, size = COHORT): ResolvedPrior => {
     const key = JSON.stringify([cell, size]);
@@ -54,37 +86,53 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
 
   say('## Longitudinal: the molecular-progression decision');
   say();
-  say(`Count-level simulation (docs/methods/accuracy.md): tumour allele fraction ${pct(VAF, 0)} at the nadir, site factors exp(N(0, 0.3²)), site × draw beta-binomial ρ = ${RHO}, depth × exp(N(0, 0.25²)), background 1e-4; ${o.seriesPerCell.toLocaleString('en-US')} series per cell and truth.`);
-  say(`Decision: fold ≥ ${st.fold} and Holm p < ${st.alpha} → progression; upper one-sided ${pct(st.ruleOutLevel, 0)} bound < ${st.fold} → ruled out; else undecided; nadir phase at p < ${st.phaseAlpha}. Coverage: the ${pct(st.intervalLevel, 0)} fold interval of the last window draw contains the true fold; TF coverage: the window draw's tumour-fraction interval contains its true tumour fraction.`);
-  say(`Default path (\`classify --between-draw-prior auto\`): the prior is estimated (resolve.ts) from a separate simulated cohort of the cell's kind, ${COHORT.patients} patients × ${COHORT.draws} draws, every tenth with a real 3-fold rise in its last two draws, used when ≥ ${ps.minPatients} patients and ≥ ${ps.minDf} effective df, else the policy default (CV ${ps.fallback.cv}, ${ps.fallback.df} df). Prior column: cohort CV / CV the rise test assumes (upper ${pct(ps.testLevel, 0)} bound) / df (with ${ps.betweenPatientDf} between-patient df).`);
+  say(
+    `Count-level simulation (docs/methods/accuracy.md): tumour allele fraction ${pct(VAF, 0)} at the nadir, site factors exp(N(0, 0.3²)), site × draw beta-binomial ρ = ${RHO}, depth × exp(N(0, 0.25²)), background 1e-4; ${o.seriesPerCell.toLocaleString('en-US')} series per cell and truth.`,
+  );
+  say(
+    `Decision: fold ≥ ${st.fold} and Holm p < ${st.alpha} → progression; upper one-sided ${pct(st.ruleOutLevel, 0)} bound < ${st.fold} → ruled out; else undecided; nadir phase at p < ${st.phaseAlpha}. Coverage: the ${pct(st.intervalLevel, 0)} fold interval of the last window draw contains the true fold; TF coverage: the window draw's tumour-fraction interval contains its true tumour fraction.`,
+  );
+  say(
+    `Default path (\`classify --between-draw-prior auto\`): the prior is estimated (resolve.ts) from a separate simulated cohort of the cell's kind, ${COHORT.patients} patients × ${COHORT.draws} draws, every tenth with a real 3-fold rise in its last two draws, used when ≥ ${ps.minPatients} patients and ≥ ${ps.minDf} effective df, else the policy default (CV ${ps.fallback.cv}, ${ps.fallback.df} df). Prior column: cohort CV / CV the rise test assumes (upper ${pct(ps.testLevel, 0)} bound) / df (with ${ps.betweenPatientDf} between-patient df).`,
+  );
 
   const fullGrid = async (s: Schedule) => {
     const requests: CellRequest[] = [];
-    for (const cv of CVS) for (const depth of DEPTHS) for (const markers of MARKERS) for (const fold of [1, 2, 3, 4]) {
-      const cell = cellOf(cv, depth, markers);
-      requests.push({ table: 'main', schedule: s, priorName: 'auto', prior: priorFor(cell).prior, spec: spec(cell, s, fold) });
-    }
+    for (const cv of CVS)
+      for (const depth of DEPTHS)
+        for (const markers of MARKERS)
+          for (const fold of [1, 2, 3, 4]) {
+            const cell = cellOf(cv, depth, markers);
+            requests.push({ table: 'main', schedule: s, priorName: 'auto', prior: priorFor(cell).prior, spec: spec(cell, s, fold) });
+          }
     const res = await runCells(o, requests);
-    const at = (cv: number, depth: number, markers: number, fold: number) => res[requests.findIndex((r) => r.spec.cv === cv && r.spec.depth === depth && r.spec.markers === markers && r.spec.fold === fold)];
+    const at = (cv: number, depth: number, markers: number, fold: number) =>
+      res[requests.findIndex((r) => r.spec.cv === cv && r.spec.depth === depth && r.spec.markers === markers && r.spec.fold === fold)];
     say();
     say(`### Schedule ${s.id}: ${s.text} — default path`);
     say();
-    say('| CV | depth | markers | prior | false alarms (upper 95%) | ruled out | undecided | power 2× | power 3× | power 4× | 2× ruled out | fold coverage | TF coverage |');
+    say(
+      '| CV | depth | markers | prior | false alarms (upper 95%) | ruled out | undecided | power 2× | power 3× | power 4× | 2× ruled out | fold coverage | TF coverage |',
+    );
     say('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
-    for (const cv of CVS) for (const depth of DEPTHS) for (const markers of MARKERS) {
-      const [z, p2, p3, p4] = [1, 2, 3, 4].map((f) => at(cv, depth, markers, f));
-      const where = `schedule ${s.id}, CV ${pct(cv, 0)}, ${depth}×, ${markers} marker(s)`;
-      noteFalseAlarm('default path', z, where);
-      const cover = [z, p2, p3, p4].reduce((a, c) => a + c.covered, 0) / [z, p2, p3, p4].reduce((a, c) => a + c.withInterval, 0);
-      const tfCover = [z, p2, p3, p4].reduce((a, c) => a + c.tfCovered, 0) / [z, p2, p3, p4].reduce((a, c) => a + c.tfDraws, 0);
-      if (cover < goals.coverage.min) goals.coverage = { ...goals.coverage, min: cover, where: `${where} (lowest)` };
-      goals.coverage.max = Math.max(goals.coverage.max, cover);
-      goals.tfCoverage = { min: Math.min(goals.tfCoverage.min, tfCover), max: Math.max(goals.tfCoverage.max, tfCover) };
-      const fr = rate(p2.ruledOut, p2.n);
-      if (fr > goals.reassurance.observed) goals.reassurance = { observed: fr, upper: upperBound95(p2.ruledOut, p2.n), where };
-      if (cv <= 0.15 && depth === 1500 && markers === 1) goals.ruleOut.push({ where, share: rate(z.ruledOut, z.n), reassurance: fr });
-      say(`| ${pct(cv, 0)} | ${depth} | ${markers} | ${priorText(priorFor(cellOf(cv, depth, markers)))} | ${pct(rate(z.progression, z.n), 2)} (${pct(upperBound95(z.progression, z.n), 2)}) | ${pct(rate(z.ruledOut, z.n))} | ${pct(rate(z.undecided + z.notEvaluable, z.n))} | ${pct(rate(p2.progression, p2.n))} | ${pct(rate(p3.progression, p3.n))} | ${pct(rate(p4.progression, p4.n))} | ${pct(fr, 2)} | ${pct(cover)} | ${pct(tfCover)} |`);
-    }
+    for (const cv of CVS)
+      for (const depth of DEPTHS)
+        for (const markers of MARKERS) {
+          const [z, p2, p3, p4] = [1, 2, 3, 4].map((f) => at(cv, depth, markers, f));
+          const where = `schedule ${s.id}, CV ${pct(cv, 0)}, ${depth}×, ${markers} marker(s)`;
+          noteFalseAlarm('default path', z, where);
+          const cover = [z, p2, p3, p4].reduce((a, c) => a + c.covered, 0) / [z, p2, p3, p4].reduce((a, c) => a + c.withInterval, 0);
+          const tfCover = [z, p2, p3, p4].reduce((a, c) => a + c.tfCovered, 0) / [z, p2, p3, p4].reduce((a, c) => a + c.tfDraws, 0);
+          if (cover < goals.coverage.min) goals.coverage = { ...goals.coverage, min: cover, where: `${where} (lowest)` };
+          goals.coverage.max = Math.max(goals.coverage.max, cover);
+          goals.tfCoverage = { min: Math.min(goals.tfCoverage.min, tfCover), max: Math.max(goals.tfCoverage.max, tfCover) };
+          const fr = rate(p2.ruledOut, p2.n);
+          if (fr > goals.reassurance.observed) goals.reassurance = { observed: fr, upper: upperBound95(p2.ruledOut, p2.n), where };
+          if (cv <= 0.15 && depth === 1500 && markers === 1) goals.ruleOut.push({ where, share: rate(z.ruledOut, z.n), reassurance: fr });
+          say(
+            `| ${pct(cv, 0)} | ${depth} | ${markers} | ${priorText(priorFor(cellOf(cv, depth, markers)))} | ${pct(rate(z.progression, z.n), 2)} (${pct(upperBound95(z.progression, z.n), 2)}) | ${pct(rate(z.ruledOut, z.n))} | ${pct(rate(z.undecided + z.notEvaluable, z.n))} | ${pct(rate(p2.progression, p2.n))} | ${pct(rate(p3.progression, p3.n))} | ${pct(rate(p4.progression, p4.n))} | ${pct(fr, 2)} | ${pct(cover)} | ${pct(tfCover)} |`,
+          );
+        }
   };
   await fullGrid(schedule('A'));
   await fullGrid(schedule('B'));
@@ -92,10 +140,19 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
   // Ruled out by the number of draws (the goal's cell and its neighbours).
   {
     const requests: CellRequest[] = [];
-    for (const id of ['D5', 'D6']) for (const cv of [0, 0.15, 0.3]) for (const markers of [1, 2]) for (const fold of [1, 2]) {
-      const cell = cellOf(cv, 1500, markers);
-      requests.push({ table: 'draws', schedule: schedule(id), priorName: 'auto', prior: priorFor(cell).prior, spec: spec(cell, schedule(id), fold) });
-    }
+    for (const id of ['D5', 'D6'])
+      for (const cv of [0, 0.15, 0.3])
+        for (const markers of [1, 2])
+          for (const fold of [1, 2]) {
+            const cell = cellOf(cv, 1500, markers);
+            requests.push({
+              table: 'draws',
+              schedule: schedule(id),
+              priorName: 'auto',
+              prior: priorFor(cell).prior,
+              spec: spec(cell, schedule(id), fold),
+            });
+          }
     const res = await runCells(o, requests);
     say();
     say('### Five and six draws (4 or 5 before the window, 1 in it), 1,500× — default path');
@@ -107,8 +164,11 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
       const [z, p2] = [res[i], res[i + 1]];
       const where = `${r.schedule.before + r.schedule.window} draws, CV ${pct(r.spec.cv, 0)}, 1500×, ${r.spec.markers} marker(s)`;
       noteFalseAlarm('default path', z, where);
-      if (r.spec.cv <= 0.15 && r.spec.markers === 1) goals.ruleOut.push({ where, share: rate(z.ruledOut, z.n), reassurance: rate(p2.ruledOut, p2.n) });
-      say(`| ${r.schedule.before + r.schedule.window} | ${pct(r.spec.cv, 0)} | ${r.spec.markers} | ${pct(rate(z.progression, z.n), 2)} (${pct(upperBound95(z.progression, z.n), 2)}) | ${pct(rate(z.ruledOut, z.n))} | ${pct(rate(p2.ruledOut, p2.n), 2)} | ${pct(rate(p2.progression, p2.n))} |`);
+      if (r.spec.cv <= 0.15 && r.spec.markers === 1)
+        goals.ruleOut.push({ where, share: rate(z.ruledOut, z.n), reassurance: rate(p2.ruledOut, p2.n) });
+      say(
+        `| ${r.schedule.before + r.schedule.window} | ${pct(r.spec.cv, 0)} | ${r.spec.markers} | ${pct(rate(z.progression, z.n), 2)} (${pct(upperBound95(z.progression, z.n), 2)}) | ${pct(rate(z.ruledOut, z.n))} | ${pct(rate(p2.ruledOut, p2.n), 2)} | ${pct(rate(p2.progression, p2.n))} |`,
+      );
     }
   }
 
@@ -116,10 +176,11 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
   {
     const holm = schedule('C');
     const requests: CellRequest[] = [];
-    for (const cv of CVS) for (const markers of [1, 4]) {
-      const cell = cellOf(cv, 1500, markers);
-      requests.push({ table: 'holm', schedule: holm, priorName: 'auto', prior: priorFor(cell).prior, spec: spec(cell, holm, 1) });
-    }
+    for (const cv of CVS)
+      for (const markers of [1, 4]) {
+        const cell = cellOf(cv, 1500, markers);
+        requests.push({ table: 'holm', schedule: holm, priorName: 'auto', prior: priorFor(cell).prior, spec: spec(cell, holm, 1) });
+      }
     const res = await runCells(o, requests);
     say();
     say(`### Schedule ${holm.id}: ${holm.text}, stable series, 1,500× — default path`);
@@ -129,7 +190,9 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
     requests.forEach((r, i) => {
       const z = res[i];
       noteFalseAlarm('default path', z, `schedule C, CV ${pct(r.spec.cv, 0)}, 1500×, ${r.spec.markers} marker(s)`);
-      say(`| ${pct(r.spec.cv, 0)} | ${r.spec.markers} | ${pct(rate(z.progression, z.n), 2)} (${pct(upperBound95(z.progression, z.n), 2)}) | ${pct(rate(z.ruledOut, z.n))} | ${pct(rate(z.undecided + z.notEvaluable, z.n))} |`);
+      say(
+        `| ${pct(r.spec.cv, 0)} | ${r.spec.markers} | ${pct(rate(z.progression, z.n), 2)} (${pct(upperBound95(z.progression, z.n), 2)}) | ${pct(rate(z.ruledOut, z.n))} | ${pct(rate(z.undecided + z.notEvaluable, z.n))} |`,
+      );
     });
   }
 
@@ -137,10 +200,12 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
   const sideTable = async (title: string, table: string, resolve: (cell: CohortCell) => ResolvedPrior) => {
     const s = schedule('A');
     const requests: CellRequest[] = [];
-    for (const cv of CVS) for (const markers of [1, 4]) for (const fold of [1, 2, 4]) {
-      const cell = cellOf(cv, 1500, markers);
-      requests.push({ table, schedule: s, priorName: table, prior: resolve(cell).prior, spec: spec(cell, s, fold) });
-    }
+    for (const cv of CVS)
+      for (const markers of [1, 4])
+        for (const fold of [1, 2, 4]) {
+          const cell = cellOf(cv, 1500, markers);
+          requests.push({ table, schedule: s, priorName: table, prior: resolve(cell).prior, spec: spec(cell, s, fold) });
+        }
     const res = await runCells(o, requests);
     say();
     say(`### ${title}`);
@@ -152,23 +217,41 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
       const [z, p2, p4] = [res[i], res[i + 1], res[i + 2]];
       noteFalseAlarm(table, z, `CV ${pct(r.spec.cv, 0)}, 1500×, ${r.spec.markers} marker(s)`);
       const cover = [z, p2, p4].reduce((a, c) => a + c.covered, 0) / [z, p2, p4].reduce((a, c) => a + c.withInterval, 0);
-      say(`| ${pct(r.spec.cv, 0)} | ${r.spec.markers} | ${priorText(resolve(cellOf(r.spec.cv, 1500, r.spec.markers)))} | ${pct(rate(z.progression, z.n), 2)} (${pct(upperBound95(z.progression, z.n), 2)}) | ${pct(rate(z.ruledOut, z.n))} | ${pct(rate(z.undecided + z.notEvaluable, z.n))} | ${pct(rate(p2.progression, p2.n))} | ${pct(rate(p4.progression, p4.n))} | ${pct(rate(p2.ruledOut, p2.n), 2)} | ${pct(cover)} |`);
+      say(
+        `| ${pct(r.spec.cv, 0)} | ${r.spec.markers} | ${priorText(resolve(cellOf(r.spec.cv, 1500, r.spec.markers)))} | ${pct(rate(z.progression, z.n), 2)} (${pct(upperBound95(z.progression, z.n), 2)}) | ${pct(rate(z.ruledOut, z.n))} | ${pct(rate(z.undecided + z.notEvaluable, z.n))} | ${pct(rate(p2.progression, p2.n))} | ${pct(rate(p4.progression, p4.n))} | ${pct(rate(p2.ruledOut, p2.n), 2)} | ${pct(cover)} |`,
+      );
     }
   };
-  await sideTable(`Small cohort (${SMALL_COHORT.patients} patients × ${SMALL_COHORT.draws} draws), schedule A, 1,500× — default path`, 'small cohort', (cell) => priorFor(cell, SMALL_COHORT));
+  await sideTable(
+    `Small cohort (${SMALL_COHORT.patients} patients × ${SMALL_COHORT.draws} draws), schedule A, 1,500× — default path`,
+    'small cohort',
+    (cell) => priorFor(cell, SMALL_COHORT),
+  );
   const fallback: ResolvedPrior = { prior: ps.fallback, basis: 'default', note: '', estimate: null };
-  await sideTable('No cohort: the policy default prior (`--between-draw-prior default`), schedule A, 1,500×', 'policy default', () => fallback);
+  await sideTable(
+    'No cohort: the policy default prior (`--between-draw-prior default`), schedule A, 1,500×',
+    'policy default',
+    () => fallback,
+  );
 
   // Patients who differ: each patient's CV log-uniform in 10–60%, cohort and series alike.
   {
     const requests: CellRequest[] = [];
-    for (const id of ['A', 'B']) for (const markers of [1, 4]) for (const fold of [1, 2, 4]) {
-      const cell = cellOf(0.3, 1500, markers, { cvRange: [0.1, 0.6] });
-      requests.push({ table: 'spread', schedule: schedule(id), priorName: 'auto', prior: priorFor(cell).prior, spec: spec(cell, schedule(id), fold) });
-    }
+    for (const id of ['A', 'B'])
+      for (const markers of [1, 4])
+        for (const fold of [1, 2, 4]) {
+          const cell = cellOf(0.3, 1500, markers, { cvRange: [0.1, 0.6] });
+          requests.push({
+            table: 'spread',
+            schedule: schedule(id),
+            priorName: 'auto',
+            prior: priorFor(cell).prior,
+            spec: spec(cell, schedule(id), fold),
+          });
+        }
     const res = await runCells(o, requests);
     say();
-    say('### Patients who differ: each patient\'s between-draw CV log-uniform in 10–60% (cohort and series alike), 1,500× — default path');
+    say("### Patients who differ: each patient's between-draw CV log-uniform in 10–60% (cohort and series alike), 1,500× — default path");
     say();
     say('| schedule | markers | prior | false alarms (upper 95%) | ruled out | power 2× | power 4× | 2× ruled out | fold coverage |');
     say('|---|---|---|---|---|---|---|---|---|');
@@ -177,41 +260,70 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
       const [z, p2, p4] = [res[i], res[i + 1], res[i + 2]];
       noteFalseAlarm('default path', z, `patients' CV 10–60%, schedule ${r.schedule.id}, 1500×, ${r.spec.markers} marker(s)`);
       const cover = [z, p2, p4].reduce((a, c) => a + c.covered, 0) / [z, p2, p4].reduce((a, c) => a + c.withInterval, 0);
-      say(`| ${r.schedule.id} | ${r.spec.markers} | ${priorText(priorFor(cellOf(0.3, 1500, r.spec.markers, { cvRange: [0.1, 0.6] })))} | ${pct(rate(z.progression, z.n), 2)} (${pct(upperBound95(z.progression, z.n), 2)}) | ${pct(rate(z.ruledOut, z.n))} | ${pct(rate(p2.progression, p2.n))} | ${pct(rate(p4.progression, p4.n))} | ${pct(rate(p2.ruledOut, p2.n), 2)} | ${pct(cover)} |`);
+      say(
+        `| ${r.schedule.id} | ${r.spec.markers} | ${priorText(priorFor(cellOf(0.3, 1500, r.spec.markers, { cvRange: [0.1, 0.6] })))} | ${pct(rate(z.progression, z.n), 2)} (${pct(upperBound95(z.progression, z.n), 2)}) | ${pct(rate(z.ruledOut, z.n))} | ${pct(rate(p2.progression, p2.n))} | ${pct(rate(p4.progression, p4.n))} | ${pct(rate(p2.ruledOut, p2.n), 2)} | ${pct(cover)} |`,
+      );
     }
   }
 
   // Misspecified priors: the default path's prior from a cohort of one CV applied to series of another.
   {
     const s = schedule('A');
-    const pairs: [number, number][] = [[0.15, 0.5], [0.3, 0.5], [0.5, 0.15], [0, 0.3]];
+    const pairs: [number, number][] = [
+      [0.15, 0.5],
+      [0.3, 0.5],
+      [0.5, 0.15],
+      [0, 0.3],
+    ];
     const requests: CellRequest[] = [];
-    for (const [from, to] of pairs) for (const markers of [1, 4]) for (const fold of [1, 2]) {
-      requests.push({ table: 'misspecified', schedule: s, priorName: `cohort@${from}`, prior: priorFor(cellOf(from, 1500, markers)).prior, spec: spec(cellOf(to, 1500, markers), s, fold) });
-    }
+    for (const [from, to] of pairs)
+      for (const markers of [1, 4])
+        for (const fold of [1, 2]) {
+          requests.push({
+            table: 'misspecified',
+            schedule: s,
+            priorName: `cohort@${from}`,
+            prior: priorFor(cellOf(from, 1500, markers)).prior,
+            spec: spec(cellOf(to, 1500, markers), s, fold),
+          });
+        }
     const res = await runCells(o, requests);
     say();
-    say('### Misspecified prior (schedule A, 1,500×): the default path\'s prior from a cohort of one CV applied to patients of another');
+    say("### Misspecified prior (schedule A, 1,500×): the default path's prior from a cohort of one CV applied to patients of another");
     say();
-    say('| cohort CV | patients\' CV | markers | prior | false alarms (upper 95%) | ruled out | power 2× | 2× ruled out |');
+    say("| cohort CV | patients' CV | markers | prior | false alarms (upper 95%) | ruled out | power 2× | 2× ruled out |");
     say('|---|---|---|---|---|---|---|---|');
     for (let i = 0; i < requests.length; i += 2) {
       const r = requests[i];
       const [z, p2] = [res[i], res[i + 1]];
       const from = Number(r.priorName.split('@')[1]);
       noteFalseAlarm('misspecified', z, `cohort CV ${pct(from, 0)}, patients ${pct(r.spec.cv, 0)}, ${r.spec.markers} marker(s)`);
-      say(`| ${pct(from, 0)} | ${pct(r.spec.cv, 0)} | ${r.spec.markers} | ${priorText(priorFor(cellOf(from, 1500, r.spec.markers)))} | ${pct(rate(z.progression, z.n), 2)} (${pct(upperBound95(z.progression, z.n), 2)}) | ${pct(rate(z.ruledOut, z.n))} | ${pct(rate(p2.progression, p2.n))} | ${pct(rate(p2.ruledOut, p2.n), 2)} |`);
+      say(
+        `| ${pct(from, 0)} | ${pct(r.spec.cv, 0)} | ${r.spec.markers} | ${priorText(priorFor(cellOf(from, 1500, r.spec.markers)))} | ${pct(rate(z.progression, z.n), 2)} (${pct(upperBound95(z.progression, z.n), 2)}) | ${pct(rate(z.ruledOut, z.n))} | ${pct(rate(p2.progression, p2.n))} | ${pct(rate(p2.ruledOut, p2.n), 2)} |`,
+      );
     }
   }
 
   // A response before the nadir: the first draw at 5× the nadir level (the phase must leave it out).
   {
-    const schedR: Schedule = { id: 'R', before: 4, window: 1, text: 'a 5-fold response: draw 1 at 5× the level of draws 2–4, then the window draw' };
+    const schedR: Schedule = {
+      id: 'R',
+      before: 4,
+      window: 1,
+      text: 'a 5-fold response: draw 1 at 5× the level of draws 2–4, then the window draw',
+    };
     const requests: CellRequest[] = [];
-    for (const cv of [0.15, 0.3]) for (const fold of [1, 2, 4]) {
-      const cell = cellOf(cv, 1500, 2);
-      requests.push({ table: 'response', schedule: schedR, priorName: 'auto', prior: priorFor(cell).prior, spec: spec(cell, schedR, fold, { baselineFold: 5 }) });
-    }
+    for (const cv of [0.15, 0.3])
+      for (const fold of [1, 2, 4]) {
+        const cell = cellOf(cv, 1500, 2);
+        requests.push({
+          table: 'response',
+          schedule: schedR,
+          priorName: 'auto',
+          prior: priorFor(cell).prior,
+          spec: spec(cell, schedR, fold, { baselineFold: 5 }),
+        });
+      }
     const res = await runCells(o, requests);
     say();
     say(`### ${schedR.text} (1,500×, 2 markers) — default path`);
@@ -221,7 +333,9 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
     requests.forEach((r, i) => {
       const z = res[i];
       if (r.spec.fold === 1) noteFalseAlarm('default path', z, `5-fold response first, CV ${pct(r.spec.cv, 0)}, 1500×, 2 markers`);
-      say(`| ${pct(r.spec.cv, 0)} | ${r.spec.fold} | ${pct(rate(z.progression, z.n), 2)} | ${pct(rate(z.ruledOut, z.n))} | ${pct(rate(z.undecided + z.notEvaluable, z.n))} | ${pct(rate(z.covered, z.withInterval))} |`);
+      say(
+        `| ${pct(r.spec.cv, 0)} | ${r.spec.fold} | ${pct(rate(z.progression, z.n), 2)} | ${pct(rate(z.ruledOut, z.n))} | ${pct(rate(z.undecided + z.notEvaluable, z.n))} | ${pct(rate(z.covered, z.withInterval))} |`,
+      );
     });
   }
 
@@ -230,10 +344,19 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
   say();
   for (const [table, fa] of goals.worstFalseAlarm) {
     const judged = table === 'default path' ? (fa.upper <= st.alpha ? 'met' : 'NOT met') : 'reported';
-    say(`- false alarms, ${table}: upper 95% Monte-Carlo bound ≤ α = ${st.alpha} in every cell: worst ${pct(fa.upper, 2)} (observed ${pct(fa.observed, 2)}; ${fa.where}) — ${judged}`);
+    say(
+      `- false alarms, ${table}: upper 95% Monte-Carlo bound ≤ α = ${st.alpha} in every cell: worst ${pct(fa.upper, 2)} (observed ${pct(fa.observed, 2)}; ${fa.where}) — ${judged}`,
+    );
   }
-  for (const r of goals.ruleOut) say(`- one marker at 2%, 1,500×, default path: stable series ruled out ≥ 80% (${r.where}): ${pct(r.share)} (real 2-fold rises ruled out ${pct(r.reassurance, 2)}) — ${r.share >= 0.8 ? 'met' : 'NOT met'}`);
-  say(`- fold-interval coverage 93–97% (default path, main grids): ${pct(goals.coverage.min)}–${pct(goals.coverage.max)} over the cells (lowest: ${goals.coverage.where}) — ${goals.coverage.min >= 0.93 && goals.coverage.max <= 0.97 ? 'met' : 'NOT met'}`);
-  say(`- real 2-fold rises ruled out (false reassurance, nominal ≤ 5%; main grids): worst ${pct(goals.reassurance.observed, 2)} (upper 95% ${pct(goals.reassurance.upper, 2)}; ${goals.reassurance.where})`);
+  for (const r of goals.ruleOut)
+    say(
+      `- one marker at 2%, 1,500×, default path: stable series ruled out ≥ 80% (${r.where}): ${pct(r.share)} (real 2-fold rises ruled out ${pct(r.reassurance, 2)}) — ${r.share >= 0.8 ? 'met' : 'NOT met'}`,
+    );
+  say(
+    `- fold-interval coverage 93–97% (default path, main grids): ${pct(goals.coverage.min)}–${pct(goals.coverage.max)} over the cells (lowest: ${goals.coverage.where}) — ${goals.coverage.min >= 0.93 && goals.coverage.max <= 0.97 ? 'met' : 'NOT met'}`,
+  );
+  say(
+    `- real 2-fold rises ruled out (false reassurance, nominal ≤ 5%; main grids): worst ${pct(goals.reassurance.observed, 2)} (upper 95% ${pct(goals.reassurance.upper, 2)}; ${goals.reassurance.where})`,
+  );
   say(`- tumour-fraction interval coverage (95% nominal): ${pct(goals.tfCoverage.min)}–${pct(goals.tfCoverage.max)} over the cells`);
 }

@@ -55,7 +55,12 @@ export function runSeriesTask(runSeed: number, task: SeriesTask): SeriesCounts {
     const rng = new Xoshiro128(seriesSeed(runSeed, task.cell, rep));
     const s = simulateSeries(rng, task.spec);
     const m = assessMolecularChange({
-      draws: s.draws, sites: s.sites, windowIdx: s.windowIdx, therapyStartDay: s.therapyStartDay, prior: task.prior, settings: task.settings,
+      draws: s.draws,
+      sites: s.sites,
+      windowIdx: s.windowIdx,
+      therapyStartDay: s.therapyStartDay,
+      prior: task.prior,
+      settings: task.settings,
     });
     c.n++;
     if (m.status === 'progression') c.progression++;

@@ -75,7 +75,10 @@ export type CohortCell = Omit<SeriesSpec, 'before' | 'window' | 'fold'>;
 export function simulatedCohort(runSeed: number, cell: CohortCell, size: { patients: number; draws: number }): CohortSeries[] {
   const cohort: CohortSeries[] = [];
   const spread = cell.cvRange ? `/${cell.cvRange.join('-')}` : '';
-  const base = mix32(runSeed >>> 0, hashString32(`cohort/${size.patients}x${size.draws}/${cell.cv}${spread}/${cell.depth}/${cell.markers}/${cell.vaf}/${cell.rho}`));
+  const base = mix32(
+    runSeed >>> 0,
+    hashString32(`cohort/${size.patients}x${size.draws}/${cell.cv}${spread}/${cell.depth}/${cell.markers}/${cell.vaf}/${cell.rho}`),
+  );
   for (let p = 0; p < size.patients; p++) {
     const rng = new Xoshiro128(mix32(base, p));
     const rises = p % 10 === 9;
@@ -109,7 +112,13 @@ export async function runCells(o: LongitudinalOptions, requests: CellRequest[]):
       owner.push(i);
     }
   });
-  const results = await runPool<SeriesTask, SeriesCounts>(new URL('./accuracy-series-worker.js', import.meta.url), tasks, { runSeed: o.runSeed }, o.threads, 1);
+  const results = await runPool<SeriesTask, SeriesCounts>(
+    new URL('./accuracy-series-worker.js', import.meta.url),
+    tasks,
+    { runSeed: o.runSeed },
+    o.threads,
+    1,
+  );
   const out = requests.map(() => emptyCounts());
   results.forEach((r, j) => (out[owner[j]] = addCounts(out[owner[j]], r)));
   return out;

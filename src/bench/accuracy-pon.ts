@@ -40,8 +40,21 @@ export interface PonCellResult {
 
 function row(site: Site, depth: number, alt: number): SiteCounts {
   return {
-    site, depth, refCount: depth - alt, altCount: alt, otherCount: 0, deletions: 0, insertions: 0, altFwd: alt, altRev: 0,
-    discordantMates: 0, meanFragLenRef: NaN, meanFragLenAlt: NaN, rawRefCount: depth - alt, rawAltCount: alt, families: 0,
+    site,
+    depth,
+    refCount: depth - alt,
+    altCount: alt,
+    otherCount: 0,
+    deletions: 0,
+    insertions: 0,
+    altFwd: alt,
+    altRev: 0,
+    discordantMates: 0,
+    meanFragLenRef: NaN,
+    meanFragLenAlt: NaN,
+    rawRefCount: depth - alt,
+    rawAltCount: alt,
+    families: 0,
   };
 }
 
@@ -52,16 +65,34 @@ function sampleAlt(rng: Xoshiro128, depth: number, mu: number, icc: number): num
 
 export function runPonCell(runSeed: number, normals: number, icc: number, panels: number): PonCellResult {
   const out: PonCellResult = {
-    normals, icc, panels, tests: 0, rejections: PON_ALPHAS.map(() => 0), previousRejections: PON_ALPHAS.map(() => 0), flagged: 0, previousFlagged: 0,
+    normals,
+    icc,
+    panels,
+    tests: 0,
+    rejections: PON_ALPHAS.map(() => 0),
+    previousRejections: PON_ALPHAS.map(() => 0),
+    flagged: 0,
+    previousFlagged: 0,
   };
-  const sites: Site[] = Array.from({ length: PON_SITES }, (_, i) => ({ chrom: 'chr1', pos1: 1000 + 10 * i, ref: 'C', alt: 'T', gene: '', protein: '', id: `s${i}` }));
+  const sites: Site[] = Array.from({ length: PON_SITES }, (_, i) => ({
+    chrom: 'chr1',
+    pos1: 1000 + 10 * i,
+    ref: 'C',
+    alt: 'T',
+    gene: '',
+    protein: '',
+    id: `s${i}`,
+  }));
   for (let panel = 0; panel < panels; panel++) {
     const rng = new Xoshiro128(mix32(mix32(runSeed >>> 0, hashString32(`pon/${normals}/${icc}`)), panel));
     const mu = sites.map(() => CLASS_RATE * Math.exp(0.5 * normalDraw(rng) - 0.125));
     const counts: SiteCounts[][] = Array.from({ length: normals }, (_, n) =>
       sites.map((s, i) => row(s, PON_DEPTH, n === 0 && i < 2 ? binomialDraw(rng, PON_DEPTH, 0.05) : sampleAlt(rng, PON_DEPTH, mu[i], icc))),
     );
-    const pon = parsePon(formatPon(buildPon({ sampleNames: counts.map((_, n) => `n${n}`), build: 'unknown', sites, siteCounts: counts, settingsText: 'sim' })), 'sim.tsv');
+    const pon = parsePon(
+      formatPon(buildPon({ sampleNames: counts.map((_, n) => `n${n}`), build: 'unknown', sites, siteCounts: counts, settingsText: 'sim' })),
+      'sim.tsv',
+    );
     // The previous construction: pooled class rate, fixed 10,000 pseudo-reads, MoM ρ clamped at 0, carrier → site excluded.
     let classAlt = 0;
     let classDepth = 0;

@@ -9,24 +9,30 @@ export async function runPool<T, R>(workerFile: URL, tasks: T[], workerData: obj
   const results: R[] = new Array(tasks.length);
   let next = 0;
   const workerCount = Math.max(1, Math.min(threads, Math.ceil(tasks.length / batch)));
-  await Promise.all(Array.from({ length: workerCount }, () => new Promise<void>((resolve, reject) => {
-    const worker = new Worker(workerFile, { workerData: { ...workerData, tasks } });
-    const feed = (): void => {
-      if (next >= tasks.length) {
-        worker.postMessage(null);
-        return;
-      }
-      const ids: number[] = [];
-      for (; ids.length < batch && next < tasks.length; next++) ids.push(next);
-      worker.postMessage(ids);
-    };
-    worker.on('message', (done: [number, R][]) => {
-      for (const [i, r] of done) results[i] = r;
-      feed();
-    });
-    worker.on('error', reject);
-    worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`accuracy worker exited with code ${code}`))));
-    feed();
-  })));
+  await Promise.all(
+    Array.from(
+      { length: workerCount },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(workerFile, { workerData: { ...workerData, tasks } });
+          const feed = (): void => {
+            if (next >= tasks.length) {
+              worker.postMessage(null);
+              return;
+            }
+            const ids: number[] = [];
+            for (; ids.length < batch && next < tasks.length; next++) ids.push(next);
+            worker.postMessage(ids);
+          };
+          worker.on('message', (done: [number, R][]) => {
+            for (const [i, r] of done) results[i] = r;
+            feed();
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`accuracy worker exited with code ${code}`))));
+          feed();
+        }),
+    ),
+  );
   return results;
 }

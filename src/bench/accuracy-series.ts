@@ -83,7 +83,11 @@ export function simulateSeries(rng: Xoshiro128, spec: SeriesSpec): SimulatedSeri
     }
     return { key: `sim:${i + 1}`, label: `marker ${i + 1}`, alt, depth, background: BACKGROUND };
   });
-  const draws = Array.from({ length: T }, (_, t) => ({ sample: `d${t}`, day: DAY0 + DRAW_INTERVAL_DAYS * t, date: isoOf(DAY0 + DRAW_INTERVAL_DAYS * t) }));
+  const draws = Array.from({ length: T }, (_, t) => ({
+    sample: `d${t}`,
+    day: DAY0 + DRAW_INTERVAL_DAYS * t,
+    date: isoOf(DAY0 + DRAW_INTERVAL_DAYS * t),
+  }));
   return {
     draws,
     sites,

@@ -87,7 +87,18 @@ export class ObservationBuffer {
     this.cap = cap;
   }
 
-  push(site: number, allele: number, qual: number, flag: number, readStart0: number, mateStart0: number, fragLen: number, hi: number, lo: number, umi: string): void {
+  push(
+    site: number,
+    allele: number,
+    qual: number,
+    flag: number,
+    readStart0: number,
+    mateStart0: number,
+    fragLen: number,
+    hi: number,
+    lo: number,
+    umi: string,
+  ): void {
     if (this.length === this.cap) this.grow();
     const i = this.length++;
     this.site[i] = site;

@@ -69,8 +69,21 @@ export function countSite(rng: Rng, model: ErrorModel, arm: Arm, molecules: numb
   if (arm === 'umi') return collapseUmiFamilies(table, [SITE], { minBaseq: 20, keepSingletons: true }).rows[0];
   const c = countFragments(table);
   return {
-    site: SITE, depth: c.depth, refCount: c.ref, altCount: c.alt, otherCount: c.depth - c.ref - c.alt, deletions: 0, insertions: 0,
-    altFwd: 0, altRev: 0, discordantMates: 0, meanFragLenRef: NaN, meanFragLenAlt: NaN, rawRefCount: c.ref, rawAltCount: c.alt, families: 0,
+    site: SITE,
+    depth: c.depth,
+    refCount: c.ref,
+    altCount: c.alt,
+    otherCount: c.depth - c.ref - c.alt,
+    deletions: 0,
+    insertions: 0,
+    altFwd: 0,
+    altRev: 0,
+    discordantMates: 0,
+    meanFragLenRef: NaN,
+    meanFragLenAlt: NaN,
+    rawRefCount: c.ref,
+    rawAltCount: c.alt,
+    families: 0,
   };
 }
 

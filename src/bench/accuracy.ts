@@ -32,8 +32,20 @@ import { modelSettings, priorSettings } from '../classify/rule-molecular.js';
 import { longitudinalSection } from './accuracy-longitudinal-report.js';
 import { CLASS_RATE, NULL_SAMPLES_PER_SITE, PON_DEPTH, PON_ICCS, PON_SITES, PON_SIZES, runPonCell } from './accuracy-pon.js';
 import {
-  type Arm, MIN_DEPTH, PON_MOLECULES, PON_NORMALS, ponBackgrounds, REDUCTION_RUNS, SAMPLE_ALPHA, SAMPLE_DEPTH, SAMPLE_SITES,
-  SAMPLE_VAF, SITE, SITE_ALPHA, type Task, type TaskResult,
+  type Arm,
+  MIN_DEPTH,
+  PON_MOLECULES,
+  PON_NORMALS,
+  ponBackgrounds,
+  REDUCTION_RUNS,
+  SAMPLE_ALPHA,
+  SAMPLE_DEPTH,
+  SAMPLE_SITES,
+  SAMPLE_VAF,
+  SITE,
+  SITE_ALPHA,
+  type Task,
+  type TaskResult,
 } from './accuracy-tasks.js';
 
 const VAFS = [0, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02];
@@ -58,7 +70,14 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { replicates: 200, sampleReplicates: 200, seed: 20_261_127, threads: availableParallelism(), section: 'all', series: 5000 };
+  const args: Args = {
+    replicates: 200,
+    sampleReplicates: 200,
+    seed: 20_261_127,
+    threads: availableParallelism(),
+    section: 'all',
+    series: 5000,
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const v = argv[i + 1];
     if (argv[i] === '--replicates') args.replicates = Number(v);
@@ -68,14 +87,23 @@ function parseArgs(argv: string[]): Args {
     else if (argv[i] === '--out') args.out = v;
     else if (argv[i] === '--policy' && v) args.policy = v;
     else if (argv[i] === '--series') args.series = Number(v);
-    else if (argv[i] === '--default-prior' && /^[\d.]+,[\d.]+$/.test(v ?? '')) args.defaultPrior = { cv: Number(v.split(',')[0]), df: Number(v.split(',')[1]) };
-    else if (argv[i] === '--section' && (v === 'all' || v === 'sites' || v === 'longitudinal' || v === 'pon' || v === 'identity')) args.section = v;
+    else if (argv[i] === '--default-prior' && /^[\d.]+,[\d.]+$/.test(v ?? ''))
+      args.defaultPrior = { cv: Number(v.split(',')[0]), df: Number(v.split(',')[1]) };
+    else if (argv[i] === '--section' && (v === 'all' || v === 'sites' || v === 'longitudinal' || v === 'pon' || v === 'identity'))
+      args.section = v;
     else {
-      process.stderr.write(`accuracy: unknown option ${argv[i]} (--replicates N --sample-replicates N --series N --section all|sites|longitudinal|pon|identity --default-prior CV,DF --policy FILE --seed S --threads N --out FILE)\n`);
+      process.stderr.write(
+        `accuracy: unknown option ${argv[i]} (--replicates N --sample-replicates N --series N --section all|sites|longitudinal|pon|identity --default-prior CV,DF --policy FILE --seed S --threads N --out FILE)\n`,
+      );
       process.exit(2);
     }
   }
-  for (const [name, value] of [['--replicates', args.replicates], ['--sample-replicates', args.sampleReplicates], ['--threads', args.threads], ['--series', args.series]] as const) {
+  for (const [name, value] of [
+    ['--replicates', args.replicates],
+    ['--sample-replicates', args.sampleReplicates],
+    ['--threads', args.threads],
+    ['--series', args.series],
+  ] as const) {
     if (!Number.isInteger(value) || value < 1) {
       process.stderr.write(`accuracy: ${name} must be a positive integer, got ${value}\n`);
       process.exit(2);
@@ -89,25 +117,31 @@ async function runTasks(tasks: Task[], runSeed: number, ponText: Partial<Record<
   const results: TaskResult[] = new Array(tasks.length);
   let next = 0;
   const workerCount = Math.max(1, Math.min(threads, Math.ceil(tasks.length / BATCH)));
-  await Promise.all(Array.from({ length: workerCount }, () => new Promise<void>((resolve, reject) => {
-    const worker = new Worker(new URL('./accuracy-worker.js', import.meta.url), { workerData: { runSeed, tasks, ponText } });
-    const feed = (): void => {
-      if (next >= tasks.length) {
-        worker.postMessage(null);
-        return;
-      }
-      const batch: number[] = [];
-      for (; batch.length < BATCH && next < tasks.length; next++) batch.push(next);
-      worker.postMessage(batch);
-    };
-    worker.on('message', (done: [number, TaskResult][]) => {
-      for (const [i, r] of done) results[i] = r;
-      feed();
-    });
-    worker.on('error', reject);
-    worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`accuracy worker exited with code ${code}`))));
-    feed();
-  })));
+  await Promise.all(
+    Array.from(
+      { length: workerCount },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(new URL('./accuracy-worker.js', import.meta.url), { workerData: { runSeed, tasks, ponText } });
+          const feed = (): void => {
+            if (next >= tasks.length) {
+              worker.postMessage(null);
+              return;
+            }
+            const batch: number[] = [];
+            for (; batch.length < BATCH && next < tasks.length; next++) batch.push(next);
+            worker.postMessage(batch);
+          };
+          worker.on('message', (done: [number, TaskResult][]) => {
+            for (const [i, r] of done) results[i] = r;
+            feed();
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`accuracy worker exited with code ${code}`))));
+          feed();
+        }),
+    ),
+  );
   return results;
 }
 
@@ -143,13 +177,18 @@ async function main(): Promise<void> {
   if (args.section === 'all' || args.section === 'longitudinal') {
     const { policy } = loadPolicy(args.policy);
     const fromPolicy = priorSettings(policy);
-    await longitudinalSection({
-      runSeed: args.seed,
-      threads: args.threads,
-      seriesPerCell: args.series,
-      settings: modelSettings(policy),
-      priorSettings: args.defaultPrior ? { ...fromPolicy, fallback: { ...args.defaultPrior, source: 'set by --default-prior' } } : fromPolicy,
-    }, say);
+    await longitudinalSection(
+      {
+        runSeed: args.seed,
+        threads: args.threads,
+        seriesPerCell: args.series,
+        settings: modelSettings(policy),
+        priorSettings: args.defaultPrior
+          ? { ...fromPolicy, fallback: { ...args.defaultPrior, source: 'set by --default-prior' } }
+          : fromPolicy,
+      },
+      say,
+    );
     process.stderr.write(`accuracy: longitudinal section done (${elapsed()})\n`);
   }
   if (args.section === 'all' || args.section === 'identity') {
@@ -168,7 +207,9 @@ function ponSection(seed: number, say: (s?: string) => void): void {
   say();
   say('## Per-site test: actual size with panels of normals of 5–50 samples');
   say();
-  say(`Count level (src/bench/accuracy-pon.ts): ${PON_SITES} sites of one class at ${PON_DEPTH.toLocaleString('en-US')}×, true rates ${CLASS_RATE} × exp(N(0, 0.5²)), between-sample ICC ρ; one normal per panel carries two sites at 5% (a CH donor); ${panels} panels per cell, ${NULL_SAMPLES_PER_SITE} null samples per site (${(panels * PON_SITES * NULL_SAMPLES_PER_SITE).toLocaleString('en-US')} tests per cell). "previous": MoM ρ clamped at 0, fixed 10,000 pseudo-reads, a carrier excludes the site for everyone.`);
+  say(
+    `Count level (src/bench/accuracy-pon.ts): ${PON_SITES} sites of one class at ${PON_DEPTH.toLocaleString('en-US')}×, true rates ${CLASS_RATE} × exp(N(0, 0.5²)), between-sample ICC ρ; one normal per panel carries two sites at 5% (a CH donor); ${panels} panels per cell, ${NULL_SAMPLES_PER_SITE} null samples per site (${(panels * PON_SITES * NULL_SAMPLES_PER_SITE).toLocaleString('en-US')} tests per cell). "previous": MoM ρ clamped at 0, fixed 10,000 pseudo-reads, a carrier excludes the site for everyone.`,
+  );
   say();
   say(`| ρ | normals | size at α = 1% (previous) | size at α = 5% (previous) | sites excluded for every patient (previous) |`);
   say('|---|---|---|---|---|');
@@ -176,7 +217,9 @@ function ponSection(seed: number, say: (s?: string) => void): void {
     for (const normals of PON_SIZES) {
       const r = runPonCell(seed, normals, icc, panels);
       const share = (x: number) => `${((100 * x) / r.tests).toFixed(2)}%`;
-      say(`| ${icc} | ${normals} | ${share(r.rejections[0])} (${share(r.previousRejections[0])}) | ${share(r.rejections[1])} (${share(r.previousRejections[1])}) | ${r.flagged} of ${panels * PON_SITES} (${r.previousFlagged}) |`);
+      say(
+        `| ${icc} | ${normals} | ${share(r.rejections[0])} (${share(r.previousRejections[0])}) | ${share(r.rejections[1])} (${share(r.previousRejections[1])}) | ${r.flagged} of ${panels * PON_SITES} (${r.previousFlagged}) |`,
+      );
     }
   }
 }
@@ -204,7 +247,13 @@ async function siteSection(args: Args, say: (s?: string) => void, elapsed: () =>
       sink.depth += r.depth;
       if (t.kind === 'pon') normals.push([r.row!]);
     });
-    const pon = buildPon({ sampleNames: normals.map((_, i) => `normal${i + 1}`), build: 'unknown', sites: [SITE], siteCounts: normals, settingsText: `simulated;${arm}` });
+    const pon = buildPon({
+      sampleNames: normals.map((_, i) => `normal${i + 1}`),
+      build: 'unknown',
+      sites: [SITE],
+      siteCounts: normals,
+      settingsText: `simulated;${arm}`,
+    });
     ponText[arm] = formatPon(pon);
   }
   const bgs = ponBackgrounds(ponText);
@@ -213,9 +262,11 @@ async function siteSection(args: Args, say: (s?: string) => void, elapsed: () =>
   // Phase 2: the dilution-series cells and the per-sample test.
   const phase2: Task[] = [];
   for (const arm of ARMS) {
-    for (const depth of DEPTHS) for (const vaf of VAFS) for (let r = 0; r < args.replicates; r++) phase2.push({ kind: 'site', arm, depth, vaf, rep: r });
+    for (const depth of DEPTHS)
+      for (const vaf of VAFS) for (let r = 0; r < args.replicates; r++) phase2.push({ kind: 'site', arm, depth, vaf, rep: r });
     for (let r = 0; r < args.sampleReplicates; r++) phase2.push({ kind: 'sample', arm, depth: SAMPLE_DEPTH, vaf: SAMPLE_VAF, rep: r });
-    for (let r = 0; r < NULL_SAMPLE_FACTOR * args.sampleReplicates; r++) phase2.push({ kind: 'sample', arm, depth: SAMPLE_DEPTH, vaf: 0, rep: r });
+    for (let r = 0; r < NULL_SAMPLE_FACTOR * args.sampleReplicates; r++)
+      phase2.push({ kind: 'sample', arm, depth: SAMPLE_DEPTH, vaf: 0, rep: r });
   }
   const res2 = await runTasks(phase2, args.seed, ponText, args.threads);
   process.stderr.write(`accuracy: simulation done (${elapsed()})\n`);
@@ -252,15 +303,19 @@ async function siteSection(args: Args, say: (s?: string) => void, elapsed: () =>
   say('### Per-site calls on the dilution series');
   say();
   say(`Per cell: sensitivity (or specificity at VAF 0) over ${args.replicates} replicates; in brackets the binomial optimum`);
-  say('at the same specificity (our rule\'s exact false-positive rate at the true background) / at exactly 99% specificity.');
-  say(`Site α = ${SITE_ALPHA}, background from a simulated PoN of ${PON_NORMALS} normals × ${PON_MOLECULES.toLocaleString('en-US')} molecules, with its estimation uncertainty (beta-binomial predictive; decision 0043).`);
+  say("at the same specificity (our rule's exact false-positive rate at the true background) / at exactly 99% specificity.");
+  say(
+    `Site α = ${SITE_ALPHA}, background from a simulated PoN of ${PON_NORMALS} normals × ${PON_MOLECULES.toLocaleString('en-US')} molecules, with its estimation uncertainty (beta-binomial predictive; decision 0043).`,
+  );
   let worstGap = -Infinity;
   let worstSpec = 1;
   for (const arm of ARMS) {
     const e = eTrue(arm);
     const bg = bgs[arm]!;
     say();
-    say(`**${arm === 'umi' ? 'With UMIs (family consensus)' : 'Without UMIs (one read pair per molecule)'}** — true alt background ${e.toExponential(2)}, PoN estimate ${bg.rate.toExponential(2)} from ${Math.round(bg.priorDepth).toLocaleString('en-US')} observations (PoN dispersion ${bg.dispersion.toExponential(1)}, predictive ${predictiveDispersion(bg).toExponential(1)})`);
+    say(
+      `**${arm === 'umi' ? 'With UMIs (family consensus)' : 'Without UMIs (one read pair per molecule)'}** — true alt background ${e.toExponential(2)}, PoN estimate ${bg.rate.toExponential(2)} from ${Math.round(bg.priorDepth).toLocaleString('en-US')} observations (PoN dispersion ${bg.dispersion.toExponential(1)}, predictive ${predictiveDispersion(bg).toExponential(1)})`,
+    );
     say();
     say(`| VAF | ${DEPTHS.map((d) => `${d.toLocaleString('en-US')} molecules`).join(' | ')} |`);
     say(`|---|${DEPTHS.map(() => '---').join('|')}|`);
@@ -304,7 +359,9 @@ async function siteSection(args: Args, say: (s?: string) => void, elapsed: () =>
       const variance = c.alts.reduce((a, b) => a + (b - mean) ** 2, 0) / (c.replicates - 1);
       const n = Math.round(c.meanDepth);
       const expectedFp = c.replicates * Math.exp(binomLogUpperTail(critical(arm, n), n, eTrue(arm)));
-      say(`| ${arm === 'umi' ? 'with UMIs' : 'without UMIs'} | ${depth.toLocaleString('en-US')} | ${mean.toFixed(3)} | ${mean > 0 ? (variance / mean).toFixed(2) : 'NA'} | ${momDispersion(c.alts, c.depths).toExponential(1)} | ${c.detected} (${expectedFp.toFixed(2)}) |`);
+      say(
+        `| ${arm === 'umi' ? 'with UMIs' : 'without UMIs'} | ${depth.toLocaleString('en-US')} | ${mean.toFixed(3)} | ${mean > 0 ? (variance / mean).toFixed(2) : 'NA'} | ${momDispersion(c.alts, c.depths).toExponential(1)} | ${c.detected} (${expectedFp.toFixed(2)}) |`,
+      );
     }
   }
 
@@ -322,18 +379,25 @@ async function siteSection(args: Args, say: (s?: string) => void, elapsed: () =>
   };
   say('| error processes | without UMIs | with UMIs (alt families / families) | reduction (95% range) |');
   say('|---|---|---|---|');
-  say(`| PCR + sequencing (${REDUCTION_RUNS} × ${PON_MOLECULES.toLocaleString('en-US')} molecules) | ${pcrSeqRate('no_umi').toExponential(2)} | ${pcrSeqRate('umi').toExponential(2)} (${pcrSeq.umi.alt} / ${pcrSeq.umi.depth.toLocaleString('en-US')}) | ${pcrSeqReduction.toFixed(1)}× (${range(pcrSeq.umi, pcrSeqRate('no_umi'))}) |`);
-  say(`| PCR + sequencing + damage ${model.damage} (PoN and all VAF-0 data above) | ${eTrue('no_umi').toExponential(2)} | ${eTrue('umi').toExponential(2)} (${truth.umi.alt} / ${truth.umi.depth.toLocaleString('en-US')}) | ${reduction.toFixed(1)}× (${range(truth.umi, eTrue('no_umi'))}) |`);
+  say(
+    `| PCR + sequencing (${REDUCTION_RUNS} × ${PON_MOLECULES.toLocaleString('en-US')} molecules) | ${pcrSeqRate('no_umi').toExponential(2)} | ${pcrSeqRate('umi').toExponential(2)} (${pcrSeq.umi.alt} / ${pcrSeq.umi.depth.toLocaleString('en-US')}) | ${pcrSeqReduction.toFixed(1)}× (${range(pcrSeq.umi, pcrSeqRate('no_umi'))}) |`,
+  );
+  say(
+    `| PCR + sequencing + damage ${model.damage} (PoN and all VAF-0 data above) | ${eTrue('no_umi').toExponential(2)} | ${eTrue('umi').toExponential(2)} (${truth.umi.alt} / ${truth.umi.depth.toLocaleString('en-US')}) | ${reduction.toFixed(1)}× (${range(truth.umi, eTrue('no_umi'))}) |`,
+  );
 
   say();
   say('### Per-sample integrated test');
   say();
-  say(`${SAMPLE_SITES} tumour-informed sites × ${SAMPLE_DEPTH.toLocaleString('en-US')} molecules, sample α = ${SAMPLE_ALPHA}; ${args.sampleReplicates} samples at ${pct(SAMPLE_VAF, 2)} VAF, ${NULL_SAMPLE_FACTOR * args.sampleReplicates} null samples. All 10 sites share the one PoN estimate, so its error is fully correlated across them (the hard case).`);
+  say(
+    `${SAMPLE_SITES} tumour-informed sites × ${SAMPLE_DEPTH.toLocaleString('en-US')} molecules, sample α = ${SAMPLE_ALPHA}; ${args.sampleReplicates} samples at ${pct(SAMPLE_VAF, 2)} VAF, ${NULL_SAMPLE_FACTOR * args.sampleReplicates} null samples. All 10 sites share the one PoN estimate, so its error is fully correlated across them (the hard case).`,
+  );
   say();
   say('| arm | detection at 0.05% | specificity (null samples) | median tumour fraction estimate | p-value method |');
   say('|---|---|---|---|---|');
   const sampleResults: Record<Arm, { detection: number; specificity: number; fp: number; nulls: number }> = {
-    no_umi: { detection: 0, specificity: 0, fp: 0, nulls: 0 }, umi: { detection: 0, specificity: 0, fp: 0, nulls: 0 },
+    no_umi: { detection: 0, specificity: 0, fp: 0, nulls: 0 },
+    umi: { detection: 0, specificity: 0, fp: 0, nulls: 0 },
   };
   for (const arm of ARMS) {
     let hits = 0;
@@ -357,21 +421,33 @@ async function siteSection(args: Args, say: (s?: string) => void, elapsed: () =>
     });
     estimates.sort((a, b) => a - b);
     sampleResults[arm] = { detection: hits / positives, specificity: 1 - fp / nulls, fp, nulls };
-    say(`| ${arm === 'umi' ? 'with UMIs' : 'without UMIs'} | ${pct(hits / positives)} | ${pct(1 - fp / nulls)} (${fp}/${nulls} false) | ${pct(estimates[estimates.length >> 1], 3)} | ${[...methods].sort().join(', ')} |`);
+    say(
+      `| ${arm === 'umi' ? 'with UMIs' : 'without UMIs'} | ${pct(hits / positives)} | ${pct(1 - fp / nulls)} (${fp}/${nulls} false) | ${pct(estimates[estimates.length >> 1], 3)} | ${[...methods].sort().join(', ')} |`,
+    );
   }
 
   say();
   say('### Targets');
   say();
   const specLow = wilsonInterval(Math.round(worstSpec * args.replicates), args.replicates);
-  say(`- specificity ≥ 99% at VAF 0: worst cell ${pct(worstSpec)} (95% interval ${pct(specLow.low)}–${pct(specLow.high)} over ${args.replicates} replicates) — ${worstSpec >= 0.99 ? 'met' : 'NOT met'}`);
-  say(`- sensitivity within 10 points of the optimum at the same specificity: largest shortfall ${(100 * worstGap).toFixed(1)} points — ${worstGap <= 0.1 ? 'met' : 'NOT met'}`);
-  say(`- UMI background reduction ≥ 10× on PCR-plus-sequencing error: ${pcrSeqReduction.toFixed(1)}× — ${pcrSeqReduction >= 10 ? 'met' : 'NOT met'} (with damage: ${reduction.toFixed(1)}×)`);
+  say(
+    `- specificity ≥ 99% at VAF 0: worst cell ${pct(worstSpec)} (95% interval ${pct(specLow.low)}–${pct(specLow.high)} over ${args.replicates} replicates) — ${worstSpec >= 0.99 ? 'met' : 'NOT met'}`,
+  );
+  say(
+    `- sensitivity within 10 points of the optimum at the same specificity: largest shortfall ${(100 * worstGap).toFixed(1)} points — ${worstGap <= 0.1 ? 'met' : 'NOT met'}`,
+  );
+  say(
+    `- UMI background reduction ≥ 10× on PCR-plus-sequencing error: ${pcrSeqReduction.toFixed(1)}× — ${pcrSeqReduction >= 10 ? 'met' : 'NOT met'} (with damage: ${reduction.toFixed(1)}×)`,
+  );
   const best = sampleResults.umi;
   const bestSpec = wilsonInterval(best.nulls - best.fp, best.nulls);
-  say(`- per-sample test ≥ 90% detection at ≥ 99% specificity (with UMIs): ${pct(best.detection)} at ${pct(best.specificity)} (${best.fp}/${best.nulls} false; 95% interval ${pct(bestSpec.low)}–${pct(bestSpec.high)}) — ${best.detection >= 0.9 && best.specificity >= 0.99 ? 'met' : 'NOT met'}`);
+  say(
+    `- per-sample test ≥ 90% detection at ≥ 99% specificity (with UMIs): ${pct(best.detection)} at ${pct(best.specificity)} (${best.fp}/${best.nulls} false; 95% interval ${pct(bestSpec.low)}–${pct(bestSpec.high)}) — ${best.detection >= 0.9 && best.specificity >= 0.99 ? 'met' : 'NOT met'}`,
+  );
   say();
-  say(`Error model: damage ${model.damage}, first-cycle PCR ${model.pcrFirstCycle}, late PCR ${model.pcrLate}, sequencing ${model.seq} per base (an error is the alt base 1 time in 3); family size 1 + Poisson(${model.familyMean}); UMI error ${model.umiError} per read; mates overlap the site with probability ${model.mateOverlap}. Seed ${args.seed}.`);
+  say(
+    `Error model: damage ${model.damage}, first-cycle PCR ${model.pcrFirstCycle}, late PCR ${model.pcrLate}, sequencing ${model.seq} per base (an error is the alt base 1 time in 3); family size 1 + Poisson(${model.familyMean}); UMI error ${model.umiError} per read; mates overlap the site with probability ${model.mateOverlap}. Seed ${args.seed}.`,
+  );
 }
 
 main().catch((err: unknown) => {

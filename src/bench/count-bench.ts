@@ -58,7 +58,10 @@ function writeSiteFiles(prefix: string, sites: Site[]): { tsv: string; json: str
   const tsv = `${prefix}.tsv`;
   const json = `${prefix}.json`;
   const pos = `${prefix}.pos`;
-  writeFileSync(tsv, `chrom\tpos\tref\talt\tgene\tprotein\tid\n${sites.map((s) => `${s.chrom}\t${s.pos1}\t${s.ref}\t${s.alt}\t${s.gene}\t${s.protein}\t${s.id}`).join('\n')}\n`);
+  writeFileSync(
+    tsv,
+    `chrom\tpos\tref\talt\tgene\tprotein\tid\n${sites.map((s) => `${s.chrom}\t${s.pos1}\t${s.ref}\t${s.alt}\t${s.gene}\t${s.protein}\t${s.id}`).join('\n')}\n`,
+  );
   writeFileSync(json, JSON.stringify(sites));
   writeFileSync(pos, sites.map((s) => `${s.chrom}\t${s.pos1}\n`).join(''));
   return { tsv, json, pos };
@@ -67,7 +70,19 @@ function writeSiteFiles(prefix: string, sites: Site[]): { tsv: string; json: str
 const SAMTOOLS_FILTERS = ['-B', '-x', '-A', '-d', '0', '-Q', '20', '-q', '20', '--ff', 'UNMAP,SECONDARY,QCFAIL,DUP,SUPPLEMENTARY'];
 
 function cliArgv(bam: string, sites: string, threads: number): string[] {
-  return [process.execPath, join(root, 'dist/cli/main.js'), 'count', '--bam', bam, '--sites', sites, '--threads', String(threads), '--out', '-'];
+  return [
+    process.execPath,
+    join(root, 'dist/cli/main.js'),
+    'count',
+    '--bam',
+    bam,
+    '--sites',
+    sites,
+    '--threads',
+    String(threads),
+    '--out',
+    '-',
+  ];
 }
 
 function engineArgv(bam: string, sitesJson: string, threads: number): string[] {
@@ -94,7 +109,9 @@ function main(): void {
   const all = writeSiteFiles(join(dataDir, 'sites50'), sites);
   const sparseSites = sites.filter((_, i) => i % 5 === 0);
   const sparse = writeSiteFiles(join(dataDir, 'sites10'), sparseSites);
-  const regionLoop = sparseSites.map((s) => `samtools mpileup ${SAMTOOLS_FILTERS.join(' ')} -r ${s.chrom}:${s.pos1}-${s.pos1} ${deep}`).join(' && ');
+  const regionLoop = sparseSites
+    .map((s) => `samtools mpileup ${SAMTOOLS_FILTERS.join(' ')} -r ${s.chrom}:${s.pos1}-${s.pos1} ${deep}`)
+    .join(' && ');
 
   const rows: Row[] = [];
   const add = (what: string, argv: string[]): void => {
@@ -125,7 +142,9 @@ function main(): void {
     loads.push(loadavg()[0]);
   }
   process.stderr.write('bench: inflate speed\n');
-  const inflate = JSON.parse(spawnSync(process.execPath, [join(root, 'dist/bench/inflate-speed.js'), deep, String(Math.max(3, RUNS))], { encoding: 'utf8' }).stdout) as { zlibGBps: number; wasmGBps: number };
+  const inflate = JSON.parse(
+    spawnSync(process.execPath, [join(root, 'dist/bench/inflate-speed.js'), deep, String(Math.max(3, RUNS))], { encoding: 'utf8' }).stdout,
+  ) as { zlibGBps: number; wasmGBps: number };
 
   const floor = rows[0];
   const ratio = (r: Row): number => median(r.runs.map((m, i) => m.seconds / floor.runs[i].seconds));

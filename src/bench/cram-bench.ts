@@ -56,7 +56,10 @@ function run(cmd: string, argv: string[]): void {
 }
 
 function sitesTsv(path: string, sites: Site[]): string {
-  writeFileSync(path, `chrom\tpos\tref\talt\tgene\tprotein\tid\n${sites.map((s) => `${s.chrom}\t${s.pos1}\t${s.ref}\t${s.alt}\t${s.gene}\t${s.protein}\t${s.id}`).join('\n')}\n`);
+  writeFileSync(
+    path,
+    `chrom\tpos\tref\talt\tgene\tprotein\tid\n${sites.map((s) => `${s.chrom}\t${s.pos1}\t${s.ref}\t${s.alt}\t${s.gene}\t${s.protein}\t${s.id}`).join('\n')}\n`,
+  );
   return path;
 }
 
@@ -69,7 +72,12 @@ function main(): void {
   writeDeepBam(bam, SCALE);
   if (!existsSync(`${fa}.fai`)) {
     const ref = referenceSequences();
-    writeFileSync(fa, Object.entries(ref).map(([name, seq]) => `>${name}\n${seq.replace(/(.{60})/g, '$1\n')}\n`).join(''));
+    writeFileSync(
+      fa,
+      Object.entries(ref)
+        .map(([name, seq]) => `>${name}\n${seq.replace(/(.{60})/g, '$1\n')}\n`)
+        .join(''),
+    );
     run('samtools', ['faidx', fa]);
   }
   if (!existsSync(`${cram}.crai`)) {
@@ -78,7 +86,10 @@ function main(): void {
   }
   const { sites } = deepPanelSites();
   const all = sitesTsv(join(dataDir, 'sites50.tsv'), sites);
-  const sparse = sitesTsv(join(dataDir, 'sites10.tsv'), sites.filter((_, i) => i % 5 === 0));
+  const sparse = sitesTsv(
+    join(dataDir, 'sites10.tsv'),
+    sites.filter((_, i) => i % 5 === 0),
+  );
   const count = (file: string, sitesFile: string): string[] => {
     const argv = [process.execPath, join(root, 'dist/cli/main.js'), 'count', '--bam', file, '--sites', sitesFile, '--out', '-'];
     return file.endsWith('.cram') ? [...argv, '--reference', fa] : argv;
@@ -98,7 +109,9 @@ function main(): void {
   const cram10 = add('oligotrack count, CRAM, 10 sites', count(cram, sparse));
   const mib = (p: string): string => (statSync(p).size / 2 ** 20).toFixed(1);
   const lines = [
-    `BAM ${mib(bam)} MiB, CRAM 3.0 ${mib(cram)} MiB (deep panel at scale ${SCALE}); medians of ${RUNS} after one warm-up; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+    `BAM ${mib(bam)} MiB, CRAM 3.0 ${mib(cram)} MiB (deep panel at scale ${SCALE}); medians of ${RUNS} after one warm-up; load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
     '',
     '| what | seconds | peak RSS (MB) |',
     '|---|---:|---:|',

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
  * (exit code, stderr shape, output files), and samtools as the arbiter of counts.
  */
 
-export type CliOutcome = 'success' | 'clean' | 'stack' | 'crash' | 'hang' | 'partial' | 'wrong' | 'internal' | 'messy' | 'security' | 'as-samtools';
+export type CliOutcome =
+  'success' | 'clean' | 'stack' | 'crash' | 'hang' | 'partial' | 'wrong' | 'internal' | 'messy' | 'security' | 'as-samtools';
 export const CLI_FAILURES: readonly CliOutcome[] = ['stack', 'crash', 'hang', 'partial', 'wrong', 'internal', 'messy', 'security'];
 
 function cliPath(): string {
@@ -54,7 +55,11 @@ export function samtoolsCounts(bam: string, index: string | null, sites: { chrom
   const out: number[] = [];
   if (index) {
     for (const s of sites) {
-      const r = spawnSync('samtools', ['view', '--no-PG', '-c', '-q', '20', '-F', '0xF04', '-X', bam, index, `${s.chrom}:${s.pos1}-${s.pos1}`], { encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync(
+        'samtools',
+        ['view', '--no-PG', '-c', '-q', '20', '-F', '0xF04', '-X', bam, index, `${s.chrom}:${s.pos1}-${s.pos1}`],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
       if (r.status !== 0) return null;
       out.push(Number(r.stdout.trim()));
     }

@@ -5,7 +5,17 @@ import { BamHeaderReader } from '../io/bam-header.js';
 import { bgzfCompress } from '../io/bgzf-writer.js';
 import { pathIdProblem } from '../util/safe-path.js';
 import { mutate, Rng } from './fuzz-mutate.js';
-import { CLI_FAILURES, classifyProcess, depthsOf, hasSamtools, leftovers, listFiles, run, samtoolsCounts, type CliOutcome } from './fuzz-cli-process.js';
+import {
+  CLI_FAILURES,
+  classifyProcess,
+  depthsOf,
+  hasSamtools,
+  leftovers,
+  listFiles,
+  run,
+  samtoolsCounts,
+  type CliOutcome,
+} from './fuzz-cli-process.js';
 import { FUZZ_REFS, fuzzBam, fuzzReads } from './fuzz-targets.js';
 
 export { CLI_FAILURES, type CliOutcome };
@@ -187,18 +197,35 @@ function sampleNameCase(sb: Sandbox, caseDir: string, rng: Rng): { outcome: CliO
   // A NUL cannot be passed in an argument, nor can more than 128 KiB (Linux MAX_ARG_STRLEN).
   if (!name.includes('\0') && Buffer.byteLength(name) < 100_000) {
     const c = run(
-      ['count', '--bam', join(sb.root, 'intact.bam'), '--sites', join(sb.root, 'sites.tsv'), '--format', 'json', '--sample', name, '--out', join(caseDir, 'count.json')],
+      [
+        'count',
+        '--bam',
+        join(sb.root, 'intact.bam'),
+        '--sites',
+        join(sb.root, 'sites.tsv'),
+        '--format',
+        'json',
+        '--sample',
+        name,
+        '--out',
+        join(caseDir, 'count.json'),
+      ],
       caseDir,
       60_000,
     );
     const cv = classifyProcess(c, join(caseDir, 'count.json'));
     if (cv && cv.outcome !== 'clean') return { ...cv, name };
     if (valid !== (c.status === 0)) return { outcome: 'wrong', detail: `count --sample ${JSON.stringify(name)} exited ${c.status}`, name };
-    if (!valid && c.status !== 2) return { outcome: 'messy', detail: `count --sample ${JSON.stringify(name)} exited ${c.status}, not 2 (usage)`, name };
+    if (!valid && c.status !== 2)
+      return { outcome: 'messy', detail: `count --sample ${JSON.stringify(name)} exited ${c.status}, not 2 (usage)`, name };
   }
   // 2. A hand-made count document with that name, ingested and exported; a symlink planted in the
   //    export directory under the name's file must not be written through.
-  const doc = JSON.parse(readFileSync(join(sb.root, 'intact.count.json'), 'utf8')) as { sample: string; bam: string; rows: { sample: string }[] };
+  const doc = JSON.parse(readFileSync(join(sb.root, 'intact.count.json'), 'utf8')) as {
+    sample: string;
+    bam: string;
+    rows: { sample: string }[];
+  };
   doc.sample = name;
   doc.bam = join(sb.root, 'intact.bam');
   for (const row of doc.rows) row.sample = name;
@@ -215,13 +242,16 @@ function sampleNameCase(sb: Sandbox, caseDir: string, rng: Rng): { outcome: CliO
     const ex = run(['store', 'export', '--store', store, '--format', 'json', '--out-dir', exp], caseDir, 60_000);
     const ev = classifyProcess(ex, null);
     if (ev && ev.outcome !== 'clean') return { ...ev, name };
-    if (valid && !planted && ex.status !== 0) return { outcome: 'wrong', detail: `export of a valid name failed: ${ex.stderr.trim()}`, name };
-    if (planted && ex.status === 0) return { outcome: 'wrong', detail: 'export replaced a symlink to a file outside the export directory instead of refusing', name };
+    if (valid && !planted && ex.status !== 0)
+      return { outcome: 'wrong', detail: `export of a valid name failed: ${ex.stderr.trim()}`, name };
+    if (planted && ex.status === 0)
+      return { outcome: 'wrong', detail: 'export replaced a symlink to a file outside the export directory instead of refusing', name };
     if (!valid && ex.status === 0) return { outcome: 'wrong', detail: 'export of an invalid name succeeded', name };
   }
   const escaped = listFiles(caseDir).filter((f) => !before.has(f) && !f.startsWith(`w/x/y/exp/`) && !f.startsWith('store.sqlite'));
   if (escaped.length > 0) return { outcome: 'security', detail: `written outside the export directory: ${escaped.join(', ')}`, name };
-  if (readFileSync(join(caseDir, 'outside.json'), 'utf8') !== 'ORIGINAL') return { outcome: 'security', detail: 'written through a symlink to a file outside the export directory', name };
+  if (readFileSync(join(caseDir, 'outside.json'), 'utf8') !== 'ORIGINAL')
+    return { outcome: 'security', detail: 'written through a symlink to a file outside the export directory', name };
   return { outcome: valid ? 'success' : 'clean', detail: '', name };
 }
 

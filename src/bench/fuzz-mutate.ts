@@ -10,7 +10,27 @@ import { Rng } from '../simulate/rng.js';
 
 export { Rng };
 
-const INTERESTING_INT32 = [0, 1, -1, 2, 7, 8, 16, 255, 256, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, -0x80000000, -2, 0x40000000, 1 << 24, 0x1000000 + 1];
+const INTERESTING_INT32 = [
+  0,
+  1,
+  -1,
+  2,
+  7,
+  8,
+  16,
+  255,
+  256,
+  0x7fff,
+  0x8000,
+  0xffff,
+  0x10000,
+  0x7fffffff,
+  -0x80000000,
+  -2,
+  0x40000000,
+  1 << 24,
+  0x1000000 + 1,
+];
 const INTERESTING_BYTES = [0, 1, 0x7f, 0x80, 0xff, 0x0a, 0x0d, 0x09, 0x22, 0x2c];
 
 function clone(input: Uint8Array): Buffer {
@@ -88,11 +108,68 @@ export const BINARY_MUTATORS: Readonly<Record<string, Mutator>> = {
   },
 };
 
-const SPECIAL_TEXT = ['\n', '\r', '\r\n', '\0', '"', '""', ',', '\t', '\ufeff', '#', ' ', '\x1b[31m', '..', '/', '\\', "'", '\u2028', '\ud800', '\xff'];
+const SPECIAL_TEXT = [
+  '\n',
+  '\r',
+  '\r\n',
+  '\0',
+  '"',
+  '""',
+  ',',
+  '\t',
+  '\ufeff',
+  '#',
+  ' ',
+  '\x1b[31m',
+  '..',
+  '/',
+  '\\',
+  "'",
+  '\u2028',
+  '\ud800',
+  '\xff',
+];
 const FIELD_VALUES = [
-  '', ' ', '-1', '0', '1', '2147483647', '2147483648', '-2147483648', '99999999999999999999', '1e3', 'NaN', 'Infinity', '0x10',
-  '..', '../../../../tmp/pwned', '/tmp/pwned', 'a/b', 'a\nb', '"a\nb"', '"a,b"', 'x\0y', '\ufeffx', '<DEL>', '*', '.', 'N', 'ACGTN', 'acgt',
-  'chr1', 'chrUn_x', 'NA', 'yes', 'no', '2025-02-30', '2025-13-01', '9999-12-31', '1970-01-01', 'index', 'CON', 'x'.repeat(300),
+  '',
+  ' ',
+  '-1',
+  '0',
+  '1',
+  '2147483647',
+  '2147483648',
+  '-2147483648',
+  '99999999999999999999',
+  '1e3',
+  'NaN',
+  'Infinity',
+  '0x10',
+  '..',
+  '../../../../tmp/pwned',
+  '/tmp/pwned',
+  'a/b',
+  'a\nb',
+  '"a\nb"',
+  '"a,b"',
+  'x\0y',
+  '\ufeffx',
+  '<DEL>',
+  '*',
+  '.',
+  'N',
+  'ACGTN',
+  'acgt',
+  'chr1',
+  'chrUn_x',
+  'NA',
+  'yes',
+  'no',
+  '2025-02-30',
+  '2025-13-01',
+  '9999-12-31',
+  '1970-01-01',
+  'index',
+  'CON',
+  'x'.repeat(300),
 ];
 
 function splitLines(text: string): string[] {
@@ -156,7 +233,10 @@ const TEXT_STRING_MUTATORS: Readonly<Record<string, (text: string, rng: Rng) => 
 
 export const TEXT_MUTATORS: Readonly<Record<string, Mutator>> = {
   ...Object.fromEntries(
-    Object.entries(TEXT_STRING_MUTATORS).map(([name, m]) => [name, (input: Uint8Array, rng: Rng) => Buffer.from(m(Buffer.from(input).toString('utf8'), rng), 'utf8')]),
+    Object.entries(TEXT_STRING_MUTATORS).map(([name, m]) => [
+      name,
+      (input: Uint8Array, rng: Rng) => Buffer.from(m(Buffer.from(input).toString('utf8'), rng), 'utf8'),
+    ]),
   ),
   flipBit: BINARY_MUTATORS.flipBit,
   truncate: BINARY_MUTATORS.truncate,
@@ -164,7 +244,12 @@ export const TEXT_MUTATORS: Readonly<Record<string, Mutator>> = {
 };
 
 /** One to three mutations of `input`; returns the mutant and the names of the mutations applied. */
-export function mutate(input: Uint8Array, rng: Rng, kind: 'binary' | 'text', others: readonly Uint8Array[] = []): { bytes: Uint8Array; steps: string[] } {
+export function mutate(
+  input: Uint8Array,
+  rng: Rng,
+  kind: 'binary' | 'text',
+  others: readonly Uint8Array[] = [],
+): { bytes: Uint8Array; steps: string[] } {
   const table = kind === 'binary' ? BINARY_MUTATORS : TEXT_MUTATORS;
   const names = Object.keys(table);
   const rounds = 1 + rng.int(3);

@@ -80,7 +80,11 @@ function headerSeeds(): Uint8Array[] {
   const many = Array.from({ length: 300 }, (_, i) => ({ name: i === 0 ? 'chr1' : `contig_${i}`, length: 1000 + i }));
   return [
     encodeBam({ refs: FUZZ_REFS, text: '@RG\tID:a\tSM:FUZZ1\n@PG\tID:oligotrack\tPN:fuzz' }, few, { level: 1 }),
-    encodeBam({ refs: many, text: '' }, few.filter((r) => r.rname === 'chr1'), { level: 1 }),
+    encodeBam(
+      { refs: many, text: '' },
+      few.filter((r) => r.rname === 'chr1'),
+      { level: 1 },
+    ),
     encodeBam({ refs: [{ name: '1', length: 248_956_422 }], text: '@CO\tno reads' }, [], { level: 1 }),
   ];
 }

@@ -72,7 +72,8 @@ async function runTarget(req: CaseRequest): Promise<string | null> {
     case 'bam-header': {
       const header = await readBamHeader(req.path);
       for (const ref of header.refs) {
-        if (ref.name === '' || !Number.isSafeInteger(ref.length) || ref.length < 0) return `contig ${JSON.stringify(ref.name)} length ${ref.length}`;
+        if (ref.name === '' || !Number.isSafeInteger(ref.length) || ref.length < 0)
+          return `contig ${JSON.stringify(ref.name)} length ${ref.length}`;
       }
       if (new Set(header.refs.map((r) => r.name)).size !== header.refs.length) return 'two contigs share a name';
       return null;
@@ -83,7 +84,8 @@ async function runTarget(req: CaseRequest): Promise<string | null> {
       const file = await loadSiteSpec(req.path, { bamBuild: detectBuild([{ name: 'chr1', length: 248_956_422 }]) });
       for (const { site } of file.sites) {
         if (!Number.isSafeInteger(site.pos1) || site.pos1 < 1) return `site position ${site.pos1}`;
-        if (!/^[ACGTN]+$/.test(site.ref) || !/^[ACGTN]+$/.test(site.alt) || site.ref === site.alt) return `site alleles ${site.ref}>${site.alt}`;
+        if (!/^[ACGTN]+$/.test(site.ref) || !/^[ACGTN]+$/.test(site.alt) || site.ref === site.alt)
+          return `site alleles ${site.ref}>${site.alt}`;
         if (site.chrom === '' || CONTROL.test(site.chrom)) return `site contig ${JSON.stringify(site.chrom)}`;
       }
       return null;
@@ -99,13 +101,20 @@ async function runTarget(req: CaseRequest): Promise<string | null> {
     }
     case 'clinical': {
       const rows = readClinical(req.path, new Set(FUZZ_PATIENTS), FUZZ_TODAY);
-      for (const r of rows.values()) if (!FUZZ_PATIENTS.includes(r.patient) || !Number.isFinite(r.therapyStartDay)) return `row ${r.patient} ${r.therapyStart}`;
+      for (const r of rows.values())
+        if (!FUZZ_PATIENTS.includes(r.patient) || !Number.isFinite(r.therapyStartDay)) return `row ${r.patient} ${r.therapyStart}`;
       return invariantOfText([...rows.values()], 'rows');
     }
     case 'imaging': {
       const rows = readImaging(req.path, new Set(FUZZ_PATIENTS), FUZZ_TODAY);
       for (const r of rows) {
-        if (!FUZZ_PATIENTS.includes(r.patient) || !Number.isSafeInteger(r.progressingLesions) || r.progressingLesions < 0 || !Number.isSafeInteger(r.newLesions) || r.newLesions < 0) {
+        if (
+          !FUZZ_PATIENTS.includes(r.patient) ||
+          !Number.isSafeInteger(r.progressingLesions) ||
+          r.progressingLesions < 0 ||
+          !Number.isSafeInteger(r.newLesions) ||
+          r.newLesions < 0
+        ) {
           return `row ${r.patient} lesions ${r.progressingLesions}/${r.newLesions}`;
         }
       }

@@ -89,11 +89,25 @@ async function main(): Promise<number> {
       : [];
   const tCli = (performance.now() - t1) / 1000;
   const t = tally(inProcess);
-  const c: Record<CliOutcome, number> = { success: 0, clean: 0, stack: 0, crash: 0, hang: 0, partial: 0, wrong: 0, internal: 0, messy: 0, security: 0, 'as-samtools': 0 };
+  const c: Record<CliOutcome, number> = {
+    success: 0,
+    clean: 0,
+    stack: 0,
+    crash: 0,
+    hang: 0,
+    partial: 0,
+    wrong: 0,
+    internal: 0,
+    messy: 0,
+    security: 0,
+    'as-samtools': 0,
+  };
   for (const r of cli) c[r.outcome]++;
 
   const out: string[] = [];
-  out.push(`oligotrack fuzz: seed ${args.seed}; ${inProcess.length} in-process cases (${tIn.toFixed(0)} s), ${cli.length} CLI cases (${tCli.toFixed(0)} s);`);
+  out.push(
+    `oligotrack fuzz: seed ${args.seed}; ${inProcess.length} in-process cases (${tIn.toFixed(0)} s), ${cli.length} CLI cases (${tCli.toFixed(0)} s);`,
+  );
   out.push(`machine: ${cpus().length} cores, load average ${load0.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end`);
   out.push('');
   out.push('| outcome | in-process | CLI |');
@@ -124,14 +138,24 @@ async function main(): Promise<number> {
     m[r.outcome] = (m[r.outcome] ?? 0) + 1;
     byTarget.set(k, m);
   }
-  for (const [k, m] of byTarget) out.push(`  ${k}: ${Object.entries(m).map(([o, n]) => `${o} ${n}`).join(', ')}`);
+  for (const [k, m] of byTarget)
+    out.push(
+      `  ${k}: ${Object.entries(m)
+        .map(([o, n]) => `${o} ${n}`)
+        .join(', ')}`,
+    );
   const failed = inProcess.filter((r) => FAILURES.includes(r.outcome));
   const cliFailed = cli.filter((r) => CLI_FAILURES.includes(r.outcome));
   for (const r of failed.slice(0, 30)) {
-    const saved = args.saveCorpus ? ` -> ${saveCorpus(r.fuzzCase.target, r.fuzzCase.bytes, corpusName(r.fuzzCase.target, r.fuzzCase.bytes))}` : '';
-    out.push(`FAIL ${r.outcome} ${r.fuzzCase.target}/${r.fuzzCase.layer} seed ${r.fuzzCase.caseSeed} [${r.fuzzCase.steps.join('+')}]: ${r.message ?? ''}${saved}`);
+    const saved = args.saveCorpus
+      ? ` -> ${saveCorpus(r.fuzzCase.target, r.fuzzCase.bytes, corpusName(r.fuzzCase.target, r.fuzzCase.bytes))}`
+      : '';
+    out.push(
+      `FAIL ${r.outcome} ${r.fuzzCase.target}/${r.fuzzCase.layer} seed ${r.fuzzCase.caseSeed} [${r.fuzzCase.steps.join('+')}]: ${r.message ?? ''}${saved}`,
+    );
   }
-  for (const r of cliFailed.slice(0, 30)) out.push(`FAIL ${r.outcome} cli ${r.kind} seed ${r.caseSeed} [${r.steps.join('+')}]: ${r.detail.replace(/\n/g, '\\n')}`);
+  for (const r of cliFailed.slice(0, 30))
+    out.push(`FAIL ${r.outcome} cli ${r.kind} seed ${r.caseSeed} [${r.steps.join('+')}]: ${r.detail.replace(/\n/g, '\\n')}`);
   const slowest = [...inProcess].sort((a, b) => b.ms - a.ms)[0];
   if (slowest) out.push(`slowest in-process case: ${slowest.ms.toFixed(0)} ms (${slowest.fuzzCase.target}, ${slowest.outcome})`);
   process.stdout.write(`${out.join('\n')}\n`);

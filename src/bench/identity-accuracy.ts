@@ -27,9 +27,13 @@ export function identityAccuracySection(seed: number, pairs = 4000): string[] {
   const s = DEFAULT_IDENTITY_SETTINGS;
   out.push('## Sample identity (swap detection)');
   out.push('');
-  out.push(`${IDENTITY_SNPS} SNPs (the bundled verified list), minor-allele frequencies uniform 0.3–0.5 with either allele the ALT, so ALT 0.3–0.7 (model assumes ${s.defaultAltFrequency}); depth ×0.6–1.6 per draw and log-normal (sd 0.5) per SNP; heterozygote balance beta (ρ 0.01); tumour loss of one allele at 30% of heterozygous SNPs; sequencing error 0.5%; model error rate ${s.errorRate}, tumour fraction unknown to the model (heterozygote shifts span 0–0.8); decision at log LR ±${s.discordantLogLr.toFixed(1)} (1,000:1). ${pairs} same-person and ${pairs} swapped pairs per cell; seed ${seed}.`);
+  out.push(
+    `${IDENTITY_SNPS} SNPs (the bundled verified list), minor-allele frequencies uniform 0.3–0.5 with either allele the ALT, so ALT 0.3–0.7 (model assumes ${s.defaultAltFrequency}); depth ×0.6–1.6 per draw and log-normal (sd 0.5) per SNP; heterozygote balance beta (ρ 0.01); tumour loss of one allele at 30% of heterozygous SNPs; sequencing error 0.5%; model error rate ${s.errorRate}, tumour fraction unknown to the model (heterozygote shifts span 0–0.8); decision at log LR ±${s.discordantLogLr.toFixed(1)} (1,000:1). ${pairs} same-person and ${pairs} swapped pairs per cell; seed ${seed}.`,
+  );
   out.push('');
-  out.push('| depth per SNP | tumour fraction | contamination | false flags (same person → discordant) | upper 95% | swaps detected | undecided (same / swap) |');
+  out.push(
+    '| depth per SNP | tumour fraction | contamination | false flags (same person → discordant) | upper 95% | swaps detected | undecided (same / swap) |',
+  );
   out.push('|---:|---:|---:|---:|---:|---:|---:|');
   let worstFalse = 0;
   let worstFalseHigh = 0;
@@ -65,13 +69,19 @@ export function identityAccuracySection(seed: number, pairs = 4000): string[] {
         worstFalse = Math.max(worstFalse, falseFlags / pairs);
         worstFalseHigh = Math.max(worstFalseHigh, hi);
         if (depth === TYPICAL_DEPTH) typicalPower = Math.min(typicalPower, detected / pairs);
-        out.push(`| ${depth} | ${tf} | ${pct(cont, 0)} | ${pct(falseFlags / pairs)} (${falseFlags}/${pairs}) | ${pct(hi)} | ${pct(detected / pairs)} | ${pct(undecidedSame / pairs, 1)} / ${pct(undecidedSwap / pairs, 1)} |`);
+        out.push(
+          `| ${depth} | ${tf} | ${pct(cont, 0)} | ${pct(falseFlags / pairs)} (${falseFlags}/${pairs}) | ${pct(hi)} | ${pct(detected / pairs)} | ${pct(undecidedSame / pairs, 1)} / ${pct(undecidedSwap / pairs, 1)} |`,
+        );
       }
     }
   }
   out.push('');
-  out.push(`- swap detected with ≥ 99% probability at ${TYPICAL_DEPTH} fragments per SNP: worst cell ${pct(typicalPower)} — ${typicalPower >= 0.99 ? 'met' : 'NOT met'}`);
-  out.push(`- false flags ≤ 0.1%: worst cell ${pct(worstFalse)} (upper 95% bound ${pct(worstFalseHigh)}) — ${worstFalse <= 0.001 ? 'met' : 'NOT met'}`);
+  out.push(
+    `- swap detected with ≥ 99% probability at ${TYPICAL_DEPTH} fragments per SNP: worst cell ${pct(typicalPower)} — ${typicalPower >= 0.99 ? 'met' : 'NOT met'}`,
+  );
+  out.push(
+    `- false flags ≤ 0.1%: worst cell ${pct(worstFalse)} (upper 95% bound ${pct(worstFalseHigh)}) — ${worstFalse <= 0.001 ? 'met' : 'NOT met'}`,
+  );
   return out;
 }
 

@@ -14,7 +14,7 @@ const [bamPath, roundsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 3);
 const bam = readFileSync(bamPath);
 const blocks: { data: Buffer; isize: number }[] = [];
-for (let off = 0; off + 18 <= bam.length; ) {
+for (let off = 0; off + 18 <= bam.length;) {
   const size = bam.readUInt16LE(off + 16) + 1;
   const xlen = bam.readUInt16LE(off + 10);
   blocks.push({ data: bam.subarray(off + 12 + xlen, off + size - 8), isize: bam.readUInt32LE(off + size - 4) });
@@ -57,4 +57,6 @@ for (let r = 0; r < rounds; r++) {
   zlib = Math.min(zlib, zlibPass());
   wasm = Math.min(wasm, wasmPass());
 }
-process.stdout.write(`${JSON.stringify({ bytes, zlibSeconds: zlib, wasmSeconds: wasm, zlibGBps: bytes / zlib / 1e9, wasmGBps: bytes / wasm / 1e9 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ bytes, zlibSeconds: zlib, wasmSeconds: wasm, zlibGBps: bytes / zlib / 1e9, wasmGBps: bytes / wasm / 1e9 })}\n`,
+);

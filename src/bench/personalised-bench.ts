@@ -77,7 +77,17 @@ function prepare(): { samplesheet: string; clinical: string; imaging: string; po
       const bam = join(dataDir, 'bams', `${sample}.bam`);
       const f = COURSE[Math.min(d, COURSE.length - 1)];
       if (!existsSync(`${bam}.bai`)) {
-        simulateToBam({ ...DEFAULT_SIMULATION, sample, seed: 31 * p + d, refs, sites: sites.map((s) => ({ ...s, vaf: Math.min(0.5, s.vaf * f) })), depth: DEPTH }, bam);
+        simulateToBam(
+          {
+            ...DEFAULT_SIMULATION,
+            sample,
+            seed: 31 * p + d,
+            refs,
+            sites: sites.map((s) => ({ ...s, vaf: Math.min(0.5, s.vaf * f) })),
+            depth: DEPTH,
+          },
+          bam,
+        );
         simulated++;
       }
       const month = String(1 + d).padStart(2, '0');
@@ -89,12 +99,27 @@ function prepare(): { samplesheet: string; clinical: string; imaging: string; po
   const normals: string[] = [];
   for (let n = 0; n < 3; n++) {
     const bam = join(dataDir, 'bams', `NORMAL${n + 1}.bam`);
-    if (!existsSync(`${bam}.bai`)) simulateToBam({ ...DEFAULT_SIMULATION, sample: `NORMAL${n + 1}`, seed: 777 + n, refs, sites: panel.map((s) => ({ chrom: s.chrom, pos1: s.pos1, ref: s.ref, alt: s.alt, vaf: 0 })), depth: DEPTH }, bam);
+    if (!existsSync(`${bam}.bai`))
+      simulateToBam(
+        {
+          ...DEFAULT_SIMULATION,
+          sample: `NORMAL${n + 1}`,
+          seed: 777 + n,
+          refs,
+          sites: panel.map((s) => ({ chrom: s.chrom, pos1: s.pos1, ref: s.ref, alt: s.alt, vaf: 0 })),
+          depth: DEPTH,
+        },
+        bam,
+      );
     normals.push(bam);
   }
   const pon = join(dataDir, 'pon.tsv');
   if (!existsSync(pon)) {
-    const r = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'pon', '--bam', ...normals, '--sites', 'panel:breast', '--out', pon], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [join(root, 'dist/cli/main.js'), 'pon', '--bam', ...normals, '--sites', 'panel:breast', '--out', pon],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`pon failed: ${r.stderr.trim()}`);
   }
   process.stderr.write(`bench: ${simulated} BAM(s) simulated into ${dataDir}\n`);
@@ -103,7 +128,12 @@ function prepare(): { samplesheet: string; clinical: string; imaging: string; po
     writeFileSync(path, `${lines.join('\n')}\n`);
     return path;
   };
-  return { samplesheet: write('samplesheet.csv', sheet), clinical: write('clinical.csv', clinical), imaging: write('imaging.csv', imaging), pon };
+  return {
+    samplesheet: write('samplesheet.csv', sheet),
+    clinical: write('clinical.csv', clinical),
+    imaging: write('imaging.csv', imaging),
+    pon,
+  };
 }
 
 function timeRun(label: string, argv: string[]): { label: string; seconds: number; status: number | null; note: string } {
@@ -118,7 +148,17 @@ function main(): void {
   const t0 = Date.now();
   const files = prepare();
   const prepSeconds = (Date.now() - t0) / 1000;
-  const base = ['run', '--samplesheet', files.samplesheet, '--clinical', files.clinical, '--imaging', files.imaging, '--sites', 'panel:breast'];
+  const base = [
+    'run',
+    '--samplesheet',
+    files.samplesheet,
+    '--clinical',
+    files.clinical,
+    '--imaging',
+    files.imaging,
+    '--sites',
+    'panel:breast',
+  ];
   const out = (name: string) => join(dataDir, name);
   const rows = [
     timeRun('run, no PoN (counting all draws)', [...base, '--out', out('run-nopon')]),
@@ -126,7 +166,9 @@ function main(): void {
     timeRun('run --pon (panel PoN; private sites need the class fallback)', [...base, '--pon', files.pon, '--out', out('run-pon')]),
   ];
   const lines = [
-    `${PATIENTS} patients × ${DRAWS} draws × ${SITES} private sites (+ panel:breast), ${DEPTH} molecules per site; data prepared in ${prepSeconds.toFixed(0)} s; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+    `${PATIENTS} patients × ${DRAWS} draws × ${SITES} private sites (+ panel:breast), ${DEPTH} molecules per site; data prepared in ${prepSeconds.toFixed(0)} s; load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
     '',
     '| what | seconds | exit | outcome |',
     '|---|---:|---:|---|',

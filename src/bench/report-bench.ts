@@ -58,44 +58,117 @@ export function synthTimeline(i: number, nDraws: number, nSites: number, id?: st
       const vaf = r() < 0.3 ? 0 : r() * 0.05;
       const altCount = Math.round(vaf * depth);
       return {
-        sample: d.sample, collection_date: d.collection_date, depth, alt_count: altCount, vaf: altCount / depth,
-        vaf_low: Math.max(0, altCount / depth - 0.002), vaf_high: altCount / depth + 0.002, p_value: altCount > 3 ? 1e-6 : 0.3,
-        lod: 0.0015, call: altCount > 3 ? 'detected' : 'not_detected', event: k === 0 ? 'baseline' : 'stable',
-        change_p_value: null, fold_change: null, mean_frag_len_alt: altCount ? 145 : null, mean_frag_len_ref: 167, families: 0,
+        sample: d.sample,
+        collection_date: d.collection_date,
+        depth,
+        alt_count: altCount,
+        vaf: altCount / depth,
+        vaf_low: Math.max(0, altCount / depth - 0.002),
+        vaf_high: altCount / depth + 0.002,
+        p_value: altCount > 3 ? 1e-6 : 0.3,
+        lod: 0.0015,
+        call: altCount > 3 ? 'detected' : 'not_detected',
+        event: k === 0 ? 'baseline' : 'stable',
+        change_p_value: null,
+        fold_change: null,
+        mean_frag_len_alt: altCount ? 145 : null,
+        mean_frag_len_ref: 167,
+        families: 0,
       };
     });
     return {
-      key: `${chrom}:${pos}:${ref}>${alt}`, chrom, pos, ref, alt, gene, protein, id: `${gene}_${protein}`,
-      germline_or_ch: false, germline_or_ch_reason: '', clonal: points[0].call === 'detected', first_detection: null, nadir: null, points,
+      key: `${chrom}:${pos}:${ref}>${alt}`,
+      chrom,
+      pos,
+      ref,
+      alt,
+      gene,
+      protein,
+      id: `${gene}_${protein}`,
+      germline_or_ch: false,
+      germline_or_ch_reason: '',
+      clonal: points[0].call === 'detected',
+      first_detection: null,
+      nadir: null,
+      points,
     };
   });
   return {
-    schema: 'oligotrack.timeline', schema_version: 2, patient, tool_version: VERSION,
-    count_settings: DEFAULT_COUNT_SETTINGS, event_settings: { alpha: 0.01, min_fold: 2, clonal_min_relative_vaf: 0.5 }, call_settings: { alpha: 0.01 },
-    draws, sites,
+    schema: 'oligotrack.timeline',
+    schema_version: 2,
+    patient,
+    tool_version: VERSION,
+    count_settings: DEFAULT_COUNT_SETTINGS,
+    event_settings: { alpha: 0.01, min_fold: 2, clonal_min_relative_vaf: 0.5 },
+    call_settings: { alpha: 0.01 },
+    draws,
+    sites,
     tumour_fraction: {
-      method: 'pooled clonal VAF × 2', clonal_sites: sites.filter((s) => s.clonal).map((s) => s.key),
+      method: 'pooled clonal VAF × 2',
+      clonal_sites: sites.filter((s) => s.clonal).map((s) => s.key),
       points: draws.map((d) => ({
-        sample: d.sample, collection_date: d.collection_date, sites_informative: 2, sites_detected: 2, alt_count: 50, depth: 5000,
-        pooled_vaf: 0.01, estimate: 0.02, low: 0.016, high: 0.024, site_dispersion: 1,
-        call: 'detected', event: 'stable', change_p_value: null, fold_change: null,
+        sample: d.sample,
+        collection_date: d.collection_date,
+        sites_informative: 2,
+        sites_detected: 2,
+        alt_count: 50,
+        depth: 5000,
+        pooled_vaf: 0.01,
+        estimate: 0.02,
+        low: 0.016,
+        high: 0.024,
+        site_dispersion: 1,
+        call: 'detected',
+        event: 'stable',
+        change_p_value: null,
+        fold_change: null,
       })),
     },
   };
 }
 
 export function synthAssessment(t: PatientTimeline, k: number): AssessmentClassification {
-  const groups = ['true_oligoprogression', 'widespread_progression', 'oligoprogression_targetable', 'indeterminate', 'no_progression'] as const;
+  const groups = [
+    'true_oligoprogression',
+    'widespread_progression',
+    'oligoprogression_targetable',
+    'indeterminate',
+    'no_progression',
+  ] as const;
   return {
-    patient: t.patient, assessment_date: t.draws[Math.min(t.draws.length - 1, 3 + k * 3)].collection_date,
-    group: groups[(t.patient.length + k) % groups.length], progressing_lesions: k + 1, molecular_progression: false,
-    targetable_mutations: [], modifiers: [], rationale: 'synthetic', indeterminate_reason: null, draws_used: [], draws_in_window: [],
-    rules: [{ id: 'rule2_oligoprogression', description: 'radiological oligoprogression', inputs: { progressing_lesions: k + 1 }, value: String(k + 1), threshold: '1-5', pass: true, source: 'synthetic' }],
+    patient: t.patient,
+    assessment_date: t.draws[Math.min(t.draws.length - 1, 3 + k * 3)].collection_date,
+    group: groups[(t.patient.length + k) % groups.length],
+    progressing_lesions: k + 1,
+    molecular_progression: false,
+    targetable_mutations: [],
+    modifiers: [],
+    rationale: 'synthetic',
+    indeterminate_reason: null,
+    draws_used: [],
+    draws_in_window: [],
+    rules: [
+      {
+        id: 'rule2_oligoprogression',
+        description: 'radiological oligoprogression',
+        inputs: { progressing_lesions: k + 1 },
+        value: String(k + 1),
+        threshold: '1-5',
+        pass: true,
+        source: 'synthetic',
+      },
+    ],
   };
 }
 
 /** Writes DIR/patients/*.json and DIR/classification.json for `n` synthetic patients. */
-export function writeSyntheticTrackDir(dir: string, nPatients: number, nDraws: number, nSites: number, patientId?: (i: number) => string): void {
+export function writeSyntheticTrackDir(
+  dir: string,
+  nPatients: number,
+  nDraws: number,
+  nSites: number,
+  patientId?: (i: number) => string,
+): void {
   mkdirSync(join(dir, 'patients'), { recursive: true });
   const assessments: AssessmentClassification[] = [];
   for (let i = 0; i < nPatients; i++) {
@@ -103,7 +176,14 @@ export function writeSyntheticTrackDir(dir: string, nPatients: number, nDraws: n
     writeFileSync(join(dir, 'patients', `${t.patient.replace(/[^A-Za-z0-9._-]/g, '_')}.json`), JSON.stringify(t));
     assessments.push(synthAssessment(t, 0), synthAssessment(t, 1));
   }
-  const doc: ClassificationDocument = { schema: 'oligotrack.classification', schema_version: 2, tool_version: VERSION, policy_file: 'synthetic', policy_name: 'synthetic', assessments };
+  const doc: ClassificationDocument = {
+    schema: 'oligotrack.classification',
+    schema_version: 2,
+    tool_version: VERSION,
+    policy_file: 'synthetic',
+    policy_name: 'synthetic',
+    assessments,
+  };
   writeFileSync(join(dir, 'classification.json'), JSON.stringify(doc));
 }
 

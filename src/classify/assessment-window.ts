@@ -99,30 +99,51 @@ export function assessmentWindow(
   days.forEach((day, i) => {
     if (day > toDay) return;
     usedIdx.push(i);
-    if (day >= fromDay) windowDraws.push({ index: i, sample: draws[i].sample, date: draws[i].collection_date, daysFromScan: day - scanDay });
+    if (day >= fromDay)
+      windowDraws.push({ index: i, sample: draws[i].sample, date: draws[i].collection_date, daysFromScan: day - scanDay });
     else if (currentLine && day < currentLine.startDay) earlierLineIdx.push(i);
     else baselineIdx.push(i);
   });
 
-  const nearest = windowDraws.reduce<WindowDraw | null>((best, d) => (best === null || Math.abs(d.daysFromScan) < Math.abs(best.daysFromScan) ? d : best), null);
+  const nearest = windowDraws.reduce<WindowDraw | null>(
+    (best, d) => (best === null || Math.abs(d.daysFromScan) < Math.abs(best.daysFromScan) ? d : best),
+    null,
+  );
 
   let problem: string | null = null;
   if (windowDraws.length === 0) {
     const range = `${w.days_before} days before to ${w.days_after} days after the scan`;
     const clipped: string[] = [];
-    if (currentLine && currentLine.startDay > scanDay - w.days_before) clipped.push(`from the start of ${currentLine.therapy} on ${currentLine.start}`);
+    if (currentLine && currentLine.startDay > scanDay - w.days_before)
+      clipped.push(`from the start of ${currentLine.therapy} on ${currentLine.start}`);
     if (nextLine && nextLine.startDay - 1 < scanDay + w.days_after) clipped.push(`up to the change of therapy on ${nextLine.start}`);
     const notes: string[] = [];
     const lastBefore = [...usedIdx].reverse().find((i) => days[i] < fromDay);
-    if (lastBefore !== undefined) notes.push(`last draw ${draws[lastBefore].collection_date}, ${intervalWords(days[lastBefore] - scanDay)}`);
+    if (lastBefore !== undefined)
+      notes.push(`last draw ${draws[lastBefore].collection_date}, ${intervalWords(days[lastBefore] - scanDay)}`);
     else notes.push('no draw before it');
     const afterChange = days.findIndex((day) => nextLine !== null && day >= nextLine.startDay && day <= scanDay + w.days_after);
     if (afterChange >= 0) {
-      notes.push(`${draws[afterChange].sample} (${intervalWords(days[afterChange] - scanDay)}) is after the change of therapy to ${nextLine!.therapy} on ${nextLine!.start}`);
+      notes.push(
+        `${draws[afterChange].sample} (${intervalWords(days[afterChange] - scanDay)}) is after the change of therapy to ${nextLine!.therapy} on ${nextLine!.start}`,
+      );
     }
     problem = `no ctDNA draw in the window (${range}${clipped.length ? `, ${clipped.join(' and ')}` : ''}: ${dayToIso(fromDay === -Infinity ? scanDay - w.days_before : fromDay)} to ${dayToIso(toDay === Infinity ? scanDay + w.days_after : toDay)}); ${notes.join('; ')}`;
   }
 
   const intervalText = windowDraws.map((d) => `${d.sample} ${intervalWords(d.daysFromScan)}`).join(', ');
-  return { fromDay, toDay, draws: windowDraws, nearest, usedIdx, baselineIdx, earlierLineIdx, currentLine, nextLine, linesFrom, problem, intervalText };
+  return {
+    fromDay,
+    toDay,
+    draws: windowDraws,
+    nearest,
+    usedIdx,
+    baselineIdx,
+    earlierLineIdx,
+    currentLine,
+    nextLine,
+    linesFrom,
+    problem,
+    intervalText,
+  };
 }

@@ -46,12 +46,17 @@ const sitesWord = (n: number) => (n === 1 ? '1 site' : `${n} sites`);
  * @param beforeWindowIdx draws before the assessment window that classification may use (any
  *   therapy line: which sites are truncal is a property of the tumour, not of the line)
  */
-export function chooseClonalSet(sites: readonly ClonalCandidate[], beforeWindowIdx: readonly number[], rules: Pick<PolicyRules, 'clonal_set'>): ClonalSet {
+export function chooseClonalSet(
+  sites: readonly ClonalCandidate[],
+  beforeWindowIdx: readonly number[],
+  rules: Pick<PolicyRules, 'clonal_set'>,
+): ClonalSet {
   const cs = rules.clonal_set;
   const excluded: ClonalSet['excluded'] = [];
   const usable = sites.filter((s) => {
     if (!countsAsTumour(s.origin)) {
-      if (s.tumourInformed || s.points.some((p) => p.call === 'detected')) excluded.push({ key: s.key, label: label(s), reason: ORIGIN_WORDS[s.origin] });
+      if (s.tumourInformed || s.points.some((p) => p.call === 'detected'))
+        excluded.push({ key: s.key, label: label(s), reason: ORIGIN_WORDS[s.origin] });
       return false;
     }
     if (cs.exclude_resistance_sites && s.resistanceSite) {
@@ -83,7 +88,9 @@ export function chooseClonalSet(sites: readonly ClonalCandidate[], beforeWindowI
       method: 'none',
       text:
         `no clonal set: no tumour VCF and no site detected ${cs.min_detections_before_window > 1 ? `${cs.min_detections_before_window} times ` : ''}before the window` +
-        (seenOnlyLater.length > 0 ? ` (${seenOnlyLater.join(', ')} detected only in the window: never chosen at the draws under test)` : ''),
+        (seenOnlyLater.length > 0
+          ? ` (${seenOnlyLater.join(', ')} detected only in the window: never chosen at the draws under test)`
+          : ''),
       excluded,
     };
   }
@@ -94,7 +101,8 @@ export function chooseClonalSet(sites: readonly ClonalCandidate[], beforeWindowI
   const top = Math.max(...candidates.map(level));
   const chosen = candidates.filter((s) => level(s) >= cs.min_relative_vaf * top);
   for (const s of candidates) {
-    if (!chosen.includes(s)) excluded.push({ key: s.key, label: label(s), reason: `subclonal (${pct(level(s))} against ${pct(top)} before the window)` });
+    if (!chosen.includes(s))
+      excluded.push({ key: s.key, label: label(s), reason: `subclonal (${pct(level(s))} against ${pct(top)} before the window)` });
   }
   return {
     keys: chosen.map((s) => s.key),

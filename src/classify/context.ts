@@ -22,7 +22,10 @@ export function therapyLinesOf(rows: readonly ClinicalRow[]): TherapyLine[] {
 
 /** The history sorted by start day (earliest first); lines with the same start keep their order. */
 export function sortedLines(history: readonly TherapyLine[]): TherapyLine[] {
-  return history.map((l, i) => ({ l, i })).sort((a, b) => a.l.startDay - b.l.startDay || a.i - b.i).map((x) => x.l);
+  return history
+    .map((l, i) => ({ l, i }))
+    .sort((a, b) => a.l.startDay - b.l.startDay || a.i - b.i)
+    .map((x) => x.l);
 }
 
 /** The line in force on `day` (the latest that started on or before it), or null. */

@@ -32,7 +32,16 @@ export interface TargetableFinding {
   detected: boolean;
   qValue: number;
   /** The window draw with the smallest detection p-value. */
-  draw: { index: number; sample: string; date: string; daysFromScan: number; alt: number; depth: number; vaf: number | null; lod: number | null } | null;
+  draw: {
+    index: number;
+    sample: string;
+    date: string;
+    daysFromScan: number;
+    alt: number;
+    depth: number;
+    vaf: number | null;
+    lod: number | null;
+  } | null;
   history: FindingHistory | null;
   trend: FindingTrend | null;
   therapies: string[];

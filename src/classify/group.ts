@@ -65,11 +65,17 @@ export interface GroupDecision {
 const lesionWords = (n: number) => `${n} progressing lesion${n === 1 ? '' : 's'}`;
 
 /** Whether diffuse molecular progression is shown, ruled out or undecided, and the words why. */
-export function diffuseStatus(i: Pick<GroupInputs, 'molecular' | 'ctdnaReturn' | 'emerged' | 'minEmerged' | 'clonalSet'>): { status: DiffuseStatus; why: string } {
+export function diffuseStatus(i: Pick<GroupInputs, 'molecular' | 'ctdnaReturn' | 'emerged' | 'minEmerged' | 'clonalSet'>): {
+  status: DiffuseStatus;
+  why: string;
+} {
   const m = i.molecular;
   if (i.ctdnaReturn.status === 'above_floor') return { status: 'shown', why: i.ctdnaReturn.text };
   if (i.emerged && i.emerged.count >= i.minEmerged) {
-    return { status: 'shown', why: `${i.emerged.count} non-targetable tumour sites emerged at ${i.emerged.sample} (${i.emerged.labels.join(', ')})` };
+    return {
+      status: 'shown',
+      why: `${i.emerged.count} non-targetable tumour sites emerged at ${i.emerged.sample} (${i.emerged.labels.join(', ')})`,
+    };
   }
   if (i.ctdnaReturn.status === 'below_floor') return { status: 'ruled_out', why: i.ctdnaReturn.text };
   if (m === null) return { status: 'undecided', why: i.clonalSet.text };
@@ -88,7 +94,13 @@ function originSentences(origins: readonly SiteOriginResult[]): string[] {
     );
   }
   for (const o of possible.filter((x) => x.whiteCells !== null)) out.push(`${o.reason}; never counted as tumour.`);
-  for (const o of origins.filter((x) => x.origin === 'ch_in_white_cells' || x.origin === 'germline_in_white_cells' || x.origin === 'germline_like' || x.origin === 'panel_of_normals')) {
+  for (const o of origins.filter(
+    (x) =>
+      x.origin === 'ch_in_white_cells' ||
+      x.origin === 'germline_in_white_cells' ||
+      x.origin === 'germline_like' ||
+      x.origin === 'panel_of_normals',
+  )) {
     out.push(`${o.reason}.`);
   }
   return out;
@@ -105,14 +117,19 @@ export function decideGroup(i: GroupInputs): GroupDecision {
   const newText = i.newLesions > 0 ? ` (${i.newLesions} new lesion${i.newLesions === 1 ? '' : 's'})` : '';
   /** The ctDNA sentence; the model's own words are left out when the lead already quotes them. */
   const ctdna = (quoted: string | null) =>
-    i.windowProblem ? '' : ` ctDNA: ${i.windowText}; ${i.baselineText}; ${i.clonalSet.text}${i.molecular && i.molecular.text !== quoted ? `; ${i.molecular.text}` : ''}.`;
+    i.windowProblem
+      ? ''
+      : ` ctDNA: ${i.windowText}; ${i.baselineText}; ${i.clonalSet.text}${i.molecular && i.molecular.text !== quoted ? `; ${i.molecular.text}` : ''}.`;
   const ctdnaText = ctdna(null);
   const caveatText = i.caveats.length > 0 ? ` Caveats: ${i.caveats.join('; ')}.` : '';
   const tail = `${targetText}${alsoText}${noteText}${caveatText}`;
 
   if (i.lesions === 0) {
     const d = i.windowProblem ? null : diffuseStatus(i);
-    const mol = d?.status === 'shown' ? ` ctDNA shows molecular progression without radiological progression (${d.why}); the imaging decides the group.` : '';
+    const mol =
+      d?.status === 'shown'
+        ? ` ctDNA shows molecular progression without radiological progression (${d.why}); the imaging decides the group.`
+        : '';
     return {
       group: 'no_progression',
       diffuse: d?.status ?? null,
@@ -143,7 +160,10 @@ export function decideGroup(i: GroupInputs): GroupDecision {
     };
   }
   const d = diffuseStatus(i);
-  const returnNote = (group: GroupId, why: string) => (i.ctdnaReturn.status === 'no_return' ? '' : ` ${i.ctdnaReturn.status === 'above_floor' ? 'The return' : i.ctdnaReturn.text} → ${group}: ${why}.`);
+  const returnNote = (group: GroupId, why: string) =>
+    i.ctdnaReturn.status === 'no_return'
+      ? ''
+      : ` ${i.ctdnaReturn.status === 'above_floor' ? 'The return' : i.ctdnaReturn.text} → ${group}: ${why}.`;
   const molecularProgression = d.status === 'shown' ? true : d.status === 'ruled_out' ? false : null;
 
   if (d.status === 'shown') {

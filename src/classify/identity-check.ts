@@ -19,10 +19,17 @@ export const swapText = (sample: string) => `draw ${sample} does not match the p
 export function identityOutcome(timeline: PatientTimeline): IdentityOutcome {
   const id = timeline.identity;
   if (!id) {
-    return { status: 'not_checked', reason: 'identity: not checked (track did not check sample identity)', excluded_draws: [], caveat: 'identity: not checked (track did not check sample identity)' };
+    return {
+      status: 'not_checked',
+      reason: 'identity: not checked (track did not check sample identity)',
+      excluded_draws: [],
+      caveat: 'identity: not checked (track did not check sample identity)',
+    };
   }
   const drawSamples = new Set(timeline.draws.map((d) => d.sample));
-  const discordant = id.samples.filter((s) => s.kind === 'draw' && s.status === 'discordant' && drawSamples.has(s.sample)).map((s) => s.sample);
+  const discordant = id.samples
+    .filter((s) => s.kind === 'draw' && s.status === 'discordant' && drawSamples.has(s.sample))
+    .map((s) => s.sample);
   const caveat = id.status === 'pass' ? null : id.status === 'discordant' ? null : id.reason;
   return { status: id.status, reason: id.reason, excluded_draws: discordant, caveat };
 }

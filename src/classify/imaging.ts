@@ -12,11 +12,17 @@ import type { Policy } from './policy.js';
 import type { Modifier } from './types.js';
 
 /** The lesion count the oligoprogression threshold is applied to. */
-export function oligoCount(imaging: Pick<ImagingRow, 'progressingLesions' | 'newLesions'>, modifiers: Pick<Policy['modifiers'], 'new_lesions'>): number {
+export function oligoCount(
+  imaging: Pick<ImagingRow, 'progressingLesions' | 'newLesions'>,
+  modifiers: Pick<Policy['modifiers'], 'new_lesions'>,
+): number {
   return modifiers.new_lesions.count_as_progressing ? Math.max(imaging.progressingLesions, imaging.newLesions) : imaging.progressingLesions;
 }
 
-export function imagingModifiers(imaging: Pick<ImagingRow, 'progressingLesions' | 'newLesions' | 'sites'>, modifiers: Policy['modifiers']): Modifier[] {
+export function imagingModifiers(
+  imaging: Pick<ImagingRow, 'progressingLesions' | 'newLesions' | 'sites'>,
+  modifiers: Policy['modifiers'],
+): Modifier[] {
   const out: Modifier[] = [];
   const n = imaging.newLesions;
   if (n > 0) {
@@ -29,7 +35,11 @@ export function imagingModifiers(imaging: Pick<ImagingRow, 'progressingLesions' 
   }
   const organs = [...new Set(imaging.sites)];
   if (organs.length >= modifiers.multi_organ.min_organs) {
-    out.push({ id: 'multi_organ', text: `progression in ${organs.length} organ sites (${organs.join(', ')})`, source: modifiers.multi_organ.source });
+    out.push({
+      id: 'multi_organ',
+      text: `progression in ${organs.length} organ sites (${organs.join(', ')})`,
+      source: modifiers.multi_organ.source,
+    });
   }
   return out;
 }

@@ -40,7 +40,10 @@ export function referenceKnowledge(): ClassifyKnowledge {
     timeToNextTherapy(lesions) {
       const row = nextTherapyForSites(lesions);
       if (!row) return null;
-      const range = row.progressing_sites_min === row.progressing_sites_max ? `${row.progressing_sites_min}` : `${row.progressing_sites_min}-${row.progressing_sites_max}`;
+      const range =
+        row.progressing_sites_min === row.progressing_sites_max
+          ? `${row.progressing_sites_min}`
+          : `${row.progressing_sites_min}-${row.progressing_sites_max}`;
       return {
         months: row.median_months_to_next_systemic_therapy,
         text: `median ${row.median_months_to_next_systemic_therapy} months to next systemic therapy with ${range} progressing site(s) (${row.cohort})`,

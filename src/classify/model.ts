@@ -83,7 +83,12 @@ export function windowSiteTrends(req: TrendRequest): Map<string, FindingTrend> {
         therapyStartDay: req.therapyStartDay,
         sigma2,
         sigmaDf,
-        settings: { fold: mp.min_fold_from_nadir, alpha: mp.alpha / req.windowIdx.length, intervalLevel: mp.interval_level, phaseAlpha: mp.nadir_phase_alpha },
+        settings: {
+          fold: mp.min_fold_from_nadir,
+          alpha: mp.alpha / req.windowIdx.length,
+          intervalLevel: mp.interval_level,
+          phaseAlpha: mp.nadir_phase_alpha,
+        },
       }),
     );
   for (const s of req.sites) {

@@ -35,7 +35,12 @@ export function modifiersFor(imaging: ImagingRow, clinical: ClinicalRow | null, 
   }
   if (clinical) {
     const note = knowledge.toxicityNote(clinical.therapyClass);
-    if (note) out.push({ id: 'toxicity_note', text: `${clinical.therapyClass}: ${note.text}`, source: `${M.toxicity_notes.source}; ${note.source}` });
+    if (note)
+      out.push({
+        id: 'toxicity_note',
+        text: `${clinical.therapyClass}: ${note.text}`,
+        source: `${M.toxicity_notes.source}; ${note.source}`,
+      });
   }
   const nest = knowledge.timeToNextTherapy(imaging.progressingLesions);
   if (nest) out.push({ id: 'time_to_next_therapy', text: nest.text, source: `${M.time_to_next_therapy.source}; ${nest.source}` });

@@ -6,7 +6,9 @@
  */
 export function benjaminiHochberg(pValues: readonly number[]): number[] {
   const m = pValues.length;
-  const order = pValues.map((p, i) => ({ p: Number.isFinite(p) ? Math.min(Math.max(p, 0), 1) : 1, i })).sort((a, b) => a.p - b.p || a.i - b.i);
+  const order = pValues
+    .map((p, i) => ({ p: Number.isFinite(p) ? Math.min(Math.max(p, 0), 1) : 1, i }))
+    .sort((a, b) => a.p - b.p || a.i - b.i);
   const q = new Array<number>(m);
   let running = 1;
   for (let r = m - 1; r >= 0; r--) {

@@ -1,7 +1,12 @@
 import { formatTsv, type Column } from '../io/table.js';
 import { VERSION } from '../version.js';
 import { modifierTag } from './modifiers.js';
-import { type AssessmentClassification, CLASSIFICATION_SCHEMA, CLASSIFICATION_SCHEMA_VERSION, type ClassificationDocument } from './types.js';
+import {
+  type AssessmentClassification,
+  CLASSIFICATION_SCHEMA,
+  CLASSIFICATION_SCHEMA_VERSION,
+  type ClassificationDocument,
+} from './types.js';
 
 /** classification.tsv's contract: every column once, in order, with its type and meaning. */
 export const CLASSIFICATION_COLUMNS: readonly Column<AssessmentClassification>[] = [
@@ -13,15 +18,30 @@ export const CLASSIFICATION_COLUMNS: readonly Column<AssessmentClassification>[]
     description: 'no_progression, true_oligoprogression, widespread_progression, oligoprogression_targetable or indeterminate.',
     value: (r) => r.group,
   },
-  { name: 'progressing_lesions', type: 'integer', description: 'Progressing lesions, from the imaging CSV.', value: (r) => r.progressing_lesions },
-  { name: 'molecular_progression', type: 'yes_no_na', description: 'Diffuse molecular progression (rule 3): yes, no, or NA when not evaluable.', value: (r) => r.molecular_progression },
+  {
+    name: 'progressing_lesions',
+    type: 'integer',
+    description: 'Progressing lesions, from the imaging CSV.',
+    value: (r) => r.progressing_lesions,
+  },
+  {
+    name: 'molecular_progression',
+    type: 'yes_no_na',
+    description: 'Diffuse molecular progression (rule 3): yes, no, or NA when not evaluable.',
+    value: (r) => r.molecular_progression,
+  },
   {
     name: 'targetable_mutations',
     type: 'list',
     description: "'GENE p.X' of each targetable finding in the window, ';'-separated; '.' when none.",
     value: (r) => r.targetable_mutations.map((t) => `${t.gene} ${t.protein}`.trim()),
   },
-  { name: 'modifiers', type: 'list', description: "Modifiers the report shows, ';'-separated; '.' when none.", value: (r) => r.modifiers.map(modifierTag) },
+  {
+    name: 'modifiers',
+    type: 'list',
+    description: "Modifiers the report shows, ';'-separated; '.' when none.",
+    value: (r) => r.modifiers.map(modifierTag),
+  },
   { name: 'rationale', type: 'text', description: 'One sentence: the numbers behind the group.', value: (r) => r.rationale },
 ];
 
@@ -36,7 +56,12 @@ export function classificationTsv(rows: readonly AssessmentClassification[]): st
  * --store`) is byte-identical to the one from classification.json (both then hash the rules as
  * recorded, src/report/meta.ts).
  */
-export function classificationDocument(rows: AssessmentClassification[], policyFile: string, policyName: string, policySha256?: string): ClassificationDocument {
+export function classificationDocument(
+  rows: AssessmentClassification[],
+  policyFile: string,
+  policyName: string,
+  policySha256?: string,
+): ClassificationDocument {
   return {
     schema: CLASSIFICATION_SCHEMA,
     schema_version: CLASSIFICATION_SCHEMA_VERSION,

@@ -93,4 +93,3 @@ export const multiOrganSchema = z
     source,
   })
   .strict();
-

@@ -63,7 +63,12 @@ export function assessmentRecords(i: RecordInputs): RuleEvaluation[] {
     {
       id: 'rule2_radiological_oligoprogression',
       description: '1 ≤ progressing lesions (new lesions count as progressing) ≤ max_oligo_lesions',
-      inputs: { progressing_lesions: i.imaging.progressingLesions, new_lesions: i.imaging.newLesions, oligo_count: i.lesions, max_oligo_lesions: max },
+      inputs: {
+        progressing_lesions: i.imaging.progressingLesions,
+        new_lesions: i.imaging.newLesions,
+        oligo_count: i.lesions,
+        max_oligo_lesions: max,
+      },
       value: String(i.lesions),
       threshold: `1..${max}`,
       pass: i.lesions === 0 ? null : i.lesions <= max,
@@ -87,7 +92,8 @@ export function assessmentRecords(i: RecordInputs): RuleEvaluation[] {
     },
     {
       id: 'sample_identity',
-      description: 'every draw used is the patient\'s (genotypes at identity SNPs, src/identity); a discordant window draw leaves ctDNA undecided',
+      description:
+        "every draw used is the patient's (genotypes at identity SNPs, src/identity); a discordant window draw leaves ctDNA undecided",
       inputs: { status: i.identity.status, excluded_draws: i.identity.excluded_draws.join(';') || null },
       value: i.identityProblem ?? i.identity.reason,
       threshold: 'log likelihood ratio ≤ −ln 1000 between a draw and the others (decision 0222)',
@@ -106,7 +112,11 @@ export function assessmentRecords(i: RecordInputs): RuleEvaluation[] {
     {
       id: 'clonal_set',
       description: 'the sites that stand for the whole tumour',
-      inputs: { method: i.clonal.method, sites: i.labels.join(';') || null, excluded: i.clonal.excluded.map((e) => `${e.label}: ${e.reason}`).join('; ') || null },
+      inputs: {
+        method: i.clonal.method,
+        sites: i.labels.join(';') || null,
+        excluded: i.clonal.excluded.map((e) => `${e.label}: ${e.reason}`).join('; ') || null,
+      },
       value: i.clonal.text,
       threshold: `tumour VCF, else detected ≥ ${R.clonal_set.min_detections_before_window} time(s) before the window at ≥ ${R.clonal_set.min_relative_vaf} × the top site`,
       pass: i.clonal.keys.length > 0 ? true : null,
@@ -116,15 +126,25 @@ export function assessmentRecords(i: RecordInputs): RuleEvaluation[] {
     {
       id: 'ctdna_return',
       description: 'a return after clearance: below the floor it is "ctDNA return", at or above it diffuse molecular progression',
-      inputs: { status: i.ret.status, cleared_at: i.ret.clearedSamples.join(';') || null, return_draw: i.ret.returnSample, pooled_vaf: i.ret.pooledVaf },
-      value: i.ret.text || (i.ret.clearedSamples.length > 0 ? `cleared at ${i.ret.clearedSamples.join(', ')}; no return in the window` : 'no clearance before the window'),
+      inputs: {
+        status: i.ret.status,
+        cleared_at: i.ret.clearedSamples.join(';') || null,
+        return_draw: i.ret.returnSample,
+        pooled_vaf: i.ret.pooledVaf,
+      },
+      value:
+        i.ret.text ||
+        (i.ret.clearedSamples.length > 0
+          ? `cleared at ${i.ret.clearedSamples.join(', ')}; no return in the window`
+          : 'no clearance before the window'),
       threshold: `floor ${i.ret.floor}`,
       pass: i.ret.status === 'no_return' ? null : i.ret.status === 'above_floor',
       source: R.ctdna_return.source,
     },
     {
       id: 'rule4_targetable',
-      description: 'an actionable alteration detected in the window (BH FDR across the targetable sites) whose matched drug differs from the current therapy, or that resists it',
+      description:
+        'an actionable alteration detected in the window (BH FDR across the targetable sites) whose matched drug differs from the current therapy, or that resists it',
       inputs: {
         fdr: R.targetable.detection_fdr,
         known_since_baseline: R.targetable.known_since_baseline,
@@ -138,8 +158,14 @@ export function assessmentRecords(i: RecordInputs): RuleEvaluation[] {
     },
     {
       id: 'rule5_group',
-      description: 'widespread first (radiological or molecular); targetable when a qualifying finding exists and diffuse progression is not shown; true oligoprogression only when diffuse progression is ruled out; else indeterminate',
-      inputs: { oligo_count: i.lesions, max_oligo_lesions: max, diffuse: i.decision.diffuse, qualifying_targetable: i.findings.filter((f) => f.qualifies).length },
+      description:
+        'widespread first (radiological or molecular); targetable when a qualifying finding exists and diffuse progression is not shown; true oligoprogression only when diffuse progression is ruled out; else indeterminate',
+      inputs: {
+        oligo_count: i.lesions,
+        max_oligo_lesions: max,
+        diffuse: i.decision.diffuse,
+        qualifying_targetable: i.findings.filter((f) => f.qualifies).length,
+      },
       value: i.decision.group,
       threshold: 'decision table (docs/methods/policy.md)',
       pass: i.decision.group !== 'indeterminate' && i.decision.group !== 'no_progression' ? true : null,
@@ -147,7 +173,8 @@ export function assessmentRecords(i: RecordInputs): RuleEvaluation[] {
     },
     {
       id: 'rule6_indeterminate',
-      description: 'ctDNA cannot decide: no window draw, a window draw that is not the patient\'s, or diffuse progression neither shown nor ruled out without a qualifying targetable finding',
+      description:
+        "ctDNA cannot decide: no window draw, a window draw that is not the patient's, or diffuse progression neither shown nor ruled out without a qualifying targetable finding",
       inputs: { window_draws: i.win.draws.length, baseline_draws: i.win.baselineIdx.length, clonal_sites: i.clonal.keys.length },
       value: i.decision.indeterminateReason ?? 'ctDNA usable',
       threshold: 'a window draw of the patient and a decided change, or a qualifying targetable finding',
@@ -165,7 +192,8 @@ const FLAG_KIND: Record<Exclude<SiteOrigin, 'tumour'>, string> = {
   germline_like: 'germline_like',
 };
 
-const METHOD = 'longitudinal model: site-matched fold of the clonal set, window draw against the nadir phase of the current line, between-draw variation with a prior (docs/methods/statistics.md)';
+const METHOD =
+  'longitudinal model: site-matched fold of the clonal set, window draw against the nadir phase of the current line, between-draw variation with a prior (docs/methods/statistics.md)';
 
 /** The fields the report reads (decision 0201). */
 export function reportFields(i: {
@@ -180,13 +208,18 @@ export function reportFields(i: {
   const flags: SiteFlag[] = [];
   for (const o of i.origins) {
     if (o.origin === 'tumour') continue;
-    const text = o.origin === 'possible_ch' && o.whiteCells === null ? 'possible clonal haematopoiesis: white-cell sequencing recommended' : o.reason;
+    const text =
+      o.origin === 'possible_ch' && o.whiteCells === null ? 'possible clonal haematopoiesis: white-cell sequencing recommended' : o.reason;
     flags.push({ key: o.key, kind: FLAG_KIND[o.origin], text });
   }
   for (const f of i.findings.filter((x) => x.detected)) {
     // The flag is short (the findings table); the rationale and the rule record keep the policy key.
     const why = f.why.replace(/: shown, not counted \(targetable\.known_since_baseline = show\)$/, '');
-    flags.push({ key: f.key, kind: f.qualifies ? 'targetable' : 'actionable_shown', text: f.qualifies ? `targetable: ${why}` : `actionable, not counted: ${why}` });
+    flags.push({
+      key: f.key,
+      kind: f.qualifies ? 'targetable' : 'actionable_shown',
+      text: f.qualifies ? `targetable: ${why}` : `actionable, not counted: ${why}`,
+    });
   }
   return {
     tumour_fraction_change: i.rule3 ? tumourFractionChange(i.rule3, i.timeline, i.clonalKeys) : null,

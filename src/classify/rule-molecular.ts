@@ -52,7 +52,13 @@ export interface MolecularRuleResult {
 
 export function modelSettings(policy: Policy): ModelSettings {
   const mp = policy.rules.molecular_progression;
-  return { fold: mp.min_fold_from_nadir, alpha: mp.alpha, intervalLevel: mp.interval_level, ruleOutLevel: mp.rule_out_level, phaseAlpha: mp.nadir_phase_alpha };
+  return {
+    fold: mp.min_fold_from_nadir,
+    alpha: mp.alpha,
+    intervalLevel: mp.interval_level,
+    ruleOutLevel: mp.rule_out_level,
+    phaseAlpha: mp.nadir_phase_alpha,
+  };
 }
 
 export function defaultPrior(policy: Policy): BetweenDrawPrior {
@@ -73,9 +79,17 @@ export function priorSettings(policy: Policy): PriorSettings {
 }
 
 /** The model's series from the timeline: used draws only (never a draw after the assessment). */
-export function seriesOf(timeline: MolecularRuleInput['timeline'], usedIdx: number[], sites: TimelineSite[]): { draws: SeriesDraw[]; sites: SeriesSite[] } {
+export function seriesOf(
+  timeline: MolecularRuleInput['timeline'],
+  usedIdx: number[],
+  sites: TimelineSite[],
+): { draws: SeriesDraw[]; sites: SeriesSite[] } {
   return {
-    draws: usedIdx.map((d) => ({ sample: timeline.draws[d].sample, date: timeline.draws[d].collection_date, day: isoDateToDay(timeline.draws[d].collection_date) })),
+    draws: usedIdx.map((d) => ({
+      sample: timeline.draws[d].sample,
+      date: timeline.draws[d].collection_date,
+      day: isoDateToDay(timeline.draws[d].collection_date),
+    })),
     sites: sites.map((s) => ({
       key: s.key,
       label: label(s),
@@ -161,7 +175,13 @@ export function evaluateMolecularRule(input: MolecularRuleInput): MolecularRuleR
     pass: molecular,
     source: mp.source,
   };
-  return { rule, molecular, emerged: emergedMax > 0 ? { count: emergedMax, sample: emergedAt, labels: emergedLabels } : null, summary, change };
+  return {
+    rule,
+    molecular,
+    emerged: emergedMax > 0 ? { count: emergedMax, sample: emergedAt, labels: emergedLabels } : null,
+    summary,
+    change,
+  };
 }
 
 /**
@@ -174,7 +194,16 @@ export function cohortSeriesFromTimelines(
 ): CohortSeries[] {
   return timelines.map((t) => {
     const all = t.draws.map((_, i) => i);
-    const series = seriesOf(t, all, t.sites.filter((s) => s.clonal && !s.germline_or_ch));
-    return { patient: t.patient, draws: series.draws, sites: series.sites, lineStarts: (lines.get(t.patient) ?? []).map((l) => l.therapyStartDay) };
+    const series = seriesOf(
+      t,
+      all,
+      t.sites.filter((s) => s.clonal && !s.germline_or_ch),
+    );
+    return {
+      patient: t.patient,
+      draws: series.draws,
+      sites: series.sites,
+      lineStarts: (lines.get(t.patient) ?? []).map((l) => l.therapyStartDay),
+    };
   });
 }

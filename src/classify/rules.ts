@@ -33,7 +33,11 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
 
   // 0. Therapy lines: clinical.csv's history; else the current clinical row; else the samplesheet.
   const history: TherapyLine[] =
-    input.therapyHistory && input.therapyHistory.length > 0 ? therapyLinesOf(input.therapyHistory) : clinical ? therapyLinesOf([clinical]) : [];
+    input.therapyHistory && input.therapyHistory.length > 0
+      ? therapyLinesOf(input.therapyHistory)
+      : clinical
+        ? therapyLinesOf([clinical])
+        : [];
 
   // 1. Identity: a draw that is not the patient's never counts; in the window it leaves ctDNA undecided.
   const identity = identityOutcome(input.timeline);
@@ -59,7 +63,10 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
           .filter((s) => s.white_cells)
           .map((s): [string, WhiteCellCounts] => {
             const w = s.white_cells!;
-            const dispersion = predictiveDispersion({ dispersion: w.background_dispersion, priorDepth: w.background_observations ?? Infinity });
+            const dispersion = predictiveDispersion({
+              dispersion: w.background_dispersion,
+              priorDepth: w.background_observations ?? Infinity,
+            });
             return [s.key, { alt: w.alt_count, depth: w.depth, backgroundRate: w.background_rate, dispersion }];
           }),
       )
@@ -72,7 +79,12 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
       tumourInformed: s.tumour_informed === true,
       tissueSomatic: s.tissue_somatic === true,
       panelOfNormals: s.germline_or_ch,
-      points: win.usedIdx.map((d) => ({ alt: s.points[d].alt_count, depth: s.points[d].depth, call: s.points[d].call, lod: s.points[d].lod })),
+      points: win.usedIdx.map((d) => ({
+        alt: s.points[d].alt_count,
+        depth: s.points[d].depth,
+        call: s.points[d].call,
+        lod: s.points[d].lod,
+      })),
     })),
     whiteCells,
     knowledge.chProneGenes,
@@ -127,7 +139,12 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
     molecular = { ...molecular, decision: 'undecided', text: sensitivity.reason as string };
     if (rule3) {
       rule3.molecular = null;
-      rule3.rule = { ...rule3.rule, pass: null, value: `${sensitivity.reason}; the model alone: ${rule3.rule.value}`, inputs: { ...rule3.rule.inputs, window_sensitive: false } };
+      rule3.rule = {
+        ...rule3.rule,
+        pass: null,
+        value: `${sensitivity.reason}; the model alone: ${rule3.rule.value}`,
+        inputs: { ...rule3.rule.inputs, window_sensitive: false },
+      };
     }
   }
 
@@ -136,11 +153,26 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
 
   // 7. Targetable findings, "rising" only from the model's per-site trend.
   const candidates = timeline.sites.filter((s) => originOf.get(s.key) === 'tumour' && !inClonal(s.key) && knowledge.targetable(s) !== null);
-  const trends = windowSiteTrends({ timeline, lineIdx, windowIdx, sites: candidates, therapyStartDay: line ? line.startDay : null, change: rule3?.change ?? null, prior, policy });
+  const trends = windowSiteTrends({
+    timeline,
+    lineIdx,
+    windowIdx,
+    sites: candidates,
+    therapyStartDay: line ? line.startDay : null,
+    change: rule3?.change ?? null,
+    prior,
+    policy,
+  });
   const findings = targetableFindings(
     {
       sites: timeline.sites.map((s) => ({
-        key: s.key, gene: s.gene, protein: s.protein, chrom: s.chrom, pos: s.pos, ref: s.ref, alt: s.alt,
+        key: s.key,
+        gene: s.gene,
+        protein: s.protein,
+        chrom: s.chrom,
+        pos: s.pos,
+        ref: s.ref,
+        alt: s.alt,
         origin: originOf.get(s.key)!,
         tumourInformed: s.tumour_informed === true,
         inClonalSet: inClonal(s.key),
@@ -162,11 +194,19 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
     baselineText = `baseline: ${drawsWord(win.baselineIdx.length)} on the current therapy (${line.therapy} since ${line.start})`;
     if (win.earlierLineIdx.length > 0) {
       const names = [
-        ...new Set(win.earlierLineIdx.map((d) => lineOn(history, isoDateToDay(timeline.draws[d].collection_date))?.therapy ?? timeline.draws[d].therapy ?? 'therapy not recorded')),
+        ...new Set(
+          win.earlierLineIdx.map(
+            (d) =>
+              lineOn(history, isoDateToDay(timeline.draws[d].collection_date))?.therapy ??
+              timeline.draws[d].therapy ??
+              'therapy not recorded',
+          ),
+        ),
       ];
       baselineText += `; ${drawsWord(win.earlierLineIdx.length)} of an earlier line (${names.join(', ')}) shown, not compared`;
     }
-  } else baselineText = `baseline: ${drawsWord(win.baselineIdx.length)} before the window (no therapy history: every earlier draw is baseline)`;
+  } else
+    baselineText = `baseline: ${drawsWord(win.baselineIdx.length)} before the window (no therapy history: every earlier draw is baseline)`;
 
   const lesions = oligoCount(imaging, policy.modifiers);
   const decision = decideGroup({
@@ -211,6 +251,24 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
     identity: { status: identity.status, reason: identity.reason, excluded_draws: identity.excluded_draws },
     caveats,
   };
-  out.rules = assessmentRecords({ imaging, lesions, policy, win, identity, identityProblem, origins, clonal, rule3, clonalSites, ret, findings, decision, labels: clonalSites.map(label) });
-  return { ...out, ...reportFields({ timeline, clonalKeys: clonal.keys, win, rule3: clonalSites.length > 0 ? rule3 : null, ret, origins, findings }) };
+  out.rules = assessmentRecords({
+    imaging,
+    lesions,
+    policy,
+    win,
+    identity,
+    identityProblem,
+    origins,
+    clonal,
+    rule3,
+    clonalSites,
+    ret,
+    findings,
+    decision,
+    labels: clonalSites.map(label),
+  });
+  return {
+    ...out,
+    ...reportFields({ timeline, clonalKeys: clonal.keys, win, rule3: clonalSites.length > 0 ? rule3 : null, ret, origins, findings }),
+  };
 }

@@ -90,7 +90,9 @@ const informative = (p: SeriesPoint) => p.call !== 'low_depth' && p.depth > 0;
 export function whiteCellPValue(c: WhiteCellCounts): number {
   if (c.depth <= 0) return 1;
   const rho = c.dispersion ?? 0;
-  return Math.exp(rho > 1e-8 ? betaBinomLogUpperTail(c.alt, c.depth, c.backgroundRate, rho) : binomLogUpperTail(c.alt, c.depth, c.backgroundRate));
+  return Math.exp(
+    rho > 1e-8 ? betaBinomLogUpperTail(c.alt, c.depth, c.backgroundRate, rho) : binomLogUpperTail(c.alt, c.depth, c.backgroundRate),
+  );
 }
 
 /**
@@ -167,7 +169,11 @@ export function classifySiteOrigins(
     const pts = s.points.filter(informative);
 
     if (s.panelOfNormals) {
-      return { ...base, origin: 'panel_of_normals', reason: `${name} is carried by at least half of the panel of normals: germline or clonal haematopoiesis, not tumour DNA` };
+      return {
+        ...base,
+        origin: 'panel_of_normals',
+        reason: `${name} is carried by at least half of the panel of normals: germline or clonal haematopoiesis, not tumour DNA`,
+      };
     }
     if (w && w.qValue <= ch.white_cell_fdr) {
       const atGermlineLevel = inGermlineBand(w.vaf, g);
@@ -182,7 +188,11 @@ export function classifySiteOrigins(
             : `${name} found in the white cells at ${pct(w.vaf)} (${w.alt}/${w.depth}, q = ${fmtQ(w.qValue)}): clonal haematopoiesis, not tumour DNA`,
         };
       }
-      return { ...base, origin: 'tumour', reason: `${name} is also in the white cells (${pct(w.vaf)}), but plasma exceeds that level: tumour DNA adds to it` };
+      return {
+        ...base,
+        origin: 'tumour',
+        reason: `${name} is also in the white cells (${pct(w.vaf)}), but plasma exceeds that level: tumour DNA adds to it`,
+      };
     }
 
     const gl = germline.get(s.key);
@@ -194,7 +204,11 @@ export function classifySiteOrigins(
       };
     }
     if (gl?.verdict === 'not_excluded') {
-      return { ...base, origin: 'tumour', reason: `${name} is near a germline level in every draw, but no other marker can show the tumour is lower: germline not excluded` };
+      return {
+        ...base,
+        origin: 'tumour',
+        reason: `${name} is near a germline level in every draw, but no other marker can show the tumour is lower: germline not excluded`,
+      };
     }
 
     if (maybeCh(s)) {

@@ -27,7 +27,14 @@ export type { FindingHistory, TargetableFinding } from './finding.js';
 
 export interface DrugKnowledge {
   /** The actionability match of a site (therapy strings and source), or null when not targetable. */
-  actionable(site: { gene: string; protein: string; chrom: string; pos: number; ref: string; alt: string }): { therapies: string[]; source: string } | null;
+  actionable(site: {
+    gene: string;
+    protein: string;
+    chrom: string;
+    pos: number;
+    ref: string;
+    alt: string;
+  }): { therapies: string[]; source: string } | null;
   /** The agents named in a therapy string. */
   agents(therapy: string): { agents: AgentHit[]; unknown: string[] };
   /** Drug classes the alteration makes ineffective (e.g. ESR1 D538G → aromatase_inhibitor). */
@@ -46,7 +53,16 @@ export interface TargetableSite {
   tumourInformed: boolean;
   inClonalSet: boolean;
   /** One point per timeline draw. */
-  points: { sample: string; collection_date: string; alt_count: number; depth: number; vaf: number | null; call: SiteCall; p_value: number | null; lod: number | null }[];
+  points: {
+    sample: string;
+    collection_date: string;
+    alt_count: number;
+    depth: number;
+    vaf: number | null;
+    call: SiteCall;
+    p_value: number | null;
+    lod: number | null;
+  }[];
 }
 
 export interface TargetableInput {
@@ -73,7 +89,11 @@ const HISTORY_WORDS: Record<FindingHistory, string> = {
   truncal: 'truncal (in the clonal set: moves with the tumour)',
 };
 
-export function targetableFindings(input: TargetableInput, drugs: DrugKnowledge, rules: Pick<PolicyRules, 'targetable'>): TargetableFinding[] {
+export function targetableFindings(
+  input: TargetableInput,
+  drugs: DrugKnowledge,
+  rules: Pick<PolicyRules, 'targetable'>,
+): TargetableFinding[] {
   const t = rules.targetable;
   const candidates = input.sites
     .map((s) => ({ s, hit: drugs.actionable(s) }))
@@ -111,7 +131,10 @@ export function targetableFindings(input: TargetableInput, drugs: DrugKnowledge,
       if (s.tumourInformed) history = 'known_since_baseline';
       else if (s.inClonalSet) history = 'truncal';
       else if (detectedAt(0)) history = 'present_since_first_draw';
-      else if (input.earlierLineIdx.some(detectedAt) || (firstLineDraw !== undefined && detectedAt(firstLineDraw) && !input.window.some((w) => w.index === firstLineDraw))) {
+      else if (
+        input.earlierLineIdx.some(detectedAt) ||
+        (firstLineDraw !== undefined && detectedAt(firstLineDraw) && !input.window.some((w) => w.index === firstLineDraw))
+      ) {
         history = 'known_since_baseline';
       } else if (input.baselineIdx.some(detectedAt)) history = 'emerged_on_line';
       else history = 'newly_emerged';
@@ -143,7 +166,9 @@ export function targetableFindings(input: TargetableInput, drugs: DrugKnowledge,
     } else if (known && t.known_since_baseline === 'qualify') {
       qualifies = true;
       why = 'known since baseline; counted by policy (targetable.known_since_baseline = qualify)';
-    } else if (history === 'truncal') why = 'it moves with the tumour rather than emerging as a resistance clone: shown, not counted (targetable.known_since_baseline = show)';
+    } else if (history === 'truncal')
+      why =
+        'it moves with the tumour rather than emerging as a resistance clone: shown, not counted (targetable.known_since_baseline = show)';
     else why = 'known when the current therapy was chosen: shown, not counted (targetable.known_since_baseline = show)';
 
     if (detected && input.currentTherapy && current.agents.length === 0) {
@@ -152,14 +177,28 @@ export function targetableFindings(input: TargetableInput, drugs: DrugKnowledge,
     const pt = best ? s.points[best.index] : null;
     const draw =
       best && pt
-        ? { index: best.index, sample: pt.sample, date: pt.collection_date, daysFromScan: best.daysFromScan, alt: pt.alt_count, depth: pt.depth, vaf: pt.vaf, lod: pt.lod }
+        ? {
+            index: best.index,
+            sample: pt.sample,
+            date: pt.collection_date,
+            daysFromScan: best.daysFromScan,
+            alt: pt.alt_count,
+            depth: pt.depth,
+            vaf: pt.vaf,
+            lod: pt.lod,
+          }
         : null;
     const drugsText = matchedAgents.length > 0 ? matchedAgents.join(', ') : hit.therapies.join('; ');
     let text: string;
     if (!detected) text = `${name} (actionable: ${drugsText}) not detected in the window${draw ? ` (best q = ${fmtQ(q[i])})` : ''}`;
     else {
       const where = `${draw!.alt}/${draw!.depth} reads, ${pct(draw!.vaf ?? 0)}${draw!.lod !== null ? `, LoD ${pct(draw!.lod)}` : ''}, q = ${fmtQ(q[i])}; ${draw!.sample} ${intervalWords(draw!.daysFromScan)}`;
-      const trendText = trend && trend.status === 'rising' && why.startsWith('rising') ? '' : trend && trend.status === 'rising' ? `; rising (${trend.text})` : '';
+      const trendText =
+        trend && trend.status === 'rising' && why.startsWith('rising')
+          ? ''
+          : trend && trend.status === 'rising'
+            ? `; rising (${trend.text})`
+            : '';
       text = qualifies
         ? `${name} detected in the window (${where}), ${HISTORY_WORDS[history!]}${trendText}; ${why}; matched: ${drugsText}`
         : `${name}: actionable (${drugsText}), ${HISTORY_WORDS[history!]}, detected in the window at ${pct(draw!.vaf ?? 0)}${draw!.lod !== null ? ` (LoD ${pct(draw!.lod)})` : ''}; ${why}`;

@@ -23,11 +23,7 @@ export const CLASSIFICATION_SCHEMA = 'oligotrack.classification';
 export const CLASSIFICATION_SCHEMA_VERSION = 2;
 
 export type GroupId =
-  | 'no_progression'
-  | 'true_oligoprogression'
-  | 'widespread_progression'
-  | 'oligoprogression_targetable'
-  | 'indeterminate';
+  'no_progression' | 'true_oligoprogression' | 'widespread_progression' | 'oligoprogression_targetable' | 'indeterminate';
 
 /** One rule as evaluated at one assessment: its inputs, the value compared, the threshold, the outcome. */
 export interface RuleEvaluation {
@@ -158,9 +154,23 @@ export interface ClassificationDocument {
 /** What classify needs from reference/ (src/classify/knowledge.ts). */
 export interface ClassifyKnowledge {
   /** The actionability row for a site, or null when the site is not targetable. */
-  targetable(site: { gene: string; protein: string; chrom: string; pos: number; ref: string; alt: string }): { therapies: string[]; source: string } | null;
+  targetable(site: {
+    gene: string;
+    protein: string;
+    chrom: string;
+    pos: number;
+    ref: string;
+    alt: string;
+  }): { therapies: string[]; source: string } | null;
   /** The same match, under the name targetable-findings.ts uses. */
-  actionable(site: { gene: string; protein: string; chrom: string; pos: number; ref: string; alt: string }): { therapies: string[]; source: string } | null;
+  actionable(site: {
+    gene: string;
+    protein: string;
+    chrom: string;
+    pos: number;
+    ref: string;
+    alt: string;
+  }): { therapies: string[]; source: string } | null;
   /** The agents named in a therapy string (reference/evidence/therapy-drug-classes.tsv). */
   agents(therapy: string): { agents: AgentHit[]; unknown: string[] };
   /** Drug classes the alteration makes ineffective (e.g. ESR1 D538G → aromatase_inhibitor). */

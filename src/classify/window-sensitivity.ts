@@ -26,13 +26,19 @@ export interface WindowSensitivity {
  * `lineIdx`: the draws of the current line the model may use (baseline and window), date order;
  * `windowIdx`: the window draws among them.
  */
-export function windowSensitivity(sites: readonly SensitivitySite[], lineIdx: readonly number[], windowIdx: readonly number[]): WindowSensitivity {
+export function windowSensitivity(
+  sites: readonly SensitivitySite[],
+  lineIdx: readonly number[],
+  windowIdx: readonly number[],
+): WindowSensitivity {
   if (sites.length === 0 || windowIdx.length === 0) return { informative: true, reason: null };
   const speaks = (s: SensitivitySite, d: number): boolean => {
     const pt = s.points[d];
     if (pt.call === 'detected') return true;
     if (pt.call !== 'not_detected') return false;
-    const earlier = lineIdx.filter((j) => j < d && !windowIdx.includes(j) && s.points[j].call === 'detected').map((j) => s.points[j].vaf ?? 0);
+    const earlier = lineIdx
+      .filter((j) => j < d && !windowIdx.includes(j) && s.points[j].call === 'detected')
+      .map((j) => s.points[j].vaf ?? 0);
     return earlier.length === 0 || (pt.lod !== null && pt.lod <= Math.max(...earlier));
   };
   if (sites.some((s) => windowIdx.some((d) => speaks(s, d)))) return { informative: true, reason: null };

@@ -9,13 +9,18 @@ export const classifyCommand = defineCommand(
   {
     name: 'classify',
     command: 'classify',
-    describe: 'Classify each imaging assessment: true_oligoprogression, widespread_progression, oligoprogression_targetable, no_progression or indeterminate',
+    describe:
+      'Classify each imaging assessment: true_oligoprogression, widespread_progression, oligoprogression_targetable, no_progression or indeterminate',
     options: [
       { name: 'timeline', kind: 'path', required: true, describe: "Output directory of 'oligotrack track' (timeline.tsv, patients/)" },
       ...CLINICAL_OPTIONS,
       { name: 'out', kind: 'path', default: '-', describe: 'Classification TSV, - for stdout' },
       { name: 'json', kind: 'path', describe: 'Also write the JSON with every rule evaluated' },
-      { name: 'store', kind: 'path', describe: `${STORE_OPTION_DESCRIPTION}: also record each assessment's classification (a new version when it changes)` },
+      {
+        name: 'store',
+        kind: 'path',
+        describe: `${STORE_OPTION_DESCRIPTION}: also record each assessment's classification (a new version when it changes)`,
+      },
     ],
   },
   ({ values: o }) => {
@@ -32,7 +37,9 @@ export const classifyCommand = defineCommand(
     info(result.priorNote);
     if (outcomes) {
       const n = (status: string) => outcomes.filter((x) => x.status === status).length;
-      info(`${o.store}: ${outcomes.length} classification(s) recorded (${n('added')} added, ${n('new-version')} new version, ${n('unchanged')} unchanged)`);
+      info(
+        `${o.store}: ${outcomes.length} classification(s) recorded (${n('added')} added, ${n('new-version')} new version, ${n('unchanged')} unchanged)`,
+      );
     }
   },
 );

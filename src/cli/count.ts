@@ -19,26 +19,57 @@ export const countCommand = defineCommand(
     command: 'count',
     describe: 'Count ref/alt fragments at known sites in a BAM or CRAM (TSV, VCF or JSON)',
     options: [
-      { name: 'bam', kind: 'path', required: true, describe: 'Coordinate-sorted BAM or CRAM, - for a BAM on stdin (.bai/.csi/.crai beside it is used when present)' },
+      {
+        name: 'bam',
+        kind: 'path',
+        required: true,
+        describe: 'Coordinate-sorted BAM or CRAM, - for a BAM on stdin (.bai/.csi/.crai beside it is used when present)',
+      },
       { ...SITES_OPTION, required: true },
-      { name: 'format', kind: 'choice', choices: ['tsv', 'vcf', 'json'], defaultText: 'from the --out extension, else tsv', describe: 'Output format' },
+      {
+        name: 'format',
+        kind: 'choice',
+        choices: ['tsv', 'vcf', 'json'],
+        defaultText: 'from the --out extension, else tsv',
+        describe: 'Output format',
+      },
       { name: 'out', kind: 'path', default: '-', describe: 'Output file, - for stdout (written atomically)' },
       { name: 'sample', kind: 'string', defaultText: '@RG SM, else the file name', describe: 'Sample name' },
-      { name: 'region', kind: 'string', defaultText: 'all sites', describe: 'Only sites in this htslib region (chr6:152,098,000-152,099,000; {name:with:colons}:1-2)' },
+      {
+        name: 'region',
+        kind: 'string',
+        defaultText: 'all sites',
+        describe: 'Only sites in this htslib region (chr6:152,098,000-152,099,000; {name:with:colons}:1-2)',
+      },
       ...COUNTING_OPTIONS,
-      ...CALLING_OPTIONS.map((o) => (o.name === 'site-alpha' ? { ...o, describe: `${o.describe}; turns calls on`, deprecated: [{ name: 'alpha' }] } : o)),
-      { name: 'targets', kind: 'path', describe: 'Targets BED: in-sample background from its non-variant positions (without --pon); turns calls on' },
+      ...CALLING_OPTIONS.map((o) =>
+        o.name === 'site-alpha' ? { ...o, describe: `${o.describe}; turns calls on`, deprecated: [{ name: 'alpha' }] } : o,
+      ),
+      {
+        name: 'targets',
+        kind: 'path',
+        describe: 'Targets BED: in-sample background from its non-variant positions (without --pon); turns calls on',
+      },
       { name: 'summary', kind: 'path', describe: 'Write the per-sample test over the tumour-informed sites (JSON) here; turns calls on' },
-      { name: 'sample-alpha', kind: 'fraction', default: 0.01, describe: 'Significance level of the per-sample test (0.01: the level the accuracy run validates)' },
+      {
+        name: 'sample-alpha',
+        kind: 'fraction',
+        default: 0.01,
+        describe: 'Significance level of the per-sample test (0.01: the level the accuracy run validates)',
+      },
     ],
     examples: [
       ['$0 count --bam plasma.bam --sites panel:breast > counts.tsv', 'counts at the bundled breast panel'],
-      ['$0 count --bam plasma.bam --sites tumour.vcf --pon pon.tsv --summary s.json --out counts.vcf', 'with calls and the per-sample test'],
+      [
+        '$0 count --bam plasma.bam --sites tumour.vcf --pon pon.tsv --summary s.json --out counts.vcf',
+        'with calls and the per-sample test',
+      ],
     ],
   },
   async ({ values: o, given }) => {
     const format = o.format ?? formatFromName(o.out);
-    if (/\.(gz|bgz|bcf)$/i.test(o.out)) throw new UsageError(`--out: '${o.out}': compressed output is not written; write plain text and pipe to bgzip`);
+    if (/\.(gz|bgz|bcf)$/i.test(o.out))
+      throw new UsageError(`--out: '${o.out}': compressed output is not written; write plain text and pipe to bgzip`);
     if (o.sample !== undefined) checkPathId(o.sample, '--sample', 'usage');
     if (o.summary === '-') throw new UsageError("--summary: '-': must name a file (stdout carries the count output)");
     // Any calling option turns the calling step on.
@@ -68,9 +99,18 @@ export const countCommand = defineCommand(
     });
     if (format === 'tsv') {
       const s = settingsRecord(settings);
-      info(`${table.runInfo.sample}: ${table.rows.length} sites; settings ${Object.entries(s).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+      info(
+        `${table.runInfo.sample}: ${table.rows.length} sites; settings ${Object.entries(s)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`,
+      );
     }
-    const text = format === 'vcf' ? formatCountVcf(table.runInfo, table.rows) : format === 'json' ? formatCountJson(table.runInfo, table.rows) : formatCountTsv(table.rows);
+    const text =
+      format === 'vcf'
+        ? formatCountVcf(table.runInfo, table.rows)
+        : format === 'json'
+          ? formatCountJson(table.runInfo, table.rows)
+          : formatCountTsv(table.rows);
     writeOutput(o.out, text);
     if (table.summary && o.summary !== undefined) writeOutput(o.summary, `${JSON.stringify(table.summary, null, 2)}\n`);
   },

@@ -19,7 +19,11 @@ export const demoCommand = defineCommand(
     command: 'demo',
     describe: 'Simulate the bundled 7-patient demo cohort (first run only) and run the whole pipeline on it; prints the report path',
     options: [
-      { ...outDirOption('Output directory (input/ holds the CSVs and simulated BAMs; report/ the HTML)'), required: false, default: 'oligotrack-demo' },
+      {
+        ...outDirOption('Output directory (input/ holds the CSVs and simulated BAMs; report/ the HTML)'),
+        required: false,
+        default: 'oligotrack-demo',
+      },
       { ...THREADS_OPTION, default: Math.min(2, availableParallelism()), describe: 'Threads for simulating the BAMs' },
     ],
   },
@@ -32,7 +36,11 @@ export const demoCommand = defineCommand(
       bar.step(done, sample);
     });
     bar.done();
-    info(inputs.simulated.length ? `simulated ${inputs.simulated.length} BAM(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s` : 'demo BAMs reused from an earlier run');
+    info(
+      inputs.simulated.length
+        ? `simulated ${inputs.simulated.length} BAM(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`
+        : 'demo BAMs reused from an earlier run',
+    );
     const progress = drawProgress();
     const r = await runPipeline({
       samplesheet: inputs.samplesheet,

@@ -21,7 +21,10 @@ async function main(): Promise<void> {
   const first = argv[0];
   const commands = await loadCommands(first !== undefined && first in COMMAND_LOADERS ? [first] : Object.keys(COMMAND_LOADERS));
   try {
-    checkArguments(argv, commands.map((c) => c.spec));
+    checkArguments(
+      argv,
+      commands.map((c) => c.spec),
+    );
   } catch (e) {
     reportFailure(e);
     return;

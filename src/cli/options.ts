@@ -55,9 +55,18 @@ export function declareOptions(y: Argv, spec: CommandSpec): Argv {
 
 /** samtools' flag names (`samtools flags`), for `--exclude-flags UNMAP,DUP`. */
 const FLAG_NAMES: Record<string, number> = {
-  PAIRED: FLAG.PAIRED, PROPER_PAIR: FLAG.PROPER_PAIR, UNMAP: FLAG.UNMAPPED, MUNMAP: FLAG.MATE_UNMAPPED,
-  REVERSE: FLAG.REVERSE, MREVERSE: FLAG.MATE_REVERSE, READ1: FLAG.READ1, READ2: FLAG.READ2,
-  SECONDARY: FLAG.SECONDARY, QCFAIL: FLAG.QCFAIL, DUP: FLAG.DUPLICATE, SUPPLEMENTARY: FLAG.SUPPLEMENTARY,
+  PAIRED: FLAG.PAIRED,
+  PROPER_PAIR: FLAG.PROPER_PAIR,
+  UNMAP: FLAG.UNMAPPED,
+  MUNMAP: FLAG.MATE_UNMAPPED,
+  REVERSE: FLAG.REVERSE,
+  MREVERSE: FLAG.MATE_REVERSE,
+  READ1: FLAG.READ1,
+  READ2: FLAG.READ2,
+  SECONDARY: FLAG.SECONDARY,
+  QCFAIL: FLAG.QCFAIL,
+  DUP: FLAG.DUPLICATE,
+  SUPPLEMENTARY: FLAG.SUPPLEMENTARY,
 };
 
 /** `0xF04`, `3844`, `0` or `UNMAP,SECONDARY,...` → the flag mask (0..0xFFF); null when it is not one. */
@@ -94,7 +103,8 @@ export function readOptionValue(o: OptionSpec, raw: unknown): unknown {
     if (empty !== undefined) throw new UsageError(`${flag}: an empty value`);
     return items;
   }
-  if (Array.isArray(raw)) throw new UsageError(`${flag} is given ${raw.length} times (${raw.map((v) => `'${String(v)}'`).join(', ')}); give it once`);
+  if (Array.isArray(raw))
+    throw new UsageError(`${flag} is given ${raw.length} times (${raw.map((v) => `'${String(v)}'`).join(', ')}); give it once`);
   if (typeof raw === 'boolean') throw new UsageError(`${flag} needs a value`);
   const text = String(raw);
   const given = `${flag}: '${text}'`;
@@ -124,7 +134,8 @@ export function readOptionValue(o: OptionSpec, raw: unknown): unknown {
     }
     case 'flags': {
       const mask = parseFlagMask(text);
-      if (mask === null) throw new UsageError(`${given} is not a SAM flag mask (a number from 0 to 0xFFF, or names: ${Object.keys(FLAG_NAMES).join(',')})`);
+      if (mask === null)
+        throw new UsageError(`${given} is not a SAM flag mask (a number from 0 to 0xFFF, or names: ${Object.keys(FLAG_NAMES).join(',')})`);
       return mask;
     }
   }
@@ -158,17 +169,21 @@ export function readOptions<T extends readonly OptionSpec[]>(spec: { readonly op
       const oldRaw = args[old.name];
       if (oldRaw === undefined) continue;
       if (raw !== undefined) throw new UsageError(`--${old.name} is the old spelling of --${o.name}: give one of them`);
-      warn(`--${old.name} is deprecated and will be removed in the next release: use ${old.invert ? `--${o.name} (the opposite: --no-${old.name} is --${o.name})` : `--${o.name}`}`);
+      warn(
+        `--${old.name} is deprecated and will be removed in the next release: use ${old.invert ? `--${o.name} (the opposite: --no-${old.name} is --${o.name})` : `--${o.name}`}`,
+      );
       raw = old.invert ? !oldRaw : oldRaw;
     }
     if (raw === undefined) {
       if (o.required) throw new UsageError(`--${o.name} is required`);
-      values[o.name] = o.default === undefined ? (o.kind === 'boolean' ? false : o.kind === 'list' ? [] : undefined) : readOptionValue(o, o.default);
+      values[o.name] =
+        o.default === undefined ? (o.kind === 'boolean' ? false : o.kind === 'list' ? [] : undefined) : readOptionValue(o, o.default);
       continue;
     }
     given.add(o.name);
     values[o.name] = readOptionValue(o, raw);
-    if (o.required && o.kind === 'list' && (values[o.name] as string[]).length === 0) throw new UsageError(`--${o.name} needs at least one value`);
+    if (o.required && o.kind === 'list' && (values[o.name] as string[]).length === 0)
+      throw new UsageError(`--${o.name} needs at least one value`);
   }
   return { values: values as OptionValues<T>, given };
 }

@@ -28,7 +28,10 @@ interface ExportArgs extends CommonArgs {
 
 function parseGenes(list: string | undefined): string[] | undefined {
   if (list === undefined) return undefined;
-  const genes = list.split(',').map((g) => g.trim()).filter((g) => g !== '');
+  const genes = list
+    .split(',')
+    .map((g) => g.trim())
+    .filter((g) => g !== '');
   if (genes.length === 0) throw new UsageError('--genes is empty');
   return genes;
 }
@@ -80,12 +83,22 @@ async function exportPanel(args: ExportArgs): Promise<void> {
   if (builds.size > 1) throw new UsageError('the panel holds both builds: choose one with --build');
   if (args.reference) await checkRefAlleles(rows, fastaFetcher(args.reference), args.reference);
   const outBuild = build ?? rows[0].build;
-  const data = args.format === 'vcf' ? panelToVcf(rows, outBuild, `oligotrack ${VERSION} panel export`) : args.format === 'bed' ? panelToBed(rows) : panelToTsv(rows);
+  const data =
+    args.format === 'vcf'
+      ? panelToVcf(rows, outBuild, `oligotrack ${VERSION} panel export`)
+      : args.format === 'bed'
+        ? panelToBed(rows)
+        : panelToTsv(rows);
   writeOutput(args.out, data);
 }
 
 const COMMON = [
-  { name: 'include-unverified', kind: 'boolean', default: false, describe: 'Include rows whose coordinates were not confirmed by two sources' },
+  {
+    name: 'include-unverified',
+    kind: 'boolean',
+    default: false,
+    describe: 'Include rows whose coordinates were not confirmed by two sources',
+  },
   { name: 'panel', kind: 'path', defaultText: 'the bundled breast panel', describe: 'Use this panel TSV instead' },
 ] as const;
 
@@ -123,4 +136,8 @@ const exportRows = defineCommand(
   ({ values }) => exportPanel(values),
 );
 
-export const panelCommand = defineGroup('panel', 'The bundled breast ctDNA hotspot panel: list, show GENE, export', [list, show, exportRows]);
+export const panelCommand = defineGroup('panel', 'The bundled breast ctDNA hotspot panel: list, show GENE, export', [
+  list,
+  show,
+  exportRows,
+]);

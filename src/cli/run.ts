@@ -39,7 +39,12 @@ export const runCommand = defineCommand(
       { name: 'pon', kind: 'path', describe: 'Panel of normals (oligotrack pon)' },
       ...COUNTING_OPTIONS,
       STORE_OPTION,
-      { name: 'pdf', kind: 'boolean', default: false, describe: 'Also write the report pages as PDFs (needs Chromium: Debian package chromium)' },
+      {
+        name: 'pdf',
+        kind: 'boolean',
+        default: false,
+        describe: 'Also write the report pages as PDFs (needs Chromium: Debian package chromium)',
+      },
     ],
     examples: [['$0 run --samplesheet s.csv --clinical c.csv --imaging i.csv --out-dir results', 'results/report/index.html']],
   },

@@ -27,7 +27,8 @@ function parseContigLengths(items: string[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const item of items) {
     const m = /^([^=\s]+)=(\d+)$/.exec(item.trim());
-    if (!m || Number(m[2]) < 1 || Number(m[2]) > 2 ** 31 - 1) throw new UsageError(`--contig-length ${item}: expected NAME=LENGTH (1 to 2147483647)`);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 2 ** 31 - 1)
+      throw new UsageError(`--contig-length ${item}: expected NAME=LENGTH (1 to 2147483647)`);
     out.set(m[1], Number(m[2]));
   }
   return out;
@@ -69,7 +70,8 @@ async function runSimulate(args: SimulateArgs): Promise<void> {
     if (vafs) {
       const key = truthKey(site.chrom, site.pos1, site.ref, site.alt);
       const v = vafs.get(key);
-      if (v === undefined) throw new UserError(`${args['truth-vafs']}: no VAF for site ${site.chrom}:${site.pos1} ${site.ref}>${site.alt} of ${args.sites}`);
+      if (v === undefined)
+        throw new UserError(`${args['truth-vafs']}: no VAF for site ${site.chrom}:${site.pos1} ${site.ref}>${site.alt} of ${args.sites}`);
       used.add(key);
       vaf = v;
     }
@@ -80,9 +82,16 @@ async function runSimulate(args: SimulateArgs): Promise<void> {
     throw new UserError(`${args['truth-vafs']}: site ${extra} is not among the sites of ${args.sites}`);
   }
   const genomeBuild = build ?? siteFile.declaredBuild ?? 'GRCh38';
-  const { refs, missing } = simulationRefs(sites.map((s) => s.chrom), genomeBuild, explicitLengths, siteFile.contigLengths);
+  const { refs, missing } = simulationRefs(
+    sites.map((s) => s.chrom),
+    genomeBuild,
+    explicitLengths,
+    siteFile.contigLengths,
+  );
   if (missing.length) {
-    throw new UserError(`${args.sites}: contig ${missing[0]} is not a ${genomeBuild} primary contig; give its length with --contig-length ${missing[0]}=LENGTH`);
+    throw new UserError(
+      `${args.sites}: contig ${missing[0]} is not a ${genomeBuild} primary contig; give its length with --contig-length ${missing[0]}=LENGTH`,
+    );
   }
 
   const spec: SimulationSpec = {
@@ -128,7 +137,9 @@ async function runSimulate(args: SimulateArgs): Promise<void> {
     throw new UserError(`${truthPath}: cannot write the truth TSV (${err.code ?? err.message})`);
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  info(`wrote ${result.records} reads at ${sites.length} sites to ${args.out}${args.index === 'none' ? '' : ` (+.${args.index})`} and ${truthPath} in ${seconds} s`);
+  info(
+    `wrote ${result.records} reads at ${sites.length} sites to ${args.out}${args.index === 'none' ? '' : ` (+.${args.index})`} and ${truthPath} in ${seconds} s`,
+  );
 }
 
 const SIMULATE_OPTIONS = [
@@ -143,21 +154,94 @@ const SIMULATE_OPTIONS = [
   { name: 'umi', kind: 'boolean', default: false, describe: 'Add UMIs (RX tag) and PCR families' },
   { name: 'umi-length', kind: 'integer', min: 4, max: 32, default: 8, describe: 'UMI length (per half with --umi-duplex)' },
   { name: 'umi-duplex', kind: 'boolean', default: false, describe: "Duplex UMIs 'AAAA-CCCC', halves swapped on the other strand" },
-  { name: 'umi-in', kind: 'choice', choices: ['tag', 'name', 'both'], default: 'tag', describe: "Where reads carry the UMI: RX tag, read name ('NAME:UMI'), or both" },
-  { name: 'family-size-mean', kind: 'number', min: 1, max: 1000, defaultText: '3 with --umi, else 1', describe: 'Mean read pairs per molecule, 1 + Poisson(mean-1)' },
-  { name: 'seq-error', kind: 'number', min: 0, max: 0.5, default: DEFAULT_SIMULATION.seqError, describe: 'Per-base substitution rate, independent per read' },
-  { name: 'pcr-error', kind: 'number', min: 0, max: 0.5, default: DEFAULT_SIMULATION.pcrError, describe: 'Per-base PCR error rate per molecule, shared by part of its family' },
+  {
+    name: 'umi-in',
+    kind: 'choice',
+    choices: ['tag', 'name', 'both'],
+    default: 'tag',
+    describe: "Where reads carry the UMI: RX tag, read name ('NAME:UMI'), or both",
+  },
+  {
+    name: 'family-size-mean',
+    kind: 'number',
+    min: 1,
+    max: 1000,
+    defaultText: '3 with --umi, else 1',
+    describe: 'Mean read pairs per molecule, 1 + Poisson(mean-1)',
+  },
+  {
+    name: 'seq-error',
+    kind: 'number',
+    min: 0,
+    max: 0.5,
+    default: DEFAULT_SIMULATION.seqError,
+    describe: 'Per-base substitution rate, independent per read',
+  },
+  {
+    name: 'pcr-error',
+    kind: 'number',
+    min: 0,
+    max: 0.5,
+    default: DEFAULT_SIMULATION.pcrError,
+    describe: 'Per-base PCR error rate per molecule, shared by part of its family',
+  },
   { name: 'strand-artefact', kind: 'string', describe: 'RATE or X>Y:RATE (default G>T): substitution on read 1 of forward pairs only' },
   { name: 'mark-duplicates', kind: 'boolean', default: false, describe: 'Flag all but one read pair per family as duplicates (0x400)' },
-  { name: 'frag-mode', kind: 'integer', min: 60, max: 700, default: DEFAULT_SIMULATION.fragMode, describe: 'Mode of normal fragment lengths (bp)' },
-  { name: 'tumour-frag-mode', kind: 'integer', min: 60, max: 700, default: DEFAULT_SIMULATION.tumourFragMode, describe: 'Mode of ALT-carrying fragment lengths (bp)' },
-  { name: 'frag-sd', kind: 'number', min: 1, max: 200, default: DEFAULT_SIMULATION.fragSd, describe: 'Standard deviation of each fragment-length peak' },
-  { name: 'read-len', kind: 'integer', min: 30, max: 1000, default: DEFAULT_SIMULATION.readLength, describe: 'Read length (pairs overlap when fragments are shorter than 2×)' },
-  { name: 'build', kind: 'string', defaultText: "the sites file's build, else GRCh38", describe: 'GRCh38 or GRCh37: header contigs and lengths' },
+  {
+    name: 'frag-mode',
+    kind: 'integer',
+    min: 60,
+    max: 700,
+    default: DEFAULT_SIMULATION.fragMode,
+    describe: 'Mode of normal fragment lengths (bp)',
+  },
+  {
+    name: 'tumour-frag-mode',
+    kind: 'integer',
+    min: 60,
+    max: 700,
+    default: DEFAULT_SIMULATION.tumourFragMode,
+    describe: 'Mode of ALT-carrying fragment lengths (bp)',
+  },
+  {
+    name: 'frag-sd',
+    kind: 'number',
+    min: 1,
+    max: 200,
+    default: DEFAULT_SIMULATION.fragSd,
+    describe: 'Standard deviation of each fragment-length peak',
+  },
+  {
+    name: 'read-len',
+    kind: 'integer',
+    min: 30,
+    max: 1000,
+    default: DEFAULT_SIMULATION.readLength,
+    describe: 'Read length (pairs overlap when fragments are shorter than 2×)',
+  },
+  {
+    name: 'build',
+    kind: 'string',
+    defaultText: "the sites file's build, else GRCh38",
+    describe: 'GRCh38 or GRCh37: header contigs and lengths',
+  },
   { name: 'contig-length', kind: 'list', describe: 'NAME=LENGTH for contigs outside the build (repeatable)' },
   { name: 'low-mapq-fraction', kind: 'number', min: 0, max: 0.5, default: 0, describe: 'Fraction of fragments with MAPQ 0-19' },
-  { name: 'soft-clip-fraction', kind: 'number', min: 0, max: 0.5, default: 0, describe: "Fraction of reads with 5-29 adapter bases soft-clipped at the 3' end" },
-  { name: 'quality-model', kind: 'choice', choices: ['constant', 'binned', 'full'], default: 'constant', describe: 'Base qualities: all Q37, NovaSeq-like bins, or HiSeq-like full range' },
+  {
+    name: 'soft-clip-fraction',
+    kind: 'number',
+    min: 0,
+    max: 0.5,
+    default: 0,
+    describe: "Fraction of reads with 5-29 adapter bases soft-clipped at the 3' end",
+  },
+  {
+    name: 'quality-model',
+    kind: 'choice',
+    choices: ['constant', 'binned', 'full'],
+    default: 'constant',
+    describe: 'Base qualities: all Q37, NovaSeq-like bins, or HiSeq-like full range',
+  },
   { name: 'index', kind: 'choice', choices: ['bai', 'csi', 'none'], default: 'bai', describe: 'Index written beside the BAM' },
   { name: 'level', kind: 'integer', min: 0, max: 9, default: 6, describe: 'BGZF compression level 0-9' },
 ] as const;

@@ -84,7 +84,9 @@ type KindValue<O> = O extends { kind: 'boolean' }
         : O extends { kind: 'choice'; choices: readonly (infer C)[] }
           ? C
           : string;
-type Present<O> = O extends { required: true } | { default: unknown } | { kind: 'boolean' | 'list' } ? KindValue<O> : KindValue<O> | undefined;
+type Present<O> = O extends { required: true } | { default: unknown } | { kind: 'boolean' | 'list' }
+  ? KindValue<O>
+  : KindValue<O> | undefined;
 
 /** `{ 'min-mapq': number, sample: string | undefined, … }` for a spec's options. */
 export type OptionValues<T extends readonly OptionSpec[]> = { [O in T[number] as O['name']]: Present<O> };
@@ -100,16 +102,56 @@ export const THREADS_OPTION = {
 } as const satisfies OptionSpec;
 
 /** The FASTA a CRAM is decoded with (count, pon, track, run); panel's own --reference checks REF alleles with the same file kind. */
-export const REFERENCE_OPTION = { name: 'reference', kind: 'path', describe: 'Indexed FASTA (.fai beside it) a CRAM was written with' } as const satisfies OptionSpec;
+export const REFERENCE_OPTION = {
+  name: 'reference',
+  kind: 'path',
+  describe: 'Indexed FASTA (.fai beside it) a CRAM was written with',
+} as const satisfies OptionSpec;
 
 /** The counting options every command that counts takes (count, pon, track, run): as samtools' sam_opts.h. */
 export const COUNTING_OPTIONS = [
-  { name: 'min-mapq', kind: 'integer', min: 0, max: 255, default: DEFAULT_COUNT_SETTINGS.minMapq, describe: 'Reads with a mapping quality below this are skipped' },
-  { name: 'min-baseq', kind: 'integer', min: 0, max: 255, default: DEFAULT_COUNT_SETTINGS.minBaseq, describe: 'Observations with a base quality below this at the site are skipped' },
-  { name: 'mates', kind: 'choice', choices: ['fragment', 'reads'], default: 'fragment', describe: 'fragment: overlapping mates of a pair count once; reads: every read counts' },
-  { name: 'exclude-flags', kind: 'flags', default: `0x${DEFAULT_EXCLUDE_FLAGS.toString(16).toUpperCase()}`, describe: 'Reads with any of these SAM flags are skipped (a number, or samtools names: UNMAP,SECONDARY,QCFAIL,DUP,SUPPLEMENTARY)' },
-  { name: 'umi', kind: 'boolean', default: false, describe: 'Count UMI families (one consensus per family) instead of fragments; raw_* keep the read counts' },
-  { name: 'umi-source', kind: 'choice', choices: ['RX', 'MI', 'name'], default: 'RX', describe: 'With --umi: the UMI is read from the RX tag, the MI tag or the read name' },
+  {
+    name: 'min-mapq',
+    kind: 'integer',
+    min: 0,
+    max: 255,
+    default: DEFAULT_COUNT_SETTINGS.minMapq,
+    describe: 'Reads with a mapping quality below this are skipped',
+  },
+  {
+    name: 'min-baseq',
+    kind: 'integer',
+    min: 0,
+    max: 255,
+    default: DEFAULT_COUNT_SETTINGS.minBaseq,
+    describe: 'Observations with a base quality below this at the site are skipped',
+  },
+  {
+    name: 'mates',
+    kind: 'choice',
+    choices: ['fragment', 'reads'],
+    default: 'fragment',
+    describe: 'fragment: overlapping mates of a pair count once; reads: every read counts',
+  },
+  {
+    name: 'exclude-flags',
+    kind: 'flags',
+    default: `0x${DEFAULT_EXCLUDE_FLAGS.toString(16).toUpperCase()}`,
+    describe: 'Reads with any of these SAM flags are skipped (a number, or samtools names: UNMAP,SECONDARY,QCFAIL,DUP,SUPPLEMENTARY)',
+  },
+  {
+    name: 'umi',
+    kind: 'boolean',
+    default: false,
+    describe: 'Count UMI families (one consensus per family) instead of fragments; raw_* keep the read counts',
+  },
+  {
+    name: 'umi-source',
+    kind: 'choice',
+    choices: ['RX', 'MI', 'name'],
+    default: 'RX',
+    describe: 'With --umi: the UMI is read from the RX tag, the MI tag or the read name',
+  },
   {
     name: 'drop-singletons',
     kind: 'boolean',
@@ -130,8 +172,18 @@ export const CALLING_OPTIONS = [
 
 /** The clinical inputs of classify and run. */
 export const CLINICAL_OPTIONS = [
-  { name: 'clinical', kind: 'path', required: true, describe: 'Clinical CSV: patient,subtype,therapy,therapy_class,therapy_start (one row per line of therapy)' },
-  { name: 'imaging', kind: 'path', required: true, describe: 'Imaging CSV: patient,assessment_date,progressing_lesions,new_lesions,sites,visceral,cns' },
+  {
+    name: 'clinical',
+    kind: 'path',
+    required: true,
+    describe: 'Clinical CSV: patient,subtype,therapy,therapy_class,therapy_start (one row per line of therapy)',
+  },
+  {
+    name: 'imaging',
+    kind: 'path',
+    required: true,
+    describe: 'Imaging CSV: patient,assessment_date,progressing_lesions,new_lesions,sites,visceral,cns',
+  },
   { name: 'policy', kind: 'path', describe: 'Classification policy, YAML or JSON', defaultText: 'reference/policy/default.yaml' },
   {
     name: 'between-draw-prior',
@@ -162,7 +214,8 @@ export const STORE_OPTION_DESCRIPTION = 'Cohort store (SQLite, created if absent
 export const SITES_OPTION = {
   name: 'sites',
   kind: 'list',
-  describe: 'Sites: VCF(.gz), panel TSV (chrom pos ref alt [gene protein id build]), panel:breast or panel:identity; repeatable, merged without double counting',
+  describe:
+    'Sites: VCF(.gz), panel TSV (chrom pos ref alt [gene protein id build]), panel:breast or panel:identity; repeatable, merged without double counting',
 } as const satisfies OptionSpec;
 
 /** The store as a source of counts (track, run): one name and meaning. */
@@ -179,4 +232,3 @@ export const STORE_OPTION = {
 export function outDirOption<const D extends string>(describe: D) {
   return { name: 'out-dir', kind: 'path', required: true, describe, deprecated: [{ name: 'out' }] } as const satisfies OptionSpec;
 }
-

@@ -37,7 +37,12 @@ const ingest = defineCommand(
       STORE,
       { name: 'counts', kind: 'list', required: true, positional: true, describe: 'Count JSON files' },
       // Repeated, not greedy: a list option would swallow the count files that follow it.
-      { name: 'summary', kind: 'list', onePerFlag: true, describe: 'A per-sample summary JSON, matched to its count by "sample" (repeat for more)' },
+      {
+        name: 'summary',
+        kind: 'list',
+        onePerFlag: true,
+        describe: 'A per-sample summary JSON, matched to its count by "sample" (repeat for more)',
+      },
     ],
   },
   async ({ values: o }) => {
@@ -79,7 +84,12 @@ const list = defineCommand(
     options: [
       STORE,
       { name: 'history', kind: 'boolean', default: false, describe: 'Every version, with when it was ingested' },
-      { name: 'classifications', kind: 'boolean', default: false, describe: 'The newest recorded group per patient and assessment (from classify --store)' },
+      {
+        name: 'classifications',
+        kind: 'boolean',
+        default: false,
+        describe: 'The newest recorded group per patient and assessment (from classify --store)',
+      },
       FORMAT,
     ],
   },
@@ -149,4 +159,10 @@ const check = defineCommand(
   },
 );
 
-export const storeCommand = defineGroup('store', 'Cohort store (SQLite): init | ingest | list | export | check', [init, ingest, list, exportCounts, check]);
+export const storeCommand = defineGroup('store', 'Cohort store (SQLite): init | ingest | list | export | check', [
+  init,
+  ingest,
+  list,
+  exportCounts,
+  check,
+]);

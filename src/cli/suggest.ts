@@ -96,7 +96,11 @@ export function checkArguments(argv: readonly string[], specs: readonly CommandT
   const first = argv[0];
   if (first === undefined || first.startsWith('-')) return;
   const top = specs.find((s) => s.name === first);
-  if (!top) throw unknownCommand(first, specs.map((s) => s.name));
+  if (!top)
+    throw unknownCommand(
+      first,
+      specs.map((s) => s.name),
+    );
   setLogCommand(top.name);
   if (!isGroup(top)) return checkOptionNames(top, argv.slice(1));
   const second = argv[1];

@@ -35,10 +35,16 @@ export const trackCommand = defineCommand(
       {
         name: 'counts-dir',
         kind: 'path',
-        describe: 'Read precomputed DIR/<sample>.count.json (oligotrack count --format json) instead of counting; normals as <sample>.normal.count.json',
+        describe:
+          'Read precomputed DIR/<sample>.count.json (oligotrack count --format json) instead of counting; normals as <sample>.normal.count.json',
       },
       STORE_OPTION,
-      { name: 'cache', kind: 'boolean', default: true, describe: 'Reuse OUT-DIR/counts/<sample>.json when BAM, sites and settings are unchanged (--no-cache to recount)' },
+      {
+        name: 'cache',
+        kind: 'boolean',
+        default: true,
+        describe: 'Reuse OUT-DIR/counts/<sample>.json when BAM, sites and settings are unchanged (--no-cache to recount)',
+      },
     ],
   },
   async ({ values: o }) => {
@@ -60,6 +66,8 @@ export const trackCommand = defineCommand(
     });
     const n = result.bySource;
     info(`counts: ${n.counted} counted, ${n.cache} from cache, ${n.store} from store, ${n['counts-dir']} from counts dir`);
-    info(`${result.draws} draws of ${result.timelines.length} patients (${n.cache} from cache) → ${o['out-dir']}/timeline.tsv, patients/*.json`);
+    info(
+      `${result.draws} draws of ${result.timelines.length} patients (${n.cache} from cache) → ${o['out-dir']}/timeline.tsv, patients/*.json`,
+    );
   },
 );

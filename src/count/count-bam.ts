@@ -61,7 +61,16 @@ export async function countBam(bamPath: string, sites: Site[], settings: CountSe
   }
 }
 
-async function count(bamPath: string, sites: Site[], settings: CountSettings, opts: CountBamOptions, threads: number, engine: 'wasm' | 'oracle', stdin: boolean, pool: Worker[]): Promise<Result> {
+async function count(
+  bamPath: string,
+  sites: Site[],
+  settings: CountSettings,
+  opts: CountBamOptions,
+  threads: number,
+  engine: 'wasm' | 'oracle',
+  stdin: boolean,
+  pool: Worker[],
+): Promise<Result> {
   const warnings: string[] = [];
   const header = opts.header ?? (await readBamHeader(bamPath));
   let indexPath: string | null = null;
@@ -77,7 +86,11 @@ async function count(bamPath: string, sites: Site[], settings: CountSettings, op
     indexPath = findIndexPath(bamPath);
     if (!indexPath) warnings.push(`${bamPath}: no .bai/.csi index; reading the whole BAM in one sequential pass`);
   } else {
-    warnings.push(bamPath === '-' ? 'reading the BAM from standard input in one sequential pass' : `${bamPath}: a pipe or device, read as a stream in one sequential pass`);
+    warnings.push(
+      bamPath === '-'
+        ? 'reading the BAM from standard input in one sequential pass'
+        : `${bamPath}: a pipe or device, read as a stream in one sequential pass`,
+    );
   }
   const refs = header.refs;
   const refIdOf = new Map<string, number>();
@@ -119,7 +132,16 @@ async function count(bamPath: string, sites: Site[], settings: CountSettings, op
     umiSource: observations ? settings.umiSource : null,
   };
   const inflater = opts.inflater ?? defaultInflater();
-  const jobOf = (pcs: Piece[], k: number): RangeJob => ({ bamPath, indexPath, refNames, sorted, kernel: kernelSettings, pieces: pcs, defer: k > 0, inflater });
+  const jobOf = (pcs: Piece[], k: number): RangeJob => ({
+    bamPath,
+    indexPath,
+    refNames,
+    sorted,
+    kernel: kernelSettings,
+    pieces: pcs,
+    defer: k > 0,
+    inflater,
+  });
   const total = ranges.reduce((n, r) => n + r.bytes, 0);
   let done = 0;
   const progress = opts.onProgress
@@ -183,7 +205,15 @@ async function countOracle(
   const group = index ? planIndexed(sorted, index, 1)[0] : planSequential(sorted)[0];
   const job: GroupJob = { bamPath, indexPath, refNames, sorted, group, settings, engine: 'oracle', observations };
   const r = await runGroup(job, opts.onProgress ? (n) => opts.onProgress!(n, 0) : undefined);
-  return { sorted, counts: r.counts, readsSeen: r.readsSeen, readsPassing: r.readsPassing, firstOnSiteContig: r.firstOnSiteContig, observationRows: r.observationRows, umis: r.umis };
+  return {
+    sorted,
+    counts: r.counts,
+    readsSeen: r.readsSeen,
+    readsPassing: r.readsPassing,
+    firstOnSiteContig: r.firstOnSiteContig,
+    observationRows: r.observationRows,
+    umis: r.umis,
+  };
 }
 
 function workerScript(): string | null {
@@ -200,7 +230,8 @@ function startWorkers(n: number): Worker[] {
   return Array.from({ length: n }, () => new Worker(script));
 }
 
-type WorkerMessage = { progress: number } | { ok: true; result: RangeResult } | { ok: false; user: boolean; exitCode: 1 | 2; message: string };
+type WorkerMessage =
+  { progress: number } | { ok: true; result: RangeResult } | { ok: false; user: boolean; exitCode: 1 | 2; message: string };
 
 function runOnWorker(worker: Worker, job: RangeJob, progress?: (n: number) => void): Promise<RangeResult> {
   return new Promise((resolve, reject) => {
@@ -224,7 +255,15 @@ function runOnWorker(worker: Worker, job: RangeJob, progress?: (n: number) => vo
   });
 }
 
-export function assemble(bamPath: string, sites: Site[], settings: CountSettings, opts: CountBamOptions, warnings: string[], c: Counted, build: string): Result {
+export function assemble(
+  bamPath: string,
+  sites: Site[],
+  settings: CountSettings,
+  opts: CountBamOptions,
+  warnings: string[],
+  c: Counted,
+  build: string,
+): Result {
   // Field order: COUNTER_FIELDS in tally.ts (the kernel's order is the same).
   const fields = c.counts.length === c.sorted.length * KERNEL_FIELDS ? KERNEL_FIELDS : N_FIELDS;
   const bySite = new Map<number, Float64Array>();
@@ -233,7 +272,8 @@ export function assemble(bamPath: string, sites: Site[], settings: CountSettings
   });
   const zero = new Float64Array(N_FIELDS);
   const rows: SiteCounts[] = sites.map((site, i) => {
-    const [depth, ref, alt, other, deletions, insertions, altFwd, altRev, discordant, fragSumRef, fragSumAlt, rawRef, rawAlt] = bySite.get(i) ?? zero;
+    const [depth, ref, alt, other, deletions, insertions, altFwd, altRev, discordant, fragSumRef, fragSumAlt, rawRef, rawAlt] =
+      bySite.get(i) ?? zero;
     return {
       site,
       depth,
@@ -257,7 +297,9 @@ export function assemble(bamPath: string, sites: Site[], settings: CountSettings
     // that does not cover the panel is visible rather than a table of zeros.
     const f = c.firstOnSiteContig;
     const contig = f ? c.sorted.find((s) => s.refId === f.refId) : undefined;
-    const seen = f ? `, although the BAM has reads on the sites' contigs (the first read: ${f.name} at ${contig ? sites[contig.index].chrom : f.refId}:${f.pos0 + 1}, ${f.where})` : '';
+    const seen = f
+      ? `, although the BAM has reads on the sites' contigs (the first read: ${f.name} at ${contig ? sites[contig.index].chrom : f.refId}:${f.pos0 + 1}, ${f.where})`
+      : '';
     warnings.push(`${bamPath}: no reads at any site (every row has depth 0)${seen}`);
   }
   const result: Result = {
@@ -278,4 +320,3 @@ export function assemble(bamPath: string, sites: Site[], settings: CountSettings
 export function bamBytes(bamPath: string): number {
   return isBamStream(bamPath) ? 0 : statSync(bamPath).size;
 }
-

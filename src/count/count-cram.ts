@@ -27,7 +27,8 @@ export async function countCram(
   settings: CountSettings,
   opts: CountCramOptions = {},
 ): Promise<CountResult & { observations?: ObservationTable }> {
-  if (cramPath === '-') throw fileError('-', 'CRAM cannot be read from standard input (it needs its .crai and random access); give the file');
+  if (cramPath === '-')
+    throw fileError('-', 'CRAM cannot be read from standard input (it needs its .crai and random access); give the file');
   const reader = await CramReader.open(cramPath, { referencePath: opts.referencePath });
   try {
     const warnings: string[] = [...reader.warnings];
@@ -45,7 +46,8 @@ export async function countCram(
       specs.push(siteSpec(site, i, refId));
     });
     const sorted = sortSpecs(specs);
-    if (sorted.length === 0) return assemble(cramPath, sites, settings, { ...opts, header: reader.header }, warnings, empty(sorted), detectBuild(refs));
+    if (sorted.length === 0)
+      return assemble(cramPath, sites, settings, { ...opts, header: reader.header }, warnings, empty(sorted), detectBuild(refs));
     const counter = recordBatchCounter({
       sorted,
       settings,

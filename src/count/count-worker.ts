@@ -26,6 +26,11 @@ parentPort!.once('message', (job: RangeJob | null) => {
     parentPort!.postMessage({ ok: true, result }, [result.counts.buffer as ArrayBuffer, result.boundary.buffer as ArrayBuffer]);
   } catch (e) {
     const err = e as Error;
-    parentPort!.postMessage({ ok: false, user: e instanceof UserError, exitCode: e instanceof UserError ? e.exitCode : 1, message: err?.message ?? String(e) });
+    parentPort!.postMessage({
+      ok: false,
+      user: e instanceof UserError,
+      exitCode: e instanceof UserError ? e.exitCode : 1,
+      message: err?.message ?? String(e),
+    });
   }
 });

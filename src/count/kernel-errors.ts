@@ -10,7 +10,18 @@ import type { Piece } from './pieces.js';
  * BGZF block (by file offset) or the record (by virtual offset), and what is wrong.
  */
 
-const INFLATE_REASONS = ['', 'invalid block type', 'stored block length does not match its complement', 'invalid code lengths in a dynamic block header', 'invalid Huffman code', 'invalid symbol', 'match distance before the start of the block', 'more data than ISIZE', 'data ends before the final block', 'less data than ISIZE'];
+const INFLATE_REASONS = [
+  '',
+  'invalid block type',
+  'stored block length does not match its complement',
+  'invalid code lengths in a dynamic block header',
+  'invalid Huffman code',
+  'invalid symbol',
+  'match distance before the start of the block',
+  'more data than ISIZE',
+  'data ends before the final block',
+  'less data than ISIZE',
+];
 
 /** "virtual offset V (BGZF block at byte C, offset U)", or a position in standard input. */
 export function describeVoffset(coff: number, u: number): string {
@@ -38,7 +49,8 @@ export function kernelError(kernel: WasmKernel, bam: string, indexPath: string |
     const at = `BGZF block at byte ${e.coff}`;
     switch (e.reason as BgzfProblem) {
       case BgzfProblem.Header:
-        if (indexPath && atPieceStart) return `${indexPath}: index does not belong to ${bam}: it points to a byte that is not the start of a BGZF block`;
+        if (indexPath && atPieceStart)
+          return `${indexPath}: index does not belong to ${bam}: it points to a byte that is not the start of a BGZF block`;
         if (e.detail === 1) return `${bam}: not a BGZF block at byte ${e.coff} (gzip member without BC field)`;
         return `${bam}: not a BGZF block at byte ${e.coff} (bad gzip/BGZF header)${e.coff === 0 ? notBamHint(firstBytes(bam), 0, bam) : ''}`;
       case BgzfProblem.IsizeLarge:
@@ -60,7 +72,8 @@ export function kernelError(kernel: WasmKernel, bam: string, indexPath: string |
     const bytes = kernel.bufferAt(e.pos, 64 * 1024);
     const what = describeProblem(e.reason, bytes, 0, refNames.length);
     // The first record of an indexed piece: the index may point into another BAM.
-    const hint = indexPath && !piece.toEnd && piece.skip >= 0 && kernel.pieceEnd().first === null ? ` (is ${indexPath} the index of this BAM?)` : '';
+    const hint =
+      indexPath && !piece.toEnd && piece.skip >= 0 && kernel.pieceEnd().first === null ? ` (is ${indexPath} the index of this BAM?)` : '';
     return `${bam}: corrupt BAM record at ${describeVoffset(e.coff, e.u)}: ${what}${hint}`;
   }
   if (status === KernelStatus.Unsorted) {

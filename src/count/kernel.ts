@@ -31,7 +31,19 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 interface KernelExports {
   memory: WasmMemory;
-  configure(refs: number, sites: number, seqBytes: number, exclude: number, mapq: number, baseq: number, fragment: number, rowsOut: number, umi: number, compBytes: number, bufBytes: number): void;
+  configure(
+    refs: number,
+    sites: number,
+    seqBytes: number,
+    exclude: number,
+    mapq: number,
+    baseq: number,
+    fragment: number,
+    rowsOut: number,
+    umi: number,
+    compBytes: number,
+    bufBytes: number,
+  ): void;
   sitesAt(): number;
   seqAt(): number;
   beginWorker(defer: number): void;
@@ -178,7 +190,19 @@ export class WasmKernel {
   configure(sorted: SiteSpec[], nRef: number, s: KernelSettings): void {
     const seqBytes = sorted.reduce((n, site) => n + site.ref.length + site.alt.length, 0);
     const umi = !s.umiSource ? -1 : s.umiSource === 'name' ? 0 : s.umiSource.charCodeAt(0) | (s.umiSource.charCodeAt(1) << 8);
-    this.x.configure(nRef, sorted.length, seqBytes, s.excludeFlags, s.minMapq, s.minBaseq, s.mates === 'fragment' ? 1 : 0, s.rows ? 1 : 0, s.rows ? umi : -1, this.compBytes, this.bufBytes);
+    this.x.configure(
+      nRef,
+      sorted.length,
+      seqBytes,
+      s.excludeFlags,
+      s.minMapq,
+      s.minBaseq,
+      s.mates === 'fragment' ? 1 : 0,
+      s.rows ? 1 : 0,
+      s.rows ? umi : -1,
+      this.compBytes,
+      this.bufBytes,
+    );
     this.scratchLen = 0;
     this.nSites = sorted.length;
     this.siteIndex = Int32Array.from(sorted, (site) => site.index);

@@ -101,7 +101,9 @@ export function mergeRanges(
       if (i === 0 && dropFirst) continue;
       if (pr.first && prevLast && outOfOrder(prevLast, pr.first)) {
         const at = pr.first.refId < 0 ? 'unplaced (refID -1)' : `at ${refNames[pr.first.refId] ?? pr.first.refId}:${pr.first.pos0 + 1}`;
-        throw new UserError(`${bamPath}: BAM is not sorted by coordinate: read ${pr.first.name} ${at} (${describeVoffset(pr.first.coff, pr.first.u)}) comes after a later position (sort it with samtools sort)`);
+        throw new UserError(
+          `${bamPath}: BAM is not sorted by coordinate: read ${pr.first.name} ${at} (${describeVoffset(pr.first.coff, pr.first.u)}) comes after a later position (sort it with samtools sort)`,
+        );
       }
       if (pr.error !== null) throw new UserError(pr.error);
       if (pr.last) prevLast = pr.last;

@@ -266,13 +266,15 @@ export class OracleScanner implements Scanner {
       // Sites this read could start at or before (the first site at or after its start).
       const firstIdx = this.sorted.findIndex((s) => s.refId > read.refId || (s.refId === read.refId && s.start0 >= read.pos0));
       const first = firstIdx < 0 ? this.sorted.length : firstIdx;
-      const past = read.refId < 0 || read.refId > this.stopRef || (read.refId === this.stopRef && read.pos0 > this.stopPos) || first >= this.hi;
+      const past =
+        read.refId < 0 || read.refId > this.stopRef || (read.refId === this.stopRef && read.pos0 > this.stopPos) || first >= this.hi;
       if (past && !this.readToEnd) {
         this.status = ScanStatus.Past;
         break;
       }
       if (!past) {
-        if (first < this.sorted.length && this.sorted[first].refId === read.refId && this.firstOnSiteContig < 0) this.firstOnSiteContig = off;
+        if (first < this.sorted.length && this.sorted[first].refId === read.refId && this.firstOnSiteContig < 0)
+          this.firstOnSiteContig = off;
         this.processRead(read, first, off, checked.refEnd);
       }
       off += 4 + blockSize;
@@ -308,7 +310,18 @@ export class OracleScanner implements Scanner {
       const site = touched[k];
       const c = classifyRead(read, map, site);
       if (!c) continue;
-      this.out.push(site.index, c.allele | (c.marks << 8) | (c.qual << 16), read.flag, read.pos0, paired ? read.matePos0 : -1, fragLen, hi, lo, off, read.mateRefId === read.refId ? 1 : 0);
+      this.out.push(
+        site.index,
+        c.allele | (c.marks << 8) | (c.qual << 16),
+        read.flag,
+        read.pos0,
+        paired ? read.matePos0 : -1,
+        fragLen,
+        hi,
+        lo,
+        off,
+        read.mateRefId === read.refId ? 1 : 0,
+      );
     }
   }
 }

@@ -71,7 +71,12 @@ export function runRange(job: RangeJob, kernel: WasmKernel, configured: boolean,
   try {
     for (const piece of job.pieces) {
       kernel.beginPiece(piece.startCoff, piece.skip, piece.limitCoff, piece.limitU, piece.stopRefId, piece.stopPos0, piece.toEnd);
-      const n = stream === null ? feedStream(job.bamPath, kernel, drain) : job.inflater === 'zlib' ? feedZlib(job, kernel, piece, drain) : feedFile(stream, kernel, piece, drain);
+      const n =
+        stream === null
+          ? feedStream(job.bamPath, kernel, drain)
+          : job.inflater === 'zlib'
+            ? feedZlib(job, kernel, piece, drain)
+            : feedFile(stream, kernel, piece, drain);
       bytesRead += n;
       onBytes?.(n);
       drain();

@@ -83,7 +83,12 @@ export function sequentialPieces(): Piece[] {
  * Cuts pieces into `threads` ranges of about equal compressed bytes. `findBlock(offset)` gives
  * the start of a BGZF block at or after a file offset (or null), for cuts inside a piece.
  */
-export function splitRanges(pieces: Piece[], threads: number, fileSize: number, findBlock: (offset: number, before: number) => number | null): Range[] {
+export function splitRanges(
+  pieces: Piece[],
+  threads: number,
+  fileSize: number,
+  findBlock: (offset: number, before: number) => number | null,
+): Range[] {
   const sizes = pieces.map((p) => pieceBytes(p, fileSize));
   const total = sizes.reduce((a, b) => a + b, 0);
   if (threads <= 1 || pieces.length === 0 || total === 0) return [{ pieces, bytes: total }];
@@ -190,5 +195,16 @@ export function blockFinder(path: string, fileSize: number): (offset: number, be
 }
 
 function isBgzfHeader(b: Buffer, i: number): boolean {
-  return b[i] === 0x1f && b[i + 1] === 0x8b && b[i + 2] === 8 && (b[i + 3] & 4) !== 0 && b[i + 10] === 6 && b[i + 11] === 0 && b[i + 12] === 66 && b[i + 13] === 67 && b[i + 14] === 2 && b[i + 15] === 0;
+  return (
+    b[i] === 0x1f &&
+    b[i + 1] === 0x8b &&
+    b[i + 2] === 8 &&
+    (b[i + 3] & 4) !== 0 &&
+    b[i + 10] === 6 &&
+    b[i + 11] === 0 &&
+    b[i + 12] === 66 &&
+    b[i + 13] === 67 &&
+    b[i + 14] === 2 &&
+    b[i + 15] === 0
+  );
 }

@@ -113,7 +113,15 @@ class KernelBatches implements RecordBatchCounter {
         at += r.length;
       }
     }
-    return { sorted: this.job.sorted, counts: k.counts(), readsSeen: k.readsSeen(), readsPassing: k.readsPassing(), firstOnSiteContig, observationRows, umis: this.umis };
+    return {
+      sorted: this.job.sorted,
+      counts: k.counts(),
+      readsSeen: k.readsSeen(),
+      readsPassing: k.readsPassing(),
+      firstOnSiteContig,
+      observationRows,
+      umis: this.umis,
+    };
   }
 
   private drain(): void {
@@ -163,11 +171,22 @@ class OracleBatches implements RecordBatchCounter {
 
   constructor(private readonly job: RecordBatchJob) {
     const { sorted, settings } = job;
-    this.scanner.configure(sorted, 0, sorted.length, { excludeFlags: settings.excludeFlags, minMapq: settings.minMapq }, job.refNames.length);
+    this.scanner.configure(
+      sorted,
+      0,
+      sorted.length,
+      { excludeFlags: settings.excludeFlags, minMapq: settings.minMapq },
+      job.refNames.length,
+    );
     this.scanner.reset();
     const last = sorted[sorted.length - 1];
     this.scanner.setStop(last ? last.refId : -1, last ? last.start0 : -1, false);
-    this.tally = new SiteTally(sorted.length, settings.mates, settings.minBaseq, Int32Array.from(sorted, (s) => s.start0));
+    this.tally = new SiteTally(
+      sorted.length,
+      settings.mates,
+      settings.minBaseq,
+      Int32Array.from(sorted, (s) => s.start0),
+    );
     this.slot = new Int32Array(sorted.reduce((m, s) => Math.max(m, s.index + 1), 0)).fill(-1);
     sorted.forEach((s, i) => (this.slot[s.index] = i));
     this.obs = job.observations ? new ObservationBuilder(settings.umiSource) : null;
@@ -201,7 +220,9 @@ class OracleBatches implements RecordBatchCounter {
       }
       if (status === ScanStatus.Malformed) {
         const what = describeProblem(scanner.errorReason, view.subarray(0, fill), scanner.errorOffset, this.job.refNames.length);
-        throw new UserError(`${this.job.source}: corrupt CRAM: the decoded record at ${where(this.fed + scanner.errorOffset)} is malformed: ${what}`);
+        throw new UserError(
+          `${this.job.source}: corrupt CRAM: the decoded record at ${where(this.fed + scanner.errorOffset)} is malformed: ${what}`,
+        );
       }
       if (status === ScanStatus.Past) {
         this.done = true;
@@ -220,7 +241,8 @@ class OracleBatches implements RecordBatchCounter {
   }
 
   result(): Counted {
-    if (!this.done && this.pending.length > 0) throw new UserError(`${this.job.source}: corrupt CRAM: the decoded records end inside a record`);
+    if (!this.done && this.pending.length > 0)
+      throw new UserError(`${this.job.source}: corrupt CRAM: the decoded records end inside a record`);
     this.tally.flush();
     return {
       sorted: this.job.sorted,

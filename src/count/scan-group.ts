@@ -60,7 +60,13 @@ const BATCH_BYTES = 1 << 20;
 export async function runGroup(job: GroupJob, onBytes?: (compressedBytes: number) => void): Promise<GroupResult> {
   const { group, sorted, settings } = job;
   const scanner: Scanner = new OracleScanner();
-  scanner.configure(sorted, group.ownedLo, group.ownedHi, { excludeFlags: settings.excludeFlags, minMapq: settings.minMapq }, job.refNames.length);
+  scanner.configure(
+    sorted,
+    group.ownedLo,
+    group.ownedHi,
+    { excludeFlags: settings.excludeFlags, minMapq: settings.minMapq },
+    job.refNames.length,
+  );
   scanner.reset();
   const nOwned = group.ownedHi - group.ownedLo;
   const siteStart0 = new Int32Array(nOwned);
@@ -74,7 +80,19 @@ export async function runGroup(job: GroupJob, onBytes?: (compressedBytes: number
   let bytesRead: number;
   let firstOnSiteContig: RecordLabel | null;
   try {
-    const ctx: DriverContext = { job, file, scanner, tally, slot, obs, bytesRead: 0, onBytes, blocks: new BlockMap(), firstOnSiteContig: null, segmentConsumed: 0 };
+    const ctx: DriverContext = {
+      job,
+      file,
+      scanner,
+      tally,
+      slot,
+      obs,
+      bytesRead: 0,
+      onBytes,
+      blocks: new BlockMap(),
+      firstOnSiteContig: null,
+      segmentConsumed: 0,
+    };
     if (group.segments === null) {
       const last = sorted[group.ownedHi - 1];
       const whole = { beg: 0, end: Number.POSITIVE_INFINITY, stopRefId: last.refId, stopPos0: last.start0 };
@@ -223,21 +241,28 @@ async function runSegment(ctx: DriverContext, seg: Segment, source: SequentialSo
       headerPending = false;
     }
     if (fill < BATCH_BYTES && limit === Number.POSITIVE_INFINITY) continue;
-    if (scanBatch(ctx, fill, limit, (n) => {
+    if (
+      scanBatch(ctx, fill, limit, (n) => {
+        input = scanner.input(fill, fill);
+        input.copyWithin(0, n, fill);
+        fill -= n;
+        limit -= n;
+        ctx.blocks.shift(n);
+      })
+    )
+      return;
+  }
+  if (headerPending) throw fileError(job.bamPath, 'truncated BAM: the file ends inside its header');
+  if (
+    fill > 0 &&
+    !scanBatch(ctx, fill, limit, (n) => {
       input = scanner.input(fill, fill);
       input.copyWithin(0, n, fill);
       fill -= n;
-      limit -= n;
       ctx.blocks.shift(n);
-    })) return;
-  }
-  if (headerPending) throw fileError(job.bamPath, 'truncated BAM: the file ends inside its header');
-  if (fill > 0 && !scanBatch(ctx, fill, limit, (n) => {
-    input = scanner.input(fill, fill);
-    input.copyWithin(0, n, fill);
-    fill -= n;
-    ctx.blocks.shift(n);
-  }) && fill > 0) {
+    }) &&
+    fill > 0
+  ) {
     throw fileError(job.bamPath, 'truncated BAM: the file ends inside a record');
   }
 }
@@ -292,7 +317,10 @@ function recordLabel(bytes: Uint8Array, off: number, blocks: BlockMap): RecordLa
 function unsortedError(job: GroupJob, bytes: Uint8Array, off: number, blocks: BlockMap): UserError {
   const r = recordLabel(bytes, off, blocks);
   const at = r.refId < 0 ? 'unplaced (refID -1)' : `at ${job.refNames[r.refId]}:${r.pos0 + 1}`;
-  return fileError(job.bamPath, `BAM is not sorted by coordinate: read ${r.name} ${at} (${r.where}) comes after a later position (sort it with samtools sort)`);
+  return fileError(
+    job.bamPath,
+    `BAM is not sorted by coordinate: read ${r.name} ${at} (${r.where}) comes after a later position (sort it with samtools sort)`,
+  );
 }
 
 function indexMismatch(e: unknown, job: GroupJob, atSegmentStart = true): unknown {

@@ -22,14 +22,17 @@ export async function loadSiteFile(path: string, region?: Region): Promise<SiteF
 
 function sniffFormat(path: string): 'vcf' | 'tsv' {
   const head = readTextHead(path, 64 * 1024);
-  if (head.startsWith('BAM\x01')) throw fileError(path, 'is a BAM file; --sites takes a VCF, a panel TSV or panel:breast (the BAM goes to --bam)');
+  if (head.startsWith('BAM\x01'))
+    throw fileError(path, 'is a BAM file; --sites takes a VCF, a panel TSV or panel:breast (the BAM goes to --bam)');
   return head.startsWith('##fileformat=VCF') ? 'vcf' : 'tsv';
 }
 
 async function loadVcfSites(path: string, region: Region | undefined): Promise<SiteFile> {
   const query = region
     ? (contigs: string[]): VcfQuery | undefined => {
-        const name = contigs.includes(region.chrom) ? region.chrom : contigs.find((c) => canonicalContig(c) === canonicalContig(region.chrom));
+        const name = contigs.includes(region.chrom)
+          ? region.chrom
+          : contigs.find((c) => canonicalContig(c) === canonicalContig(region.chrom));
         return name === undefined ? undefined : { chrom: name, start0: region.start0, end0: region.end0 };
       }
     : undefined;
@@ -88,4 +91,3 @@ async function loadPanelTsvSites(path: string): Promise<SiteFile> {
     ...(declaredBuild ? { declaredBuild, buildEvidence: `its build column (line ${buildLine})` } : {}),
   };
 }
-

@@ -27,7 +27,12 @@ export interface ResolvedSite {
  * lengths; and, for VCFs, any ##contig whose length differs from the BAM's contig of that name
  * (a different reference even when neither is a known build).
  */
-export function checkBuilds(bamPath: string, bamBuild: DetectedBuild, refs: readonly { name: string; length: number }[], files: readonly SiteFile[]): void {
+export function checkBuilds(
+  bamPath: string,
+  bamBuild: DetectedBuild,
+  refs: readonly { name: string; length: number }[],
+  files: readonly SiteFile[],
+): void {
   const resolver = new ContigResolver(refs);
   for (const file of files) {
     if (file.declaredBuild && bamBuild !== 'unknown' && file.declaredBuild !== bamBuild) {
@@ -61,7 +66,8 @@ export function resolveSites(
   let regionContig: number | undefined;
   if (region) {
     regionContig = resolver.indexOf(region.chrom);
-    if (regionContig === undefined) throw new UserError(`--region ${formatRegion(region)}: contig ${region.chrom} is not in the header of ${bamPath}`);
+    if (regionContig === undefined)
+      throw new UserError(`--region ${formatRegion(region)}: contig ${region.chrom} is not in the header of ${bamPath}`);
   }
   const resolved: ResolvedSite[] = [];
   const spelling = new Map<number, string>();
@@ -75,7 +81,10 @@ export function resolveSites(
     }
     const end1 = site.pos1 + site.ref.length - 1;
     if (end1 > ref.length) {
-      throw fileError(formatOrigin(origin), `site ${describeSite(site)} ends at ${end1}, beyond the end of ${ref.name} (length ${ref.length}) in ${bamPath}`);
+      throw fileError(
+        formatOrigin(origin),
+        `site ${describeSite(site)} ends at ${end1}, beyond the end of ${ref.name} (length ${ref.length}) in ${bamPath}`,
+      );
     }
     if (region && (ref.index !== regionContig || !overlaps(site, region))) continue;
     if (!spelling.has(ref.index)) spelling.set(ref.index, site.chrom);
@@ -93,10 +102,7 @@ function overlaps(site: Site, region: Region): boolean {
 
 export function compareResolved(a: ResolvedSite, b: ResolvedSite): number {
   return (
-    a.contigIndex - b.contigIndex ||
-    a.site.pos1 - b.site.pos1 ||
-    compareText(a.site.ref, b.site.ref) ||
-    compareText(a.site.alt, b.site.alt)
+    a.contigIndex - b.contigIndex || a.site.pos1 - b.site.pos1 || compareText(a.site.ref, b.site.ref) || compareText(a.site.alt, b.site.alt)
   );
 }
 
@@ -107,6 +113,9 @@ function compareText(a: string, b: string): number {
 
 function summariseNames(refs: readonly { name: string }[]): string {
   if (refs.length === 0) return 'no contigs';
-  const shown = refs.slice(0, 5).map((r) => r.name).join(', ');
+  const shown = refs
+    .slice(0, 5)
+    .map((r) => r.name)
+    .join(', ');
   return refs.length > 5 ? `${shown} and ${refs.length - 5} more` : shown;
 }

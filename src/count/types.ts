@@ -44,8 +44,7 @@ export const FLAG = {
 } as const;
 
 /** Default excluded flags: UNMAP, SECONDARY, QCFAIL, DUP, SUPPLEMENTARY (0xF04). */
-export const DEFAULT_EXCLUDE_FLAGS =
-  FLAG.UNMAPPED | FLAG.SECONDARY | FLAG.QCFAIL | FLAG.DUPLICATE | FLAG.SUPPLEMENTARY;
+export const DEFAULT_EXCLUDE_FLAGS = FLAG.UNMAPPED | FLAG.SECONDARY | FLAG.QCFAIL | FLAG.DUPLICATE | FLAG.SUPPLEMENTARY;
 
 /** Everything that changes a count. Printed in every output's header/metadata. */
 export interface CountSettings {

@@ -127,7 +127,8 @@ function templatesAtSite(obs: ObservationTable, rows: number[], minBaseq: number
       if (allele < 0) {
         allele = a;
         weight = voteWeight(q);
-      } else if (a === allele) weight += voteWeight(q); // agreeing mates: qualities summed
+      } else if (a === allele)
+        weight += voteWeight(q); // agreeing mates: qualities summed
       else {
         discordant = true;
         allele = -1;
@@ -142,7 +143,16 @@ function templatesAtSite(obs: ObservationTable, rows: number[], minBaseq: number
       : reverse
         ? obs.readStart0[first] + obs.fragLen[first]
         : obs.readStart0[first];
-    out.push({ umi: obs.umi[first], start0, fragLen: obs.fragLen[first], top: isTopStrand(flag), allele, weight, discordant, span: spanKey(start0, obs.fragLen[first]) });
+    out.push({
+      umi: obs.umi[first],
+      start0,
+      fragLen: obs.fragLen[first],
+      top: isTopStrand(flag),
+      allele,
+      weight,
+      discordant,
+      span: spanKey(start0, obs.fragLen[first]),
+    });
     i = j;
   }
   return out;
@@ -205,8 +215,21 @@ function formMolecules(templates: Template[]): Molecule[] {
 
 function emptyCounts(site: Site): SiteCounts {
   return {
-    site, depth: 0, refCount: 0, altCount: 0, otherCount: 0, deletions: 0, insertions: 0, altFwd: 0, altRev: 0,
-    discordantMates: 0, meanFragLenRef: NaN, meanFragLenAlt: NaN, rawRefCount: 0, rawAltCount: 0, families: 0,
+    site,
+    depth: 0,
+    refCount: 0,
+    altCount: 0,
+    otherCount: 0,
+    deletions: 0,
+    insertions: 0,
+    altFwd: 0,
+    altRev: 0,
+    discordantMates: 0,
+    meanFragLenRef: NaN,
+    meanFragLenAlt: NaN,
+    rawRefCount: 0,
+    rawAltCount: 0,
+    families: 0,
   };
 }
 
@@ -232,8 +255,15 @@ export function collapseUmiFamilies(obs: ObservationTable, sites: Site[], opts: 
     throw new NoUmiError(`UMI collapsing is on but none of the ${withoutUmi.size} reads at the sites carries a UMI`);
   }
   const result: UmiCollapseResult = {
-    rows: [], familySizeHistogram: [0], readsWithoutUmi: withoutUmi.size, observationsWithUmi,
-    families: 0, duplexFamilies: 0, singletonsDropped: 0, noConsensus: 0, warnings: [],
+    rows: [],
+    familySizeHistogram: [0],
+    readsWithoutUmi: withoutUmi.size,
+    observationsWithUmi,
+    families: 0,
+    duplexFamilies: 0,
+    singletonsDropped: 0,
+    noConsensus: 0,
+    warnings: [],
   };
   const hist = result.familySizeHistogram;
   sites.forEach((site, s) => {
@@ -290,7 +320,9 @@ export function collapseUmiFamilies(obs: ObservationTable, sites: Site[], opts: 
   });
   for (let i = 1; i < hist.length; i++) hist[i] ??= 0;
   if (result.readsWithoutUmi > 0) {
-    result.warnings.push(`${result.readsWithoutUmi} reads at the sites had no UMI and were not counted (${observationsWithUmi} observations had one)`);
+    result.warnings.push(
+      `${result.readsWithoutUmi} reads at the sites had no UMI and were not counted (${observationsWithUmi} observations had one)`,
+    );
   }
   return result;
 }

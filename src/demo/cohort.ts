@@ -45,7 +45,9 @@ export function loadDemoSites(dir = demoDataDir()): Site[] {
 /** truth-vafs.tsv → sample → "GENE p.X" → VAF (absent = 0). */
 export function loadTruthVafs(dir = demoDataDir()): Map<string, Map<string, number>> {
   const file = join(dir, 'truth-vafs.tsv');
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0);
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
   const out = new Map<string, Map<string, number>>();
   lines.slice(1).forEach((l, i) => {
     const [sample, gene, protein, vaf] = l.split('\t');
@@ -82,7 +84,9 @@ export function loadDemoTissue(sites: Site[], dir = demoDataDir()): Map<string, 
 export function tissueVcf(patient: string, sites: readonly Site[]): string {
   const order = (chrom: string) => GENOME_BUILDS.GRCh38.contigs.findIndex((c) => c.name === chrom.replace(/^chr/, '').replace(/^M$/, 'MT'));
   const sorted = [...sites].sort((a, b) => order(a.chrom) - order(b.chrom) || a.pos1 - b.pos1);
-  const contigs = [...new Set(sorted.map((s) => s.chrom))].map((c) => `##contig=<ID=${c},length=${GENOME_BUILDS.GRCh38.contigs[order(c)].length},assembly=GRCh38>`);
+  const contigs = [...new Set(sorted.map((s) => s.chrom))].map(
+    (c) => `##contig=<ID=${c},length=${GENOME_BUILDS.GRCh38.contigs[order(c)].length},assembly=GRCh38>`,
+  );
   return [
     '##fileformat=VCFv4.2',
     '##reference=GRCh38',
@@ -93,14 +97,18 @@ export function tissueVcf(patient: string, sites: readonly Site[]): string {
     `##tumor_sample=${patient}-T`,
     `##normal_sample=${patient}-N`,
     '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO',
-    ...sorted.map((s) => [s.chrom, s.pos1, s.id || '.', s.ref, s.alt, '.', 'PASS', `SOMATIC;GENE=${s.gene};PROTEIN=${s.protein}`].join('\t')),
+    ...sorted.map((s) =>
+      [s.chrom, s.pos1, s.id || '.', s.ref, s.alt, '.', 'PASS', `SOMATIC;GENE=${s.gene};PROTEIN=${s.protein}`].join('\t'),
+    ),
     '',
   ].join('\n');
 }
 
 /** Samples of the demo samplesheet, in file order (sample ID and BAM path relative to the sheet). */
 export function demoSamples(dir = demoDataDir()): { patient: string; sample: string; bam: string }[] {
-  const lines = readFileSync(join(dir, 'samplesheet.csv'), 'utf8').split('\n').filter((l) => l.length > 0);
+  const lines = readFileSync(join(dir, 'samplesheet.csv'), 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
   const header = lines[0].split(',');
   const pi = header.indexOf('patient');
   const si = header.indexOf('sample');

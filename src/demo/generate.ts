@@ -36,7 +36,10 @@ export function simulatorFingerprint(): string {
   const ext = here.endsWith('.ts') ? '.ts' : '.js';
   const root = dirname(dirname(here));
   const files = [
-    ...readdirSync(join(root, 'simulate')).filter((f) => f.endsWith(ext)).sort().map((f) => join(root, 'simulate', f)),
+    ...readdirSync(join(root, 'simulate'))
+      .filter((f) => f.endsWith(ext))
+      .sort()
+      .map((f) => join(root, 'simulate', f)),
     ...['bam-writer', 'bgzf-writer', 'bam-index-writer', 'sam-record'].map((f) => join(root, 'io', `${f}${ext}`)),
   ];
   const h = createHash('sha256');
@@ -65,25 +68,29 @@ async function runJobs(jobs: DemoBamJob[], threads: number, onDone: (sample: str
   const queue = [...jobs];
   const n = Math.min(threads, jobs.length);
   await Promise.all(
-    Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
-      const w = new Worker(script);
-      const next = () => {
-        const job = queue.shift();
-        w.postMessage(job ?? null);
-        if (!job) resolve();
-      };
-      w.on('message', (m: { ok: boolean; sample: string; message?: string }) => {
-        if (!m.ok) {
-          void w.terminate();
-          reject(new UserError(`demo: simulating ${m.sample} failed: ${m.message}`));
-          return;
-        }
-        onDone(m.sample);
-        next();
-      });
-      w.once('error', reject);
-      next();
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const w = new Worker(script);
+          const next = () => {
+            const job = queue.shift();
+            w.postMessage(job ?? null);
+            if (!job) resolve();
+          };
+          w.on('message', (m: { ok: boolean; sample: string; message?: string }) => {
+            if (!m.ok) {
+              void w.terminate();
+              reject(new UserError(`demo: simulating ${m.sample} failed: ${m.message}`));
+              return;
+            }
+            onDone(m.sample);
+            next();
+          });
+          w.once('error', reject);
+          next();
+        }),
+    ),
   );
 }
 

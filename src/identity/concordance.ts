@@ -53,7 +53,14 @@ export function comparePair(
     if (ga !== null && gb !== null && ga !== gb) mismatches++;
   }
   const outcome = logLr <= -settings.discordantLogLr ? 'discordant' : logLr >= settings.concordantLogLr ? 'concordant' : 'indeterminate';
-  return { a: a.sample, b: b.sample, logLr: Math.round(logLr * 1000) / 1000, snpsCompared: compared, genotypeMismatches: mismatches, outcome };
+  return {
+    a: a.sample,
+    b: b.sample,
+    logLr: Math.round(logLr * 1000) / 1000,
+    snpsCompared: compared,
+    genotypeMismatches: mismatches,
+    outcome,
+  };
 }
 
 function tumourFractionOf(s: IdentitySample, settings: IdentitySettings): number | null {
@@ -76,19 +83,28 @@ export function checkPatientIdentity(
 ): PatientIdentity {
   const withData = samples.filter((s) => s.snps.length > 0);
   const genotypesOf = (s: IdentitySample) =>
-    s.snps.map((x) => callGenotype(x, settings, tumourFractionOf(s, settings), altFrequency ? altFrequency(x.key) : settings.defaultAltFrequency));
+    s.snps.map((x) =>
+      callGenotype(x, settings, tumourFractionOf(s, settings), altFrequency ? altFrequency(x.key) : settings.defaultAltFrequency),
+    );
   if (withData.length === 0 || samples.every((s) => s.snps.length === 0)) {
     return {
       patient,
       status: 'not_checked',
       reason: 'identity: not checked (no identity SNP among the counted sites)',
-      samples: samples.map((s) => ({ sample: s.sample, kind: s.kind, status: 'insufficient', reason: 'no identity SNP counted', genotypes: [] })),
+      samples: samples.map((s) => ({
+        sample: s.sample,
+        kind: s.kind,
+        status: 'insufficient',
+        reason: 'no identity SNP counted',
+        genotypes: [],
+      })),
       pairs: [],
       settings,
     };
   }
   const pairs: PairComparison[] = [];
-  for (let i = 0; i < samples.length; i++) for (let j = i + 1; j < samples.length; j++) pairs.push(comparePair(samples[i], samples[j], settings, altFrequency));
+  for (let i = 0; i < samples.length; i++)
+    for (let j = i + 1; j < samples.length; j++) pairs.push(comparePair(samples[i], samples[j], settings, altFrequency));
   const normal = samples.find((s) => s.kind === 'normal');
   const draws = samples.filter((s) => s.kind === 'draw');
   const result: SampleIdentity[] = samples.map((s) => {
@@ -105,15 +121,19 @@ export function checkPatientIdentity(
       reason = `genotypes at identity SNPs disagree with ${disc.map(other).join(', ')} (log LR ${Math.min(...disc.map((p) => p.logLr)).toFixed(1)}): not the same person as ${versus}`;
     } else if (conc.length > disc.length) {
       status = 'concordant';
-      reason = disc.length === 0 ? `genotypes agree with ${versus}` : `genotypes agree with ${conc.length} of ${judged.length} other samples (disagree with ${disc.map(other).join(', ')})`;
+      reason =
+        disc.length === 0
+          ? `genotypes agree with ${versus}`
+          : `genotypes agree with ${conc.length} of ${judged.length} other samples (disagree with ${disc.map(other).join(', ')})`;
     } else {
       status = 'insufficient';
       const most = Math.max(0, ...judged.map((p) => p.snpsCompared));
-      reason = judged.length === 0
-        ? 'no other sample to compare with'
-        : disc.length > 0
-          ? `as many samples disagree (${disc.map(other).join(', ')}) as agree: cannot tell which tube is wrong`
-          : `too little SNP data to decide (${most} SNP(s) with ≥ ${settings.minDepth} fragments in both samples)`;
+      reason =
+        judged.length === 0
+          ? 'no other sample to compare with'
+          : disc.length > 0
+            ? `as many samples disagree (${disc.map(other).join(', ')}) as agree: cannot tell which tube is wrong`
+            : `too little SNP data to decide (${most} SNP(s) with ≥ ${settings.minDepth} fragments in both samples)`;
     }
     return { sample: s.sample, kind: s.kind, status, reason, genotypes: genotypesOf(s) };
   });
@@ -124,6 +144,9 @@ export function checkPatientIdentity(
       ? `identity: ${flagged.map((r) => r.sample).join(', ')} not from the same person (sample swap?)`
       : status === 'pass'
         ? `identity: ${samples.length} samples concordant`
-        : `identity: insufficient SNP data for ${result.filter((r) => r.status === 'insufficient').map((r) => r.sample).join(', ')}`;
+        : `identity: insufficient SNP data for ${result
+            .filter((r) => r.status === 'insufficient')
+            .map((r) => r.sample)
+            .join(', ')}`;
   return { patient, status, reason, samples: result, pairs, settings };
 }

@@ -14,7 +14,12 @@ import type { GenotypeCall, IdentitySettings, SnpCounts } from './types.js';
  * cover tumour fractions 0.2, 0.4, 0.6 and 0.8 (a draw at 60% tumour DNA with a lost allele reads
  * 20% or 80% alt, which a fixed 0.5 ± 0.1 allowance took for a homozygote and flagged as a swap).
  */
-export function genotypeLogLikelihoods(ref: number, alt: number, errorRate: number, tumourFraction: number | null): [number, number, number] {
+export function genotypeLogLikelihoods(
+  ref: number,
+  alt: number,
+  errorRate: number,
+  tumourFraction: number | null,
+): [number, number, number] {
   const e = Math.min(Math.max(errorRate, 1e-6), 0.2);
   const lb = (q: number): number => alt * Math.log(q) + ref * Math.log(1 - q);
   const shifts = tumourFraction === null ? UNKNOWN_TF_SHIFTS : tumourFraction > 0 ? [Math.min(tumourFraction, 0.9) / 2] : [];
@@ -54,5 +59,10 @@ export function callGenotype(s: SnpCounts, settings: IdentitySettings, tumourFra
   const post = ll.map((l, g) => l + pr[g]);
   const order = [0, 1, 2].sort((x, y) => post[y] - post[x]);
   const confidence = (post[order[0]] - post[order[1]]) / Math.LN10;
-  return { key: s.key, depth, genotype: confidence >= CALL_CONFIDENCE ? (order[0] as 0 | 1 | 2) : null, confidence: Math.round(confidence * 100) / 100 };
+  return {
+    key: s.key,
+    depth,
+    genotype: confidence >= CALL_CONFIDENCE ? (order[0] as 0 | 1 | 2) : null,
+    confidence: Math.round(confidence * 100) / 100,
+  };
 }

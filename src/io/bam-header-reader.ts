@@ -210,7 +210,9 @@ export class BamHeaderReader {
         this.lName = s.readInt32LE(0);
         if (this.lName < 1) throw this.corrupt(`reference ${this.refs.length} has name length ${this.lName}`);
         if (this.lName > BAM_HEADER_LIMITS.maxRefNameBytes) {
-          throw this.corrupt(`reference ${this.refs.length} has name length ${this.lName}, more than the limit of ${BAM_HEADER_LIMITS.maxRefNameBytes}`);
+          throw this.corrupt(
+            `reference ${this.refs.length} has name length ${this.lName}, more than the limit of ${BAM_HEADER_LIMITS.maxRefNameBytes}`,
+          );
         }
         this.expect(Field.NameAndLength, this.lName + 4);
         return;
@@ -233,7 +235,7 @@ export class BamHeaderReader {
         if (first !== undefined) throw this.corrupt(`contig name appears twice (references ${first} and ${id})`);
         this.refIndex.set(name, id);
         this.refs.push({ name, length });
-            if (this.refsRead === this.nRef) this.finish();
+        if (this.refsRead === this.nRef) this.finish();
         else this.expect(Field.NameLength, 4);
         return;
       }
@@ -269,7 +271,8 @@ export class BamHeaderReader {
       const line = end < 0 ? text.slice(at) : text.slice(at, end);
       const sn = fieldOf(line, 'SN');
       const ln = fieldOf(line, 'LN');
-      if (sn === undefined || ln === undefined) throw this.corrupt(`an @SQ line of its text has no ${sn === undefined ? 'SN' : 'LN'} field`);
+      if (sn === undefined || ln === undefined)
+        throw this.corrupt(`an @SQ line of its text has no ${sn === undefined ? 'SN' : 'LN'} field`);
       const ref = this.refs[i];
       if (!ref || ref.name !== sn || String(ref.length) !== ln) {
         const list = ref ? `${ref.name} LN:${ref.length}` : 'no such reference';
@@ -277,9 +280,9 @@ export class BamHeaderReader {
       }
       i++;
     }
-    if (i > 0 && i !== this.refs.length) throw this.corrupt(`its text has ${i} @SQ lines, its reference list ${this.refs.length} references`);
+    if (i > 0 && i !== this.refs.length)
+      throw this.corrupt(`its text has ${i} @SQ lines, its reference list ${this.refs.length} references`);
   }
-
 
   private corrupt(what: string): Error {
     return fileError(this.file, `corrupt BAM header: ${what}`);

@@ -53,12 +53,7 @@ export function uoffsetOf(v: number): number {
  * each kind, so `samtools index -c -o x.csi x.bam` output must be found too.
  */
 export function findIndexPath(bamPath: string): string | null {
-  const candidates = [
-    `${bamPath}.bai`,
-    bamPath.replace(/\.bam$/, '.bai'),
-    `${bamPath}.csi`,
-    bamPath.replace(/\.bam$/, '.csi'),
-  ];
+  const candidates = [`${bamPath}.bai`, bamPath.replace(/\.bam$/, '.bai'), `${bamPath}.csi`, bamPath.replace(/\.bam$/, '.csi')];
   for (const c of candidates) if (c !== bamPath && existsSync(c)) return c;
   return null;
 }
@@ -104,7 +99,8 @@ export function readBamIndex(path: string): BamIndex {
   let bytes: Buffer;
   try {
     const size = statSync(path).size;
-    if (size > INDEX_LIMITS.maxBytes) throw fileError(path, `corrupt index: ${size} bytes, more than the ${INDEX_LIMITS.maxBytes}-byte limit`);
+    if (size > INDEX_LIMITS.maxBytes)
+      throw fileError(path, `corrupt index: ${size} bytes, more than the ${INDEX_LIMITS.maxBytes}-byte limit`);
     bytes = readFileSync(path);
   } catch (e) {
     if (e instanceof UserError) throw e;
@@ -115,13 +111,17 @@ export function readBamIndex(path: string): BamIndex {
     // CSI (and some BAI writers) store the index BGZF-compressed: gzip members concatenated.
     const declared = bgzfInflatedSize(bytes);
     if (declared !== null && declared > INDEX_LIMITS.maxBytes) {
-      throw fileError(path, `corrupt index: inflates to more than ${INDEX_LIMITS.maxBytes} bytes (limit; its BGZF blocks declare ${declared})`);
+      throw fileError(
+        path,
+        `corrupt index: inflates to more than ${INDEX_LIMITS.maxBytes} bytes (limit; its BGZF blocks declare ${declared})`,
+      );
     }
     try {
       bytes = gunzipSync(bytes, { maxOutputLength: INDEX_LIMITS.maxBytes });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      if (err.code === 'ERR_BUFFER_TOO_LARGE') throw fileError(path, `corrupt index: inflates to more than ${INDEX_LIMITS.maxBytes} bytes (limit)`);
+      if (err.code === 'ERR_BUFFER_TOO_LARGE')
+        throw fileError(path, `corrupt index: inflates to more than ${INDEX_LIMITS.maxBytes} bytes (limit)`);
       throw fileError(path, `corrupt compressed index (${err.message})`);
     }
   }
@@ -165,7 +165,9 @@ export function parseBamIndex(bytes: Uint8Array, path: string): BamIndex {
     const lAux = view.getInt32(12, true);
     if (depth < 0 || depth > INDEX_LIMITS.maxDepth) corrupt(`CSI depth ${depth} is outside 0-${INDEX_LIMITS.maxDepth}`);
     if (minShift < 0 || minShift + 3 * depth > INDEX_LIMITS.maxShiftPlusLevels) {
-      corrupt(`CSI min_shift ${minShift} with depth ${depth} (needs 0 <= min_shift and min_shift + 3*depth <= ${INDEX_LIMITS.maxShiftPlusLevels})`);
+      corrupt(
+        `CSI min_shift ${minShift} with depth ${depth} (needs 0 <= min_shift and min_shift + 3*depth <= ${INDEX_LIMITS.maxShiftPlusLevels})`,
+      );
     }
     if (lAux < 0) corrupt(`negative CSI l_aux ${lAux}`);
     need(16, lAux);
@@ -261,7 +263,10 @@ export function chunksForRange(index: BamIndex, refId: number, beg0: number, end
   if (!ref) return [];
   if (beg0 >= 2 ** (index.minShift + 3 * index.depth)) {
     // Past what the index's bins can address: its bins would name another level's bins.
-    throw fileError(index.path, `corrupt index: position ${beg0 + 1} lies beyond the ${2 ** (index.minShift + 3 * index.depth)} bp its min_shift ${index.minShift} and depth ${index.depth} cover`);
+    throw fileError(
+      index.path,
+      `corrupt index: position ${beg0 + 1} lies beyond the ${2 ** (index.minShift + 3 * index.depth)} bp its min_shift ${index.minShift} and depth ${index.depth} cover`,
+    );
   }
   const lo = minOffset(index, ref, beg0);
   const found: Chunk[] = [];
@@ -297,12 +302,18 @@ export function checkIndexFits(index: BamIndex, nRefs: number, bamPath: string, 
     // A linear-index or loffset entry past the end would make every chunk look too early to read.
     const minimum = [...ref.linear, ...ref.loffset.values()].find(pastEnd);
     if (minimum !== undefined) {
-      throw fileError(index.path, `index does not belong to ${bamPath}: it points to byte ${coffsetOf(minimum)} past the end of the BAM (${bamSize} bytes)`);
+      throw fileError(
+        index.path,
+        `index does not belong to ${bamPath}: it points to byte ${coffsetOf(minimum)} past the end of the BAM (${bamSize} bytes)`,
+      );
     }
     for (const chunks of ref.bins.values()) {
       for (const c of chunks) {
         if (coffsetOf(c.beg) >= bamSize || coffsetOf(c.end) > bamSize) {
-          throw fileError(index.path, `index does not belong to ${bamPath}: it points to byte ${coffsetOf(c.beg)} past the end of the BAM (${bamSize} bytes)`);
+          throw fileError(
+            index.path,
+            `index does not belong to ${bamPath}: it points to byte ${coffsetOf(c.beg)} past the end of the BAM (${bamSize} bytes)`,
+          );
         }
       }
     }

@@ -6,7 +6,14 @@ import { BamIndexBuilder, BAI_SHAPE, csiShapeFor } from './bam-index-writer.js';
 import type { BamHeader, SamRecord } from './sam-record.js';
 import { compareForCoordinateSort, encodeBamHeader, encodeBamRecord, RefDictionary, type RecordPlacement } from './bam-encode.js';
 
-export { bamHeaderText, compareForCoordinateSort, encodeBamHeader, encodeBamRecord, RefDictionary, type RecordPlacement } from './bam-encode.js';
+export {
+  bamHeaderText,
+  compareForCoordinateSort,
+  encodeBamHeader,
+  encodeBamRecord,
+  RefDictionary,
+  type RecordPlacement,
+} from './bam-encode.js';
 
 /**
  * BAM writer (SAM spec section 4.2) for tests and the simulator: SAM-like records in, BGZF-
@@ -47,7 +54,11 @@ class BamAssembler {
     this.bgzf.write(encodeBamHeader(header, sorted ? 'coordinate' : 'unsorted'));
     this.bgzf.flush(); // htslib flushes after the header: records start in a fresh block
     this.index = indexKind
-      ? new BamIndexBuilder(header.refs.length, this.bgzf.tell(), indexKind === 'csi' ? csiShapeFor(header.refs.map((r) => r.length)) : BAI_SHAPE)
+      ? new BamIndexBuilder(
+          header.refs.length,
+          this.bgzf.tell(),
+          indexKind === 'csi' ? csiShapeFor(header.refs.map((r) => r.length)) : BAI_SHAPE,
+        )
       : null;
   }
 

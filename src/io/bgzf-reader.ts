@@ -38,7 +38,10 @@ export function blockSize(buf: Uint8Array, pos: number, file: string, fileOffset
   if (buf.length - pos < 18) return -1;
   // gzip magic, deflate, and FLG exactly FEXTRA (SAM spec §4.1; no name, comment or header CRC).
   if (buf[pos] !== 0x1f || buf[pos + 1] !== 0x8b || buf[pos + 2] !== 8 || buf[pos + 3] !== 4) {
-    throw fileError(file, `not a BGZF block at byte ${fileOffset} (bad gzip/BGZF header)${fileOffset === 0 ? notBamHint(buf, pos, file) : ''}`);
+    throw fileError(
+      file,
+      `not a BGZF block at byte ${fileOffset} (bad gzip/BGZF header)${fileOffset === 0 ? notBamHint(buf, pos, file) : ''}`,
+    );
   }
   const xlen = buf[pos + 10] | (buf[pos + 11] << 8);
   if (buf.length - pos < 12 + xlen) return -1;
@@ -50,7 +53,8 @@ export function blockSize(buf: Uint8Array, pos: number, file: string, fileOffset
     if (buf[x] === 66 && buf[x + 1] === 67 && slen === 2) {
       const size = (buf[x + 4] | (buf[x + 5] << 8)) + 1;
       // Smaller than its own header and footer (htslib checks the same): the sizes inside are lies.
-      if (size < 12 + xlen + 8) throw fileError(file, `not a BGZF block at byte ${fileOffset} (block size ${size} is smaller than its header and footer)`);
+      if (size < 12 + xlen + 8)
+        throw fileError(file, `not a BGZF block at byte ${fileOffset} (block size ${size} is smaller than its header and footer)`);
       return size;
     }
     x += 4 + slen;
@@ -88,7 +92,10 @@ export const BGZF_MAX_ISIZE = 65536;
 
 function checkIsize(isize: number, file: string, fileOffset: number): void {
   if (isize > BGZF_MAX_ISIZE) {
-    throw fileError(file, `BGZF block at byte ${fileOffset} claims ${isize} inflated bytes, more than the ${BGZF_MAX_ISIZE} a BGZF block can hold`);
+    throw fileError(
+      file,
+      `BGZF block at byte ${fileOffset} claims ${isize} inflated bytes, more than the ${BGZF_MAX_ISIZE} a BGZF block can hold`,
+    );
   }
 }
 
@@ -103,7 +110,8 @@ const READ_CHUNK = 4 << 20;
 const CHUNK_BLOCKS = Number(process.env.OLIGOTRACK_CHUNK_BLOCKS ?? 8);
 const CHUNKS_IN_FLIGHT = Number(process.env.OLIGOTRACK_CHUNKS_IN_FLIGHT ?? 3);
 
-export const INFLATE_MODE: 'sync' | 'async' = process.env.OLIGOTRACK_INFLATE === 'sync' ? 'sync' : process.env.OLIGOTRACK_INFLATE === 'async' ? 'async' : 'async';
+export const INFLATE_MODE: 'sync' | 'async' =
+  process.env.OLIGOTRACK_INFLATE === 'sync' ? 'sync' : process.env.OLIGOTRACK_INFLATE === 'async' ? 'async' : 'async';
 
 /**
  * A BGZF file opened for block-wise reading with plain synchronous reads (no per-read
@@ -304,7 +312,9 @@ function gunzipChunk(compressed: Buffer, blocks: ChunkBlock[], file: string): Pr
         reject(precise);
         return;
       }
-      reject(fileError(file, `BGZF blocks at bytes ${blocks[0].offset}-${blocks[blocks.length - 1].offset} do not inflate (${err.message})`));
+      reject(
+        fileError(file, `BGZF blocks at bytes ${blocks[0].offset}-${blocks[blocks.length - 1].offset} do not inflate (${err.message})`),
+      );
     });
   });
 }

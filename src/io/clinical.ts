@@ -73,17 +73,34 @@ export function readClinical(path: string, knownPatients: ReadonlySet<string>, t
  * therapy_start, or with different subtypes, are errors; a patient not in the timeline is an error
  * (a typo would silently drop data).
  */
-export function parseClinicalLines(text: string, path: string, knownPatients: ReadonlySet<string>, today = todayDay()): Map<string, ClinicalRow[]> {
+export function parseClinicalLines(
+  text: string,
+  path: string,
+  knownPatients: ReadonlySet<string>,
+  today = todayDay(),
+): Map<string, ClinicalRow[]> {
   const table = parseCsv(text, path);
   const rows = validateRecords(table, REQUIRED, [], schema(today));
   const out = new Map<string, ClinicalRow[]>();
   for (const { value: r, line, columnOf } of rows) {
-    if (!knownPatients.has(r.patient)) throw fileError(path, `unknown patient '${r.patient}' (not in the timeline)`, line, columnOf('patient'));
+    if (!knownPatients.has(r.patient))
+      throw fileError(path, `unknown patient '${r.patient}' (not in the timeline)`, line, columnOf('patient'));
     const lines = out.get(r.patient) ?? [];
     const same = lines.find((x) => x.therapyStart === r.therapy_start);
-    if (same) throw fileError(path, `patient '${r.patient}' has two therapy lines starting ${r.therapy_start} (first on line ${same.line}); give each line of therapy once`, line, columnOf('therapy_start'));
+    if (same)
+      throw fileError(
+        path,
+        `patient '${r.patient}' has two therapy lines starting ${r.therapy_start} (first on line ${same.line}); give each line of therapy once`,
+        line,
+        columnOf('therapy_start'),
+      );
     if (lines.length > 0 && lines[0].subtype !== r.subtype) {
-      throw fileError(path, `patient '${r.patient}' has subtype ${r.subtype} here but ${lines[0].subtype} on line ${lines[0].line}`, line, columnOf('subtype'));
+      throw fileError(
+        path,
+        `patient '${r.patient}' has subtype ${r.subtype} here but ${lines[0].subtype} on line ${lines[0].line}`,
+        line,
+        columnOf('subtype'),
+      );
     }
     lines.push({
       patient: r.patient,
@@ -101,7 +118,12 @@ export function parseClinicalLines(text: string, path: string, knownPatients: Re
 }
 
 /** The latest line per patient, with the earlier lines in `earlierLines` when there are any. */
-export function parseClinical(text: string, path: string, knownPatients: ReadonlySet<string>, today = todayDay()): Map<string, ClinicalRow> {
+export function parseClinical(
+  text: string,
+  path: string,
+  knownPatients: ReadonlySet<string>,
+  today = todayDay(),
+): Map<string, ClinicalRow> {
   const out = new Map<string, ClinicalRow>();
   for (const [patient, lines] of parseClinicalLines(text, path, knownPatients, today)) {
     const latest = lines[lines.length - 1];
@@ -114,6 +136,7 @@ export function parseClinical(text: string, path: string, knownPatients: Readonl
 /** The line current on `day`: the latest start on or before it; null when every line starts later. */
 export function currentLine(lines: readonly ClinicalRow[] | undefined, day: number): ClinicalRow | null {
   let current: ClinicalRow | null = null;
-  for (const l of lines ?? []) if (l.therapyStartDay <= day && (current === null || l.therapyStartDay >= current.therapyStartDay)) current = l;
+  for (const l of lines ?? [])
+    if (l.therapyStartDay <= day && (current === null || l.therapyStartDay >= current.therapyStartDay)) current = l;
   return current;
 }

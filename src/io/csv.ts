@@ -29,7 +29,12 @@ export function parseCsv(text: string, file: string): CsvTable {
     // Text has no NUL: this is binary data, or UTF-16 (a spreadsheet's "Unicode text") read as UTF-8.
     const before = text.slice(0, nul);
     const line = before.split('\n').length;
-    throw fileError(file, 'a NUL byte: binary data or UTF-16 text, not a UTF-8 CSV (save it as CSV UTF-8)', line, nul - before.lastIndexOf('\n'));
+    throw fileError(
+      file,
+      'a NUL byte: binary data or UTF-16 text, not a UTF-8 CSV (save it as CSV UTF-8)',
+      line,
+      nul - before.lastIndexOf('\n'),
+    );
   }
   const rows: CsvRecord[] = [];
   let line = 1;
@@ -81,7 +86,8 @@ export function parseCsv(text: string, file: string): CsvTable {
         const start = i;
         while (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') i++;
         value = text.slice(start, i);
-        if (value.includes('"')) throw fileError(file, 'a double quote inside an unquoted field (quote the whole field)', line, col + value.indexOf('"'));
+        if (value.includes('"'))
+          throw fileError(file, 'a double quote inside an unquoted field (quote the whole field)', line, col + value.indexOf('"'));
         col += i - start;
         value = value.trim();
       }

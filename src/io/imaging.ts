@@ -60,10 +60,17 @@ export function parseImaging(text: string, path: string, knownPatients: Readonly
   const seen = new Map<string, number>();
   const out: ImagingRow[] = [];
   for (const { value: r, line, columnOf } of rows) {
-    if (!knownPatients.has(r.patient)) throw fileError(path, `unknown patient '${r.patient}' (not in the timeline)`, line, columnOf('patient'));
+    if (!knownPatients.has(r.patient))
+      throw fileError(path, `unknown patient '${r.patient}' (not in the timeline)`, line, columnOf('patient'));
     const key = `${r.patient}\t${r.assessment_date}`;
     const prev = seen.get(key);
-    if (prev !== undefined) throw fileError(path, `duplicate assessment of '${r.patient}' on ${r.assessment_date} (first on line ${prev})`, line, columnOf('assessment_date'));
+    if (prev !== undefined)
+      throw fileError(
+        path,
+        `duplicate assessment of '${r.patient}' on ${r.assessment_date} (first on line ${prev})`,
+        line,
+        columnOf('assessment_date'),
+      );
     seen.set(key, line);
     if (r.progressing_lesions === 0 && r.sites.length > 0) {
       throw fileError(path, `column 'sites' lists progression sites but progressing_lesions is 0`, line, columnOf('sites'));

@@ -59,7 +59,8 @@ export function ensureDirectory(dir: string, forPath: string = dir): void {
       mkdirSync(d);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      if (err.code !== 'EEXIST') throw new UserError(`${forPath}: cannot write output (cannot create directory ${d}: ${err.code ?? err.message})`);
+      if (err.code !== 'EEXIST')
+        throw new UserError(`${forPath}: cannot write output (cannot create directory ${d}: ${err.code ?? err.message})`);
     }
   }
 }

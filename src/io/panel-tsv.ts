@@ -32,7 +32,10 @@ export async function readPanelTsv(path: string): Promise<PanelTsvRow[]> {
   await readTextLines(path, (line, lineNo) => {
     if (columnIndex === undefined) {
       if (line.trim() === '' || line.startsWith('##')) return;
-      const names = line.replace(/^#/, '').split('\t').map((n) => n.trim().toLowerCase());
+      const names = line
+        .replace(/^#/, '')
+        .split('\t')
+        .map((n) => n.trim().toLowerCase());
       const missing = PANEL_REQUIRED_COLUMNS.filter((c) => !names.includes(c));
       if (missing.length > 0) {
         throw fileError(path, `header must name the columns chrom, pos, ref, alt (tab-separated); missing ${missing.join(', ')}`, lineNo);
@@ -45,7 +48,8 @@ export async function readPanelTsv(path: string): Promise<PanelTsvRow[]> {
     }
     if (line.trim() === '' || line.startsWith('#')) return;
     const cells = line.split('\t');
-    if (cells.length !== width) throw fileError(path, `expected ${width} tab-separated columns as in the header, found ${cells.length}`, lineNo);
+    if (cells.length !== width)
+      throw fileError(path, `expected ${width} tab-separated columns as in the header, found ${cells.length}`, lineNo);
     const cell = (name: string) => {
       const i = columnIndex!.get(name);
       return i === undefined ? '' : cells[i].trim();

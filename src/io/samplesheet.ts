@@ -72,7 +72,12 @@ export function parseSamplesheet(text: string, path: string, opts: ReadSampleshe
   for (const { value: r, line, columnOf } of rows) {
     const prev = sampleLine.get(r.sample);
     if (prev !== undefined) {
-      throw fileError(path, `duplicate sample ID '${r.sample}' (first on line ${prev}); sample IDs must be unique`, line, columnOf('sample'));
+      throw fileError(
+        path,
+        `duplicate sample ID '${r.sample}' (first on line ${prev}); sample IDs must be unique`,
+        line,
+        columnOf('sample'),
+      );
     }
     sampleLine.set(r.sample, line);
     const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
@@ -90,7 +95,11 @@ export function parseSamplesheet(text: string, path: string, opts: ReadSampleshe
     if (r.therapy !== undefined) row.therapy = r.therapy;
     if (r.normal !== undefined) row.normal = abs(r.normal);
     if (opts.checkFiles !== false) {
-      for (const [col, file] of [['bam', row.bam], ['normal', row.normal], ['vcf', row.vcf]] as const) {
+      for (const [col, file] of [
+        ['bam', row.bam],
+        ['normal', row.normal],
+        ['vcf', row.vcf],
+      ] as const) {
         if (file === undefined) continue;
         if (!existsSync(file) || !statSync(file).isFile()) {
           throw fileError(path, `column '${col}': file not found: ${file}`, line, columnOf(col));
@@ -101,11 +110,6 @@ export function parseSamplesheet(text: string, path: string, opts: ReadSampleshe
   }
   if (out.length === 0) throw fileError(path, 'no samples (only a header)');
   const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  out.sort(
-    (a, b) =>
-      cmp(a.patient, b.patient) ||
-      a.collectionDay - b.collectionDay ||
-      cmp(a.sample, b.sample),
-  );
+  out.sort((a, b) => cmp(a.patient, b.patient) || a.collectionDay - b.collectionDay || cmp(a.sample, b.sample));
   return out;
 }

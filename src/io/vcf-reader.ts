@@ -81,11 +81,7 @@ async function readVcfStreaming(path: string): Promise<VcfSites> {
   return { header: headerInfo(parser), records };
 }
 
-async function readVcfIndexed(
-  path: string,
-  indexPath: string,
-  query: (contigs: string[]) => VcfQuery | undefined,
-): Promise<VcfSites> {
+async function readVcfIndexed(path: string, indexPath: string, query: (contigs: string[]) => VcfQuery | undefined): Promise<VcfSites> {
   const tabix = new TabixIndexedFile(indexPath.endsWith('.csi') ? { path, csiPath: indexPath } : { path, tbiPath: indexPath });
   let headerText: string;
   let contigs: string[];

@@ -18,21 +18,21 @@ export const ACTIONABILITY_FILE = 'actionability/breast-actionability.tsv';
 const MATCH = /^(codons:\d+(-\d+)?(,\d+(-\d+)?)*|proteins:p\.[A-Z]\d+[A-Z*](,p\.[A-Z]\d+[A-Z*])*|any|none)$/;
 
 const actionabilityShape = {
-    id: z.string().regex(/^[A-Za-z0-9-]+$/),
-    gene: z.string().regex(/^[A-Z0-9]+$/),
-    alteration: z.string().min(1),
-    match: z.string().regex(MATCH, 'match must be codons:..., proteins:..., any or none'),
-    origin: z.enum(['somatic', 'germline', 'not_dna']),
-    dna_alteration: z.enum(['yes', 'no']),
-    drugs: z.string().min(1),
-    pivotal_trial: z.string().min(1),
-    trial_reference: z.string().min(1),
-    regulatory_status: z.string().min(1),
-    regulatory_as_of: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-    oncokb_level: z.string().min(1),
-    escat_tier: z.string().min(1),
-    confirmation: z.string().min(1),
-    caveat: z.string().min(1),
+  id: z.string().regex(/^[A-Za-z0-9-]+$/),
+  gene: z.string().regex(/^[A-Z0-9]+$/),
+  alteration: z.string().min(1),
+  match: z.string().regex(MATCH, 'match must be codons:..., proteins:..., any or none'),
+  origin: z.enum(['somatic', 'germline', 'not_dna']),
+  dna_alteration: z.enum(['yes', 'no']),
+  drugs: z.string().min(1),
+  pivotal_trial: z.string().min(1),
+  trial_reference: z.string().min(1),
+  regulatory_status: z.string().min(1),
+  regulatory_as_of: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  oncokb_level: z.string().min(1),
+  escat_tier: z.string().min(1),
+  confirmation: z.string().min(1),
+  caveat: z.string().min(1),
 };
 
 export const ActionabilityRowSchema = z

@@ -16,7 +16,9 @@ export const BUNDLED_PANELS = ['breast', 'identity'] as const;
 export function loadBundledPanel(spec: string, bamBuild: DetectedBuild): SiteFile {
   const name = spec.slice('panel:'.length);
   if (!(BUNDLED_PANELS as readonly string[]).includes(name)) {
-    throw new UsageError(`--sites ${spec}: unknown bundled panel ${JSON.stringify(name)} (available: ${BUNDLED_PANELS.map((p) => `panel:${p}`).join(', ')})`);
+    throw new UsageError(
+      `--sites ${spec}: unknown bundled panel ${JSON.stringify(name)} (available: ${BUNDLED_PANELS.map((p) => `panel:${p}`).join(', ')})`,
+    );
   }
   if (bamBuild === 'unknown') {
     throw new UserError(
@@ -27,5 +29,12 @@ export function loadBundledPanel(spec: string, bamBuild: DetectedBuild): SiteFil
   // user VCF are recognised as one site when both are given.
   const bundled = name === 'identity' ? identitySites(bamBuild) : loadPanelSites(bamBuild);
   const sites = bundled.map((site) => checkedSite(spec, undefined, site, describeSite(site)));
-  return { source: spec, kind: 'bundled-panel', sites, contigLengths: new Map(), declaredBuild: bamBuild, buildEvidence: 'the bundled panel' };
+  return {
+    source: spec,
+    kind: 'bundled-panel',
+    sites,
+    contigLengths: new Map(),
+    declaredBuild: bamBuild,
+    buildEvidence: 'the bundled panel',
+  };
 }

@@ -29,7 +29,12 @@ export type DrugClassRow = z.infer<typeof DrugClassRowSchema>;
 
 export const ResistanceRowSchema = z.object({
   gene: z.string().regex(/^[A-Z0-9]+$/),
-  match: z.string().regex(/^(codons:\d+(-\d+)?(,\d+(-\d+)?)*|proteins:p\.[A-Z]\d+[A-Z*](,p\.[A-Z]\d+[A-Z*])*|any)$/, 'match must be codons:..., proteins:... or any'),
+  match: z
+    .string()
+    .regex(
+      /^(codons:\d+(-\d+)?(,\d+(-\d+)?)*|proteins:p\.[A-Z]\d+[A-Z*](,p\.[A-Z]\d+[A-Z*])*|any)$/,
+      'match must be codons:..., proteins:... or any',
+    ),
   resisted_drug_class: z.string().min(1),
   evidence: z.string().min(1),
   source: z.string().min(10),
@@ -98,13 +103,19 @@ export interface AgentHit {
  */
 export function agentsIn(therapy: string, rows: readonly DrugClassRow[] = loadDrugClasses()): { agents: AgentHit[]; unknown: string[] } {
   // "neratinib-based regimens" names neratinib.
-  const text = therapy.toLowerCase().replace(/\([^)]*\)/g, ' ').replace(/-based\b/g, ' ');
+  const text = therapy
+    .toLowerCase()
+    .replace(/\([^)]*\)/g, ' ')
+    .replace(/-based\b/g, ' ');
   const names: { name: string; row: DrugClassRow }[] = [];
   for (const r of rows) for (const n of [r.agent, ...r.aliases]) names.push({ name: n, row: r });
   // Longest names first, so "trastuzumab deruxtecan" wins over "trastuzumab".
   names.sort((a, b) => b.name.length - a.name.length);
   const found: { at: number; row: DrugClassRow }[] = [];
-  let rest = ` ${text.replace(/[+,/;&]|\band\b|\bwith\b/g, ' ').replace(/\s+/g, ' ').trim()} `;
+  let rest = ` ${text
+    .replace(/[+,/;&]|\band\b|\bwith\b/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()} `;
   for (const { name, row } of names) {
     const needle = ` ${name} `;
     let at = rest.indexOf(needle);
@@ -117,7 +128,8 @@ export function agentsIn(therapy: string, rows: readonly DrugClassRow[] = loadDr
   found.sort((a, b) => a.at - b.at);
   const agents: AgentHit[] = [];
   for (const f of found) {
-    if (!agents.some((a) => a.agent === f.row.agent)) agents.push({ agent: f.row.agent, drugClass: f.row.drug_class, targets: f.row.targets });
+    if (!agents.some((a) => a.agent === f.row.agent))
+      agents.push({ agent: f.row.agent, drugClass: f.row.drug_class, targets: f.row.targets });
   }
   const unknown = rest.split(/\s+/).filter((w) => w.length > 0 && /[a-z]/.test(w));
   return { agents, unknown };

@@ -5,7 +5,16 @@ import { referencePath } from './paths.js';
 import { parseTsv } from './tsv.js';
 
 /** Therapy classes used by classification: every one has a toxicity note. */
-export const THERAPY_CLASSES = ['endocrine+CDK4/6i', 'endocrine', 'anti-HER2', 'ADC', 'chemotherapy', 'immunotherapy', 'PARPi', 'other'] as const;
+export const THERAPY_CLASSES = [
+  'endocrine+CDK4/6i',
+  'endocrine',
+  'anti-HER2',
+  'ADC',
+  'chemotherapy',
+  'immunotherapy',
+  'PARPi',
+  'other',
+] as const;
 export type TherapyClass = (typeof THERAPY_CLASSES)[number];
 
 const optionalInt = z

@@ -8,8 +8,26 @@ export const HGVS_C_SUBSTITUTION = /^(N[MR]_\d+\.\d+):c\.(\d+)([ACGT])>([ACGT])$
 export const HGVS_C_DELINS = /^(N[MR]_\d+\.\d+):c\.(\d+)_(\d+)delins([ACGT]+)$/;
 
 const THREE_TO_ONE: Record<string, string> = {
-  Ala: 'A', Arg: 'R', Asn: 'N', Asp: 'D', Cys: 'C', Gln: 'Q', Glu: 'E', Gly: 'G', His: 'H', Ile: 'I',
-  Leu: 'L', Lys: 'K', Met: 'M', Phe: 'F', Pro: 'P', Ser: 'S', Thr: 'T', Trp: 'W', Tyr: 'Y', Val: 'V',
+  Ala: 'A',
+  Arg: 'R',
+  Asn: 'N',
+  Asp: 'D',
+  Cys: 'C',
+  Gln: 'Q',
+  Glu: 'E',
+  Gly: 'G',
+  His: 'H',
+  Ile: 'I',
+  Leu: 'L',
+  Lys: 'K',
+  Met: 'M',
+  Phe: 'F',
+  Pro: 'P',
+  Ser: 'S',
+  Thr: 'T',
+  Trp: 'W',
+  Tyr: 'Y',
+  Val: 'V',
   Ter: '*',
 };
 

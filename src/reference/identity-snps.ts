@@ -61,11 +61,16 @@ const AUTOSOME = /^([1-9]|1\d|2[0-2])$/;
 function optionalFraction(file: string, line: number, column: string, text: string): number | null {
   if (text === '') return null;
   const x = Number(text);
-  if (!(Number.isFinite(x) && x > 0 && x < 1)) throw fileError(file, `${column} ${JSON.stringify(text)} is not a frequency between 0 and 1`, line);
+  if (!(Number.isFinite(x) && x > 0 && x < 1))
+    throw fileError(file, `${column} ${JSON.stringify(text)} is not a frequency between 0 and 1`, line);
   return x;
 }
 
-const sourceList = (text: string): string[] => text.split(';').map((s) => s.trim()).filter((s) => s !== '');
+const sourceList = (text: string): string[] =>
+  text
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 
 export function loadIdentitySnps(file = referencePath(IDENTITY_SNP_FILE), options: IdentitySnpOptions = {}): IdentitySnp[] {
   const records = parseTsv(readFileSync(file, 'utf8'), file, COLUMNS);
@@ -74,10 +79,14 @@ export function loadIdentitySnps(file = referencePath(IDENTITY_SNP_FILE), option
     const g37 = Number(v.grch37_pos);
     const g38 = Number(v.grch38_pos);
     if (!/^rs\d+$/.test(v.rsid)) throw fileError(file, `rsid ${JSON.stringify(v.rsid)} is not an rs number`, rec.line);
-    if (!AUTOSOME.test(v.chrom)) throw fileError(file, `chrom ${JSON.stringify(v.chrom)} is not an autosome (1–22, no chr prefix)`, rec.line);
-    if (!(Number.isInteger(g37) && g37 > 0 && Number.isInteger(g38) && g38 > 0)) throw fileError(file, 'positions must be positive integers', rec.line);
-    if (!/^[ACGT]$/.test(v.ref) || !/^[ACGT]$/.test(v.alt) || v.ref === v.alt) throw fileError(file, 'ref and alt must be two different bases', rec.line);
-    if (v.status !== 'verified' && v.status !== 'unverified') throw fileError(file, `status ${JSON.stringify(v.status)} is neither verified nor unverified`, rec.line);
+    if (!AUTOSOME.test(v.chrom))
+      throw fileError(file, `chrom ${JSON.stringify(v.chrom)} is not an autosome (1–22, no chr prefix)`, rec.line);
+    if (!(Number.isInteger(g37) && g37 > 0 && Number.isInteger(g38) && g38 > 0))
+      throw fileError(file, 'positions must be positive integers', rec.line);
+    if (!/^[ACGT]$/.test(v.ref) || !/^[ACGT]$/.test(v.alt) || v.ref === v.alt)
+      throw fileError(file, 'ref and alt must be two different bases', rec.line);
+    if (v.status !== 'verified' && v.status !== 'unverified')
+      throw fileError(file, `status ${JSON.stringify(v.status)} is neither verified nor unverified`, rec.line);
     const af1kg = optionalFraction(file, rec.line, 'alt_af_1kg', v.alt_af_1kg);
     const gnomadGlobal = optionalFraction(file, rec.line, 'gnomad_global_maf_min', v.gnomad_global_maf_min);
     const gnomadPopulations = optionalFraction(file, rec.line, 'gnomad_population_maf_min', v.gnomad_population_maf_min);

@@ -81,7 +81,20 @@ export interface PanelRow {
 }
 
 export const PANEL_COLUMNS = [
-  'gene', 'protein', 'cdna', 'strand', 'ref_codon', 'chrom', 'pos', 'ref', 'alt', 'build', 'role', 'verification', 'sources', 'status',
+  'gene',
+  'protein',
+  'cdna',
+  'strand',
+  'ref_codon',
+  'chrom',
+  'pos',
+  'ref',
+  'alt',
+  'build',
+  'role',
+  'verification',
+  'sources',
+  'status',
 ] as const;
 
 export const USER_PANEL_REQUIRED = ['gene', 'protein', 'chrom', 'pos', 'ref', 'alt', 'build'] as const;

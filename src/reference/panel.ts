@@ -49,7 +49,11 @@ export function parsePanel(text: string, file: string, kind: 'bundled' | 'user')
     const key = `${row.build}\t${row.chrom}\t${row.pos}\t${row.ref}\t${row.alt}`;
     const first = firstLine.get(key);
     if (first !== undefined) {
-      throw fileError(file, `duplicate site ${row.chrom}:${row.pos} ${row.ref}>${row.alt} (${row.build}); first listed at line ${first}`, rec.line);
+      throw fileError(
+        file,
+        `duplicate site ${row.chrom}:${row.pos} ${row.ref}>${row.alt} (${row.build}); first listed at line ${first}`,
+        rec.line,
+      );
     }
     firstLine.set(key, rec.line);
     rows.push(row);

@@ -49,7 +49,11 @@ function clinicalView(c: ClinicalRow): ClinicalSummary {
 
 /** Latest draw or assessment date of one patient's data. */
 function patientCutoff(t: PatientTimeline, imaging: ImagingAssessment[], assessments: AssessmentClassification[]): string {
-  return latestDate([...t.draws.map((d) => d.collection_date), ...imaging.map((i) => i.assessment_date), ...assessments.map((a) => a.assessment_date)]);
+  return latestDate([
+    ...t.draws.map((d) => d.collection_date),
+    ...imaging.map((i) => i.assessment_date),
+    ...assessments.map((a) => a.assessment_date),
+  ]);
 }
 
 function imagingView(patient: string, imaging: ImagingRow[] | undefined, assessments: AssessmentClassification[]): ImagingAssessment[] {
@@ -77,7 +81,11 @@ function imagingView(patient: string, imaging: ImagingRow[] | undefined, assessm
 
 function toxicityView(therapyClass: string | undefined): NoteWithSource[] {
   if (!therapyClass || !(THERAPY_CLASSES as readonly string[]).includes(therapyClass)) return [];
-  return toxicityNotesFor(therapyClass as (typeof THERAPY_CLASSES)[number]).map((n) => ({ title: n.agent_group, text: n.note, source: n.source }));
+  return toxicityNotesFor(therapyClass as (typeof THERAPY_CLASSES)[number]).map((n) => ({
+    title: n.agent_group,
+    text: n.note,
+    source: n.source,
+  }));
 }
 
 /** Without the clinical CSV, the toxicity note classify attached to the latest assessment. */
@@ -110,7 +118,8 @@ export function assemblePatientReports(timelines: PatientTimeline[], doc: Classi
   const cohortCutoff = latestDate(prepared.map((p) => p.cutoff));
   return prepared.map(({ t, assessments, imaging, cutoff }) => {
     const c = opts.clinical?.get(t.patient);
-    const roleOf = (s: { chrom: string; pos: number; ref: string; alt: string }) => opts.roles?.get(`${s.chrom}:${s.pos}:${s.ref}>${s.alt}`) ?? '';
+    const roleOf = (s: { chrom: string; pos: number; ref: string; alt: string }) =>
+      opts.roles?.get(`${s.chrom}:${s.pos}:${s.ref}>${s.alt}`) ?? '';
     const { findings, more } = buildFindings(t, assessments.at(-1), rows, roleOf);
     const methods: Omit<Methods, 'count_settings' | 'tool_version'> = {
       counting_semantics: COUNTING_SEMANTICS,
@@ -124,7 +133,14 @@ export function assemblePatientReports(timelines: PatientTimeline[], doc: Classi
     };
     return buildPatientReport({
       timeline: t,
-      meta: reportMeta({ reportDate: opts.reportDate, cohortCutoff, pageCutoff: cutoff, toolVersion: opts.toolVersion, policyName: doc.policy_name, policy }),
+      meta: reportMeta({
+        reportDate: opts.reportDate,
+        cohortCutoff,
+        pageCutoff: cutoff,
+        toolVersion: opts.toolVersion,
+        policyName: doc.policy_name,
+        policy,
+      }),
       clinical: c ? clinicalView(c) : null,
       imaging,
       assessments: assessments.map((a) => assessmentView(a, t)),

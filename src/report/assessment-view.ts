@@ -45,7 +45,11 @@ function rulesView(a: AssessmentClassification, dateOf: ReadonlyMap<string, stri
   }));
 }
 
-function tumourFractionChange(a: AssessmentClassification, t: PatientTimeline, dateOf: ReadonlyMap<string, string>): TumourFractionChange | null {
+function tumourFractionChange(
+  a: AssessmentClassification,
+  t: PatientTimeline,
+  dateOf: ReadonlyMap<string, string>,
+): TumourFractionChange | null {
   const up = upstreamTfChange(a);
   const r3 = rule(a, 'rule3_molecular_progression');
   const fold = up?.fold ?? numIn(r3, 'tf_fold_from_nadir');
@@ -54,13 +58,19 @@ function tumourFractionChange(a: AssessmentClassification, t: PatientTimeline, d
   let compared = up?.compared_sample ?? null;
   if ((nadir === null || compared === null) && r3) {
     // classify names the two draws it compared in its value text ("… from nadir (A → B, …)").
-    const hits = findSamples(r3.value.split(';')[0], t.draws.map((d) => d.sample));
+    const hits = findSamples(
+      r3.value.split(';')[0],
+      t.draws.map((d) => d.sample),
+    );
     if (hits.length >= 2) {
       nadir ??= hits[0].sample;
       compared ??= hits[1].sample;
     }
   }
-  const windowDates = a.draws_in_window.map((s) => dateOf.get(s)).filter((d): d is string => !!d).sort();
+  const windowDates = a.draws_in_window
+    .map((s) => dateOf.get(s))
+    .filter((d): d is string => !!d)
+    .sort();
   const latest = windowDates.at(-1) ?? null;
   const comparedDate = compared ? (dateOf.get(compared) ?? null) : null;
   const out: TumourFractionChange = {
@@ -89,7 +99,8 @@ function drawToScan(a: AssessmentClassification, dateOf: ReadonlyMap<string, str
     if (!date) continue;
     const days = scan - isoToDay(date);
     // The nearest draw; on a tie the one before the scan (what the decision could have used).
-    if (!best || Math.abs(days) < Math.abs(best.days) || (Math.abs(days) === Math.abs(best.days) && days > best.days)) best = { date, days };
+    if (!best || Math.abs(days) < Math.abs(best.days) || (Math.abs(days) === Math.abs(best.days) && days > best.days))
+      best = { date, days };
   }
   return best;
 }
@@ -97,17 +108,26 @@ function drawToScan(a: AssessmentClassification, dateOf: ReadonlyMap<string, str
 export function assessmentView(a: AssessmentClassification, t: PatientTimeline): Assessment {
   const dateOf = new Map(t.draws.map((d) => [d.sample, d.collection_date]));
   const targetable = targetableView(a, dateOf);
-  const modifiers = a.modifiers.filter((m) => m.id !== 'toxicity_note').map((m) => ({ id: m.id, text: withDates(m.text, dateOf), source: m.source }));
+  const modifiers = a.modifiers
+    .filter((m) => m.id !== 'toxicity_note')
+    .map((m) => ({ id: m.id, text: withDates(m.text, dateOf), source: m.source }));
   const reason = a.indeterminate_reason ? withDates(a.indeterminate_reason, dateOf) : null;
   const rationale = withDates(a.rationale, dateOf);
-  const lastUsed = a.draws_used.map((s) => dateOf.get(s)).filter((d): d is string => !!d).sort().at(-1) ?? null;
+  const lastUsed =
+    a.draws_used
+      .map((s) => dateOf.get(s))
+      .filter((d): d is string => !!d)
+      .sort()
+      .at(-1) ?? null;
   const out: Assessment = {
     assessment_date: a.assessment_date,
     group: a.group,
     progressing_lesions: a.progressing_lesions,
     molecular_progression: a.molecular_progression,
     targetable: targetable.map(({ label: _label, ...rest }) => rest),
-    targetable_mutations: targetable.map((m) => (m.from_nadir_date ? `${m.label} (rising from nadir ${m.from_nadir_date}, at ${m.date})` : `${m.label} (${m.event} ${m.date})`)),
+    targetable_mutations: targetable.map((m) =>
+      m.from_nadir_date ? `${m.label} (rising from nadir ${m.from_nadir_date}, at ${m.date})` : `${m.label} (${m.event} ${m.date})`,
+    ),
     modifiers,
     rationale: reason && !rationale.includes(reason) ? `${rationale} — ${reason}` : rationale,
     indeterminate_reason: reason,

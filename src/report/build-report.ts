@@ -47,15 +47,27 @@ export async function buildReport(o: BuildReportOptions): Promise<{ indexHtml: s
   let selected = timelines;
   if (o.patients && o.patients.length) {
     const known = new Set(timelines.map((t) => t.patient));
-    for (const p of o.patients) if (!known.has(p)) throw new UserError(`unknown patient '${p}' (not in ${o.inDir}/patients; known: ${[...known].slice(0, 10).join(', ')})`);
+    for (const p of o.patients)
+      if (!known.has(p))
+        throw new UserError(`unknown patient '${p}' (not in ${o.inDir}/patients; known: ${[...known].slice(0, 10).join(', ')})`);
     const want = new Set(o.patients);
     selected = timelines.filter((t) => want.has(t.patient));
   }
   const known = new Set(timelines.map((t) => t.patient));
   const clinical = o.clinical ? readClinical(o.clinical, known) : undefined;
   const imaging = o.imaging ? readImaging(o.imaging, known) : undefined;
-  const patients = assemblePatientReports(selected, classification, { clinical, imaging, roles: panelRoles(), reportDate, toolVersion: VERSION });
-  const cutoff = patients.map((p) => p.meta.data_cutoff).sort().at(-1) ?? '';
+  const patients = assemblePatientReports(selected, classification, {
+    clinical,
+    imaging,
+    roles: panelRoles(),
+    reportDate,
+    toolVersion: VERSION,
+  });
+  const cutoff =
+    patients
+      .map((p) => p.meta.data_cutoff)
+      .sort()
+      .at(-1) ?? '';
   if (reportDate !== undefined && cutoff && reportDate < cutoff) {
     throw new UsageError(`--report-date ${reportDate} is before the data cut-off ${cutoff} (the latest draw or assessment in the report)`);
   }

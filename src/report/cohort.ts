@@ -3,7 +3,16 @@ import { median } from './from-timeline.js';
 import { safeFileStem } from './html/escape.js';
 import { GROUP_LABEL, NOT_ASSESSED } from './html/groups.js';
 import { latestDate } from './meta.js';
-import { DISCLAIMER, REPORT_SCHEMA, REPORT_SCHEMA_VERSION, type CohortReport, type CohortRow, type CohortSummary, type PatientReport, type ReportMeta } from './types.js';
+import {
+  DISCLAIMER,
+  REPORT_SCHEMA,
+  REPORT_SCHEMA_VERSION,
+  type CohortReport,
+  type CohortRow,
+  type CohortSummary,
+  type PatientReport,
+  type ReportMeta,
+} from './types.js';
 
 /** A draw in which no tracked site was detected: every site below its limit of detection. */
 const allBelowLod = (d: PatientReport['draws'][number]) => d.sites_total > 0 && d.sites_below_lod === d.sites_total;
@@ -28,14 +37,20 @@ export function cohortRow(r: PatientReport): CohortRow {
 export function cohortSummary(patients: PatientReport[], rows: CohortRow[]): CohortSummary {
   const counts = new Map<string, number>();
   for (const p of rows) counts.set(p.group, (counts.get(p.group) ?? 0) + 1);
-  const order = [...Object.keys(GROUP_LABEL), NOT_ASSESSED, ...[...counts.keys()].filter((g) => !(g in GROUP_LABEL) && g !== NOT_ASSESSED).sort()];
+  const order = [
+    ...Object.keys(GROUP_LABEL),
+    NOT_ASSESSED,
+    ...[...counts.keys()].filter((g) => !(g in GROUP_LABEL) && g !== NOT_ASSESSED).sort(),
+  ];
   const perPatient = patients.map((p) => p.draws.length);
   const draws = patients.flatMap((p) => p.draws);
   return {
     patients: patients.length,
     groups: order.filter((g) => counts.has(g)).map((g) => ({ group: g, patients: counts.get(g)! })),
     draws: draws.length,
-    draws_per_patient: perPatient.length ? { median: median(perPatient), min: Math.min(...perPatient), max: Math.max(...perPatient) } : null,
+    draws_per_patient: perPatient.length
+      ? { median: median(perPatient), min: Math.min(...perPatient), max: Math.max(...perPatient) }
+      : null,
     median_depth: draws.length ? median(draws.map((d) => d.median_depth)) : null,
     draws_below_lod: draws.filter(allBelowLod).length,
   };

@@ -56,7 +56,10 @@ export function headlineReason(a: Assessment, img: ImagingAssessment | undefined
     case 'widespread_progression':
       if (max !== null && n > max) return `${lesions}: more than the ${max} that define oligoprogression.`;
       if (tf && tf.fold !== null && a.molecular_progression === true) {
-        const when = tf.nadir_date && tf.compared_date ? ` (${tf.nadir_date} → ${tf.compared_date}${tf.p_value != null ? `, p = ${pValue(tf.p_value)}` : ''})` : '';
+        const when =
+          tf.nadir_date && tf.compared_date
+            ? ` (${tf.nadir_date} → ${tf.compared_date}${tf.p_value != null ? `, p = ${pValue(tf.p_value)}` : ''})`
+            : '';
         return `Only ${lesions.charAt(0).toLowerCase()}${lesions.slice(1)}, but ctDNA shows diffuse progression: the tumour fraction rose ${foldText(tf.fold)}-fold from its nadir${when}.`;
       }
       {
@@ -87,7 +90,8 @@ export function decidedBy(a: Assessment | undefined): string {
       return `${plural(n, 'progressing lesion', 'progressing lesions')}; no diffuse ctDNA progression`;
     case 'widespread_progression':
       if (max !== null && n > max) return `${plural(n, 'progressing lesion', 'progressing lesions')} (> ${max})`;
-      if (tf && tf.fold !== null && a.molecular_progression === true) return `ctDNA: tumour fraction ${foldText(tf.fold)}-fold from its nadir`;
+      if (tf && tf.fold !== null && a.molecular_progression === true)
+        return `ctDNA: tumour fraction ${foldText(tf.fold)}-fold from its nadir`;
       return 'ctDNA: diffuse progression';
     case 'indeterminate':
       return a.indeterminate_reason ?? 'ctDNA cannot decide';

@@ -37,7 +37,11 @@ export function loadEvidenceLevels(): LevelWords {
  * A table level (`1 (unconfirmed)`, `not applicable`, `unknown`) → `{level, words, confirmed}`.
  * `words` is '' for "not applicable" and "unknown" (the level itself says it).
  */
-export function levelInWords(scheme: 'OncoKB' | 'ESCAT', raw: string, words: LevelWords): { level: string; words: string; confirmed: boolean } {
+export function levelInWords(
+  scheme: 'OncoKB' | 'ESCAT',
+  raw: string,
+  words: LevelWords,
+): { level: string; words: string; confirmed: boolean } {
   const text = raw.trim();
   const unconfirmed = /\(unconfirmed\)/i.test(text);
   const level = text.replace(/\s*\(unconfirmed\)\s*/i, '').trim();

@@ -149,7 +149,9 @@ export function targetableView(a: AssessmentClassification, dateOf: ReadonlyMap<
     event: String(m.event),
     date: m.collection_date || dateOf.get(m.sample) || '',
     // Written by classification documents of policy version 1 (a rise from nadir); never by version 2.
-    ...((m as { from_nadir_date?: string }).from_nadir_date ? { from_nadir_date: (m as { from_nadir_date?: string }).from_nadir_date } : {}),
+    ...((m as { from_nadir_date?: string }).from_nadir_date
+      ? { from_nadir_date: (m as { from_nadir_date?: string }).from_nadir_date }
+      : {}),
     label: geneProteinLabel(m.gene, m.protein),
   }));
 }

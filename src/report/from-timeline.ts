@@ -90,7 +90,8 @@ export function buildPatientReport(inp: PatientReportInputs): PatientReport {
     })),
   }));
   const countSettings: Record<string, string | number | boolean> = {};
-  for (const [k, v] of Object.entries(t.count_settings)) countSettings[snake(k)] = k === 'excludeFlags' ? `0x${Number(v).toString(16).toUpperCase()}` : (v as string | number | boolean);
+  for (const [k, v] of Object.entries(t.count_settings))
+    countSettings[snake(k)] = k === 'excludeFlags' ? `0x${Number(v).toString(16).toUpperCase()}` : (v as string | number | boolean);
   for (const [k, v] of Object.entries(t.call_settings)) countSettings[`call_${snake(k)}`] = v;
   countSettings.event_alpha = t.event_settings.alpha;
   countSettings.event_min_fold = t.event_settings.min_fold;

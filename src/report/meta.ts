@@ -39,7 +39,8 @@ export function policyHash(doc: ClassificationDocument): { sha256: string; of: R
   if (recorded) return { sha256: recorded, of: 'policy file' };
   const rules = new Map<string, { id: string; description: string; threshold: string; source: string }>();
   for (const a of doc.assessments) {
-    for (const r of a.rules) if (!rules.has(r.id)) rules.set(r.id, { id: r.id, description: r.description, threshold: r.threshold, source: r.source });
+    for (const r of a.rules)
+      if (!rules.has(r.id)) rules.set(r.id, { id: r.id, description: r.description, threshold: r.threshold, source: r.source });
   }
   const ids = [...rules.keys()].sort();
   const canonical = JSON.stringify({ policy_name: doc.policy_name, rules: ids.map((id) => rules.get(id)) });

@@ -35,7 +35,12 @@ function median(xs: number[]): number {
 function stable(value: unknown): string {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.keys(v as object)
+          .sort()
+          .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+      );
     return v;
   };
   return `${JSON.stringify(sort(value), null, 2)}\n`;
@@ -50,7 +55,10 @@ export function multiqcFiles(timelines: readonly PatientTimeline[], identity: re
   const tfSeries: Record<string, Record<string, number>> = {};
   for (const t of [...timelines].sort((a, b) => a.patient.localeCompare(b.patient))) {
     t.draws.forEach((d, i) => {
-      const points = t.sites.filter((s) => !s.germline_or_ch).map((s) => s.points[i]).filter((p) => p !== undefined);
+      const points = t.sites
+        .filter((s) => !s.germline_or_ch)
+        .map((s) => s.points[i])
+        .filter((p) => p !== undefined);
       const tf = t.tumour_fraction.points.find((p) => p.sample === d.sample)?.estimate ?? null;
       const row: Record<string, string | number> = {
         patient: t.patient,
@@ -69,18 +77,27 @@ export function multiqcFiles(timelines: readonly PatientTimeline[], identity: re
   const table = {
     id: 'oligotrack_draws',
     section_name: 'oligotrack: plasma draws',
-    description: 'Per plasma draw: depth and UMI families at the tracked sites, sites below the limit of detection, tumour fraction, and whether the draw is from the same person as the patient\'s other samples (identity SNPs).',
+    description:
+      "Per plasma draw: depth and UMI families at the tracked sites, sites below the limit of detection, tumour fraction, and whether the draw is from the same person as the patient's other samples (identity SNPs).",
     plot_type: 'table',
     pconfig: { id: 'oligotrack_draws_table', title: 'oligotrack: plasma draws', namespace: 'oligotrack' },
     headers: {
       patient: { title: 'Patient', description: 'Patient ID (samplesheet)' },
       collection_date: { title: 'Collected', description: 'Collection date' },
       median_depth: { title: 'Median depth', description: 'Median fragment depth over the tracked sites', format: '{:,.0f}', min: 0 },
-      umi_families: { title: 'UMI families', description: 'UMI families summed over the tracked sites (0 without UMIs)', format: '{:,.0f}', min: 0 },
+      umi_families: {
+        title: 'UMI families',
+        description: 'UMI families summed over the tracked sites (0 without UMIs)',
+        format: '{:,.0f}',
+        min: 0,
+      },
       sites_tracked: { title: 'Sites', description: 'Tracked sites (germline and CH excluded)', format: '{:,.0f}', min: 0 },
       sites_below_lod: { title: 'Below LoD', description: 'Tracked sites not detected in this draw', format: '{:,.0f}', min: 0 },
       tumour_fraction: { title: 'Tumour fraction', description: 'Tumour-fraction estimate of the draw', format: '{:,.4f}', min: 0, max: 1 },
-      identity: { title: 'Identity', description: 'concordant / discordant (sample swap?) / insufficient / not checked (no identity SNPs)' },
+      identity: {
+        title: 'Identity',
+        description: 'concordant / discordant (sample swap?) / insufficient / not checked (no identity SNPs)',
+      },
     },
     data: rows,
   };
@@ -93,7 +110,13 @@ export function multiqcFiles(timelines: readonly PatientTimeline[], identity: re
         section_name: 'oligotrack: tumour fraction',
         description: 'Tumour fraction per patient over its draws (x: draw number in collection order).',
         plot_type: 'linegraph',
-        pconfig: { id: 'oligotrack_tumour_fraction_plot', title: 'oligotrack: tumour fraction by draw', xlab: 'draw', ylab: 'tumour fraction', ymin: 0 },
+        pconfig: {
+          id: 'oligotrack_tumour_fraction_plot',
+          title: 'oligotrack: tumour fraction by draw',
+          xlab: 'draw',
+          ylab: 'tumour fraction',
+          ymin: 0,
+        },
         data: tfSeries,
       }),
     });

@@ -47,7 +47,9 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
     for (const name of CANDIDATES) if (executable(join(dir, name))) return join(dir, name);
   }
-  throw new UserError("--pdf needs Chromium, which was not found on PATH: install it (Debian/Ubuntu: 'apt-get install chromium') or set OLIGOTRACK_CHROMIUM to its path");
+  throw new UserError(
+    "--pdf needs Chromium, which was not found on PATH: install it (Debian/Ubuntu: 'apt-get install chromium') or set OLIGOTRACK_CHROMIUM to its path",
+  );
 }
 
 /**
@@ -80,10 +82,15 @@ class Cdp {
   private buffer = Buffer.alloc(0);
   private failure: Error | null = null;
 
-  constructor(private readonly child: ChildProcess, private readonly stderrTail: () => string) {
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly stderrTail: () => string,
+  ) {
     const out = child.stdio[4] as NodeJS.ReadableStream;
     out.on('data', (chunk: Buffer) => this.receive(chunk));
-    child.on('exit', (code, signal) => this.fail(new UserError(`--pdf: Chromium exited early (${signal ?? `code ${code}`}): ${this.stderrTail() || 'no message'}`)));
+    child.on('exit', (code, signal) =>
+      this.fail(new UserError(`--pdf: Chromium exited early (${signal ?? `code ${code}`}): ${this.stderrTail() || 'no message'}`)),
+    );
     child.on('error', (e) => this.fail(new UserError(`--pdf: cannot start Chromium (${e.message})`)));
   }
 
@@ -181,21 +188,36 @@ export async function printPdfs(jobs: PdfJob[], o: { chromium: string; reportDat
   const cdp = new Cdp(child, tail);
   const kill = () => child.kill('SIGKILL');
   try {
-    const { targetId } = (await withTimeout(cdp.send('Target.createTarget', { url: 'about:blank' }), timeout, 'starting', kill)) as { targetId: string };
+    const { targetId } = (await withTimeout(cdp.send('Target.createTarget', { url: 'about:blank' }), timeout, 'starting', kill)) as {
+      targetId: string;
+    };
     const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string };
     await cdp.send('Page.enable', {}, sessionId);
     for (const job of jobs) {
       const loaded = cdp.next('Page.loadEventFired', sessionId);
-      const nav = (await withTimeout(cdp.send('Page.navigate', { url: pathToFileURL(job.html).href }, sessionId), timeout, `opening ${job.html}`, kill)) as {
+      const nav = (await withTimeout(
+        cdp.send('Page.navigate', { url: pathToFileURL(job.html).href }, sessionId),
+        timeout,
+        `opening ${job.html}`,
+        kill,
+      )) as {
         errorText?: string;
       };
       if (nav.errorText) throw new UserError(`--pdf: Chromium cannot open ${job.html}: ${nav.errorText}`);
       await withTimeout(loaded, timeout, `loading ${job.html}`, kill);
       // Links between report files would print as file:// URIs of the hidden build directory: useless
       // in a PDF and different on every run. The page's text is unchanged.
-      await cdp.send('Runtime.evaluate', { expression: "for (const a of document.querySelectorAll('a[href]')) a.removeAttribute('href')" }, sessionId);
+      await cdp.send(
+        'Runtime.evaluate',
+        { expression: "for (const a of document.querySelectorAll('a[href]')) a.removeAttribute('href')" },
+        sessionId,
+      );
       const { data } = (await withTimeout(
-        cdp.send('Page.printToPDF', { printBackground: true, preferCSSPageSize: true, displayHeaderFooter: false, generateTaggedPDF: true }, sessionId),
+        cdp.send(
+          'Page.printToPDF',
+          { printBackground: true, preferCSSPageSize: true, displayHeaderFooter: false, generateTaggedPDF: true },
+          sessionId,
+        ),
         timeout,
         `printing ${job.html}`,
         kill,

@@ -34,8 +34,13 @@ export function readTrackOutputs(dir: string, classificationPath?: string): Trac
   if (!existsSync(dir)) throw new UserError(`${dir}: no such directory (expected the output directory of 'oligotrack track')`);
   if (!statSync(dir).isDirectory()) throw new UserError(`${dir}: not a directory (expected the output directory of 'oligotrack track')`);
   const patientsDir = join(dir, 'patients');
-  const files = existsSync(patientsDir) ? readdirSync(patientsDir).filter((f) => f.endsWith('.json')).sort() : [];
-  if (files.length === 0) throw new UserError(`${dir}: no timeline found (${join(dir, 'patients')}/*.json is missing or empty); run 'oligotrack track' first`);
+  const files = existsSync(patientsDir)
+    ? readdirSync(patientsDir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
+  if (files.length === 0)
+    throw new UserError(`${dir}: no timeline found (${join(dir, 'patients')}/*.json is missing or empty); run 'oligotrack track' first`);
   const timelines: PatientTimeline[] = [];
   const seen = new Set<string>();
   for (const f of files) {
@@ -61,8 +66,15 @@ export function readTrackOutputs(dir: string, classificationPath?: string): Trac
   const c = readJson(classificationFile) as Partial<ClassificationDocument>;
   // Version 1 documents (policy version 1) still render: every field version 2 added is optional on the page.
   const version = (c as { schema_version?: unknown } | null)?.schema_version;
-  if (c?.schema !== CLASSIFICATION_SCHEMA || (version !== 1 && version !== CLASSIFICATION_SCHEMA_VERSION) || !Array.isArray(c.assessments)) {
-    throw fileError(classificationFile, `not an oligotrack classification (expected schema ${CLASSIFICATION_SCHEMA} version 1 or ${CLASSIFICATION_SCHEMA_VERSION})`);
+  if (
+    c?.schema !== CLASSIFICATION_SCHEMA ||
+    (version !== 1 && version !== CLASSIFICATION_SCHEMA_VERSION) ||
+    !Array.isArray(c.assessments)
+  ) {
+    throw fileError(
+      classificationFile,
+      `not an oligotrack classification (expected schema ${CLASSIFICATION_SCHEMA} version 1 or ${CLASSIFICATION_SCHEMA_VERSION})`,
+    );
   }
   const known = new Set(timelines.map((t) => t.patient));
   for (const a of c.assessments) {

@@ -15,11 +15,7 @@ export const REPORT_SCHEMA = 'oligotrack.report';
 export const REPORT_SCHEMA_VERSION = 2;
 
 export type GroupId =
-  | 'true_oligoprogression'
-  | 'widespread_progression'
-  | 'oligoprogression_targetable'
-  | 'indeterminate'
-  | 'no_progression';
+  'true_oligoprogression' | 'widespread_progression' | 'oligoprogression_targetable' | 'indeterminate' | 'no_progression';
 
 /** Dates, version and policy printed on every page (screen header and every printed page). */
 export interface ReportMeta {

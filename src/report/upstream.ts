@@ -99,7 +99,11 @@ export function upstreamSiteFlags(a: AssessmentClassification | undefined): Map<
 /** Flags of a timeline site: its germline/CH reason, then any `flags` list track writes. */
 export function timelineSiteFlags(s: TimelineSite): SiteFlag[] {
   const out: SiteFlag[] = [];
-  if (s.germline_or_ch) out.push({ kind: 'germline_or_ch', text: s.germline_or_ch_reason ? `germline or clonal haematopoiesis: ${s.germline_or_ch_reason}` : 'germline or clonal haematopoiesis' });
+  if (s.germline_or_ch)
+    out.push({
+      kind: 'germline_or_ch',
+      text: s.germline_or_ch_reason ? `germline or clonal haematopoiesis: ${s.germline_or_ch_reason}` : 'germline or clonal haematopoiesis',
+    });
   out.push(...flagList((s as unknown as Json).flags));
   return out;
 }
@@ -112,7 +116,8 @@ export function upstreamEarlierLines(c: object | undefined): { therapy: string; 
   for (const l of v) {
     if (!isObj(l)) continue;
     const start = str(l.therapyStart);
-    if (start && /^\d{4}-\d{2}-\d{2}$/.test(start)) out.push({ therapy: str(l.therapy) ?? '', therapy_class: str(l.therapyClass) ?? '', start });
+    if (start && /^\d{4}-\d{2}-\d{2}$/.test(start))
+      out.push({ therapy: str(l.therapy) ?? '', therapy_class: str(l.therapyClass) ?? '', start });
   }
   return out.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
 }

@@ -1,5 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { checkPathId, pathInside } from '../util/safe-path.js';
@@ -18,7 +29,10 @@ export function stableJson(value: unknown): string {
  * The files of a report directory, as name → content (pure: no I/O). The cohort page carries the
  * report date, version and policy of the pages (all built in one run share them).
  */
-export function reportFiles(patients: PatientReport[], meta?: Omit<ReportMeta, 'data_cutoff'>): { files: Map<string, string>; cohort: CohortReport } {
+export function reportFiles(
+  patients: PatientReport[],
+  meta?: Omit<ReportMeta, 'data_cutoff'>,
+): { files: Map<string, string>; cohort: CohortReport } {
   const m = meta ?? patients[0]?.meta;
   if (!m) throw new UserError('no patient to report');
   const cohort = buildCohort(patients, m);
@@ -28,9 +42,13 @@ export function reportFiles(patients: PatientReport[], meta?: Omit<ReportMeta, '
     // The pages link to safeFileStem's name; that name must itself follow the file-name ID rule.
     const stem = checkPathId(safeFileStem(p.patient), `patient '${p.patient}': its report file name`);
     // index.* is the cohort page; names equal but for case would overwrite each other on macOS/Windows.
-    if (stem.toLowerCase() === 'index') throw new UserError(`patient '${p.patient}': its report page would overwrite the cohort index (${stem}.html)`);
+    if (stem.toLowerCase() === 'index')
+      throw new UserError(`patient '${p.patient}': its report page would overwrite the cohort index (${stem}.html)`);
     const other = stems.get(stem.toLowerCase());
-    if (other !== undefined) throw new UserError(`patients '${other}' and '${p.patient}' map to the same report file name '${stem}' (file names ignore case on some systems)`);
+    if (other !== undefined)
+      throw new UserError(
+        `patients '${other}' and '${p.patient}' map to the same report file name '${stem}' (file names ignore case on some systems)`,
+      );
     stems.set(stem.toLowerCase(), p.patient);
     files.set(`${stem}.json`, stableJson(p));
     files.set(`${stem}.html`, renderPatientPage(p));
@@ -46,7 +64,11 @@ export function reportFiles(patients: PatientReport[], meta?: Omit<ReportMeta, '
  * report under the final name. An existing OUT is replaced only if it is an oligotrack report
  * (has our index.json) or empty — never an unrelated directory.
  */
-export async function writeReportDir(outDir: string, files: Map<string, string>, finish?: (tmpDir: string) => Promise<void>): Promise<void> {
+export async function writeReportDir(
+  outDir: string,
+  files: Map<string, string>,
+  finish?: (tmpDir: string) => Promise<void>,
+): Promise<void> {
   const out = resolve(outDir);
   const parent = dirname(out);
   try {

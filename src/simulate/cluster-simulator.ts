@@ -128,7 +128,13 @@ export class ClusterSimulator {
       const offset = pick < nLeft ? leftLo + pick : rightLo + (pick - nLeft);
       const start0 = state.pos0 - offset;
       if (start0 < 0 || start0 + length + site.ref.length > contigLen) continue;
-      const mol = buildMolecule(this.reference, site.chrom, start0, length, tumour ? { pos0: state.pos0, ref: site.ref, alt: site.alt } : undefined);
+      const mol = buildMolecule(
+        this.reference,
+        site.chrom,
+        start0,
+        length,
+        tumour ? { pos0: state.pos0, ref: site.ref, alt: site.alt } : undefined,
+      );
       this.emitMolecule(rng, state, f, mol, tumour, offset, alleleLen);
     }
   }
@@ -270,7 +276,7 @@ export class ClusterSimulator {
       if ((i & 3) === 0) bits = rng.nextUint32();
       const u = (bits >>> ((i & 3) << 3)) & 0xff;
       if (model === 'binned') q[i] = 33 + (u < 218 ? 37 : u < 238 ? 23 : u < 251 ? 12 : 2);
-      else q[i] = 33 + Math.max(2, 38 - ((i * 6) / len | 0) - FULL_QUALITY_DROP[u]);
+      else q[i] = 33 + Math.max(2, 38 - (((i * 6) / len) | 0) - FULL_QUALITY_DROP[u]);
     }
     return q.toString('latin1');
   }

@@ -52,7 +52,9 @@ export class EncodedCollector implements RecordCollector {
   drainTo(writer: BamStreamWriter): number {
     const arenas = [...this.arenas, this.arena];
     // Stable: position, forward before reverse, then generation order.
-    const order = this.entries.sort((a, b) => a.placement.beg0 - b.placement.beg0 || Number(a.placement.reverse) - Number(b.placement.reverse));
+    const order = this.entries.sort(
+      (a, b) => a.placement.beg0 - b.placement.beg0 || Number(a.placement.reverse) - Number(b.placement.reverse),
+    );
     for (const e of order) writer.addEncoded(arenas[e.arena].subarray(e.off, e.off + e.len), e.placement);
     const n = order.length;
     this.entries = [];

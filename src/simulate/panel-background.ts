@@ -26,7 +26,13 @@ export function backgroundAlleles(refs: readonly { name: string; length: number 
   for (const row of rows) {
     const contig = byCanonical.get(canonicalContig(row.chrom));
     if (!contig || row.pos + row.ref.length - 1 > contig.length) continue;
-    out.push({ contig: contig.name, pos1: row.pos, ref: row.ref.toUpperCase(), label: `${row.gene} ${row.protein} (${row.build})`, verified: row.status === 'verified' });
+    out.push({
+      contig: contig.name,
+      pos1: row.pos,
+      ref: row.ref.toUpperCase(),
+      label: `${row.gene} ${row.protein} (${row.build})`,
+      verified: row.status === 'verified',
+    });
   }
   return out;
 }

@@ -26,7 +26,9 @@ export class SyntheticReference {
       const code = ref.toUpperCase().charCodeAt(i);
       const prev = m.get(pos0);
       if (prev !== undefined && prev !== code) {
-        throw new Error(`${what}: REF base ${ref[i]} at ${contig}:${pos0 + 1} conflicts with another site's REF ${String.fromCharCode(prev)}`);
+        throw new Error(
+          `${what}: REF base ${ref[i]} at ${contig}:${pos0 + 1} conflicts with another site's REF ${String.fromCharCode(prev)}`,
+        );
       }
       m.set(pos0, code);
     }

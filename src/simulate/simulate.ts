@@ -22,10 +22,18 @@ function checkSpec(spec: SimulationSpec): void {
   if (!(spec.depth >= 1 && Number.isInteger(spec.depth))) bad(`depth must be a positive integer, got ${spec.depth}`);
   if (!(spec.readLength >= 30 && spec.readLength <= 1000)) bad(`read length must be 30-1000, got ${spec.readLength}`);
   if (!(spec.familySizeMean >= 1)) bad(`family size mean must be ≥ 1, got ${spec.familySizeMean}`);
-  for (const [name, v] of [['seq error', spec.seqError], ['PCR error', spec.pcrError], ['low-MAPQ fraction', spec.lowMapqFraction], ['soft-clip fraction', spec.softClipFraction]] as const) {
+  for (const [name, v] of [
+    ['seq error', spec.seqError],
+    ['PCR error', spec.pcrError],
+    ['low-MAPQ fraction', spec.lowMapqFraction],
+    ['soft-clip fraction', spec.softClipFraction],
+  ] as const) {
     if (!(v >= 0 && v <= 0.5)) bad(`${name} must be in [0, 0.5], got ${v}`);
   }
-  for (const [name, v] of [['fragment mode', spec.fragMode], ['tumour fragment mode', spec.tumourFragMode]] as const) {
+  for (const [name, v] of [
+    ['fragment mode', spec.fragMode],
+    ['tumour fragment mode', spec.tumourFragMode],
+  ] as const) {
     if (!(v >= MIN_FRAG && v <= MAX_FRAG)) bad(`${name} must be in [${MIN_FRAG}, ${MAX_FRAG}], got ${v}`);
   }
   if (spec.umi && !(spec.umi.length >= 4 && spec.umi.length <= 32)) bad(`UMI length must be 4-32, got ${spec.umi.length}`);
@@ -42,7 +50,8 @@ function prepareSites(spec: SimulationSpec, reference: SyntheticReference): Site
     const what = `site ${site.chrom}:${site.pos1} ${site.ref}>${site.alt}`;
     const tid = tids.get(site.chrom);
     if (tid === undefined) throw new SimulationInputError(`${what}: contig ${site.chrom} is not in the simulated genome`);
-    if (!/^[ACGTN]+$/i.test(site.ref) || !/^[ACGTN]+$/i.test(site.alt)) throw new SimulationInputError(`${what}: alleles must be A/C/G/T/N bases`);
+    if (!/^[ACGTN]+$/i.test(site.ref) || !/^[ACGTN]+$/i.test(site.alt))
+      throw new SimulationInputError(`${what}: alleles must be A/C/G/T/N bases`);
     if (!(site.vaf >= 0 && site.vaf <= 1)) throw new SimulationInputError(`${what}: VAF ${site.vaf} is not in [0, 1]`);
     const len = spec.refs[tid].length;
     if (site.pos1 - 1 - MAX_FRAG < 0 || site.pos1 + site.ref.length + MAX_FRAG > len) {
@@ -62,7 +71,16 @@ function prepareSites(spec: SimulationSpec, reference: SyntheticReference): Site
       index,
       tid,
       pos0: site.pos1 - 1,
-      truth: { sample: spec.sample, chrom: site.chrom, pos1: site.pos1, ref: site.ref.toUpperCase(), alt: site.alt.toUpperCase(), trueVaf: site.vaf, fragmentsTotal: 0, fragmentsAlt: 0 },
+      truth: {
+        sample: spec.sample,
+        chrom: site.chrom,
+        pos1: site.pos1,
+        ref: site.ref.toUpperCase(),
+        alt: site.alt.toUpperCase(),
+        trueVaf: site.vaf,
+        fragmentsTotal: 0,
+        fragmentsAlt: 0,
+      },
     };
   });
   for (const b of background) reference.placeBackgroundAllele(b.contig, b.pos1, b.ref);

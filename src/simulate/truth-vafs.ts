@@ -26,7 +26,8 @@ export function readTruthVafs(path: string): Map<string, number> {
       for (const need of ['chrom', 'pos', 'ref', 'alt']) {
         if (!header.includes(need)) throw fileError(path, `header must name chrom, pos, ref, alt and vaf; missing ${need}`, lineNo);
       }
-      if (!header.includes('vaf') && !header.includes('true_vaf')) throw fileError(path, 'header must name a vaf (or true_vaf) column', lineNo);
+      if (!header.includes('vaf') && !header.includes('true_vaf'))
+        throw fileError(path, 'header must name a vaf (or true_vaf) column', lineNo);
       return;
     }
     const h = header;
@@ -34,8 +35,10 @@ export function readTruthVafs(path: string): Map<string, number> {
     const vafCol = h.includes('vaf') ? 'vaf' : 'true_vaf';
     const pos = Number(get('pos'));
     const vaf = Number(get(vafCol));
-    if (!Number.isInteger(pos) || pos < 1) throw fileError(path, `pos must be a positive integer, got '${get('pos')}'`, lineNo, h.indexOf('pos') + 1);
-    if (get(vafCol) === '' || !(vaf >= 0 && vaf <= 1)) throw fileError(path, `${vafCol} must be a number from 0 to 1, got '${get(vafCol)}'`, lineNo, h.indexOf(vafCol) + 1);
+    if (!Number.isInteger(pos) || pos < 1)
+      throw fileError(path, `pos must be a positive integer, got '${get('pos')}'`, lineNo, h.indexOf('pos') + 1);
+    if (get(vafCol) === '' || !(vaf >= 0 && vaf <= 1))
+      throw fileError(path, `${vafCol} must be a number from 0 to 1, got '${get(vafCol)}'`, lineNo, h.indexOf(vafCol) + 1);
     const key = truthKey(get('chrom'), pos, get('ref'), get('alt'));
     if (out.has(key)) throw fileError(path, `site ${get('chrom')}:${pos} ${get('ref')}>${get('alt')} appears twice`, lineNo);
     out.set(key, vaf);

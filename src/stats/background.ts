@@ -39,8 +39,12 @@ export function backgroundFor(model: BackgroundModel, site: Site, context?: stri
   const fromSite = model.perSite.get(siteKey(site));
   if (fromSite) {
     return {
-      rate: fromSite.rate, dispersion: fromSite.dispersion, source: 'pon_site', germlineOrChip: fromSite.germlineOrChip,
-      priorDepth: effectiveDepth(fromSite) + fromSite.pseudoDepth, key: `site:${fromSite.siteKey}`,
+      rate: fromSite.rate,
+      dispersion: fromSite.dispersion,
+      source: 'pon_site',
+      germlineOrChip: fromSite.germlineOrChip,
+      priorDepth: effectiveDepth(fromSite) + fromSite.pseudoDepth,
+      key: `site:${fromSite.siteKey}`,
     };
   }
   const source = model.kind === 'pon' ? 'pon_class' : model.kind === 'in_sample' ? 'in_sample' : 'default';
@@ -48,7 +52,14 @@ export function backgroundFor(model: BackgroundModel, site: Site, context?: stri
   const byClass = byContext ?? model.perClass.get(substitutionClass(site));
   if (byClass && byClass.depth > 0) {
     const classKey = byContext ? context! : substitutionClass(site);
-    return { rate: byClass.rate, dispersion: byClass.dispersion, source, germlineOrChip: false, priorDepth: byClass.depth + CLASS_PSEUDO_DEPTH, key: `class:${classKey}` };
+    return {
+      rate: byClass.rate,
+      dispersion: byClass.dispersion,
+      source,
+      germlineOrChip: false,
+      priorDepth: byClass.depth + CLASS_PSEUDO_DEPTH,
+      key: `class:${classKey}`,
+    };
   }
   return { rate: model.defaultRate, dispersion: 0, source: 'default', germlineOrChip: false, priorDepth: Infinity, key: 'default' };
 }
@@ -203,7 +214,10 @@ export interface InSampleOptions {
  * In-sample background from the probe counts of the sample's non-variant target positions,
  * per substitution class (12 classes) and, with a reference, per trinucleotide context.
  */
-export function inSampleBackground(positions: PositionBaseCounts[], opts: InSampleOptions): { model: BackgroundModel; positionsUsed: number } {
+export function inSampleBackground(
+  positions: PositionBaseCounts[],
+  opts: InSampleOptions,
+): { model: BackgroundModel; positionsUsed: number } {
   const acc = new Map<string, ClassAccumulator>();
   let used = 0;
   for (const pos of positions) {
@@ -213,7 +227,8 @@ export function inSampleBackground(positions: PositionBaseCounts[], opts: InSamp
       : undefined;
     if (accumulatePosition(acc, pos, ref, flanks)) used++;
   }
-  if (used === 0) throw new StatsInputError('no usable non-variant target position for the in-sample background (need depth ≥ 20 and no variant)');
+  if (used === 0)
+    throw new StatsInputError('no usable non-variant target position for the in-sample background (need depth ≥ 20 and no variant)');
   const model: BackgroundModel = {
     kind: 'in_sample',
     origin: opts.origin,

@@ -185,13 +185,19 @@ function statisticOfTerms(t: Terms): { pHat: number; T: number } {
  * The weighted test over the informative sites. `backgrounds[i]` is site i's background rate;
  * `unweightedDetected` is the unweighted call, to report whether the weighting changes it.
  */
-export function fragmentSizeTest(lengths: SiteFragmentLengths[], backgrounds: number[], alpha: number, unweightedDetected: boolean): FragmentSizeResult | undefined {
+export function fragmentSizeTest(
+  lengths: SiteFragmentLengths[],
+  backgrounds: number[],
+  alpha: number,
+  unweightedDetected: boolean,
+): FragmentSizeResult | undefined {
   const normal = new Float64Array(N_BINS);
   let fragments = 0;
-  for (const l of lengths) for (const len of l.ref) {
-    normal[lengthBin(len)]++;
-    fragments++;
-  }
+  for (const l of lengths)
+    for (const len of l.ref) {
+      normal[lengthBin(len)]++;
+      fragments++;
+    }
   // The normal length distribution is estimated from the sample: below this many ref fragments
   // the histogram (and so every weight) is noise, and the weighted test is not reported.
   if (fragments < MIN_NORMAL_FRAGMENTS) return undefined;

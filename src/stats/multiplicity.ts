@@ -9,7 +9,10 @@
  */
 
 function order(p: readonly number[]): number[] {
-  return p.map((_, i) => i).filter((i) => !Number.isNaN(p[i])).sort((a, b) => p[a] - p[b] || a - b);
+  return p
+    .map((_, i) => i)
+    .filter((i) => !Number.isNaN(p[i]))
+    .sort((a, b) => p[a] - p[b] || a - b);
 }
 
 export function holmAdjust(p: readonly number[]): number[] {

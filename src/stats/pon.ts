@@ -16,7 +16,14 @@ import {
 } from './background.js';
 import { MAX_DISPERSION, momIcc, momIccParts } from './dispersion.js';
 import { substitutionClass } from './substitution.js';
-import { type BackgroundModel, type ClassBackground, type PonSiteBackground, siteKey, StatsInputError, type SubstitutionClass } from './types.js';
+import {
+  type BackgroundModel,
+  type ClassBackground,
+  type PonSiteBackground,
+  siteKey,
+  StatsInputError,
+  type SubstitutionClass,
+} from './types.js';
 
 export const PON_FORMAT_VERSION = 2;
 
@@ -98,7 +105,9 @@ export function buildPon(input: PonInput): PonTable {
   if (input.siteCounts.length !== nSamples) throw new StatsInputError('one count result per normal sample is needed');
   const warnings: string[] = [];
   if (nSamples < MIN_PON_NORMALS) {
-    warnings.push(`panel of ${nSamples} normal(s), fewer than ${MIN_PON_NORMALS}: site dispersions lean on their class and the per-site test is less exact (docs/methods/accuracy.md)`);
+    warnings.push(
+      `panel of ${nSamples} normal(s), fewer than ${MIN_PON_NORMALS}: site dispersions lean on their class and the per-site test is less exact (docs/methods/accuracy.md)`,
+    );
   }
   const carrier = input.sites.map((_, i) => input.siteCounts.map((c) => isGermlineOrChip(c[i].altCount, c[i].depth)));
   const acc = new Map<string, ClassAccumulator>();
@@ -153,7 +162,10 @@ export function buildPon(input: PonInput): PonTable {
     let strength = SITE_PSEUDO_DEPTH;
     const spread = members.filter((m) => m.depth > 0);
     if (spread.length >= MIN_CLASS_SITES && classSource === 'sites') {
-      const rho = momIcc(spread.map((m) => m.alt), spread.map((m) => m.depth));
+      const rho = momIcc(
+        spread.map((m) => m.alt),
+        spread.map((m) => m.depth),
+      );
       strength = Number.isNaN(rho) ? SITE_PSEUDO_DEPTH : rho > 0 ? (1 - rho) / rho : Infinity;
     } else if (classSource === 'targets' && cls.dispersion > 0) {
       strength = (1 - cls.dispersion) / cls.dispersion;
@@ -163,8 +175,13 @@ export function buildPon(input: PonInput): PonTable {
     // The class rate itself is known only to its own depth: a site never gets more prior weight.
     classPrior.set(key, { icc, strength: Math.min(strength, cls.depth + CLASS_PSEUDO_DEPTH) });
   }
-  const noSpread = [...classPrior.entries()].filter(([key]) => own.filter((o) => o.substitution === key).length < MIN_CLASS_SITES && classSource === 'sites').map(([k]) => k);
-  if (noSpread.length > 0) warnings.push(`class(es) ${noSpread.join(', ')} have fewer than ${MIN_CLASS_SITES} sites: site rates shrink with the fixed pseudo-depth ${SITE_PSEUDO_DEPTH}`);
+  const noSpread = [...classPrior.entries()]
+    .filter(([key]) => own.filter((o) => o.substitution === key).length < MIN_CLASS_SITES && classSource === 'sites')
+    .map(([k]) => k);
+  if (noSpread.length > 0)
+    warnings.push(
+      `class(es) ${noSpread.join(', ')} have fewer than ${MIN_CLASS_SITES} sites: site rates shrink with the fixed pseudo-depth ${SITE_PSEUDO_DEPTH}`,
+    );
 
   const sites: PonSiteBackground[] = input.sites.map((site, i) => {
     const o = own[i];
@@ -195,7 +212,16 @@ export function buildPon(input: PonInput): PonTable {
     const prior = classPrior.get(key);
     if (prior) classes.set(key, { ...cls, dispersion: prior.icc, pseudoDepth: prior.strength });
   }
-  return { sampleNames: input.sampleNames, build: input.build, siteSetHash: siteSetHash(input.sites), settingsText: input.settingsText, sites, classes, classSource, warnings };
+  return {
+    sampleNames: input.sampleNames,
+    build: input.build,
+    siteSetHash: siteSetHash(input.sites),
+    settingsText: input.settingsText,
+    sites,
+    classes,
+    classSource,
+    warnings,
+  };
 }
 
 export function isGermlineOrChip(alt: number, depth: number): boolean {
@@ -203,8 +229,18 @@ export function isGermlineOrChip(alt: number, depth: number): boolean {
 }
 
 export const PON_COLUMNS = [
-  'record', 'key', 'substitution', 'alt_reads', 'depth', 'pseudo_alt', 'pseudo_depth', 'rate', 'dispersion',
-  'germline_or_chip', 'sample_rates', 'carriers',
+  'record',
+  'key',
+  'substitution',
+  'alt_reads',
+  'depth',
+  'pseudo_alt',
+  'pseudo_depth',
+  'rate',
+  'dispersion',
+  'germline_or_chip',
+  'sample_rates',
+  'carriers',
 ] as const;
 /** Version 1 files had no `carriers` column (read as 0 carriers, or 1 when germline_or_chip). */
 const PON_COLUMNS_V1 = PON_COLUMNS.slice(0, 11);
@@ -226,13 +262,41 @@ export function formatPon(pon: PonTable): string {
     `#${PON_COLUMNS.join('\t')}`,
   ];
   for (const s of pon.sites) {
-    lines.push(['site', s.siteKey, s.substitution, num(s.altReads), num(s.depth), num(s.pseudoAlt), num(s.pseudoDepth), num(s.rate),
-      num(s.dispersion), s.germlineOrChip ? 'yes' : 'no', s.sampleRates.map(num).join(','), num(s.carriers ?? 0)].join('\t'));
+    lines.push(
+      [
+        'site',
+        s.siteKey,
+        s.substitution,
+        num(s.altReads),
+        num(s.depth),
+        num(s.pseudoAlt),
+        num(s.pseudoDepth),
+        num(s.rate),
+        num(s.dispersion),
+        s.germlineOrChip ? 'yes' : 'no',
+        s.sampleRates.map(num).join(','),
+        num(s.carriers ?? 0),
+      ].join('\t'),
+    );
   }
   // Class rows: pseudo_depth holds the prior strength A_c of the class's site rates (absent: the class's own Jeffreys pseudocounts).
   for (const [key, c] of pon.classes) {
-    lines.push(['class', key, c.context ? 'context' : 'class', num(c.altReads), num(c.depth), num(CLASS_PSEUDO_ALT), num(c.pseudoDepth ?? CLASS_PSEUDO_DEPTH), num(c.rate),
-      num(c.dispersion), 'no', '.', '0'].join('\t'));
+    lines.push(
+      [
+        'class',
+        key,
+        c.context ? 'context' : 'class',
+        num(c.altReads),
+        num(c.depth),
+        num(CLASS_PSEUDO_ALT),
+        num(c.pseudoDepth ?? CLASS_PSEUDO_DEPTH),
+        num(c.rate),
+        num(c.dispersion),
+        'no',
+        '.',
+        '0',
+      ].join('\t'),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -272,7 +336,8 @@ export function parsePon(text: string, file: string): BackgroundModel & { sample
     if (f.length !== columns) fail(file, ln, `expected ${columns} tab-separated columns, found ${f.length}`);
     const numAt = (col: number, min = 0, max = Infinity): number => {
       const v = Number(f[col]);
-      if (f[col] === '' || !Number.isFinite(v) || v < min || v > max) fail(file, ln, `column ${PON_COLUMNS[col]} (${col + 1}): not a number in [${min}, ${max}]: '${f[col]}'`);
+      if (f[col] === '' || !Number.isFinite(v) || v < min || v > max)
+        fail(file, ln, `column ${PON_COLUMNS[col]} (${col + 1}): not a number in [${min}, ${max}]: '${f[col]}'`);
       return v;
     };
     const base: ClassBackground = { altReads: numAt(3), depth: numAt(4), rate: numAt(7, 0, 1), dispersion: numAt(8, 0, 1) };
@@ -280,14 +345,22 @@ export function parsePon(text: string, file: string): BackgroundModel & { sample
     if (f[9] !== 'yes' && f[9] !== 'no') fail(file, ln, `column germline_or_chip (10): expected yes or no, found '${f[9]}'`);
     if (f[0] === 'site') {
       if (!/^.+:\d+:[A-Z]+>[A-Z]+$/.test(f[1])) fail(file, ln, `column key (2): expected chrom:pos1:REF>ALT, found '${f[1]}'`);
-      const sampleRates = f[10] === '' ? [] : f[10].split(',').map((x) => {
-        const v = Number(x);
-        if (!Number.isFinite(v) || v < 0 || v > 1) fail(file, ln, `column sample_rates (11): bad rate '${x}'`);
-        return v;
-      });
+      const sampleRates =
+        f[10] === ''
+          ? []
+          : f[10].split(',').map((x) => {
+              const v = Number(x);
+              if (!Number.isFinite(v) || v < 0 || v > 1) fail(file, ln, `column sample_rates (11): bad rate '${x}'`);
+              return v;
+            });
       if (perSite.has(f[1])) fail(file, ln, `duplicate site ${f[1]}`);
       perSite.set(f[1], {
-        ...base, siteKey: f[1], substitution: f[2] as SubstitutionClass, sampleRates, pseudoAlt: numAt(5), pseudoDepth: numAt(6),
+        ...base,
+        siteKey: f[1],
+        substitution: f[2] as SubstitutionClass,
+        sampleRates,
+        pseudoAlt: numAt(5),
+        pseudoDepth: numAt(6),
         germlineOrChip: f[9] === 'yes',
         carriers: columns > 11 ? numAt(11) : f[9] === 'yes' ? 1 : 0,
       });
@@ -301,13 +374,21 @@ export function parsePon(text: string, file: string): BackgroundModel & { sample
   });
   const version = meta.get('oligotrack_pon');
   if (version === undefined) fail(file, 1, 'not an oligotrack PoN (no ##oligotrack_pon line)');
-  if (version !== '1' && version !== String(PON_FORMAT_VERSION)) fail(file, 1, `PoN format version ${version}, this oligotrack reads 1 and ${PON_FORMAT_VERSION}`);
+  if (version !== '1' && version !== String(PON_FORMAT_VERSION))
+    fail(file, 1, `PoN format version ${version}, this oligotrack reads 1 and ${PON_FORMAT_VERSION}`);
   if (!headerSeen) fail(file, lines.length, 'no #record header line');
   for (const key of ['build', 'site_set_hash', 'samples']) if (!meta.has(key)) fail(file, 1, `missing ##${key} line`);
-  const sampleNames = meta.get('samples')!.split(',').filter((s) => s !== '');
+  const sampleNames = meta
+    .get('samples')!
+    .split(',')
+    .filter((s) => s !== '');
   const warnings: string[] = [];
-  if (sampleNames.length < MIN_PON_NORMALS) warnings.push(`${file}: panel of ${sampleNames.length} normal(s), fewer than ${MIN_PON_NORMALS}: the per-site test's size is above its nominal α (docs/methods/accuracy.md)`);
-  if (version === '1') warnings.push(`${file}: PoN format 1 (site dispersions clamped at 0, one carrier excludes a site): rebuild it with oligotrack pon`);
+  if (sampleNames.length < MIN_PON_NORMALS)
+    warnings.push(
+      `${file}: panel of ${sampleNames.length} normal(s), fewer than ${MIN_PON_NORMALS}: the per-site test's size is above its nominal α (docs/methods/accuracy.md)`,
+    );
+  if (version === '1')
+    warnings.push(`${file}: PoN format 1 (site dispersions clamped at 0, one carrier excludes a site): rebuild it with oligotrack pon`);
   return {
     kind: 'pon',
     origin: file,

@@ -50,7 +50,11 @@ export interface BackgroundUncertainty {
 
 /** No uncertainty: every rate known, no over-dispersion (the model of the unit tests with exact values). */
 export function knownBackground(sites: number): BackgroundUncertainty {
-  return { rho: new Float64Array(sites), priorDepth: new Float64Array(sites).fill(Infinity), group: Int32Array.from({ length: sites }, (_, i) => i) };
+  return {
+    rho: new Float64Array(sites),
+    priorDepth: new Float64Array(sites).fill(Infinity),
+    group: Int32Array.from({ length: sites }, (_, i) => i),
+  };
 }
 
 function isKnown(u: BackgroundUncertainty): boolean {
@@ -83,7 +87,11 @@ export function profileInterval(d: LocusData, pHat: number): { low: number; high
 }
 
 /** p-value of T under the (predictive) null; see the header for the method choice. */
-export function glrtPValue(d: LocusData, T: number, u: BackgroundUncertainty = knownBackground(d.n.length)): { p: number; method: 'chi_bar_square' | 'monte_carlo' } {
+export function glrtPValue(
+  d: LocusData,
+  T: number,
+  u: BackgroundUncertainty = knownBackground(d.n.length),
+): { p: number; method: 'chi_bar_square' | 'monte_carlo' } {
   let expected = 0;
   for (let i = 0; i < d.n.length; i++) expected += d.n[i] * d.e[i];
   if (expected >= MC_EXPECTED_BACKGROUND && isKnown(u)) return { p: T <= 0 ? 1 : 0.5 * chiSq1UpperTail(T), method: 'chi_bar_square' };
@@ -201,9 +209,18 @@ export function summarizeSample(rows: CalledRow[], opts: SummaryOptions): Sample
     },
   };
   if (opts.fragmentLengths) {
-    if (opts.fragmentLengths.length !== rows.length) throw new StatsInputError(`fragment lengths for ${opts.fragmentLengths.length} sites, rows for ${rows.length}`);
+    if (opts.fragmentLengths.length !== rows.length)
+      throw new StatsInputError(`fragment lengths for ${opts.fragmentLengths.length} sites, rows for ${rows.length}`);
     const lengths = rows.flatMap((r, i) => (!r.germlineOrChip && r.call !== 'low_depth' ? [opts.fragmentLengths![i]] : []));
-    const weighted = used.length > 0 ? fragmentSizeTest(lengths, used.map((r) => r.backgroundRate), opts.alpha, detected) : undefined;
+    const weighted =
+      used.length > 0
+        ? fragmentSizeTest(
+            lengths,
+            used.map((r) => r.backgroundRate),
+            opts.alpha,
+            detected,
+          )
+        : undefined;
     if (weighted) summary.fragment_size = weighted;
   }
   return summary;

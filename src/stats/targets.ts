@@ -22,24 +22,32 @@ export function parseTargetsBed(text: string, file: string): TargetInterval[] {
     const line = lines[i].replace(/\r$/, '');
     if (line === '' || line.startsWith('#') || line.startsWith('track') || line.startsWith('browser')) continue;
     const f = line.split('\t');
-    if (f.length < 3) throw new StatsInputError(`${file}:${ln}: expected at least 3 tab-separated columns (chrom start end), found ${f.length}`);
+    if (f.length < 3)
+      throw new StatsInputError(`${file}:${ln}: expected at least 3 tab-separated columns (chrom start end), found ${f.length}`);
     const [chrom, s, e] = f;
-    if (!/^\d+$/.test(s) || !/^\d+$/.test(e)) throw new StatsInputError(`${file}:${ln}: start and end must be non-negative integers, found '${s}' '${e}'`);
+    if (!/^\d+$/.test(s) || !/^\d+$/.test(e))
+      throw new StatsInputError(`${file}:${ln}: start and end must be non-negative integers, found '${s}' '${e}'`);
     const start0 = Number(s);
     const end0 = Number(e);
     if (end0 <= start0) throw new StatsInputError(`${file}:${ln}: end ${end0} is not after start ${start0} (BED is 0-based half-open)`);
     if (chrom !== current) {
-      if (finished.has(chrom)) throw new StatsInputError(`${file}:${ln}: unsorted: ${chrom} appears again after other contigs (sort the BED: sort -k1,1 -k2,2n)`);
+      if (finished.has(chrom))
+        throw new StatsInputError(`${file}:${ln}: unsorted: ${chrom} appears again after other contigs (sort the BED: sort -k1,1 -k2,2n)`);
       if (current !== '') finished.add(current);
       current = chrom;
     } else if (start0 < lastEnd) {
       const prev = out[out.length - 1];
       const why = start0 < prev.start0 ? 'unsorted' : 'overlapping';
-      throw new StatsInputError(`${file}:${ln}: ${why} interval ${chrom}:${start0}-${end0} (previous ${prev.chrom}:${prev.start0}-${prev.end0}; sort and merge it: bedtools merge)`);
+      throw new StatsInputError(
+        `${file}:${ln}: ${why} interval ${chrom}:${start0}-${end0} (previous ${prev.chrom}:${prev.start0}-${prev.end0}; sort and merge it: bedtools merge)`,
+      );
     }
     lastEnd = end0;
     total += end0 - start0;
-    if (total > MAX_TARGET_POSITIONS) throw new StatsInputError(`${file}:${ln}: targets cover more than ${MAX_TARGET_POSITIONS} positions; give the panel's capture targets, not a genome-wide BED`);
+    if (total > MAX_TARGET_POSITIONS)
+      throw new StatsInputError(
+        `${file}:${ln}: targets cover more than ${MAX_TARGET_POSITIONS} positions; give the panel's capture targets, not a genome-wide BED`,
+      );
     out.push({ chrom, start0, end0 });
   }
   if (out.length === 0) throw new StatsInputError(`${file}: no target intervals`);

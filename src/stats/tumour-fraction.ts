@@ -93,5 +93,12 @@ export function tumourFraction(d: LocusData): TumourFractionEstimate {
   const low = inside(0) ? 0 : solve(p, 0);
   const high = inside(1 - 1e-12) ? 1 : solve(p, 1 - 1e-12);
   const cap = (x: number) => Math.min(1, 2 * x);
-  return { estimate: cap(p), low: cap(low), high: cap(high), allele_fraction: { estimate: p, low, high }, dispersion: phi, sites: used.length };
+  return {
+    estimate: cap(p),
+    low: cap(low),
+    high: cap(high),
+    allele_fraction: { estimate: p, low, high },
+    dispersion: phi,
+    sites: used.length,
+  };
 }

@@ -7,12 +7,21 @@ import { UserError } from '../util/errors.js';
 
 /** The 12 single-base substitution classes (ref>alt on the reference strand), plus non-SNV sites. */
 export type SubstitutionClass =
-  | 'A>C' | 'A>G' | 'A>T' | 'C>A' | 'C>G' | 'C>T'
-  | 'G>A' | 'G>C' | 'G>T' | 'T>A' | 'T>C' | 'T>G'
-  | 'indel' | 'mnv';
+  'A>C' | 'A>G' | 'A>T' | 'C>A' | 'C>G' | 'C>T' | 'G>A' | 'G>C' | 'G>T' | 'T>A' | 'T>C' | 'T>G' | 'indel' | 'mnv';
 
 export const SNV_CLASSES: readonly SubstitutionClass[] = [
-  'A>C', 'A>G', 'A>T', 'C>A', 'C>G', 'C>T', 'G>A', 'G>C', 'G>T', 'T>A', 'T>C', 'T>G',
+  'A>C',
+  'A>G',
+  'A>T',
+  'C>A',
+  'C>G',
+  'C>T',
+  'G>A',
+  'G>C',
+  'G>T',
+  'T>A',
+  'T>C',
+  'T>G',
 ];
 
 /** Where a site's background error rate came from. */

@@ -52,14 +52,16 @@ const CountDocumentSchema = z.object({
   tool_version: z.string(),
   sample: z.string().min(1),
   bam: z.string(),
-  bam_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  bam_sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   build: z.string(),
   settings: z.record(z.string(), z.unknown()),
   reads_seen: z.number().int().nonnegative(),
   reads_passing: z.number().int().nonnegative(),
   rows: z.array(SiteRowSchema),
 });
-
 
 export interface CountDocument {
   sample: string;
@@ -128,7 +130,14 @@ function toOutputRow(r: JsonRow, sample: string, file: string, index: number): C
   const row: CountOutputRow = { ...counts };
   if (call !== undefined) {
     const num = (x: number | null | undefined) => (x === null || x === undefined ? Number.NaN : x);
-    row.call = { background_rate: num(background_rate), p_value: num(p_value), vaf_low: num(vaf_low), vaf_high: num(vaf_high), lod: num(lod), call };
+    row.call = {
+      background_rate: num(background_rate),
+      p_value: num(p_value),
+      vaf_low: num(vaf_low),
+      vaf_high: num(vaf_high),
+      lod: num(lod),
+      call,
+    };
   }
   return row;
 }

@@ -17,7 +17,10 @@ export function exportCountFiles(outDir: string, counts: readonly Pick<StoredCou
     const stem = checkPathId(c.sample, 'stored sample name');
     // S1 and s1 would be one file on a case-insensitive file system (macOS, Windows).
     const other = byFoldedName.get(stem.toLowerCase());
-    if (other !== undefined) throw new UserError(`stored samples '${other}' and '${stem}' would write the same file on a case-insensitive file system; export them to separate directories`);
+    if (other !== undefined)
+      throw new UserError(
+        `stored samples '${other}' and '${stem}' would write the same file on a case-insensitive file system; export them to separate directories`,
+      );
     byFoldedName.set(stem.toLowerCase(), stem);
     planned.push({ path: pathInside(outDir, `${stem}.count.json`), text: c.countJson });
     if (c.summaryJson !== null) planned.push({ path: pathInside(outDir, `${stem}.summary.json`), text: c.summaryJson });

@@ -7,7 +7,20 @@
  *   store.close();
  */
 export { CohortStore, countSettingsSha256, openStore } from './store.js';
-export type { ClassificationInput, ClassificationOutcome, ClassificationRun, StoredClassification, ExportQuery, IngestInput, IngestOutcome, IngestStatus, OpenStoreOptions, SampleListing, StoredCount, VersionListing } from './store.js';
+export type {
+  ClassificationInput,
+  ClassificationOutcome,
+  ClassificationRun,
+  StoredClassification,
+  ExportQuery,
+  IngestInput,
+  IngestOutcome,
+  IngestStatus,
+  OpenStoreOptions,
+  SampleListing,
+  StoredCount,
+  VersionListing,
+} from './store.js';
 export { parseCountDocument, parseSummaryDocument } from './count-document.js';
 export type { CountDocument } from './count-document.js';
 export { ingestCountDocument, ingestCountFile } from './ingest-file.js';

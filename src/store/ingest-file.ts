@@ -32,7 +32,12 @@ export async function ingestCountFile(store: CohortStore, countFile: string, sum
 }
 
 /** As `ingestCountFile`, for a document already parsed from `countFile`. */
-export async function ingestCountDocument(store: CohortStore, count: CountDocument, countFile: string, summaryText?: string): Promise<IngestOutcome> {
+export async function ingestCountDocument(
+  store: CohortStore,
+  count: CountDocument,
+  countFile: string,
+  summaryText?: string,
+): Promise<IngestOutcome> {
   let bamSha256 = count.bamSha256;
   if (!bamSha256) {
     const bam = locateBam(count.bamPath, countFile);

@@ -5,11 +5,21 @@ import type { SampleListing, StoredClassification, VersionListing } from './stor
 
 export const SAMPLE_LIST_COLUMNS: readonly Column<SampleListing>[] = [
   { name: 'sample', type: 'text', description: 'Sample (draw) name.', value: (r) => r.sample },
-  { name: 'current_version', type: 'integer', description: 'The newest version: the one export uses unless told otherwise.', value: (r) => r.currentVersion },
+  {
+    name: 'current_version',
+    type: 'integer',
+    description: 'The newest version: the one export uses unless told otherwise.',
+    value: (r) => r.currentVersion,
+  },
   { name: 'versions', type: 'integer', description: 'Versions stored for the sample.', value: (r) => r.versions },
   { name: 'build', type: 'text', description: 'Genome build of the counted file.', value: (r) => r.build },
   { name: 'n_sites', type: 'integer', description: 'Sites counted.', value: (r) => r.nSites },
-  { name: 'has_summary', type: 'yes_no', description: 'yes when a per-sample summary is stored with the count.', value: (r) => r.hasSummary },
+  {
+    name: 'has_summary',
+    type: 'yes_no',
+    description: 'yes when a per-sample summary is stored with the count.',
+    value: (r) => r.hasSummary,
+  },
   { name: 'bam_sha256', type: 'text', description: "SHA-256 of the counted file's bytes.", value: (r) => r.bamSha256 },
 ];
 
@@ -18,7 +28,12 @@ export const VERSION_LIST_COLUMNS: readonly Column<VersionListing>[] = [
   { name: 'version', type: 'integer', description: 'Version number (1 for the first count ingested).', value: (r) => r.version },
   { name: 'build', type: 'text', description: 'Genome build of the counted file.', value: (r) => r.build },
   { name: 'n_sites', type: 'integer', description: 'Sites counted.', value: (r) => r.nSites },
-  { name: 'has_summary', type: 'yes_no', description: 'yes when a per-sample summary is stored with the count.', value: (r) => r.hasSummary },
+  {
+    name: 'has_summary',
+    type: 'yes_no',
+    description: 'yes when a per-sample summary is stored with the count.',
+    value: (r) => r.hasSummary,
+  },
   { name: 'tool_version', type: 'text', description: 'oligotrack version that counted.', value: (r) => r.toolVersion },
   { name: 'bam_sha256', type: 'text', description: "SHA-256 of the counted file's bytes.", value: (r) => r.bamSha256 },
   { name: 'settings_sha256', type: 'text', description: 'SHA-256 of the count settings and sites.', value: (r) => r.settingsSha256 },

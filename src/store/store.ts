@@ -132,14 +132,22 @@ export class CohortStore {
     const { count } = input;
     const settingsSha256 = countSettingsSha256(count.settings, count.rows);
     const contentSha256 = sha256Hex(
-      canonicalJson({ build: count.build, readsSeen: count.readsSeen, readsPassing: count.readsPassing, rows: count.rows, summary: input.summaryText ?? null }),
+      canonicalJson({
+        build: count.build,
+        readsSeen: count.readsSeen,
+        readsPassing: count.readsPassing,
+        rows: count.rows,
+        summary: input.summaryText ?? null,
+      }),
     );
     const run = this.db.transaction((): IngestOutcome => {
       const same = this.db
         .prepare('SELECT version FROM count_version WHERE sample = ? AND bam_sha256 = ? AND settings_sha256 = ? AND content_sha256 = ?')
         .get(count.sample, input.bamSha256, settingsSha256, contentSha256) as { version: number } | undefined;
       if (same) return { sample: count.sample, version: same.version, status: 'unchanged' };
-      const last = this.db.prepare('SELECT MAX(version) AS v FROM count_version WHERE sample = ?').get(count.sample) as { v: number | null };
+      const last = this.db.prepare('SELECT MAX(version) AS v FROM count_version WHERE sample = ?').get(count.sample) as {
+        v: number | null;
+      };
       const version = (last.v ?? 0) + 1;
       this.db.prepare('INSERT OR IGNORE INTO sample (sample) VALUES (?)').run(count.sample);
       const info = this.db
@@ -149,9 +157,21 @@ export class CohortStore {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
-          count.sample, version, count.bamPath, input.bamSha256, canonicalJson(count.settings), settingsSha256, contentSha256,
-          count.build, count.readsSeen, count.readsPassing, count.rows.length, count.toolVersion, count.text,
-          input.summaryText ?? null, new Date().toISOString(),
+          count.sample,
+          version,
+          count.bamPath,
+          input.bamSha256,
+          canonicalJson(count.settings),
+          settingsSha256,
+          contentSha256,
+          count.build,
+          count.readsSeen,
+          count.readsPassing,
+          count.rows.length,
+          count.toolVersion,
+          count.text,
+          input.summaryText ?? null,
+          new Date().toISOString(),
         );
       const versionId = Number(info.lastInsertRowid);
       const insertRow = this.db.prepare(
@@ -172,7 +192,9 @@ export class CohortStore {
   findCount(sample: string, bamSha256: string, settingsSha256: string): StoredCount | undefined {
     return this.guard(() => {
       const v = this.db
-        .prepare('SELECT version FROM count_version WHERE sample = ? AND bam_sha256 = ? AND settings_sha256 = ? ORDER BY version DESC LIMIT 1')
+        .prepare(
+          'SELECT version FROM count_version WHERE sample = ? AND bam_sha256 = ? AND settings_sha256 = ? ORDER BY version DESC LIMIT 1',
+        )
         .get(sample, bamSha256, settingsSha256) as { version: number } | undefined;
       return v ? this.exportCounts({ samples: [sample], version: v.version })[0] : undefined;
     });
@@ -188,19 +210,39 @@ export class CohortStore {
       run.assessments.map((a) => {
         // As classification.json writes it (key order kept; non-finite numbers as null).
         const assessmentJson = JSON.stringify(a, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
-        const content = sha256Hex(canonicalJson({ assessment: assessmentJson, policyFile: run.policyFile, policyName: run.policyName, toolVersion: run.toolVersion }));
+        const content = sha256Hex(
+          canonicalJson({
+            assessment: assessmentJson,
+            policyFile: run.policyFile,
+            policyName: run.policyName,
+            toolVersion: run.toolVersion,
+          }),
+        );
         const same = this.db
           .prepare('SELECT version FROM classification WHERE patient = ? AND assessment_date = ? AND content_sha256 = ?')
           .get(a.patient, a.assessment_date, content) as { version: number } | undefined;
         if (same) return { patient: a.patient, assessmentDate: a.assessment_date, version: same.version, status: 'unchanged' };
-        const last = this.db.prepare('SELECT MAX(version) AS v FROM classification WHERE patient = ? AND assessment_date = ?').get(a.patient, a.assessment_date) as { v: number | null };
+        const last = this.db
+          .prepare('SELECT MAX(version) AS v FROM classification WHERE patient = ? AND assessment_date = ?')
+          .get(a.patient, a.assessment_date) as { v: number | null };
         const version = (last.v ?? 0) + 1;
         this.db
           .prepare(
             `INSERT INTO classification (patient, assessment_date, version, group_id, policy_file, policy_name, tool_version, content_sha256, assessment_json, recorded_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(a.patient, a.assessment_date, version, a.group, run.policyFile, run.policyName, run.toolVersion, content, assessmentJson, new Date().toISOString());
+          .run(
+            a.patient,
+            a.assessment_date,
+            version,
+            a.group,
+            run.policyFile,
+            run.policyName,
+            run.toolVersion,
+            content,
+            assessmentJson,
+            new Date().toISOString(),
+          );
         return { patient: a.patient, assessmentDate: a.assessment_date, version, status: version === 1 ? 'added' : 'new-version' };
       }),
     );
@@ -248,7 +290,15 @@ export class CohortStore {
                ON c.sample = v.sample AND c.latest = v.version
             ORDER BY v.sample`,
         )
-        .all() as { sample: string; version: number; versions: number; bam_sha256: string; build: string; n_sites: number; has_summary: number }[];
+        .all() as {
+        sample: string;
+        version: number;
+        versions: number;
+        bam_sha256: string;
+        build: string;
+        n_sites: number;
+        has_summary: number;
+      }[];
       return rows.map((r) => ({
         sample: r.sample,
         currentVersion: r.version,
@@ -304,9 +354,7 @@ export class CohortStore {
           ? 'SELECT * FROM count_version WHERE sample = ? ORDER BY version DESC LIMIT 1'
           : 'SELECT * FROM count_version WHERE sample = ? AND version = ?',
       );
-      const siteRows = this.db.prepare(
-        `SELECT ${SITE_COLUMNS.join(', ')} FROM site_count WHERE version_id = ? ORDER BY site_index`,
-      );
+      const siteRows = this.db.prepare(`SELECT ${SITE_COLUMNS.join(', ')} FROM site_count WHERE version_id = ? ORDER BY site_index`);
       return samples.map((sample) => {
         const args = query.version === undefined ? [sample] : [sample, query.version];
         const v = versionRow.get(...args) as Record<string, string | number | null> | undefined;
@@ -367,7 +415,10 @@ function siteKey(r: { chrom: string; pos: number; ref: string; alt: string }): s
  * The identity of "what was counted": the settings record (count's snake_case `settingsRecord`)
  * and the sites in order. Two counts of the same BAM bytes with the same value are the same count.
  */
-export function countSettingsSha256(settings: Record<string, unknown>, rows: readonly { chrom: string; pos: number; ref: string; alt: string }[]): string {
+export function countSettingsSha256(
+  settings: Record<string, unknown>,
+  rows: readonly { chrom: string; pos: number; ref: string; alt: string }[],
+): string {
   return sha256Hex(canonicalJson({ settings, sites: rows.map(siteKey) }));
 }
 
@@ -395,7 +446,9 @@ export function openStore(path: string, options: OpenStoreOptions = {}): CohortS
       throw new UserError(`${path}: not an oligotrack cohort store (a foreign SQLite database; application_id ${appId})`);
     }
     if (userVersion > LATEST_SCHEMA_VERSION) {
-      throw new UserError(`${path}: written by a newer oligotrack (store schema ${userVersion}; this version reads up to ${LATEST_SCHEMA_VERSION})`);
+      throw new UserError(
+        `${path}: written by a newer oligotrack (store schema ${userVersion}; this version reads up to ${LATEST_SCHEMA_VERSION})`,
+      );
     }
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');

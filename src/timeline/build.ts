@@ -95,7 +95,8 @@ export function buildPatientTimeline(input: BuildTimelineInput): PatientTimeline
         changeP = ch.pValue;
         fold = ch.fold;
       }
-      if (row.call === 'detected' && firstDetection === null) firstDetection = { sample: draw.sample, collection_date: draw.collectionDate };
+      if (row.call === 'detected' && firstDetection === null)
+        firstDetection = { sample: draw.sample, collection_date: draw.collectionDate };
       if (row.call !== 'low_depth' && Number.isFinite(vaf) && (nadir === null || vaf < nadir.vaf)) {
         nadir = { sample: draw.sample, collection_date: draw.collectionDate, vaf };
       }
@@ -206,9 +207,14 @@ function whiteCellCounts(row: CalledSiteInput | undefined, patient: string, key:
 /** The site facts the report shows in its flags column; interpretation (CH, germline) is classify's. */
 function siteFlags(pon: boolean, tissueSomatic: boolean, wc: WhiteCellCounts | null): SiteFlagRecord[] {
   const out: SiteFlagRecord[] = [];
-  if (pon) out.push({ kind: 'panel_of_normals', text: 'carried by at least half of the panel of normals: germline or clonal haematopoiesis, never tumour evidence' });
+  if (pon)
+    out.push({
+      kind: 'panel_of_normals',
+      text: 'carried by at least half of the panel of normals: germline or clonal haematopoiesis, never tumour evidence',
+    });
   if (tissueSomatic) out.push({ kind: 'tissue_somatic', text: 'somatic in the tissue (tumour–normal)' });
-  if (wc && wc.alt_count > 0) out.push({ kind: 'white_cells', text: `matched white cells: ${wc.alt_count}/${wc.depth} reads (${pct(wc.alt_count / wc.depth)})` });
+  if (wc && wc.alt_count > 0)
+    out.push({ kind: 'white_cells', text: `matched white cells: ${wc.alt_count}/${wc.depth} reads (${pct(wc.alt_count / wc.depth)})` });
   return out;
 }
 
@@ -223,7 +229,11 @@ function siteFlags(pon: boolean, tissueSomatic: boolean, wc: WhiteCellCounts | n
  */
 export function markClonal(sites: TimelineSite[], rel: number): void {
   const germlineLike = germlineLikeSites(
-    sites.map((s) => ({ key: s.key, tissueSomatic: s.tissue_somatic === true, points: s.points.map((p) => ({ alt: p.alt_count, depth: p.depth, call: p.call, lod: p.lod })) })),
+    sites.map((s) => ({
+      key: s.key,
+      tissueSomatic: s.tissue_somatic === true,
+      points: s.points.map((p) => ({ alt: p.alt_count, depth: p.depth, call: p.call, lod: p.lod })),
+    })),
     () => true,
     DEFAULT_GERMLINE_BAND,
   );

@@ -59,7 +59,11 @@ export function inGermlineBand(v: number, band: GermlineBand): boolean {
  * out possible clonal haematopoiesis); the tumour level of a draw is its highest detected marker
  * VAF, else the lowest LoD of its informative markers (0 when none has one).
  */
-export function germlineLikeSites(sites: readonly BandSite[], isMarker: (s: BandSite) => boolean, band: GermlineBand): Map<string, GermlineLikeVerdict> {
+export function germlineLikeSites(
+  sites: readonly BandSite[],
+  isMarker: (s: BandSite) => boolean,
+  band: GermlineBand,
+): Map<string, GermlineLikeVerdict> {
   const inBand = (s: BandSite) => {
     const pts = s.points.filter(informative);
     return pts.length > 0 && pts.every((p) => inGermlineBand(vafOf(p), band));

@@ -26,7 +26,11 @@ export function isIdentityRow(r: CalledSiteInput, ids: ReadonlySet<string>): boo
   return ids.has(r.site.id) || ids.has(keyOf(r));
 }
 
-export function splitIdentityRows(draws: readonly CalledDraw[], whiteCells: WhiteCellInput | undefined, ids: ReadonlySet<string>): IdentitySplit {
+export function splitIdentityRows(
+  draws: readonly CalledDraw[],
+  whiteCells: WhiteCellInput | undefined,
+  ids: ReadonlySet<string>,
+): IdentitySplit {
   return {
     draws: draws.map((d) => ({ ...d, rows: d.rows.filter((r) => !isIdentityRow(r, ids)) })),
     whiteCells: whiteCells ? { ...whiteCells, rows: whiteCells.rows.filter((r) => !isIdentityRow(r, ids)) } : undefined,
@@ -36,7 +40,8 @@ export function splitIdentityRows(draws: readonly CalledDraw[], whiteCells: Whit
   };
 }
 
-const counted = (rows: readonly CalledSiteInput[]) => rows.map((r) => ({ site: r.site, altCount: r.altCount, refCount: r.refCount ?? r.depth - r.altCount }));
+const counted = (rows: readonly CalledSiteInput[]) =>
+  rows.map((r) => ({ site: r.site, altCount: r.altCount, refCount: r.refCount ?? r.depth - r.altCount }));
 
 /**
  * The patient's identity result: every draw (with its tumour fraction when the series has one, so

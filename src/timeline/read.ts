@@ -51,25 +51,38 @@ export function parsePatientTimeline(text: string, file: string): PatientTimelin
     throw fileError(file, `not valid JSON (${(e as Error).message})`);
   }
   const version = (raw as { schema?: unknown; schema_version?: unknown } | null)?.schema_version;
-  if ((raw as { schema?: unknown } | null)?.schema === TIMELINE_SCHEMA && typeof version === 'number' && version < TIMELINE_SCHEMA_VERSION) {
+  if (
+    (raw as { schema?: unknown } | null)?.schema === TIMELINE_SCHEMA &&
+    typeof version === 'number' &&
+    version < TIMELINE_SCHEMA_VERSION
+  ) {
     // Version 1 lacks the white-cell counts, the tissue confirmation and the identity check the
     // classifier reads: guessing them would hide a white-cell BAM the user gave.
-    throw fileError(file, `timeline schema version ${version} was written by an older oligotrack; re-run 'oligotrack track' (this version reads version ${TIMELINE_SCHEMA_VERSION})`);
+    throw fileError(
+      file,
+      `timeline schema version ${version} was written by an older oligotrack; re-run 'oligotrack track' (this version reads version ${TIMELINE_SCHEMA_VERSION})`,
+    );
   }
   const parsed = timelineSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw fileError(file, `not an oligotrack timeline (schema ${TIMELINE_SCHEMA} v${TIMELINE_SCHEMA_VERSION}): '${issue.path.join('.')}' ${issue.message}`);
+    throw fileError(
+      file,
+      `not an oligotrack timeline (schema ${TIMELINE_SCHEMA} v${TIMELINE_SCHEMA_VERSION}): '${issue.path.join('.')}' ${issue.message}`,
+    );
   }
   const t = parsed.data;
   for (const s of t.sites) {
-    if (s.points.length !== t.draws.length) throw fileError(file, `site ${s.key} has ${s.points.length} points for ${t.draws.length} draws`);
+    if (s.points.length !== t.draws.length)
+      throw fileError(file, `site ${s.key} has ${s.points.length} points for ${t.draws.length} draws`);
     s.points.forEach((p, i) => {
-      if (p.sample !== t.draws[i].sample) throw fileError(file, `site ${s.key} point ${i + 1} is sample ${p.sample}, expected ${t.draws[i].sample}`);
+      if (p.sample !== t.draws[i].sample)
+        throw fileError(file, `site ${s.key} point ${i + 1} is sample ${p.sample}, expected ${t.draws[i].sample}`);
     });
   }
   for (let i = 1; i < t.draws.length; i++) {
-    if (t.draws[i].collection_date < t.draws[i - 1].collection_date) throw fileError(file, `draws are not in date order at ${t.draws[i].sample}`);
+    if (t.draws[i].collection_date < t.draws[i - 1].collection_date)
+      throw fileError(file, `draws are not in date order at ${t.draws[i].sample}`);
   }
   return raw as PatientTimeline;
 }
@@ -80,7 +93,9 @@ export function readTimelineDir(dir: string): PatientTimeline[] {
   if (!existsSync(join(dir, 'timeline.tsv')) || !existsSync(patientsDir) || !statSync(patientsDir).isDirectory()) {
     throw new UserError(`${dir}: not a complete 'oligotrack track' output directory (expected timeline.tsv and patients/)`);
   }
-  const files = readdirSync(patientsDir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(patientsDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   if (files.length === 0) throw new UserError(`${patientsDir}: no patient timelines (*.json)`);
   const out: PatientTimeline[] = [];
   const seen = new Set<string>();

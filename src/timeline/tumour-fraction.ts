@@ -9,7 +9,10 @@ export const TUMOUR_FRACTION_METHOD =
   'events between consecutive draws by the site-matched conditional test (sampling error only; the decision uses the longitudinal model in classify)';
 
 /** The clonal-site counts of draw `d` (sites with call low_depth left out). */
-export function pooledPoint(clonal: readonly TimelineSite[], d: number): {
+export function pooledPoint(
+  clonal: readonly TimelineSite[],
+  d: number,
+): {
   alt: number;
   depth: number;
   informative: number;
@@ -45,7 +48,13 @@ function siteCounts(clonal: readonly TimelineSite[], d: number): { alt: number[]
  * counts pooled over the sites informative in both draws only, so a site dropping out of one draw
  * never moves it (pooling all sites would turn a change of site mix into a change of level).
  */
-function siteMatchedEvent(prev: ReturnType<typeof siteCounts>, cur: ReturnType<typeof siteCounts>, prevCall: SiteCall, curCall: SiteCall, s: EventSettings): { event: SiteEvent; p: number | null; fold: number } {
+function siteMatchedEvent(
+  prev: ReturnType<typeof siteCounts>,
+  cur: ReturnType<typeof siteCounts>,
+  prevCall: SiteCall,
+  curCall: SiteCall,
+  s: EventSettings,
+): { event: SiteEvent; p: number | null; fold: number } {
   let a1 = 0;
   let n1 = 0;
   let a2 = 0;

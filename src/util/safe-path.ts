@@ -97,7 +97,9 @@ export function pathInside(root: string, ...parts: string[]): string {
   const rootReal = realpathOfExisting(root);
   const landing = landingPath(target);
   if (!isInside(rootReal, landing)) {
-    throw new UserError(`${target}: refusing to write outside the output directory ${root} (the path leads to ${landing} through a symlink)`);
+    throw new UserError(
+      `${target}: refusing to write outside the output directory ${root} (the path leads to ${landing} through a symlink)`,
+    );
   }
   return target;
 }

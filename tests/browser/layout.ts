@@ -75,8 +75,12 @@ export async function overlappingMarkers(page: Page, tol = 0.5): Promise<Overlap
 
 /** Top of each element by id (null when absent), in document coordinates. */
 export async function tops(page: Page, ids: string[]): Promise<(number | null)[]> {
-  return page.evaluate((list) => list.map((id) => {
-    const el = document.getElementById(id);
-    return el ? el.getBoundingClientRect().top + window.scrollY : null;
-  }), ids);
+  return page.evaluate(
+    (list) =>
+      list.map((id) => {
+        const el = document.getElementById(id);
+        return el ? el.getBoundingClientRect().top + window.scrollY : null;
+      }),
+    ids,
+  );
 }

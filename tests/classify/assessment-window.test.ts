@@ -8,12 +8,22 @@ const rules = loadPolicy().policy.rules;
 const SCAN = isoDateToDay('2026-03-01');
 const dayIso = (offset: number) => new Date((SCAN + offset) * 86_400_000).toISOString().slice(0, 10);
 const draws = (...offsets: number[]) => offsets.map((o, i) => ({ sample: `d${i}`, collection_date: dayIso(o) }));
-const line = (therapy: string, offset: number): TherapyLine => ({ therapy, therapyClass: 'endocrine+CDK4/6i', start: dayIso(offset), startDay: SCAN + offset });
+const line = (therapy: string, offset: number): TherapyLine => ({
+  therapy,
+  therapyClass: 'endocrine+CDK4/6i',
+  start: dayIso(offset),
+  startDay: SCAN + offset,
+});
 
 describe('assessment window', () => {
   it('is asymmetric: 60 days before to 28 days after the scan, both ends included', () => {
     const w = assessmentWindow(draws(-200, -61, -60, -3, 0, 28, 29), SCAN, [], rules);
-    expect(w.draws.map((d) => [d.sample, d.daysFromScan])).toEqual([['d2', -60], ['d3', -3], ['d4', 0], ['d5', 28]]);
+    expect(w.draws.map((d) => [d.sample, d.daysFromScan])).toEqual([
+      ['d2', -60],
+      ['d3', -3],
+      ['d4', 0],
+      ['d5', 28],
+    ]);
     expect(w.baselineIdx).toEqual([0, 1]);
     expect(w.usedIdx).toEqual([0, 1, 2, 3, 4, 5]);
     expect(w.nearest!.sample).toBe('d4');
@@ -58,7 +68,10 @@ describe('assessment window', () => {
       { sample: 'c', collection_date: dayIso(-50), therapy: 'fulvestrant' },
       { sample: 'e', collection_date: dayIso(-10), therapy: 'fulvestrant' },
     ];
-    expect(linesFromDraws(d).map((l) => [l.therapy, l.start])).toEqual([['letrozole+palbociclib', dayIso(-300)], ['fulvestrant', dayIso(-50)]]);
+    expect(linesFromDraws(d).map((l) => [l.therapy, l.start])).toEqual([
+      ['letrozole+palbociclib', dayIso(-300)],
+      ['fulvestrant', dayIso(-50)],
+    ]);
     const w = assessmentWindow(d, SCAN, [], rules);
     expect(w.linesFrom).toBe('samplesheet');
     expect(w.currentLine!.therapy).toBe('fulvestrant');
@@ -67,6 +80,11 @@ describe('assessment window', () => {
   });
 
   it('interval words', () => {
-    expect([intervalWords(-3), intervalWords(1), intervalWords(0), intervalWords(-1)]).toEqual(['3 days before the scan', '1 day after the scan', 'on the day of the scan', '1 day before the scan']);
+    expect([intervalWords(-3), intervalWords(1), intervalWords(0), intervalWords(-1)]).toEqual([
+      '3 days before the scan',
+      '1 day after the scan',
+      'on the day of the scan',
+      '1 day before the scan',
+    ]);
   });
 });

@@ -37,7 +37,13 @@ describe('classifyAssessment: the draws and lines it uses', () => {
   const base = byId('TG4');
 
   it('draws after the window end are never used, however high', () => {
-    const later = { ...base, draws: [...base.draws, { date: '2026-03-01', counts: { 'TP53 p.R175H': [900, 5000], 'PIK3CA p.H1047R': [880, 5000] } as Record<string, [number, number]> }] };
+    const later = {
+      ...base,
+      draws: [
+        ...base.draws,
+        { date: '2026-03-01', counts: { 'TP53 p.R175H': [900, 5000], 'PIK3CA p.H1047R': [880, 5000] } as Record<string, [number, number]> },
+      ],
+    };
     const r = classify(scenarioInput(later));
     expect(r.group).toBe('true_oligoprogression');
     expect(r.draws_used).not.toContain('TG4_d5');
@@ -46,16 +52,31 @@ describe('classifyAssessment: the draws and lines it uses', () => {
 
   it('without a therapy history the clinical row still bounds the window at the current therapy start', () => {
     const input = scenarioInput(base);
-    const noHistory: ClassifyInput = { ...input, therapyHistory: [], clinical: { ...input.clinical!, therapyStart: '2025-10-01', therapyStartDay: input.clinical!.therapyStartDay + 122 } };
+    const noHistory: ClassifyInput = {
+      ...input,
+      therapyHistory: [],
+      clinical: { ...input.clinical!, therapyStart: '2025-10-01', therapyStartDay: input.clinical!.therapyStartDay + 122 },
+    };
     const r = classify(noHistory);
-    expect(r.rationale).toContain('baseline: 1 draw on the current therapy (letrozole+palbociclib since 2025-10-01); 2 draws of an earlier line');
+    expect(r.rationale).toContain(
+      'baseline: 1 draw on the current therapy (letrozole+palbociclib since 2025-10-01); 2 draws of an earlier line',
+    );
   });
 
   it('every step is recorded with its source; the JSON carries the findings, origins and clonal set', () => {
     const r = classify(scenarioInput(base));
     expect(r.rules.map((x) => x.id)).toEqual([
-      'rule1_no_progression', 'rule2_radiological_oligoprogression', 'assessment_window', 'sample_identity', 'site_origin', 'clonal_set',
-      'rule3_molecular_progression', 'ctdna_return', 'rule4_targetable', 'rule5_group', 'rule6_indeterminate',
+      'rule1_no_progression',
+      'rule2_radiological_oligoprogression',
+      'assessment_window',
+      'sample_identity',
+      'site_origin',
+      'clonal_set',
+      'rule3_molecular_progression',
+      'ctdna_return',
+      'rule4_targetable',
+      'rule5_group',
+      'rule6_indeterminate',
     ]);
     for (const rule of r.rules) expect(rule.source.length, rule.id).toBeGreaterThan(20);
     expect(r.clonal_sites!.length).toBe(2);
@@ -95,7 +116,10 @@ describe('classifyAssessment: sample identity', () => {
   it('identity passed: no caveat; not checked (no identity SNP, or track did not check): a caveat, never a pass', () => {
     expect(classify(withIdentity(null)).caveats).toEqual([]);
     const input = scenarioInput(base);
-    const none = checkPatientIdentity(base.id, input.timeline.draws.map((d) => ({ sample: d.sample, kind: 'draw' as const, snps: [] })));
+    const none = checkPatientIdentity(
+      base.id,
+      input.timeline.draws.map((d) => ({ sample: d.sample, kind: 'draw' as const, snps: [] })),
+    );
     const r = classify({ ...input, timeline: { ...input.timeline, identity: none } });
     expect(r.identity!.status).toBe('not_checked');
     expect(r.rationale).toContain('Caveats: identity: not checked (no identity SNP among the counted sites)');
@@ -108,10 +132,17 @@ describe('classifyAssessment: the fields the report reads (decision 0201)', () =
   it('draw_to_scan, tumour_fraction_change and the CH flag', () => {
     const r = classify(scenarioInput(byId('CH1')));
     expect(r.draw_to_scan).toEqual({ sample: 'CH1_d4', days: 4 });
-    expect(r.tumour_fraction_change).toMatchObject({ verdict: 'ruled_out', compared_sample: expect.stringMatching(/^CH1_d[34]$/), nadir_sample: expect.stringMatching(/^CH1_d[0-2]$/) });
+    expect(r.tumour_fraction_change).toMatchObject({
+      verdict: 'ruled_out',
+      compared_sample: expect.stringMatching(/^CH1_d[34]$/),
+      nadir_sample: expect.stringMatching(/^CH1_d[0-2]$/),
+    });
     expect(r.tumour_fraction_change!.fold!).toBeGreaterThan(0.8);
     const ch = r.site_flags!.filter((f) => f.kind === 'possible_ch').map((f) => f.text);
-    expect(ch).toEqual(['possible clonal haematopoiesis: white-cell sequencing recommended', 'possible clonal haematopoiesis: white-cell sequencing recommended']);
+    expect(ch).toEqual([
+      'possible clonal haematopoiesis: white-cell sequencing recommended',
+      'possible clonal haematopoiesis: white-cell sequencing recommended',
+    ]);
     // A work-up draw after the scan: negative days.
     expect(classify(scenarioInput(byId('WI1'))).draw_to_scan).toEqual({ sample: 'WI1_d3', days: -5 });
   });
@@ -121,7 +152,9 @@ describe('classifyAssessment: the fields the report reads (decision 0201)', () =
     expect(classify(scenarioInput(byId('TG4'))).ctdna_label).toBeNull();
     const tg2 = classify(scenarioInput(byId('TG2')));
     expect(tg2.targetable_mutations.map((t) => [t.gene, t.event, t.history])).toEqual([['ESR1', 'detected', 'present_since_first_draw']]);
-    expect(tg2.site_flags!.find((f) => f.kind === 'targetable')!.text).toBe('targetable: resists the current aromatase inhibitor (letrozole)');
+    expect(tg2.site_flags!.find((f) => f.kind === 'targetable')!.text).toBe(
+      'targetable: resists the current aromatase inhibitor (letrozole)',
+    );
     const tg1 = classify(scenarioInput(byId('TG1')));
     expect(tg1.targetable_mutations.map((t) => t.event)).toEqual(['emerged']);
     expect(classify(scenarioInput(byId('GL1'))).site_flags!.map((f) => f.kind)).toContain('germline_like');

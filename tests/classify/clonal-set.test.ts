@@ -67,7 +67,9 @@ describe('clonal set', () => {
     const cs = chooseClonalSet([site('E545K', 'PIK3CA', [null, null, 0.02])], [0, 1], rules);
     expect(cs.method).toBe('none');
     expect(cs.keys).toEqual([]);
-    expect(cs.text).toBe('no clonal set: no tumour VCF and no site detected before the window (PIK3CA p.E545K detected only in the window: never chosen at the draws under test)');
+    expect(cs.text).toBe(
+      'no clonal set: no tumour VCF and no site detected before the window (PIK3CA p.E545K detected only in the window: never chosen at the draws under test)',
+    );
   });
 
   it('min_detections_before_window: with 2, a site seen once before the window is not enough', () => {

@@ -6,18 +6,58 @@ import type { ChangeDecision, ChangeVerdict } from '../../src/classify/model.js'
 import type { SiteOriginResult } from '../../src/classify/site-origin.js';
 import type { TargetableFinding } from '../../src/classify/targetable-findings.js';
 
-const CLONAL: ClonalSet = { keys: ['a', 'b'], method: 'tumour_vcf', text: 'clonal set: 2 sites from the tumour VCF (TP53 p.R175H, PIK3CA p.H1047R)', excluded: [] };
+const CLONAL: ClonalSet = {
+  keys: ['a', 'b'],
+  method: 'tumour_vcf',
+  text: 'clonal set: 2 sites from the tumour VCF (TP53 p.R175H, PIK3CA p.H1047R)',
+  excluded: [],
+};
 const NO_RETURN: CtdnaReturn = { status: 'no_return', clearedSamples: [], returnSample: null, pooledVaf: null, floor: 0.005, text: '' };
-const molecular = (decision: ChangeDecision): ChangeVerdict => ({ decision, fold: 1, lower: 0.5, upper: 1.8, text: `model says ${decision}` });
+const molecular = (decision: ChangeDecision): ChangeVerdict => ({
+  decision,
+  fold: 1,
+  lower: 0.5,
+  upper: 1.8,
+  text: `model says ${decision}`,
+});
 const finding = (qualifies: boolean): TargetableFinding => ({
-  key: 'e', gene: 'ESR1', protein: 'p.D538G', label: 'ESR1 p.D538G', detected: true, qValue: 1e-5, draw: null, history: 'newly_emerged', trend: null,
-  therapies: ['elacestrant'], source: 's', matchedAgents: ['elacestrant'], currentClasses: [], unknownTherapyWords: [], differs: true, resistsCurrent: [], qualifies,
+  key: 'e',
+  gene: 'ESR1',
+  protein: 'p.D538G',
+  label: 'ESR1 p.D538G',
+  detected: true,
+  qValue: 1e-5,
+  draw: null,
+  history: 'newly_emerged',
+  trend: null,
+  therapies: ['elacestrant'],
+  source: 's',
+  matchedAgents: ['elacestrant'],
+  currentClasses: [],
+  unknownTherapyWords: [],
+  differs: true,
+  resistsCurrent: [],
+  qualifies,
   why: qualifies ? 'a new finding on the current therapy' : 'shown',
   text: qualifies ? 'ESR1 p.D538G detected in the window, newly emerged' : 'ESR1 p.D538G: actionable, shown',
 });
 const base = (over: Partial<GroupInputs> = {}): GroupInputs => ({
-  lesions: 2, newLesions: 0, maxOligo: 5, windowProblem: null, identityProblem: null, windowText: 'window draws d1 3 days before the scan', baselineText: 'baseline: 1 draw',
-  clonalSet: CLONAL, molecular: molecular('ruled_out'), ctdnaReturn: NO_RETURN, emerged: null, minEmerged: 2, findings: [], origins: [], caveats: [], ...over,
+  lesions: 2,
+  newLesions: 0,
+  maxOligo: 5,
+  windowProblem: null,
+  identityProblem: null,
+  windowText: 'window draws d1 3 days before the scan',
+  baselineText: 'baseline: 1 draw',
+  clonalSet: CLONAL,
+  molecular: molecular('ruled_out'),
+  ctdnaReturn: NO_RETURN,
+  emerged: null,
+  minEmerged: 2,
+  findings: [],
+  origins: [],
+  caveats: [],
+  ...over,
 });
 
 describe('group precedence', () => {
@@ -42,7 +82,9 @@ describe('group precedence', () => {
       expect([r.group, r.molecularProgression]).toEqual(['oligoprogression_targetable', null]);
       expect(r.rationale).toContain(`diffuse progression not excluded (model says ${d})`);
     }
-    const noClonal = decideGroup(base({ molecular: null, clonalSet: { keys: [], method: 'none', text: 'no clonal set: x', excluded: [] }, findings: [finding(true)] }));
+    const noClonal = decideGroup(
+      base({ molecular: null, clonalSet: { keys: [], method: 'none', text: 'no clonal set: x', excluded: [] }, findings: [finding(true)] }),
+    );
     expect(noClonal.rationale).toContain('diffuse progression not excluded (no clonal set: x)');
   });
 
@@ -62,15 +104,27 @@ describe('group precedence', () => {
     expect(none.rationale).toMatch(/^2 progressing lesions ≤ 5, but ctDNA cannot decide: no ctDNA draw in the window/);
     const zero = decideGroup(base({ lesions: 0, molecular: molecular('progression'), findings: [finding(true)] }));
     expect([zero.group, zero.molecularProgression]).toEqual(['no_progression', true]);
-    expect(zero.rationale).toMatch(/^No progressing lesion at this assessment\. ctDNA shows molecular progression without radiological progression/);
+    expect(zero.rationale).toMatch(
+      /^No progressing lesion at this assessment\. ctDNA shows molecular progression without radiological progression/,
+    );
   });
 
   it('a return below the floor rules diffuse progression out even against an infinite fold; above it shows it; the rationale says which group follows', () => {
-    const below: CtdnaReturn = { ...NO_RETURN, status: 'below_floor', text: 'ctDNA return after clearance (…): pooled clonal VAF 0.13% …, below the 0.50% floor' };
+    const below: CtdnaReturn = {
+      ...NO_RETURN,
+      status: 'below_floor',
+      text: 'ctDNA return after clearance (…): pooled clonal VAF 0.13% …, below the 0.50% floor',
+    };
     const r = decideGroup(base({ molecular: molecular('progression'), ctdnaReturn: below }));
     expect(r.group).toBe('true_oligoprogression');
-    expect(r.rationale).toContain('below the 0.50% floor → true_oligoprogression: the return is compatible with the shedding of the 2 progressing lesions');
-    const above: CtdnaReturn = { ...NO_RETURN, status: 'above_floor', text: 'ctDNA return after clearance (…): pooled clonal VAF 1.5% …, above the 0.50% floor' };
+    expect(r.rationale).toContain(
+      'below the 0.50% floor → true_oligoprogression: the return is compatible with the shedding of the 2 progressing lesions',
+    );
+    const above: CtdnaReturn = {
+      ...NO_RETURN,
+      status: 'above_floor',
+      text: 'ctDNA return after clearance (…): pooled clonal VAF 1.5% …, above the 0.50% floor',
+    };
     const a = decideGroup(base({ ctdnaReturn: above }));
     expect(a.group).toBe('widespread_progression');
     expect(a.rationale).toContain('The return → widespread_progression: more ctDNA than 2 progressing lesions shed');
@@ -89,7 +143,13 @@ describe('group precedence', () => {
     const origins: SiteOriginResult[] = [
       { key: 'x', label: 'TP53 p.R248Q', origin: 'possible_ch', reason: '…', whiteCells: null },
       { key: 'y', label: 'TP53 p.R273H', origin: 'possible_ch', reason: '…', whiteCells: null },
-      { key: 'z', label: 'TP53 p.P72R', origin: 'germline_like', reason: 'TP53 p.P72R at 50% in every draw …: germline-like, not used for the tumour fraction', whiteCells: null },
+      {
+        key: 'z',
+        label: 'TP53 p.P72R',
+        origin: 'germline_like',
+        reason: 'TP53 p.P72R at 50% in every draw …: germline-like, not used for the tumour fraction',
+        whiteCells: null,
+      },
       { key: 'w', label: 'PIK3CA p.H1047R', origin: 'tumour', reason: '', whiteCells: null },
     ];
     const r = decideGroup(base({ origins }));
@@ -99,12 +159,14 @@ describe('group precedence', () => {
     expect(r.rationale).toContain('germline-like, not used for the tumour fraction.');
   });
 
-  it('a window draw that is not the patient\'s → indeterminate with the reason, before anything molecular; caveats come last', () => {
+  it("a window draw that is not the patient's → indeterminate with the reason, before anything molecular; caveats come last", () => {
     const swap = "draw d1 does not match the patient's other draws (possible sample swap)";
     const r = decideGroup(base({ identityProblem: swap, molecular: molecular('progression'), findings: [finding(true)] }));
     expect(r.group).toBe('indeterminate');
     expect(r.indeterminateReason).toBe(swap);
-    expect(r.rationale).toMatch(/^2 progressing lesions ≤ 5, but ctDNA cannot decide: draw d1 does not match the patient's other draws \(possible sample swap\)\./);
+    expect(r.rationale).toMatch(
+      /^2 progressing lesions ≤ 5, but ctDNA cannot decide: draw d1 does not match the patient's other draws \(possible sample swap\)\./,
+    );
     // Imaging alone still decides: more lesions than the threshold, or none.
     expect(decideGroup(base({ identityProblem: swap, lesions: 7 })).group).toBe('widespread_progression');
     expect(decideGroup(base({ identityProblem: swap, lesions: 0 })).group).toBe('no_progression');

@@ -8,7 +8,9 @@ describe('new lesions and organs', () => {
   it('new lesions are progressing lesions: the oligo count is the larger of the two', () => {
     expect(oligoCount({ progressingLesions: 2, newLesions: 0 }, m)).toBe(2);
     expect(oligoCount({ progressingLesions: 2, newLesions: 6 }, m)).toBe(6);
-    expect(oligoCount({ progressingLesions: 2, newLesions: 6 }, { new_lesions: { ...m.new_lesions, count_as_progressing: false } })).toBe(2);
+    expect(oligoCount({ progressingLesions: 2, newLesions: 6 }, { new_lesions: { ...m.new_lesions, count_as_progressing: false } })).toBe(
+      2,
+    );
   });
 
   it('shown as modifiers with their sources, never as a group', () => {

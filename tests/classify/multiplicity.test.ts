@@ -26,7 +26,8 @@ describe('Benjamini–Hochberg', () => {
           expect(x).toBeCloseTo(ref[i], 12);
           expect(x).toBeGreaterThanOrEqual(p[i] - 1e-15);
         });
-        for (let i = 0; i < p.length; i++) for (let j = 0; j < p.length; j++) if (p[i] < p[j]) expect(q[i]).toBeLessThanOrEqual(q[j] + 1e-15);
+        for (let i = 0; i < p.length; i++)
+          for (let j = 0; j < p.length; j++) if (p[i] < p[j]) expect(q[i]).toBeLessThanOrEqual(q[j] + 1e-15);
       }),
       { seed: 12, numRuns: 300 },
     );

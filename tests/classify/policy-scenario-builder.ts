@@ -104,9 +104,21 @@ export interface Scenario {
 
 function siteCounts(site: Site, alt: number, depth: number): SiteCounts {
   return {
-    site, depth, refCount: depth - alt, altCount: alt, otherCount: 0, deletions: 0, insertions: 0,
-    altFwd: Math.ceil(alt / 2), altRev: Math.floor(alt / 2), discordantMates: 0,
-    meanFragLenRef: 167, meanFragLenAlt: alt > 0 ? 150 : Number.NaN, rawRefCount: depth - alt, rawAltCount: alt, families: 0,
+    site,
+    depth,
+    refCount: depth - alt,
+    altCount: alt,
+    otherCount: 0,
+    deletions: 0,
+    insertions: 0,
+    altFwd: Math.ceil(alt / 2),
+    altRev: Math.floor(alt / 2),
+    discordantMates: 0,
+    meanFragLenRef: 167,
+    meanFragLenAlt: alt > 0 ? 150 : Number.NaN,
+    rawRefCount: depth - alt,
+    rawAltCount: alt,
+    families: 0,
   };
 }
 
@@ -158,7 +170,11 @@ export function buildScenarioTimeline(s: Scenario): PatientTimeline {
       const [alt, dp] = s.whiteCells![labels[k]] ?? [0, depth];
       return siteCounts(site, alt, dp);
     });
-    whiteCells = { bam: `${s.id}_wbc.bam`, sample: `${s.id} white cells`, rows: annotateCounts({ rows }, { background: wcBackground, alpha: 0.01, minDepth: 100 }) };
+    whiteCells = {
+      bam: `${s.id}_wbc.bam`,
+      sample: `${s.id} white cells`,
+      rows: annotateCounts({ rows }, { background: wcBackground, alpha: 0.01, minDepth: 100 }),
+    };
   }
   return buildPatientTimeline({
     patient: s.id,
@@ -202,10 +218,12 @@ export function scenarioImaging(s: Scenario): ImagingRow {
 /** The current clinical row: the line in force at the assessment (the last one started on or before it). */
 export function scenarioClinical(s: Scenario): ClinicalRow | null {
   const day = isoDateToDay(s.imaging.date);
-  return therapyRows(s)
-    .filter((l) => l.therapyStartDay <= day)
-    .sort((a, b) => a.therapyStartDay - b.therapyStartDay)
-    .pop() ?? null;
+  return (
+    therapyRows(s)
+      .filter((l) => l.therapyStartDay <= day)
+      .sort((a, b) => a.therapyStartDay - b.therapyStartDay)
+      .pop() ?? null
+  );
 }
 
 /** The classifier input of a scenario (timeline, imaging row, current clinical row, therapy history). */

@@ -72,7 +72,10 @@ describe('scenario patients: the counts say what the clinician says', () => {
   });
 
   it('CS1/CS2: the first draw is ctDNA-negative; the markers then sit near 0.2% and end near 2%', () => {
-    for (const [id, labels] of [['CS1', ['TP53 p.R175H', 'PIK3CA p.E545K']], ['CS2', ['PIK3CA p.E545K', 'AKT1 p.E17K']]] as const) {
+    for (const [id, labels] of [
+      ['CS1', ['TP53 p.R175H', 'PIK3CA p.E545K']],
+      ['CS2', ['PIK3CA p.E545K', 'AKT1 p.E17K']],
+    ] as const) {
       const t = buildScenarioTimeline(byId(id));
       for (const label of labels) {
         expect(calls(t, label)).toEqual(['not_detected', 'detected', 'detected', 'detected']);
@@ -94,7 +97,10 @@ describe('scenario patients: the counts say what the clinician says', () => {
   });
 
   it('RT1/RT2: cleared twice at 6,000 reads, then a return of 8/6,000 (0.13%) or 90/6,000 (1.5%) per marker', () => {
-    for (const [id, alt] of [['RT1', 8], ['RT2', 90]] as const) {
+    for (const [id, alt] of [
+      ['RT1', 8],
+      ['RT2', 90],
+    ] as const) {
       const t = buildScenarioTimeline(byId(id));
       for (const label of ['TP53 p.R175H', 'PIK3CA p.H1047R']) {
         expect(calls(t, label)).toEqual(['detected', 'not_detected', 'not_detected', 'detected']);

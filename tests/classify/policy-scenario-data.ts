@@ -263,7 +263,11 @@ export const SCENARIOS: Scenario[] = [
       { date: '2026-01-05', counts: truncal(99, 101) },
     ],
     imaging: { date: '2026-01-15', progressingLesions: 2, sites: ['bone'] },
-    expect: { group: 'true_oligoprogression', rationaleContains: ['PIK3CA p.H1047R', 'known since baseline', 'actionable'], targetable: [] },
+    expect: {
+      group: 'true_oligoprogression',
+      rationaleContains: ['PIK3CA p.H1047R', 'known since baseline', 'actionable'],
+      targetable: [],
+    },
   },
 
   // ── Windows and new lesions ──────────────────────────────────────────────────────────────────
@@ -344,7 +348,8 @@ export const SCENARIOS: Scenario[] = [
   {
     id: 'GP1',
     bullet: 'Precedence: radiological widespread first',
-    clinician: 'Seven progressing lesions with a newly detected ESR1: widespread progression; the ESR1 finding is still listed for the next line.',
+    clinician:
+      'Seven progressing lesions with a newly detected ESR1: widespread progression; the ESR1 finding is still listed for the next line.',
     therapyHistory: FIRST_LINE,
     tumourVcf: TRUNCAL_VCF,
     draws: [
@@ -358,7 +363,8 @@ export const SCENARIOS: Scenario[] = [
   {
     id: 'GP2',
     bullet: 'Precedence: molecular widespread before targetable',
-    clinician: 'Two lesions, but both truncal markers rise 4-fold while ESR1 D538G emerges: diffuse molecular progression wins; widespread progression, ESR1 listed.',
+    clinician:
+      'Two lesions, but both truncal markers rise 4-fold while ESR1 D538G emerges: diffuse molecular progression wins; widespread progression, ESR1 listed.',
     therapyHistory: FIRST_LINE,
     tumourVcf: TRUNCAL_VCF,
     draws: [
@@ -368,7 +374,11 @@ export const SCENARIOS: Scenario[] = [
       { date: '2026-01-05', counts: { ...truncal(200, 205), 'ESR1 p.D538G': [30, 3000] } },
     ],
     imaging: { date: '2026-01-15', progressingLesions: 2, sites: ['bone'] },
-    expect: { group: 'widespread_progression', rationaleContains: ['diffuse molecular progression', 'ESR1 p.D538G'], targetable: ['ESR1 p.D538G'] },
+    expect: {
+      group: 'widespread_progression',
+      rationaleContains: ['diffuse molecular progression', 'ESR1 p.D538G'],
+      targetable: ['ESR1 p.D538G'],
+    },
   },
   {
     id: 'GP3',
@@ -385,12 +395,17 @@ export const SCENARIOS: Scenario[] = [
       { date: '2026-01-05', counts: { 'TP53 p.R175H': [2, 300], 'PIK3CA p.H1047R': [2, 300], 'ESR1 p.D538G': [15, 300] } },
     ],
     imaging: { date: '2026-01-15', progressingLesions: 2, sites: ['bone'] },
-    expect: { group: 'oligoprogression_targetable', rationaleContains: ['ESR1 p.D538G', 'diffuse progression not excluded'], targetable: ['ESR1 p.D538G'] },
+    expect: {
+      group: 'oligoprogression_targetable',
+      rationaleContains: ['ESR1 p.D538G', 'diffuse progression not excluded'],
+      targetable: ['ESR1 p.D538G'],
+    },
   },
   {
     id: 'GP4',
     bullet: 'Precedence: nothing targetable and an undecided change → indeterminate',
-    clinician: 'The same shallow markers, no targetable finding: ctDNA can neither show nor exclude diffuse progression, so the honest answer is indeterminate.',
+    clinician:
+      'The same shallow markers, no targetable finding: ctDNA can neither show nor exclude diffuse progression, so the honest answer is indeterminate.',
     therapyHistory: FIRST_LINE,
     tumourVcf: TRUNCAL_VCF,
     defaultDepth: 300,
@@ -405,7 +420,8 @@ export const SCENARIOS: Scenario[] = [
   {
     id: 'GP5',
     bullet: 'Precedence: no progressing lesion',
-    clinician: 'No progressing lesion while ESR1 D538G emerges: no progression by imaging, with the ESR1 finding stated for a ctDNA-guided switch.',
+    clinician:
+      'No progressing lesion while ESR1 D538G emerges: no progression by imaging, with the ESR1 finding stated for a ctDNA-guided switch.',
     therapyHistory: FIRST_LINE,
     tumourVcf: TRUNCAL_VCF,
     draws: [

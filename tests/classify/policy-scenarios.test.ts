@@ -27,7 +27,10 @@ const knowledge = referenceKnowledge();
 const inputs = new Map(SCENARIOS.map((s) => [s.id, scenarioInput(s)]));
 const cohort = resolveBetweenDrawPrior(
   { kind: 'auto' },
-  cohortSeriesFromTimelines([...inputs.values()].map((i) => i.timeline), new Map(SCENARIOS.map((s) => [s.id, therapyRows(s)]))),
+  cohortSeriesFromTimelines(
+    [...inputs.values()].map((i) => i.timeline),
+    new Map(SCENARIOS.map((s) => [s.id, therapyRows(s)])),
+  ),
   [],
   priorSettings(policy),
 );
@@ -54,7 +57,11 @@ describe('clinical policy: the measured cases and the group precedence', () => {
         expect(r.group, context).toBe(s.expect.group);
         for (const words of s.expect.rationaleContains) expect(r.rationale, context).toContain(words);
         for (const words of s.expect.rationaleExcludes ?? []) expect(r.rationale, context).not.toContain(words);
-        if (s.expect.modifiers) expect(r.modifiers.map((m) => m.id), context).toEqual(expect.arrayContaining(s.expect.modifiers));
+        if (s.expect.modifiers)
+          expect(
+            r.modifiers.map((m) => m.id),
+            context,
+          ).toEqual(expect.arrayContaining(s.expect.modifiers));
         if (s.expect.targetable) {
           expect(r.targetable_mutations.map((t) => `${t.gene} ${t.protein}`).sort(), context).toEqual([...s.expect.targetable].sort());
         }

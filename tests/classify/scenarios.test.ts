@@ -28,12 +28,38 @@ const makeTimeline = (patient: string, specs: DrawSpec[], opts: TimelineOptions 
 const { policy } = loadPolicy();
 const knowledge = referenceKnowledge();
 
-function imaging(patient: string, date: string, lesions: number, sites: LesionSite[] = lesions > 0 ? ['bone', 'liver'] : [], extra: Partial<ImagingRow> = {}): ImagingRow {
-  return { patient, assessmentDate: date, assessmentDay: isoDateToDay(date), progressingLesions: lesions, newLesions: 0, sites, visceral: false, cns: false, line: 2, ...extra };
+function imaging(
+  patient: string,
+  date: string,
+  lesions: number,
+  sites: LesionSite[] = lesions > 0 ? ['bone', 'liver'] : [],
+  extra: Partial<ImagingRow> = {},
+): ImagingRow {
+  return {
+    patient,
+    assessmentDate: date,
+    assessmentDay: isoDateToDay(date),
+    progressingLesions: lesions,
+    newLesions: 0,
+    sites,
+    visceral: false,
+    cns: false,
+    line: 2,
+    ...extra,
+  };
 }
 
 function clinical(patient: string, start: string, extra: Partial<ClinicalRow> = {}): ClinicalRow {
-  return { patient, subtype: 'HR+/HER2-', therapy: 'letrozole+palbociclib', therapyClass: 'endocrine+CDK4/6i', therapyStart: start, therapyStartDay: isoDateToDay(start), line: 2, ...extra };
+  return {
+    patient,
+    subtype: 'HR+/HER2-',
+    therapy: 'letrozole+palbociclib',
+    therapyClass: 'endocrine+CDK4/6i',
+    therapyStart: start,
+    therapyStartDay: isoDateToDay(start),
+    line: 2,
+    ...extra,
+  };
 }
 
 /**
@@ -46,8 +72,13 @@ function clinical(patient: string, start: string, extra: Partial<ClinicalRow> = 
 const LAB: BetweenDrawPrior = { cv: 0.15, df: 10, source: 'lab cohort estimate (scenario)' };
 
 /** `prior` null: the policy's default between-draw prior (no cohort estimate). */
-const classify = (t: PatientTimeline, im: ImagingRow, p: Policy = policy, cl: ClinicalRow | null = clinical(t.patient, '2025-06-01'), prior: BetweenDrawPrior | null = LAB) =>
-  classifyAssessment({ timeline: t, imaging: im, clinical: cl, ...(prior ? { betweenDrawPrior: prior } : {}) }, p, knowledge);
+const classify = (
+  t: PatientTimeline,
+  im: ImagingRow,
+  p: Policy = policy,
+  cl: ClinicalRow | null = clinical(t.patient, '2025-06-01'),
+  prior: BetweenDrawPrior | null = LAB,
+) => classifyAssessment({ timeline: t, imaging: im, clinical: cl, ...(prior ? { betweenDrawPrior: prior } : {}) }, p, knowledge);
 
 const rule = (r: ReturnType<typeof classify>, id: string) => r.rules.find((x) => x.id.startsWith(id))!;
 
@@ -109,7 +140,10 @@ describe('classify: every branch of the rules', () => {
   it('rule 2 threshold: max_oligo_lesions 5 by default; 4 lesions are widespread with max 3', () => {
     expect(classify(stable, imaging('P1', '2026-05-20', 5)).group).toBe('true_oligoprogression');
     expect(classify(stable, imaging('P1', '2026-05-20', 6)).group).toBe('widespread_progression');
-    const strict: Policy = { ...policy, rules: { ...policy.rules, oligoprogression: { ...policy.rules.oligoprogression, max_oligo_lesions: 3 } } };
+    const strict: Policy = {
+      ...policy,
+      rules: { ...policy.rules, oligoprogression: { ...policy.rules.oligoprogression, max_oligo_lesions: 3 } },
+    };
     expect(classify(stable, imaging('P1', '2026-05-20', 4)).group).toBe('true_oligoprogression');
     const r = classify(stable, imaging('P1', '2026-05-20', 4), strict);
     expect(r.group).toBe('widespread_progression');
@@ -193,7 +227,11 @@ describe('classify: every branch of the rules', () => {
       'P4',
       draws(
         { sample: 'P4_d0', date: '2026-01-05', counts: { ...stableClonal, GATA3_X1: [0, 3000], MAP3K1_X1: [0, 3000], CDH1_X1: [0, 3000] } },
-        { sample: 'P4_d1', date: '2026-05-04', counts: { ...stableClonal, GATA3_X1: [25, 3000], MAP3K1_X1: [30, 3000], CDH1_X1: [1, 3000] } },
+        {
+          sample: 'P4_d1',
+          date: '2026-05-04',
+          counts: { ...stableClonal, GATA3_X1: [25, 3000], MAP3K1_X1: [30, 3000], CDH1_X1: [1, 3000] },
+        },
       ),
     );
     const r = classify(t, imaging('P4', '2026-05-20', 3));
@@ -281,7 +319,9 @@ describe('classify: every branch of the rules', () => {
   it('rule 6: no draw in the window → indeterminate, naming the window and the last draw', () => {
     const r = classify(stable, imaging('P1', '2026-09-01', 2));
     expect(r.group).toBe('indeterminate');
-    expect(r.indeterminate_reason).toMatch(/^no ctDNA draw in the window \(60 days before to 28 days after the scan: 2026-07-03 to 2026-09-29\); last draw 2026-05-04, 120 days before the scan$/);
+    expect(r.indeterminate_reason).toMatch(
+      /^no ctDNA draw in the window \(60 days before to 28 days after the scan: 2026-07-03 to 2026-09-29\); last draw 2026-05-04, 120 days before the scan$/,
+    );
   });
 
   it('rule 6: every site below its limit of detection → indeterminate', () => {
@@ -321,7 +361,9 @@ describe('classify: every branch of the rules', () => {
     expect(r3.group).toBe('indeterminate');
     // The model alone would call a 2-fold rise ruled out from these zeros; a draw that cannot see
     // the earlier level never rules a rise out.
-    expect(r3.indeterminate_reason).toMatch(/every clonal site \(TP53 p\.R175H, TP53 p\.R273H\) is below its limit of detection in the window draws \(low depth, or an LoD above its earlier VAF\)/);
+    expect(r3.indeterminate_reason).toMatch(
+      /every clonal site \(TP53 p\.R175H, TP53 p\.R273H\) is below its limit of detection in the window draws \(low depth, or an LoD above its earlier VAF\)/,
+    );
     expect(rule(r3, 'rule3').pass).toBeNull();
   });
 
@@ -346,7 +388,9 @@ describe('classify: every branch of the rules', () => {
     const d = classify(t, imaging('P12', '2026-05-20', 2), policy, clinical('P12', '2025-06-01'), null);
     expect(d.group).toBe('oligoprogression_targetable');
     expect(d.molecular_progression).toBeNull();
-    expect(d.rationale).toMatch(/diffuse progression not excluded \(A 2-fold rise can be neither shown nor ruled out: .*upper 95% bound [\d.]+ ≥ 2; power to call a true 2-fold rise/);
+    expect(d.rationale).toMatch(
+      /diffuse progression not excluded \(A 2-fold rise can be neither shown nor ruled out: .*upper 95% bound [\d.]+ ≥ 2; power to call a true 2-fold rise/,
+    );
     expect(d.targetable_mutations.map((x) => x.gene)).toEqual(['ESR1']);
   });
 });
@@ -444,7 +488,11 @@ describe('classify: evaluability by information, not by site count', () => {
   // Counts written as a clinician would describe the series; groups decided before the rule.
   const TP53 = (alt: number, depth = 1500): { TP53_R175H: [number, number] } => ({ TP53_R175H: [alt, depth] });
   const bimonthly = (patient: string, counts: Counts[], start = '2025-05-05') =>
-    counts.map((c, i) => ({ sample: `${patient}_d${i}`, date: new Date(Date.parse(start) + i * 61 * 86_400_000).toISOString().slice(0, 10), counts: c }));
+    counts.map((c, i) => ({
+      sample: `${patient}_d${i}`,
+      date: new Date(Date.parse(start) + i * 61 * 86_400_000).toISOString().slice(0, 10),
+      counts: c,
+    }));
   const lastDate = (specs: DrawSpec[]) => specs[specs.length - 1].date;
   const after = (date: string, days: number) => new Date(Date.parse(date) + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -515,7 +563,13 @@ describe('classify: evaluability by information, not by site count', () => {
     // A patient alone (no cohort: the policy's conservative prior, CV 70% with 1 df): the rise test's
     // variance under "no change" includes the window draw, and one 3-fold draw among six at an
     // assumed CV up to 70% is not shown to be real at α = 0.01; a 2-fold rise is not ruled out either.
-    const alone = classify(makeTimeline('V4', specs), imaging('V4', after(lastDate(specs), 10), 2), policy, clinical('V4', '2025-05-01'), null);
+    const alone = classify(
+      makeTimeline('V4', specs),
+      imaging('V4', after(lastDate(specs), 10), 2),
+      policy,
+      clinical('V4', '2025-05-01'),
+      null,
+    );
     expect(alone.group).toBe('indeterminate');
     expect(rule(alone, 'rule3').inputs.model_status).toBe('undecided');
     expect(alone.indeterminate_reason).toMatch(/upper 95% bound [\d.]+ ≥ 2/);
@@ -524,8 +578,21 @@ describe('classify: evaluability by information, not by site count', () => {
   it('stable series with 30% between-draw variation: widespread_progression at most α of the time over 1,000 seeds', () => {
     let widespread = 0;
     for (let seed = 0; seed < 1000; seed++) {
-      const s = simulateSeries(new Xoshiro128(seed), { cv: 0.3, depth: 1500, markers: 2, vaf: 0.02, before: 3, window: 1, fold: 1, rho: 1e-4 });
-      const specs = s.draws.map((d, t) => ({ sample: `S${seed}_${t}`, date: d.date, counts: { TP53_R175H: [s.sites[0].alt[t], s.sites[0].depth[t]], TP53_R273H: [s.sites[1].alt[t], s.sites[1].depth[t]] } as Counts }));
+      const s = simulateSeries(new Xoshiro128(seed), {
+        cv: 0.3,
+        depth: 1500,
+        markers: 2,
+        vaf: 0.02,
+        before: 3,
+        window: 1,
+        fold: 1,
+        rho: 1e-4,
+      });
+      const specs = s.draws.map((d, t) => ({
+        sample: `S${seed}_${t}`,
+        date: d.date,
+        counts: { TP53_R175H: [s.sites[0].alt[t], s.sites[0].depth[t]], TP53_R273H: [s.sites[1].alt[t], s.sites[1].depth[t]] } as Counts,
+      }));
       const r = classify(makeTimeline('S', specs), imaging('S', after(lastDate(specs), 10), 2), policy, clinical('S', '2025-12-01'), null);
       if (r.group === 'widespread_progression') widespread++;
     }
@@ -545,16 +612,25 @@ describe('classify: evaluability by information, not by site count', () => {
     const r = classify(t, imaging('V5', '2025-11-20', 2), policy, line2);
     expect(r.group).not.toBe('widespread_progression');
     expect(rule(r, 'rule3').inputs.nadir_phase).toBe('V5_d3');
-    expect(r.rationale).toMatch(/baseline: 1 draw on the current therapy \(fulvestrant\+abemaciclib since 2025-08-01\); 3 draws of an earlier line \(therapy not recorded\) shown, not compared/);
+    expect(r.rationale).toMatch(
+      /baseline: 1 draw on the current therapy \(fulvestrant\+abemaciclib since 2025-08-01\); 3 draws of an earlier line \(therapy not recorded\) shown, not compared/,
+    );
     // Against the line-1 nadir (no therapy lines known) the same draws were a 5.9-fold rise.
     expect(classify(t, imaging('V5', '2025-11-20', 2), policy, null).group).toBe('widespread_progression');
   });
 
   it('a therapy start after every draw: indeterminate with a plain sentence', () => {
     const specs = bimonthly('V6', [TP53(30), TP53(31), TP53(29)]);
-    const r = classify(makeTimeline('V6', specs), imaging('V6', after(lastDate(specs), 30), 2), policy, clinical('V6', after(lastDate(specs), 5), { therapy: 'capecitabine' }));
+    const r = classify(
+      makeTimeline('V6', specs),
+      imaging('V6', after(lastDate(specs), 30), 2),
+      policy,
+      clinical('V6', after(lastDate(specs), 5), { therapy: 'capecitabine' }),
+    );
     expect(r.group).toBe('indeterminate');
     // The window never crosses a change of therapy: it starts with capecitabine, after every draw.
-    expect(r.indeterminate_reason).toMatch(/^no ctDNA draw in the window \(60 days before to 28 days after the scan, from the start of capecitabine on \d{4}-\d\d-\d\d: /);
+    expect(r.indeterminate_reason).toMatch(
+      /^no ctDNA draw in the window \(60 days before to 28 days after the scan, from the start of capecitabine on \d{4}-\d\d-\d\d: /,
+    );
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/classify/policy.js';
-import { type SiteSeries, type WhiteCellCounts, classifySiteOrigins, countsAsTumour, whiteCellLod, whiteCellPValue } from '../../src/classify/site-origin.js';
+import {
+  type SiteSeries,
+  type WhiteCellCounts,
+  classifySiteOrigins,
+  countsAsTumour,
+  whiteCellLod,
+  whiteCellPValue,
+} from '../../src/classify/site-origin.js';
 import { betaDraw, binomialDraw, Xoshiro128 } from '../../src/stats/rng.js';
 
 const rules = loadPolicy().policy.rules;
@@ -14,7 +21,12 @@ function series(key: string, gene: string, counts: [number, number][], extra: Pa
     protein: `p.${key}`,
     tumourInformed: false,
     tissueSomatic: false,
-    points: counts.map(([alt, depth]) => ({ alt, depth, call: depth < 100 ? 'low_depth' : alt >= 3 ? 'detected' : 'not_detected', lod: 0.001 })),
+    points: counts.map(([alt, depth]) => ({
+      alt,
+      depth,
+      call: depth < 100 ? 'low_depth' : alt >= 3 ? 'detected' : 'not_detected',
+      lod: 0.001,
+    })),
     ...extra,
   };
 }
@@ -34,11 +46,18 @@ function tail(k: number, n: number, p: number): number {
 
 describe('white-cell test', () => {
   it('is the exact binomial upper tail against the site background', () => {
-    for (const [alt, depth] of [[0, 5000], [1, 10000], [3, 10000], [8, 20000]] as const) {
+    for (const [alt, depth] of [
+      [0, 5000],
+      [1, 10000],
+      [3, 10000],
+      [8, 20000],
+    ] as const) {
       expect(whiteCellPValue({ alt, depth, backgroundRate: 1e-4 })).toBeCloseTo(alt === 0 ? 1 : tail(alt, depth, 1e-4), 10);
     }
     // A beta-binomial background (over-dispersed) gives a larger p for the same count.
-    expect(whiteCellPValue({ alt: 5, depth: 10000, backgroundRate: 1e-4, dispersion: 2e-4 })).toBeGreaterThan(whiteCellPValue({ alt: 5, depth: 10000, backgroundRate: 1e-4 }));
+    expect(whiteCellPValue({ alt: 5, depth: 10000, backgroundRate: 1e-4, dispersion: 2e-4 })).toBeGreaterThan(
+      whiteCellPValue({ alt: 5, depth: 10000, backgroundRate: 1e-4 }),
+    );
   });
 
   it('LoD: the VAF seen with 95% power at the critical count; deeper white cells see less', () => {
@@ -78,7 +97,9 @@ describe('white-cell test', () => {
     const modelled = run(2e-4, 2e-4);
     expect(misspecified).toBeGreaterThan(binomial);
     expect(modelled).toBeLessThanOrEqual(0.05 + 2 * Math.sqrt((0.05 * 0.95) / patients));
-    console.info(`white-cell test, patients with ≥ 1 false CH call (nominal FDR 0.05): binomial null ${binomial}, over-dispersed null tested as binomial ${misspecified}, with its dispersion ${modelled}`);
+    console.info(
+      `white-cell test, patients with ≥ 1 false CH call (nominal FDR 0.05): binomial null ${binomial}, over-dispersed null tested as binomial ${misspecified}, with its dispersion ${modelled}`,
+    );
   });
 });
 
@@ -86,9 +107,26 @@ describe('site origins', () => {
   it('a CH-prone gene seen only in plasma, with no white cells, is possible CH; in the tissue or outside the list it is tumour', () => {
     const res = classifySiteOrigins(
       [
-        series('R248Q', 'TP53', [[0, 3000], [9, 3000], [10, 3000]]),
-        series('R175H', 'TP53', [[60, 3000], [62, 3000], [58, 3000]], { tumourInformed: true }),
-        series('H1047R', 'PIK3CA', [[0, 3000], [9, 3000], [10, 3000]]),
+        series('R248Q', 'TP53', [
+          [0, 3000],
+          [9, 3000],
+          [10, 3000],
+        ]),
+        series(
+          'R175H',
+          'TP53',
+          [
+            [60, 3000],
+            [62, 3000],
+            [58, 3000],
+          ],
+          { tumourInformed: true },
+        ),
+        series('H1047R', 'PIK3CA', [
+          [0, 3000],
+          [9, 3000],
+          [10, 3000],
+        ]),
       ],
       null,
       CH,
@@ -100,7 +138,18 @@ describe('site origins', () => {
     expect(originOf(res, 'H1047R').origin).toBe('tumour');
     expect(countsAsTumour('possible_ch')).toBe(false);
     // An undetected CH-prone panel hotspot is no finding at all (and no line in the report).
-    const quiet = classifySiteOrigins([series('R273C', 'TP53', [[0, 3000], [1, 3000], [0, 3000]])], null, CH, rules);
+    const quiet = classifySiteOrigins(
+      [
+        series('R273C', 'TP53', [
+          [0, 3000],
+          [1, 3000],
+          [0, 3000],
+        ]),
+      ],
+      null,
+      CH,
+      rules,
+    );
     expect([quiet[0].origin, quiet[0].reason]).toEqual(['tumour', '']);
   });
 
@@ -111,7 +160,20 @@ describe('site origins', () => {
       ['E545K', { alt: 0, depth: 10000, backgroundRate: 1e-4 }],
     ]);
     const res = classifySiteOrigins(
-      [series('R248Q', 'TP53', [[0, 3000], [9, 3000]]), series('P72R', 'TP53', [[1500, 3000], [1490, 3000]]), series('E545K', 'PIK3CA', [[30, 3000], [31, 3000]])],
+      [
+        series('R248Q', 'TP53', [
+          [0, 3000],
+          [9, 3000],
+        ]),
+        series('P72R', 'TP53', [
+          [1500, 3000],
+          [1490, 3000],
+        ]),
+        series('E545K', 'PIK3CA', [
+          [30, 3000],
+          [31, 3000],
+        ]),
+      ],
       wc,
       CH,
       rules,
@@ -142,24 +204,72 @@ describe('site origins', () => {
 
   it('plasma clearly above the white-cell level is tumour DNA adding to it', () => {
     const wc = new Map<string, WhiteCellCounts>([['R273H', { alt: 20, depth: 10000, backgroundRate: 1e-4 }]]);
-    const res = classifySiteOrigins([series('R273H', 'TP53', [[150, 3000], [160, 3000]])], wc, CH, rules);
+    const res = classifySiteOrigins(
+      [
+        series('R273H', 'TP53', [
+          [150, 3000],
+          [160, 3000],
+        ]),
+      ],
+      wc,
+      CH,
+      rules,
+    );
     expect(res[0].origin).toBe('tumour');
     expect(res[0].reason).toContain('plasma exceeds that level');
   });
 
   it('white cells too shallow to see the plasma level cannot clear a CH-prone site', () => {
     const wc = new Map<string, WhiteCellCounts>([['R248Q', { alt: 0, depth: 500, backgroundRate: 1e-4 }]]);
-    const res = classifySiteOrigins([series('R248Q', 'TP53', [[0, 3000], [9, 3000]])], wc, CH, rules);
+    const res = classifySiteOrigins(
+      [
+        series('R248Q', 'TP53', [
+          [0, 3000],
+          [9, 3000],
+        ]),
+      ],
+      wc,
+      CH,
+      rules,
+    );
     expect(res[0].origin).toBe('possible_ch');
     expect(res[0].reason).toMatch(/too shallow to exclude it at the plasma level 0\.30%/);
     // Deep white cells without the variant clear it: tumour.
-    const deep = classifySiteOrigins([series('R248Q', 'TP53', [[0, 3000], [9, 3000]])], new Map([['R248Q', { alt: 0, depth: 20000, backgroundRate: 1e-4 }]]), CH, rules);
+    const deep = classifySiteOrigins(
+      [
+        series('R248Q', 'TP53', [
+          [0, 3000],
+          [9, 3000],
+        ]),
+      ],
+      new Map([['R248Q', { alt: 0, depth: 20000, backgroundRate: 1e-4 }]]),
+      CH,
+      rules,
+    );
     expect(deep[0].origin).toBe('tumour');
   });
 
   it('germline-like: ~50% in every draw while the tumour markers are far lower; never for a tissue-confirmed somatic site', () => {
-    const snp = series('P72R', 'TP53', [[1500, 3000], [1520, 3000], [1480, 3000]], { tumourInformed: true });
-    const pik = series('H1047R', 'PIK3CA', [[30, 3000], [33, 3000], [120, 3000]], { tumourInformed: true });
+    const snp = series(
+      'P72R',
+      'TP53',
+      [
+        [1500, 3000],
+        [1520, 3000],
+        [1480, 3000],
+      ],
+      { tumourInformed: true },
+    );
+    const pik = series(
+      'H1047R',
+      'PIK3CA',
+      [
+        [30, 3000],
+        [33, 3000],
+        [120, 3000],
+      ],
+      { tumourInformed: true },
+    );
     const res = classifySiteOrigins([snp, pik], null, CH, rules);
     expect(originOf(res, 'P72R').origin).toBe('germline_like');
     expect(originOf(res, 'P72R').reason).toMatch(/at 49%–51% in every draw while the tumour markers are at most 4\.0%: germline-like/);
@@ -172,17 +282,39 @@ describe('site origins', () => {
   it('germline-like needs the tumour to be far lower in every draw, the band in every draw, and another marker to compare with', () => {
     const snp = (counts: [number, number][]) => series('P72R', 'TP53', counts, { tumourInformed: true });
     // Tumour markers at 30%: 50% is not out of proportion (high tumour fraction).
-    const high = classifySiteOrigins([snp(flat(1500, 3000, 3)), series('H1047R', 'PIK3CA', flat(900, 3000, 3), { tumourInformed: true })], null, CH, rules);
+    const high = classifySiteOrigins(
+      [snp(flat(1500, 3000, 3)), series('H1047R', 'PIK3CA', flat(900, 3000, 3), { tumourInformed: true })],
+      null,
+      CH,
+      rules,
+    );
     expect(originOf(high, 'P72R').origin).toBe('tumour');
     // One draw at 20%: not at a germline level in every draw.
-    const dip = classifySiteOrigins([snp([[1500, 3000], [600, 3000], [1500, 3000]]), series('H1047R', 'PIK3CA', flat(30, 3000, 3), { tumourInformed: true })], null, CH, rules);
+    const dip = classifySiteOrigins(
+      [
+        snp([
+          [1500, 3000],
+          [600, 3000],
+          [1500, 3000],
+        ]),
+        series('H1047R', 'PIK3CA', flat(30, 3000, 3), { tumourInformed: true }),
+      ],
+      null,
+      CH,
+      rules,
+    );
     expect(originOf(dip, 'P72R').origin).toBe('tumour');
     // Nothing else to compare with: germline not excluded, said so.
     const alone = classifySiteOrigins([snp(flat(1500, 3000, 3))], null, CH, rules);
     expect(alone[0].origin).toBe('tumour');
     expect(alone[0].reason).toContain('germline not excluded');
     // Homozygous-looking (≥ 90%) counts as germline too.
-    const hom = classifySiteOrigins([series('X', 'ESR1', flat(2950, 3000, 3)), series('H1047R', 'PIK3CA', flat(30, 3000, 3), { tumourInformed: true })], null, CH, rules);
+    const hom = classifySiteOrigins(
+      [series('X', 'ESR1', flat(2950, 3000, 3)), series('H1047R', 'PIK3CA', flat(30, 3000, 3), { tumourInformed: true })],
+      null,
+      CH,
+      rules,
+    );
     expect(originOf(hom, 'X').origin).toBe('germline_like');
   });
 });

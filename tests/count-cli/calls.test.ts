@@ -23,30 +23,50 @@ describe('--targets probes', () => {
   it('renames BED contigs to the BAM naming and leaves tested positions out', () => {
     const bed = join(dir, 't.bed');
     writeFileSync(bed, '6\t99\t102\n');
-    const { intervals, probes } = targetProbes(readTargets(bed), bed, [{ name: 'chr6', length: 1000 }], [{ chrom: 'chr6', pos1: 101, ref: 'A', alt: 'G', gene: '', protein: '', id: '' }], 'x.bam');
+    const { intervals, probes } = targetProbes(
+      readTargets(bed),
+      bed,
+      [{ name: 'chr6', length: 1000 }],
+      [{ chrom: 'chr6', pos1: 101, ref: 'A', alt: 'G', gene: '', protein: '', id: '' }],
+      'x.bam',
+    );
     expect(intervals).toEqual([{ chrom: 'chr6', start0: 99, end0: 102 }]);
     // positions 100 and 102 (1-based) × 3 probes; 101 is a tested site.
-    expect(probes.map((p) => `${p.chrom}:${p.pos1}${p.alt}`)).toEqual(['chr6:100C', 'chr6:100G', 'chr6:100T', 'chr6:102C', 'chr6:102G', 'chr6:102T']);
+    expect(probes.map((p) => `${p.chrom}:${p.pos1}${p.alt}`)).toEqual([
+      'chr6:100C',
+      'chr6:100G',
+      'chr6:100T',
+      'chr6:102C',
+      'chr6:102G',
+      'chr6:102T',
+    ]);
   });
   it('rejects a BED contig the BAM lacks, naming the BED', () => {
     const bed = join(dir, 'u.bed');
     writeFileSync(bed, 'chr9\t0\t5\n');
-    expect(() => targetProbes(readTargets(bed), bed, [{ name: 'chr6', length: 1000 }], [], 'x.bam')).toThrow(/u\.bed: contig chr9 is not in the header of x\.bam/);
+    expect(() => targetProbes(readTargets(bed), bed, [{ name: 'chr6', length: 1000 }], [], 'x.bam')).toThrow(
+      /u\.bed: contig chr9 is not in the header of x\.bam/,
+    );
   });
 });
 
 describe('--reference bases for the in-sample background', () => {
   it('returns the FASTA base at each target position and its neighbours, either contig spelling', async () => {
     const path = fasta('g.fa', '6', GENOME);
-    const base = await referenceBaseLookup(path, [{ chrom: 'chr6', start0: 60, end0: 70 }], [{ name: 'chr6', length: GENOME.length }], 'x.bam');
+    const base = await referenceBaseLookup(
+      path,
+      [{ chrom: 'chr6', start0: 60, end0: 70 }],
+      [{ name: 'chr6', length: GENOME.length }],
+      'x.bam',
+    );
     for (const pos1 of [60, 61, 65, 70, 71]) expect(base('chr6', pos1), String(pos1)).toBe(GENOME[pos1 - 1]);
     expect(base('chr6', 5)).toBe('N'); // outside every interval
   });
   it('refuses a FASTA of another assembly (contig length differs) and a FASTA without .fai', async () => {
     const path = fasta('short.fa', 'chr6', GENOME.slice(0, 100));
-    await expect(referenceBaseLookup(path, [{ chrom: 'chr6', start0: 1, end0: 5 }], [{ name: 'chr6', length: GENOME.length }], 'x.bam')).rejects.toThrow(
-      /short\.fa: contig chr6 has length 100 but chr6 in x\.bam has 130: another assembly/,
-    );
+    await expect(
+      referenceBaseLookup(path, [{ chrom: 'chr6', start0: 1, end0: 5 }], [{ name: 'chr6', length: GENOME.length }], 'x.bam'),
+    ).rejects.toThrow(/short\.fa: contig chr6 has length 100 but chr6 in x\.bam has 130: another assembly/);
     const bare = join(dir, 'bare.fa');
     writeFileSync(bare, `>chr6\n${GENOME}\n`);
     await expect(referenceBaseLookup(bare, [], [], 'x.bam')).rejects.toBeInstanceOf(UserError);

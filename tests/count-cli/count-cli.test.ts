@@ -21,7 +21,11 @@ interface Run {
   stderr: string;
 }
 function count(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [CLI, 'count', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, OLIGOTRACK_QUIET: '' } });
+  const r = spawnSync(process.execPath, [CLI, 'count', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, OLIGOTRACK_QUIET: '' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 function tsvRows(text: string): Record<string, string>[] {
@@ -51,7 +55,11 @@ function defaultRun(): Run {
   return defaultRunCache;
 }
 
-const SITES_TSV = ['chrom\tpos\tref\talt\tgene\tprotein', ...PLANNED.map((s) => `${s.chrom.replace('chr', '')}\t${s.pos1}\t${s.ref}\t${s.alt}\tG${s.pos1}\tp.X${s.pos1}Y`)].join('\n') + '\n';
+const SITES_TSV =
+  [
+    'chrom\tpos\tref\talt\tgene\tprotein',
+    ...PLANNED.map((s) => `${s.chrom.replace('chr', '')}\t${s.pos1}\t${s.ref}\t${s.alt}\tG${s.pos1}\tp.X${s.pos1}Y`),
+  ].join('\n') + '\n';
 const VCF_HEAD = '##fileformat=VCFv4.3\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n';
 
 beforeAll(() => {
@@ -70,9 +78,18 @@ describe('oligotrack count: outputs', () => {
     PLANNED.forEach((s, i) => {
       const e = expected(s);
       expect(rows[i]).toMatchObject({
-        sample: 'PT01_C1D1', ref: s.ref, alt: s.alt, gene: `G${s.pos1}`, protein: `p.X${s.pos1}Y`,
-        depth: String(e.depth), ref_count: String(e.ref), alt_count: String(e.alt), other_count: String(e.other),
-        alt_fwd: String(s.altFwd + s.overlappingAltPairs), alt_rev: String(s.altRev), discordant_mates: '0',
+        sample: 'PT01_C1D1',
+        ref: s.ref,
+        alt: s.alt,
+        gene: `G${s.pos1}`,
+        protein: `p.X${s.pos1}Y`,
+        depth: String(e.depth),
+        ref_count: String(e.ref),
+        alt_count: String(e.alt),
+        other_count: String(e.other),
+        alt_fwd: String(s.altFwd + s.overlappingAltPairs),
+        alt_rev: String(s.altRev),
+        discordant_mates: '0',
       });
     });
     // ESR1-like site: 5 unpaired alt reads (50 bp aligned) and 2 pairs (TLEN 60): (5·50 + 2·60)/7.
@@ -87,7 +104,9 @@ describe('oligotrack count: outputs', () => {
     expect(reads[0].alt_count).toBe(String(expected(PLANNED[0]).altReadsMode));
     const lowMapq = tsvRows(count('--bam', 'plasma.bam', '--sites', 'sites.tsv', '--min-mapq', '0').stdout);
     expect(lowMapq[0].alt_count).toBe(String(expected(PLANNED[0]).alt + PLANNED[0].lowMapqAlt));
-    const withDups = tsvRows(count('--bam', 'plasma.bam', '--sites', 'sites.tsv', '--exclude-flags', 'UNMAP,SECONDARY,QCFAIL,SUPPLEMENTARY').stdout);
+    const withDups = tsvRows(
+      count('--bam', 'plasma.bam', '--sites', 'sites.tsv', '--exclude-flags', 'UNMAP,SECONDARY,QCFAIL,SUPPLEMENTARY').stdout,
+    );
     expect(withDups[0].alt_count).toBe(String(expected(PLANNED[0]).alt + PLANNED[0].dupAlt));
   });
 
@@ -129,7 +148,11 @@ describe('oligotrack count: outputs', () => {
 
   it('reads the BAM from stdin in one pass and says so', () => {
     const bam = readFileSync(p('plasma.bam'));
-    const r = spawnSync(process.execPath, [CLI, 'count', '--bam', '-', '--sites', 'sites.tsv', '--sample', 'S'], { cwd: dir, input: bam, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'count', '--bam', '-', '--sites', 'sites.tsv', '--sample', 'S'], {
+      cwd: dir,
+      input: bam,
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/standard input/);
     expect(tsvRows(r.stdout).map((x) => x.alt_count)).toEqual(PLANNED.map((s) => String(expected(s).alt)));
@@ -217,7 +240,12 @@ describe('oligotrack count: calls (statistics from src/stats)', () => {
   });
   it('names the file of a PoN that is not one', () => {
     writeFileSync(p('bad-pon.tsv'), 'this is not a panel of normals\n');
-    expectOneLineFailure(count('--bam', 'plasma.bam', '--sites', 'sites.tsv', '--pon', 'bad-pon.tsv', '--out', 'pon-out.tsv'), 'bad-pon.tsv', /./, p('pon-out.tsv'));
+    expectOneLineFailure(
+      count('--bam', 'plasma.bam', '--sites', 'sites.tsv', '--pon', 'bad-pon.tsv', '--out', 'pon-out.tsv'),
+      'bad-pon.tsv',
+      /./,
+      p('pon-out.tsv'),
+    );
   });
 });
 
@@ -258,17 +286,30 @@ describe('oligotrack count: bad input (one stderr line naming the file, exit 1, 
   });
   it('a site beyond the end of its contig', () => {
     writeFileSync(p('far.tsv'), 'chrom\tpos\tref\talt\nchr17\t83257442\tA\tG\n');
-    expectOneLineFailure(count('--bam', 'plasma.bam', '--sites', 'far.tsv', '--out', out()), 'far.tsv:2', /beyond the end of chr17 \(length 83257441\)/, out());
+    expectOneLineFailure(
+      count('--bam', 'plasma.bam', '--sites', 'far.tsv', '--out', out()),
+      'far.tsv:2',
+      /beyond the end of chr17 \(length 83257441\)/,
+      out(),
+    );
   });
   it('a malformed VCF line, with its line number', () => {
     writeFileSync(p('bad.vcf'), `${VCF_HEAD}chr6\t152094405\t.\tA\tG\t.\t.\t.\nchr6\t15209x\t.\tA\tG\t.\t.\t.\n`);
     expectOneLineFailure(count('--bam', 'plasma.bam', '--sites', 'bad.vcf', '--out', out()), 'bad.vcf:4', /POS "15209x"/, out());
   });
   it('an unreadable path (sites paths: tests/sites)', () => {
-    expectOneLineFailure(count('--bam', 'missing.bam', '--sites', 'sites.tsv', '--out', out()), 'missing.bam', /ENOENT|cannot|no such/i, out());
+    expectOneLineFailure(
+      count('--bam', 'missing.bam', '--sites', 'sites.tsv', '--out', out()),
+      'missing.bam',
+      /ENOENT|cannot|no such/i,
+      out(),
+    );
   });
   it('GRCh37 sites against a GRCh38 BAM (the reverse: tests/sites)', () => {
-    writeFileSync(p('b37.vcf'), `##fileformat=VCFv4.2\n##reference=file:///ref/human_g1k_v37.fasta\n${VCF_HEAD.split('\n')[1]}\n6\t152415540\t.\tA\tG\t.\t.\t.\n`);
+    writeFileSync(
+      p('b37.vcf'),
+      `##fileformat=VCFv4.2\n##reference=file:///ref/human_g1k_v37.fasta\n${VCF_HEAD.split('\n')[1]}\n6\t152415540\t.\tA\tG\t.\t.\t.\n`,
+    );
     expectOneLineFailure(
       count('--bam', 'plasma.bam', '--sites', 'b37.vcf', '--out', out()),
       'b37.vcf',
@@ -293,7 +334,12 @@ describe('oligotrack count: usage errors exit 2', () => {
   ])('%j', (args) => {
     const r = count(...args);
     expect(r.status, r.stderr).toBe(2);
-    expect(r.stderr.trimEnd().split('\n').filter((l) => /error/i.test(l))).toHaveLength(1);
+    expect(
+      r.stderr
+        .trimEnd()
+        .split('\n')
+        .filter((l) => /error/i.test(l)),
+    ).toHaveLength(1);
     expect(r.stdout).toBe('');
   });
 });

@@ -33,9 +33,45 @@ export interface PlannedSite {
 }
 
 export const PLANNED: PlannedSite[] = [
-  { chrom: 'chr6', pos1: 152094405, ref: 'A', alt: 'G', refFwd: 40, altFwd: 3, altRev: 2, other: 1, lowMapqAlt: 4, dupAlt: 3, overlappingAltPairs: 2 },
-  { chrom: 'chr6', pos1: 152098960, ref: 'T', alt: 'C', refFwd: 25, altFwd: 0, altRev: 0, other: 0, lowMapqAlt: 0, dupAlt: 0, overlappingAltPairs: 0 },
-  { chrom: 'chr17', pos1: 7675088, ref: 'C', alt: 'T', refFwd: 30, altFwd: 6, altRev: 6, other: 2, lowMapqAlt: 1, dupAlt: 0, overlappingAltPairs: 1 },
+  {
+    chrom: 'chr6',
+    pos1: 152094405,
+    ref: 'A',
+    alt: 'G',
+    refFwd: 40,
+    altFwd: 3,
+    altRev: 2,
+    other: 1,
+    lowMapqAlt: 4,
+    dupAlt: 3,
+    overlappingAltPairs: 2,
+  },
+  {
+    chrom: 'chr6',
+    pos1: 152098960,
+    ref: 'T',
+    alt: 'C',
+    refFwd: 25,
+    altFwd: 0,
+    altRev: 0,
+    other: 0,
+    lowMapqAlt: 0,
+    dupAlt: 0,
+    overlappingAltPairs: 0,
+  },
+  {
+    chrom: 'chr17',
+    pos1: 7675088,
+    ref: 'C',
+    alt: 'T',
+    refFwd: 30,
+    altFwd: 6,
+    altRev: 6,
+    other: 2,
+    lowMapqAlt: 1,
+    dupAlt: 0,
+    overlappingAltPairs: 1,
+  },
 ];
 
 const READ_LEN = 50;
@@ -52,8 +88,17 @@ export function plannedRecords(): SamRecord[] {
   let n = 0;
   const single = (s: PlannedSite, base: string, flag: number, mapq = 60) =>
     records.push({
-      qname: `r${n++}`, flag, rname: s.chrom, pos1: s.pos1 - OFFSET, mapq, cigar: `${READ_LEN}M`,
-      rnext: '*', pnext1: 0, tlen: 0, seq: readSeq(base), qual: 'I'.repeat(READ_LEN),
+      qname: `r${n++}`,
+      flag,
+      rname: s.chrom,
+      pos1: s.pos1 - OFFSET,
+      mapq,
+      cigar: `${READ_LEN}M`,
+      rnext: '*',
+      pnext1: 0,
+      tlen: 0,
+      seq: readSeq(base),
+      qual: 'I'.repeat(READ_LEN),
     });
   for (const s of PLANNED) {
     for (let i = 0; i < s.refFwd; i++) single(s, s.ref, 0);
@@ -67,8 +112,32 @@ export function plannedRecords(): SamRecord[] {
       const start1 = s.pos1 - OFFSET;
       const mateStart1 = s.pos1 - 10; // mates overlap across the site; fragment = 60 bp
       records.push(
-        { qname, flag: 0x1 | 0x2 | 0x20 | 0x40, rname: s.chrom, pos1: start1, mapq: 60, cigar: `${READ_LEN}M`, rnext: '=', pnext1: mateStart1, tlen: 60, seq: readSeq(s.alt), qual: 'I'.repeat(READ_LEN) },
-        { qname, flag: 0x1 | 0x2 | 0x10 | 0x80, rname: s.chrom, pos1: mateStart1, mapq: 60, cigar: `${READ_LEN}M`, rnext: '=', pnext1: start1, tlen: -60, seq: readSeq(s.alt).slice(10) + 'ACGTACGTAC', qual: 'I'.repeat(READ_LEN) },
+        {
+          qname,
+          flag: 0x1 | 0x2 | 0x20 | 0x40,
+          rname: s.chrom,
+          pos1: start1,
+          mapq: 60,
+          cigar: `${READ_LEN}M`,
+          rnext: '=',
+          pnext1: mateStart1,
+          tlen: 60,
+          seq: readSeq(s.alt),
+          qual: 'I'.repeat(READ_LEN),
+        },
+        {
+          qname,
+          flag: 0x1 | 0x2 | 0x10 | 0x80,
+          rname: s.chrom,
+          pos1: mateStart1,
+          mapq: 60,
+          cigar: `${READ_LEN}M`,
+          rnext: '=',
+          pnext1: start1,
+          tlen: -60,
+          seq: readSeq(s.alt).slice(10) + 'ACGTACGTAC',
+          qual: 'I'.repeat(READ_LEN),
+        },
       );
     }
   }

@@ -14,7 +14,15 @@ import { requireTools } from '../helpers/requires.js';
 const dir = mkdtempSync(join(tmpdir(), 'oligotrack-writers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function counts(chrom: string, pos1: number, ref: string, alt: string, refCount: number, altCount: number, extra: Partial<SiteCounts> = {}): SiteCounts {
+function counts(
+  chrom: string,
+  pos1: number,
+  ref: string,
+  alt: string,
+  refCount: number,
+  altCount: number,
+  extra: Partial<SiteCounts> = {},
+): SiteCounts {
   return {
     site: { chrom, pos1, ref, alt, gene: 'ESR1', protein: 'p.D538G', id: 'ESR1_D538G' },
     depth: refCount + altCount + (extra.otherCount ?? 0),
@@ -38,7 +46,13 @@ function counts(chrom: string, pos1: number, ref: string, alt: string, refCount:
 const rows: CountOutputRow[] = [
   toOutputRow('P1-T0', counts('6', 152094405, 'A', 'G', 2, 1), '6'),
   toOutputRow('P1-T0', counts('6', 152094405, 'A', 'T', 0, 0), '6'),
-  toOutputRow('P1-T0', counts('6', 152094410, 'AC', 'A', 17999, 1, { site: { chrom: '6', pos1: 152094410, ref: 'AC', alt: 'A', gene: '', protein: '', id: '' } }), '6'),
+  toOutputRow(
+    'P1-T0',
+    counts('6', 152094410, 'AC', 'A', 17999, 1, {
+      site: { chrom: '6', pos1: 152094410, ref: 'AC', alt: 'A', gene: '', protein: '', id: '' },
+    }),
+    '6',
+  ),
 ];
 const info: CountRunInfo = {
   toolVersion: '9.9.9',
@@ -47,7 +61,10 @@ const info: CountRunInfo = {
   bamPath: 'p.bam',
   build: 'GRCh38',
   settings: DEFAULT_COUNT_SETTINGS,
-  contigs: [{ name: '6', length: 170805979 }, { name: 'chr7', length: 159345973 }],
+  contigs: [
+    { name: '6', length: 170805979 },
+    { name: 'chr7', length: 159345973 },
+  ],
   region: '',
   siteSources: ['my sites.vcf'],
   readsSeen: 10,
@@ -77,16 +94,30 @@ describe('TSV', () => {
   it('has one header line with the columns the issue names, in order', () => {
     const lines = formatCountTsv(rows).split('\n');
     expect(lines[0].split('\t').slice(0, 17)).toEqual(
-      'sample chrom pos ref alt gene protein depth ref_count alt_count other_count vaf alt_fwd alt_rev discordant_mates mean_frag_len_ref mean_frag_len_alt'.split(' '),
+      'sample chrom pos ref alt gene protein depth ref_count alt_count other_count vaf alt_fwd alt_rev discordant_mates mean_frag_len_ref mean_frag_len_alt'.split(
+        ' ',
+      ),
     );
     expect(lines[0].split('\t').slice(17)).toEqual(['deletions', 'insertions', 'raw_ref_count', 'raw_alt_count', 'families', 'id']);
-    expect(lines[1]).toBe('P1-T0\t6\t152094405\tA\tG\tESR1\tp.D538G\t3\t2\t1\t0\t0.333333\t1\t0\t1\t166.7\t143.3\t0\t0\t4\t1\t0\tESR1_D538G');
+    expect(lines[1]).toBe(
+      'P1-T0\t6\t152094405\tA\tG\tESR1\tp.D538G\t3\t2\t1\t0\t0.333333\t1\t0\t1\t166.7\t143.3\t0\t0\t4\t1\t0\tESR1_D538G',
+    );
     expect(lines[2]).toContain('\t0\t0\t0\t0\tNA\t');
     expect(lines[3].split('\t')[11]).toBe('0.0000555556');
     expect(lines).toHaveLength(5); // 1 header + 3 rows + final newline
   });
   it('adds the call columns only when rows carry calls', () => {
-    const called = rows.map((r, i) => ({ ...r, call: { background_rate: 1e-4, p_value: 1e-12, vaf_low: 0.06, vaf_high: 0.79, lod: 0.002, call: i ? ('not_detected' as const) : ('detected' as const) } }));
+    const called = rows.map((r, i) => ({
+      ...r,
+      call: {
+        background_rate: 1e-4,
+        p_value: 1e-12,
+        vaf_low: 0.06,
+        vaf_high: 0.79,
+        lod: 0.002,
+        call: i ? ('not_detected' as const) : ('detected' as const),
+      },
+    }));
     const [header, first] = formatCountTsv(called).split('\n');
     expect(header.split('\t').slice(-6)).toEqual(['background_rate', 'p_value', 'vaf_low', 'vaf_high', 'lod', 'call']);
     expect(first.split('\t').slice(-6)).toEqual(['0.0001', '1e-12', '0.06', '0.79', '0.002', 'detected']);
@@ -125,7 +156,11 @@ describe('VCF', () => {
     const viewed = spawnSync('bcftools', ['view', '-H', path], { encoding: 'utf8' });
     expect(viewed.stderr).toBe(''); // no "contig not defined" or "FORMAT not defined" warnings
     expect(viewed.stdout.trim().split('\n')).toHaveLength(3);
-    const ad = execFileSync('bcftools', ['query', '-f', '%CHROM %POS %REF %ALT [%AD] [%AF] [%RAD] %INFO/GENE\\n', path], { encoding: 'utf8' });
-    expect(ad).toBe('6 152094405 A G 2,1 0.333333 4,1 ESR1\n6 152094405 A T 0,0 . 2,0 ESR1\n6 152094410 AC A 17999,1 5.55556e-05 18001,1 .\n');
+    const ad = execFileSync('bcftools', ['query', '-f', '%CHROM %POS %REF %ALT [%AD] [%AF] [%RAD] %INFO/GENE\\n', path], {
+      encoding: 'utf8',
+    });
+    expect(ad).toBe(
+      '6 152094405 A G 2,1 0.333333 4,1 ESR1\n6 152094405 A T 0,0 . 2,0 ESR1\n6 152094410 AC A 17999,1 5.55556e-05 18001,1 .\n',
+    );
   });
 });

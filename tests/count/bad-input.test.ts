@@ -29,7 +29,19 @@ function reads(n: number): SamRecord[] {
     // Varied bases so that blocks do not compress to nothing: several blocks per file.
     let seq = '';
     for (let j = 0; j < 100; j++) seq += 'ACGT'[(i * 31 + j * 7 + ((i * j) % 5)) % 4];
-    out.push({ qname: `r${i}`, flag: 0, rname: 'chr1', pos1, mapq: 60, cigar: '100M', rnext: '*', pnext1: 0, tlen: 0, seq, qual: 'I'.repeat(100) });
+    out.push({
+      qname: `r${i}`,
+      flag: 0,
+      rname: 'chr1',
+      pos1,
+      mapq: 60,
+      cigar: '100M',
+      rnext: '*',
+      pnext1: 0,
+      tlen: 0,
+      seq,
+      qual: 'I'.repeat(100),
+    });
   }
   return out;
 }
@@ -81,8 +93,16 @@ describe('bad BAM input', () => {
     const dataAt = b1 + 18;
     const cases: [string, (b: Buffer) => void, RegExp][] = [
       ['deflate', (b) => b.fill(0xff, dataAt, dataAt + 40), new RegExp(`BGZF block at byte ${b1} does not inflate \\(`)],
-      ['isize-short', (b) => b.writeUInt32LE(b.readUInt32LE(blockStart(b, 2) - 4) - 10, blockStart(b, 2) - 4), new RegExp(`BGZF block at byte ${b1} inflates to`)],
-      ['isize-huge', (b) => b.writeUInt32LE(70000, blockStart(b, 2) - 4), new RegExp(`BGZF block at byte ${b1} claims 70000 inflated bytes, more than the 65536`)],
+      [
+        'isize-short',
+        (b) => b.writeUInt32LE(b.readUInt32LE(blockStart(b, 2) - 4) - 10, blockStart(b, 2) - 4),
+        new RegExp(`BGZF block at byte ${b1} inflates to`),
+      ],
+      [
+        'isize-huge',
+        (b) => b.writeUInt32LE(70000, blockStart(b, 2) - 4),
+        new RegExp(`BGZF block at byte ${b1} claims 70000 inflated bytes, more than the 65536`),
+      ],
     ];
     for (const [name, corrupt, expected] of cases) {
       const p = join(dir, `${name}.bam`);

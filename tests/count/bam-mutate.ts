@@ -238,6 +238,7 @@ export function mutateCompressed(r: Rand, bam: Buffer): { bam: Buffer; what: str
     return { bam: Buffer.concat([out.subarray(0, cut), out.subarray(out.length - 28)]), what: `file cut at ${cut} (EOF block kept)` };
   }
   // A block dropped or repeated.
-  if (r() < 0.5) return { bam: Buffer.concat([out.subarray(0, b.start), out.subarray(b.start + b.size)]), what: `block at ${b.start} dropped` };
+  if (r() < 0.5)
+    return { bam: Buffer.concat([out.subarray(0, b.start), out.subarray(b.start + b.size)]), what: `block at ${b.start} dropped` };
   return { bam: Buffer.concat([out.subarray(0, b.start + b.size), out.subarray(b.start)]), what: `block at ${b.start} repeated` };
 }

@@ -37,14 +37,57 @@ interface PairCase {
 
 // Site i at 1-based position 100 * (i + 1); REF there is REF[pos - 1], ALT the next base in ACGT.
 const cases: PairCase[] = [
-  { name: 'agree alt, 15+15 summed to 30', r1: ['alt', 15], r2: ['alt', 15], ours: { ref: 0, alt: 1, discordant: 0 }, samtools: { ref: 0, alt: 1 } },
-  { name: 'agree ref, 10+8 = 18 still below 20', r1: ['ref', 10], r2: ['ref', 8], ours: { ref: 0, alt: 0, discordant: 0 }, samtools: { ref: 0, alt: 0 } },
-  { name: 'disagree 30 vs 25: ours discordant, samtools keeps ref at 24', r1: ['ref', 30], r2: ['alt', 25], ours: { ref: 0, alt: 0, discordant: 1 }, samtools: { ref: 1, alt: 0 } },
-  { name: 'disagree 22 vs 21: ours discordant, samtools keeps 17.6 → filtered', r1: ['ref', 22], r2: ['alt', 21], ours: { ref: 0, alt: 0, discordant: 1 }, samtools: { ref: 0, alt: 0 } },
-  { name: 'disagree alt 30 vs ref 10: the low-quality mate drops, alt counts', r1: ['alt', 30], r2: ['ref', 10], ours: { ref: 0, alt: 1, discordant: 0 }, samtools: { ref: 0, alt: 1 } },
-  { name: 'agree alt 60+60 capped at 200 (passes)', r1: ['alt', 60], r2: ['alt', 60], ours: { ref: 0, alt: 1, discordant: 0 }, samtools: { ref: 0, alt: 1 } },
+  {
+    name: 'agree alt, 15+15 summed to 30',
+    r1: ['alt', 15],
+    r2: ['alt', 15],
+    ours: { ref: 0, alt: 1, discordant: 0 },
+    samtools: { ref: 0, alt: 1 },
+  },
+  {
+    name: 'agree ref, 10+8 = 18 still below 20',
+    r1: ['ref', 10],
+    r2: ['ref', 8],
+    ours: { ref: 0, alt: 0, discordant: 0 },
+    samtools: { ref: 0, alt: 0 },
+  },
+  {
+    name: 'disagree 30 vs 25: ours discordant, samtools keeps ref at 24',
+    r1: ['ref', 30],
+    r2: ['alt', 25],
+    ours: { ref: 0, alt: 0, discordant: 1 },
+    samtools: { ref: 1, alt: 0 },
+  },
+  {
+    name: 'disagree 22 vs 21: ours discordant, samtools keeps 17.6 → filtered',
+    r1: ['ref', 22],
+    r2: ['alt', 21],
+    ours: { ref: 0, alt: 0, discordant: 1 },
+    samtools: { ref: 0, alt: 0 },
+  },
+  {
+    name: 'disagree alt 30 vs ref 10: the low-quality mate drops, alt counts',
+    r1: ['alt', 30],
+    r2: ['ref', 10],
+    ours: { ref: 0, alt: 1, discordant: 0 },
+    samtools: { ref: 0, alt: 1 },
+  },
+  {
+    name: 'agree alt 60+60 capped at 200 (passes)',
+    r1: ['alt', 60],
+    r2: ['alt', 60],
+    ours: { ref: 0, alt: 1, discordant: 0 },
+    samtools: { ref: 0, alt: 1 },
+  },
   { name: 'only read 1 covers the site', r1: ['alt', 30], r2: null, ours: { ref: 0, alt: 1, discordant: 0 }, samtools: { ref: 0, alt: 1 } },
-  { name: 'mate 2 has MAPQ 5: read 1 counts alone', r1: ['ref', 30], r2: ['alt', 30], mapq2: 5, ours: { ref: 1, alt: 0, discordant: 0 }, samtools: { ref: 1, alt: 0 } },
+  {
+    name: 'mate 2 has MAPQ 5: read 1 counts alone',
+    r1: ['ref', 30],
+    r2: ['alt', 30],
+    mapq2: 5,
+    ours: { ref: 1, alt: 0, discordant: 0 },
+    samtools: { ref: 1, alt: 0 },
+  },
 ];
 
 function build(): { records: SamRecord[]; sites: Site[] } {
@@ -97,8 +140,18 @@ describe('fragment mode: overlapping mates', () => {
   it.skipIf(!requireTools('samtools'))('differs from samtools overlap removal exactly where documented', async () => {
     const posFile = join(dir, 'pos.txt');
     writeFileSync(posFile, sites.map((s) => `chr1\t${s.pos1}\n`).join(''));
-    const text = execFileSync('samtools', ['mpileup', '-B', '-A', '-d', '0', '-Q', '20', '-q', '20', '--ff', 'UNMAP,SECONDARY,QCFAIL,DUP,SUPPLEMENTARY', '-l', posFile, bam], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    const byPos = new Map(text.split('\n').filter(Boolean).map((l) => l.split('\t')).map((f) => [Number(f[1]), parseBases(f[4], f[5], [])]));
+    const text = execFileSync(
+      'samtools',
+      ['mpileup', '-B', '-A', '-d', '0', '-Q', '20', '-q', '20', '--ff', 'UNMAP,SECONDARY,QCFAIL,DUP,SUPPLEMENTARY', '-l', posFile, bam],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const byPos = new Map(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t'))
+        .map((f) => [Number(f[1]), parseBases(f[4], f[5], [])]),
+    );
     cases.forEach((c, i) => {
       const tokens = byPos.get(sites[i].pos1) ?? [];
       const got = { ref: tokens.filter((t) => t.base === sites[i].ref).length, alt: tokens.filter((t) => t.base === sites[i].alt).length };

@@ -67,7 +67,15 @@ describe('fragment mode equals the mate rule applied to the observation table', 
       const r = await countBam(bam, c.sites, DEFAULT_COUNT_SETTINGS, { observations: true });
       const want = expectedFragments(r.observations!, c.sites.length);
       r.rows.forEach((row, i) => {
-        const got = { depth: row.depth, ref: row.refCount, alt: row.altCount, other: row.otherCount, discordant: row.discordantMates, altFwd: row.altFwd, altRev: row.altRev };
+        const got = {
+          depth: row.depth,
+          ref: row.refCount,
+          alt: row.altCount,
+          other: row.otherCount,
+          discordant: row.discordantMates,
+          altFwd: row.altFwd,
+          altRev: row.altRev,
+        };
         expect(got, `seed ${seed} site ${i}`).toEqual(want[i]);
       });
       const reads = await countBam(bam, c.sites, { ...DEFAULT_COUNT_SETTINGS, mates: 'reads' });

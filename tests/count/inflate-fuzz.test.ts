@@ -26,7 +26,13 @@ const outAt = region + CANARY;
 
 function seeds(): Buffer[] {
   const r = testRng(41);
-  const header = { refs: [{ name: 'c1', length: 100000 }, { name: 'c2', length: 100000 }, { name: 'c3', length: 1000 }] };
+  const header = {
+    refs: [
+      { name: 'c1', length: 100000 },
+      { name: 'c2', length: 100000 },
+      { name: 'c3', length: 1000 },
+    ],
+  };
   const bam = inflateAll(encodeBam(header, randomRecords(r, header, 300), { level: 6 }));
   const text = Buffer.from('ctDNA oligoprogression liquid biopsy '.repeat(500));
   const random = Buffer.from(Array.from({ length: 3000 }, () => Math.floor(r() * 256)));
@@ -96,14 +102,23 @@ describe('DEFLATE decoder fuzzing', () => {
       const code = x.inflate(inAt, input.length, outAt, outLen);
       outcomes.set(code, (outcomes.get(code) ?? 0) + 1);
       const m = mem();
-      expect(m.subarray(region, region + CANARY).every((v) => v === 0xa5), `case ${c}: wrote before its output`).toBe(true);
-      expect(m.subarray(outAt + outLen + 32, outAt + outLen + 32 + CANARY).every((v) => v === 0x5a), `case ${c}: wrote past its output`).toBe(true);
+      expect(
+        m.subarray(region, region + CANARY).every((v) => v === 0xa5),
+        `case ${c}: wrote before its output`,
+      ).toBe(true);
+      expect(
+        m.subarray(outAt + outLen + 32, outAt + outLen + 32 + CANARY).every((v) => v === 0x5a),
+        `case ${c}: wrote past its output`,
+      ).toBe(true);
       if (code === 0 && expected !== null && expected.length === outLen) {
         expect(Buffer.from(m.subarray(outAt, outAt + outLen)).equals(expected), `case ${c}: success with other bytes than zlib`).toBe(true);
       }
       if (code === 0 && expected === null) acceptedRejected.push(c);
     }
-    const summary = [...outcomes].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}:${v}`).join(' ');
+    const summary = [...outcomes]
+      .sort((a, b) => a[0] - b[0])
+      .map(([k, v]) => `${k}:${v}`)
+      .join(' ');
     console.log(`inflate fuzz: ${CASES} cases, outcome codes ${summary}; accepted where zlib fails: ${acceptedRejected.length}`);
     expect(acceptedRejected, 'streams zlib rejects but this decoder accepts').toEqual([]);
     // Both verdicts are reached, and most kinds of error.

@@ -34,7 +34,11 @@ function bgzfBlocks(bam: Buffer): { data: Buffer; isize: number; crc: number }[]
   while (off + 18 <= bam.length) {
     const size = bam.readUInt16LE(off + 16) + 1;
     const xlen = bam.readUInt16LE(off + 10);
-    out.push({ data: bam.subarray(off + 12 + xlen, off + size - 8), crc: bam.readUInt32LE(off + size - 8), isize: bam.readUInt32LE(off + size - 4) });
+    out.push({
+      data: bam.subarray(off + 12 + xlen, off + size - 8),
+      crc: bam.readUInt32LE(off + size - 8),
+      isize: bam.readUInt32LE(off + size - 4),
+    });
     off += size;
   }
   return out;
@@ -64,7 +68,13 @@ describe('the WASM inflater equals node:zlib', () => {
   });
 
   it('every block of random BAMs, zlib levels 0-9', () => {
-    const header = { refs: [{ name: 'c1', length: 200000 }, { name: 'c2', length: 200000 }, { name: 'c3', length: 10000 }] };
+    const header = {
+      refs: [
+        { name: 'c1', length: 200000 },
+        { name: 'c2', length: 200000 },
+        { name: 'c3', length: 10000 },
+      ],
+    };
     let blocks = 0;
     for (let level = 0; level <= 9; level++) {
       const recs = randomRecords(testRng(100 + level), header, 600, { unplaced: 5 });
@@ -83,7 +93,13 @@ describe('the WASM inflater equals node:zlib', () => {
     let n = 0;
     for (const input of inputs) {
       for (const level of [0, 1, 5, 9]) {
-        for (const strategy of [constants.Z_DEFAULT_STRATEGY, constants.Z_FIXED, constants.Z_HUFFMAN_ONLY, constants.Z_RLE, constants.Z_FILTERED]) {
+        for (const strategy of [
+          constants.Z_DEFAULT_STRATEGY,
+          constants.Z_FIXED,
+          constants.Z_HUFFMAN_ONLY,
+          constants.Z_RLE,
+          constants.Z_FILTERED,
+        ]) {
           const stream = deflateRawSync(input, { level, strategy });
           const got = wasmInflate(stream, input.length);
           expect(got.code, `input ${inputs.indexOf(input)} level ${level} strategy ${strategy}`).toBe(0);

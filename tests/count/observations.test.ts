@@ -20,7 +20,20 @@ function read(name: string, start1: number, alt: boolean, tags: Record<string, s
   let seq = REF.slice(start1 - 1, start1 + 49);
   const k = site.pos1 - start1;
   if (alt) seq = seq.slice(0, k) + site.alt + seq.slice(k + 1);
-  return { qname: name, flag, rname: 'chr1', pos1: start1, mapq: 60, cigar: '50M', rnext: '*', pnext1: 0, tlen: 0, seq, qual: 'I'.repeat(50), tags };
+  return {
+    qname: name,
+    flag,
+    rname: 'chr1',
+    pos1: start1,
+    mapq: 60,
+    cigar: '50M',
+    rnext: '*',
+    pnext1: 0,
+    tlen: 0,
+    seq,
+    qual: 'I'.repeat(50),
+    tags,
+  };
 }
 
 describe('observations', () => {

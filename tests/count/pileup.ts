@@ -48,7 +48,15 @@ export function parseBases(bases: string, quals: string, keys: string[]): Token[
     }
     const k = out.length;
     const base = c === '#' ? '*' : c === '<' ? '>' : c.toUpperCase();
-    out.push({ base, reverse: c === ',' || c === '<' || c === '#' || (c >= 'a' && c <= 'z'), ins: null, del: 0, end: false, qual: quals.charCodeAt(k) - 33, key: keys[k] });
+    out.push({
+      base,
+      reverse: c === ',' || c === '<' || c === '#' || (c >= 'a' && c <= 'z'),
+      ins: null,
+      del: 0,
+      end: false,
+      qual: quals.charCodeAt(k) - 33,
+      key: keys[k],
+    });
     i++;
   }
   return out;
@@ -57,11 +65,15 @@ export function parseBases(bases: string, quals: string, keys: string[]): Token[
 /** Tokens per 1-based position (all reads passing samtools' flag/MAPQ filters, quality -Q given). */
 export function pileup(bam: string, positions: { chrom: string; pos1: number }[], minBaseq: number, posFile: string): Map<string, Token[]> {
   writeFileSync(posFile, positions.map((p) => `${p.chrom}\t${p.pos1}\n`).join(''));
-  const text = execFileSync('samtools', ['mpileup', ...SAMTOOLS_FILTERS, '-Q', String(minBaseq), '--output-extra', 'QNAME,FLAG,POS', '-l', posFile, bam], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const text = execFileSync(
+    'samtools',
+    ['mpileup', ...SAMTOOLS_FILTERS, '-Q', String(minBaseq), '--output-extra', 'QNAME,FLAG,POS', '-l', posFile, bam],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   const out = new Map<string, Token[]>();
   for (const line of text.split('\n')) {
     if (!line) continue;
@@ -93,7 +105,16 @@ const passes = (q: number, min: number): boolean => q >= min; // '~' (missing, 0
  * Expected reads-mode counts at a site from Q0 pileups of the positions it spans. `at(pos1)`
  * returns the tokens at that position keyed by read.
  */
-export function expectedAt(site: Site, kind: 'mnv' | 'insertion' | 'deletion', ref: string, alt: string, refLen: number, start1: number, at: (pos1: number) => Map<string, Token>, minBaseq: number): Expected {
+export function expectedAt(
+  site: Site,
+  kind: 'mnv' | 'insertion' | 'deletion',
+  ref: string,
+  alt: string,
+  refLen: number,
+  start1: number,
+  at: (pos1: number) => Map<string, Token>,
+  minBaseq: number,
+): Expected {
   const e: Expected = { depth: 0, ref: 0, alt: 0, other: 0, deletions: 0, insertions: 0, altFwd: 0, altRev: 0 };
   const count = (allele: 'ref' | 'alt' | 'other', t: Token, qual: number): void => {
     if (!passes(qual, minBaseq)) return;
@@ -160,7 +181,13 @@ export function keyed(tokens: Token[] | undefined): Map<string, Token> {
  * What samtools mpileup says each site should count in `--mates reads` mode (throws when
  * samtools rejects the file). `refIds`: contig name → refID, for the site model.
  */
-export function expectedFromSamtools(bam: string, sites: Site[], refIds: Map<string, number>, minBaseq: number, posFile: string): Expected[] {
+export function expectedFromSamtools(
+  bam: string,
+  sites: Site[],
+  refIds: Map<string, number>,
+  minBaseq: number,
+  posFile: string,
+): Expected[] {
   const specs = sites.map((s, i) => siteSpec(s, i, refIds.get(s.chrom)!));
   const positions: { chrom: string; pos1: number }[] = [];
   specs.forEach((s, i) => {

@@ -130,20 +130,69 @@ export function randomCase(seed: number, opts: Partial<Options> = {}): RandomCas
       const rev = r() < 0.5;
       const f1 = 0x1 | 0x40 | (r() < 0.8 ? 0x2 : 0) | (rev ? 0x10 : 0x20) | wildFlags();
       const f2 = 0x1 | 0x80 | (f1 & 0x2) | (rev ? 0x20 : 0x10) | wildFlags();
-      records.push({ qname: name, flag: f1, rname: chrom, pos1: start0 + 1, mapq, cigar: a.cigar, rnext: '=', pnext1: mateStart0 + 1, tlen, seq: a.seq, qual: a.qual });
-      records.push({ qname: name, flag: f2, rname: chrom, pos1: mateStart0 + 1, mapq: r() < 0.1 ? int(0, 19) : mapq, cigar: b.cigar, rnext: '=', pnext1: start0 + 1, tlen: -tlen, seq: b.seq, qual: b.qual });
+      records.push({
+        qname: name,
+        flag: f1,
+        rname: chrom,
+        pos1: start0 + 1,
+        mapq,
+        cigar: a.cigar,
+        rnext: '=',
+        pnext1: mateStart0 + 1,
+        tlen,
+        seq: a.seq,
+        qual: a.qual,
+      });
+      records.push({
+        qname: name,
+        flag: f2,
+        rname: chrom,
+        pos1: mateStart0 + 1,
+        mapq: r() < 0.1 ? int(0, 19) : mapq,
+        cigar: b.cigar,
+        rnext: '=',
+        pnext1: start0 + 1,
+        tlen: -tlen,
+        seq: b.seq,
+        qual: b.qual,
+      });
     } else {
       const flag = (r() < 0.5 ? 0x10 : 0) | wildFlags();
-      records.push({ qname: name, flag, rname: chrom, pos1: start0 + 1, mapq, cigar: a.cigar, rnext: '*', pnext1: 0, tlen: 0, seq: a.seq, qual: a.qual });
+      records.push({
+        qname: name,
+        flag,
+        rname: chrom,
+        pos1: start0 + 1,
+        mapq,
+        cigar: a.cigar,
+        rnext: '*',
+        pnext1: 0,
+        tlen: 0,
+        seq: a.seq,
+        qual: a.qual,
+      });
     }
   }
   if (o.wild && r() < 0.3) {
-    records.push({ qname: `u${seed}`, flag: 0x4, rname: '*', pos1: 0, mapq: 0, cigar: '*', rnext: '*', pnext1: 0, tlen: 0, seq: 'ACGT', qual: 'IIII' });
+    records.push({
+      qname: `u${seed}`,
+      flag: 0x4,
+      rname: '*',
+      pos1: 0,
+      mapq: 0,
+      cigar: '*',
+      rnext: '*',
+      pnext1: 0,
+      tlen: 0,
+      seq: 'ACGT',
+      qual: 'IIII',
+    });
   }
 
   const sites: Site[] = [];
   const site = (chrom: string, pos0: number, ref: string | undefined, alt: string | undefined): void => {
-    if (ref === undefined || alt === undefined || ref === '' || alt === '' || ref.includes('undefined') || alt.includes('undefined')) return;
+    if (ref === undefined || alt === undefined || ref === '' || alt === '' || ref.includes('undefined') || alt.includes('undefined'))
+      return;
     if (pos0 < 0 || pos0 + ref.length > o.refLength) return;
     sites.push({ chrom, pos1: pos0 + 1, ref, alt, gene: '', protein: '', id: `s${sites.length}` });
   };

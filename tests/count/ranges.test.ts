@@ -34,14 +34,28 @@ function reblock(bam: Buffer, chunk: number): Buffer {
 }
 
 function comparable(r: Awaited<ReturnType<typeof countBam>>) {
-  return { rows: r.rows.map((x) => ({ ...x, site: x.site.id })), readsSeen: r.readsSeen, readsPassing: r.readsPassing, observations: r.observations };
+  return {
+    rows: r.rows.map((x) => ({ ...x, site: x.site.id })),
+    readsSeen: r.readsSeen,
+    readsPassing: r.readsPassing,
+    observations: r.observations,
+  };
 }
 
 /** A deep random case: many pairs, every site covered by pairs whose mates straddle cuts. */
 function deepCase(seed: number, longReads = 0) {
   const c = randomCase(seed, { reads: 4000, refLength: 3000 });
   const sites: Site[] = [...c.sites];
-  for (let p = 20; p < 2900; p += 61) sites.push({ chrom: p % 2 ? 'c1' : 'c2', pos1: p, ref: c.refSeq[p % 2 ? 'c1' : 'c2'][p - 1], alt: 'N', gene: '', protein: '', id: `g${p}` });
+  for (let p = 20; p < 2900; p += 61)
+    sites.push({
+      chrom: p % 2 ? 'c1' : 'c2',
+      pos1: p,
+      ref: c.refSeq[p % 2 ? 'c1' : 'c2'][p - 1],
+      alt: 'N',
+      gene: '',
+      protein: '',
+      id: `g${p}`,
+    });
   const records: SamRecord[] = [...c.records];
   for (let k = 0; k < longReads; k++) {
     // Records of ~45 KB: with small blocks, several blocks hold no record start at all.
@@ -60,7 +74,13 @@ function deepCase(seed: number, longReads = 0) {
   return { refs: c.refs, records, sites };
 }
 
-async function expectSameForEveryCut(path: string, sites: Site[], counts: number[], what: string, settings: CountSettings[]): Promise<typeof lastMerge[]> {
+async function expectSameForEveryCut(
+  path: string,
+  sites: Site[],
+  counts: number[],
+  what: string,
+  settings: CountSettings[],
+): Promise<(typeof lastMerge)[]> {
   const seen: (typeof lastMerge)[] = [];
   for (const s of settings) {
     const one = comparable(await countBam(path, sites, s, { observations: true }));
@@ -81,7 +101,10 @@ describe('byte ranges give exactly the counts of one range', () => {
     const path = join(dir, 'straddle.bam');
     writeFileSync(path, reblock(encodeBam({ refs: c.refs }, c.records, { level: 1 }), 3000));
     const paths = await expectSameForEveryCut(path, c.sites, [2, 3, 5, 8], 'straddling records', BOTH);
-    expect(paths.reduce((n, m) => n + m.verified, 0), 'cuts verified').toBeGreaterThan(10);
+    expect(
+      paths.reduce((n, m) => n + m.verified, 0),
+      'cuts verified',
+    ).toBeGreaterThan(10);
   });
 
   it('records spanning several blocks: a cut with no record start is recounted from the exact offset', async () => {
@@ -89,7 +112,10 @@ describe('byte ranges give exactly the counts of one range', () => {
     const path = join(dir, 'long.bam');
     writeFileSync(path, reblock(encodeBam({ refs: c.refs }, c.records, { level: 1 }), 4000));
     const paths = await expectSameForEveryCut(path, c.sites, [3, 7, 16], 'long records', [DEFAULT_COUNT_SETTINGS]);
-    expect(paths.reduce((n, m) => n + m.recounted, 0), 'ranges recounted').toBeGreaterThan(0);
+    expect(
+      paths.reduce((n, m) => n + m.recounted, 0),
+      'ranges recounted',
+    ).toBeGreaterThan(0);
   });
 
   it('indexed BAM: ranges at segment ends, and worker threads', async () => {
@@ -101,19 +127,28 @@ describe('byte ranges give exactly the counts of one range', () => {
     await expectSameForEveryCut(path, c.sites, [2, 4], 'indexed', BOTH);
     const one = comparable(await countBam(path, c.sites, DEFAULT_COUNT_SETTINGS, { observations: true }));
     for (const threads of [2, 3]) {
-      expect(comparable(await countBam(path, c.sites, DEFAULT_COUNT_SETTINGS, { observations: true, threads })), `${threads} threads`).toEqual(one);
+      expect(
+        comparable(await countBam(path, c.sites, DEFAULT_COUNT_SETTINGS, { observations: true, threads })),
+        `${threads} threads`,
+      ).toEqual(one);
     }
   });
 
-  it.skipIf(!requireTools('samtools'))('indexed, small blocks (samtools index): cuts inside segments, dropped when the previous part stopped', async () => {
-    const c = deepCase(304);
-    const path = join(dir, 'indexed-small.bam');
-    writeFileSync(path, reblock(encodeBam({ refs: c.refs }, c.records, { level: 1 }), 2500));
-    execFileSync('samtools', ['index', path]);
-    const paths = await expectSameForEveryCut(path, c.sites, [2, 3, 6, 10], 'indexed small blocks', BOTH);
-    expect(paths.reduce((n, m) => n + m.cuts, 0), 'cuts inside segments').toBeGreaterThan(5);
-    expect(paths.reduce((n, m) => n + m.dropped, 0) + paths.reduce((n, m) => n + m.verified, 0)).toBeGreaterThan(5);
-  });
+  it.skipIf(!requireTools('samtools'))(
+    'indexed, small blocks (samtools index): cuts inside segments, dropped when the previous part stopped',
+    async () => {
+      const c = deepCase(304);
+      const path = join(dir, 'indexed-small.bam');
+      writeFileSync(path, reblock(encodeBam({ refs: c.refs }, c.records, { level: 1 }), 2500));
+      execFileSync('samtools', ['index', path]);
+      const paths = await expectSameForEveryCut(path, c.sites, [2, 3, 6, 10], 'indexed small blocks', BOTH);
+      expect(
+        paths.reduce((n, m) => n + m.cuts, 0),
+        'cuts inside segments',
+      ).toBeGreaterThan(5);
+      expect(paths.reduce((n, m) => n + m.dropped, 0) + paths.reduce((n, m) => n + m.verified, 0)).toBeGreaterThan(5);
+    },
+  );
 
   it('both inflaters give the same counts on cut ranges', async () => {
     const c = deepCase(305);

@@ -22,7 +22,12 @@ const dir = mkdtempSync(join(tmpdir(), 'oligotrack-batches-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function comparable(r: Awaited<ReturnType<typeof countBam>>) {
-  return { rows: r.rows.map((x) => ({ ...x, site: x.site.id })), readsSeen: r.readsSeen, readsPassing: r.readsPassing, observations: r.observations };
+  return {
+    rows: r.rows.map((x) => ({ ...x, site: x.site.id })),
+    readsSeen: r.readsSeen,
+    readsPassing: r.readsPassing,
+    observations: r.observations,
+  };
 }
 
 function countBatches(bytes: Buffer, cuts: number[], c: ReturnType<typeof randomCase>, settings: CountSettings, engine: 'wasm' | 'oracle') {

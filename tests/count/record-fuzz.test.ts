@@ -48,7 +48,16 @@ function bases(): Base[] {
       if (k % 3 === 0) rec.tags = { RX: 'ACGTAC'.slice(0, 3 + (k % 4)), NM: k % 5, XS: -k * 1000 };
     });
     // Sites every 9 bases of c1 on top of the generator's own: most mutated reads cover one.
-    for (let p = 5; p < 290; p += 9) c.sites.push({ chrom: 'c1', pos1: p, ref: c.refSeq.c1[p - 1], alt: c.refSeq.c1[p - 1] === 'A' ? 'C' : 'A', gene: '', protein: '', id: `f${p}` });
+    for (let p = 5; p < 290; p += 9)
+      c.sites.push({
+        chrom: 'c1',
+        pos1: p,
+        ref: c.refSeq.c1[p - 1],
+        alt: c.refSeq.c1[p - 1] === 'A' ? 'C' : 'A',
+        gene: '',
+        protein: '',
+        id: `f${p}`,
+      });
     const { bam, index } = encodeBamWithIndex({ refs: c.refs }, c.records, { level: 1 });
     return { refs: c.refs, bam, bai: index, sites: c.sites };
   });
@@ -63,14 +72,19 @@ type Outcome = { kind: 'success'; value: unknown } | { kind: 'error'; message: s
  */
 function comparableOutcome(o: Outcome): Outcome {
   if (o.kind !== 'error') return o;
-  const message = o.message.replace(/ does not inflate \(.*\)$/, ' does not inflate (…)').replace(/ inflates to .* ISIZE says.*$/, ' inflates to a size other than its ISIZE');
+  const message = o.message
+    .replace(/ does not inflate \(.*\)$/, ' does not inflate (…)')
+    .replace(/ inflates to .* ISIZE says.*$/, ' inflates to a size other than its ISIZE');
   return { kind: 'error', message };
 }
 
 async function outcome(path: string, sites: Site[], settings: CountSettings, engine: 'wasm' | 'oracle'): Promise<Outcome> {
   try {
     const r = await countBam(path, sites, settings, { engine, observations: true });
-    return { kind: 'success', value: { rows: r.rows, readsSeen: r.readsSeen, readsPassing: r.readsPassing, observations: r.observations, warnings: r.warnings } };
+    return {
+      kind: 'success',
+      value: { rows: r.rows, readsSeen: r.readsSeen, readsPassing: r.readsPassing, observations: r.observations, warnings: r.warnings },
+    };
   } catch (e) {
     const message = (e as Error)?.message ?? String(e);
     const names = message.startsWith(`${path}: `) || message.startsWith(`${path}.bai: `);
@@ -123,7 +137,8 @@ describe('BAM record fuzzing (WASM kernel and oracle)', () => {
     for (let seed = 1; seed <= CASES; seed++) {
       const c = await runCase(seed, all);
       tally[c.wasm.kind]++;
-      if (c.wasm.kind === 'failure' || c.oracle.kind === 'failure') failures.push(`seed ${seed} (${c.what}): wasm ${JSON.stringify(c.wasm)} oracle ${JSON.stringify(c.oracle)}`);
+      if (c.wasm.kind === 'failure' || c.oracle.kind === 'failure')
+        failures.push(`seed ${seed} (${c.what}): wasm ${JSON.stringify(c.wasm)} oracle ${JSON.stringify(c.oracle)}`);
       else expect(comparableOutcome(c.wasm), `seed ${seed} (${c.what}): WASM and oracle outcomes`).toEqual(comparableOutcome(c.oracle));
     }
     console.log(`record fuzz: ${CASES} cases: ${tally.success} success, ${tally.error} clean errors, ${tally.failure} failures`);
@@ -134,56 +149,77 @@ describe('BAM record fuzzing (WASM kernel and oracle)', () => {
   }, 300_000);
 
   const hasSamtools = requireTools('samtools');
-  it.skipIf(!hasSamtools)('no silent wrong count: every success is a file samtools accepts, with samtools counts', async () => {
-    const sample = Math.min(CASES, Number(process.env.OLIGOTRACK_FUZZ_SAMTOOLS_CASES ?? 150));
-    let compared = 0;
-    let unread = 0;
-    const wrong: string[] = [];
-    const intactPaths = all.map((b, i) => {
-      const p = join(dir, `intact${i}.bam`);
-      writeFileSync(p, b.bam);
-      return p;
-    });
-    const counts = async (path: string, c: FuzzCase): Promise<string> => {
-      const r = await countBam(path, c.base.sites, c.settings, { observations: true });
-      return JSON.stringify([r.rows, r.readsSeen, r.readsPassing, r.observations]);
-    };
-    const sameAsIntact = async (c: FuzzCase): Promise<boolean> => (await counts(c.path, c)) === (await counts(intactPaths[all.indexOf(c.base)], c));
-    for (let seed = 1; seed <= sample; seed++) {
-      const c = await runCase(seed, all);
-      if (c.wasm.kind !== 'success') continue;
-      let accepted = true;
-      try {
-        execFileSync('samtools', ['view', '-o', '/dev/null', c.path], { stdio: 'ignore' });
-      } catch {
-        accepted = false;
-      }
-      if (!accepted) {
-        // Corruption in bytes the scan never reads (after the last site) cannot change a count:
-        // that is silent only if the counts differ from the intact file's.
-        if (!(await sameAsIntact(c))) wrong.push(`seed ${seed} (${c.what}): samtools view rejects the file, and the counts differ from the intact file's`);
-        else unread++;
-        continue;
-      }
-      const refIds = new Map(c.base.refs.map((x, i) => [x.name, i]));
-      let expected;
-      try {
-        expected = expectedFromSamtools(c.path, c.base.sites, refIds, c.settings.minBaseq, join(dir, `m${seed}.pos`));
-      } catch {
-        if (!(await sameAsIntact(c))) wrong.push(`seed ${seed} (${c.what}): samtools mpileup rejects the file, and the counts differ from the intact file's`);
-        else unread++;
-        continue;
-      }
-      const reads = await countBam(c.path, c.base.sites, { ...c.settings, mates: 'reads', umi: false });
-      expected.forEach((e, i) => {
-        const row = reads.rows[i];
-        const got = { depth: row.depth, ref: row.refCount, alt: row.altCount, other: row.otherCount, deletions: row.deletions, insertions: row.insertions, altFwd: row.altFwd, altRev: row.altRev };
-        if (JSON.stringify(got) !== JSON.stringify(e)) wrong.push(`seed ${seed} (${c.what}): site ${c.base.sites[i].chrom}:${c.base.sites[i].pos1} ${JSON.stringify(got)} vs samtools ${JSON.stringify(e)}`);
+  it.skipIf(!hasSamtools)(
+    'no silent wrong count: every success is a file samtools accepts, with samtools counts',
+    async () => {
+      const sample = Math.min(CASES, Number(process.env.OLIGOTRACK_FUZZ_SAMTOOLS_CASES ?? 150));
+      let compared = 0;
+      let unread = 0;
+      const wrong: string[] = [];
+      const intactPaths = all.map((b, i) => {
+        const p = join(dir, `intact${i}.bam`);
+        writeFileSync(p, b.bam);
+        return p;
       });
-      compared++;
-    }
-    console.log(`record fuzz vs samtools: ${compared} accepted mutants compared with samtools; ${unread} rejected by samtools in bytes the count never reads (counts equal the intact file's)`);
-    expect(wrong).toEqual([]);
-    expect(compared).toBeGreaterThan(5);
-  }, 300_000);
+      const counts = async (path: string, c: FuzzCase): Promise<string> => {
+        const r = await countBam(path, c.base.sites, c.settings, { observations: true });
+        return JSON.stringify([r.rows, r.readsSeen, r.readsPassing, r.observations]);
+      };
+      const sameAsIntact = async (c: FuzzCase): Promise<boolean> =>
+        (await counts(c.path, c)) === (await counts(intactPaths[all.indexOf(c.base)], c));
+      for (let seed = 1; seed <= sample; seed++) {
+        const c = await runCase(seed, all);
+        if (c.wasm.kind !== 'success') continue;
+        let accepted = true;
+        try {
+          execFileSync('samtools', ['view', '-o', '/dev/null', c.path], { stdio: 'ignore' });
+        } catch {
+          accepted = false;
+        }
+        if (!accepted) {
+          // Corruption in bytes the scan never reads (after the last site) cannot change a count:
+          // that is silent only if the counts differ from the intact file's.
+          if (!(await sameAsIntact(c)))
+            wrong.push(`seed ${seed} (${c.what}): samtools view rejects the file, and the counts differ from the intact file's`);
+          else unread++;
+          continue;
+        }
+        const refIds = new Map(c.base.refs.map((x, i) => [x.name, i]));
+        let expected;
+        try {
+          expected = expectedFromSamtools(c.path, c.base.sites, refIds, c.settings.minBaseq, join(dir, `m${seed}.pos`));
+        } catch {
+          if (!(await sameAsIntact(c)))
+            wrong.push(`seed ${seed} (${c.what}): samtools mpileup rejects the file, and the counts differ from the intact file's`);
+          else unread++;
+          continue;
+        }
+        const reads = await countBam(c.path, c.base.sites, { ...c.settings, mates: 'reads', umi: false });
+        expected.forEach((e, i) => {
+          const row = reads.rows[i];
+          const got = {
+            depth: row.depth,
+            ref: row.refCount,
+            alt: row.altCount,
+            other: row.otherCount,
+            deletions: row.deletions,
+            insertions: row.insertions,
+            altFwd: row.altFwd,
+            altRev: row.altRev,
+          };
+          if (JSON.stringify(got) !== JSON.stringify(e))
+            wrong.push(
+              `seed ${seed} (${c.what}): site ${c.base.sites[i].chrom}:${c.base.sites[i].pos1} ${JSON.stringify(got)} vs samtools ${JSON.stringify(e)}`,
+            );
+        });
+        compared++;
+      }
+      console.log(
+        `record fuzz vs samtools: ${compared} accepted mutants compared with samtools; ${unread} rejected by samtools in bytes the count never reads (counts equal the intact file's)`,
+      );
+      expect(wrong).toEqual([]);
+      expect(compared).toBeGreaterThan(5);
+    },
+    300_000,
+  );
 });

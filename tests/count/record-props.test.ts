@@ -50,7 +50,10 @@ interface RecordSpec {
 
 const cigarOp = fc.oneof(
   { weight: 9, arbitrary: fc.tuple(fc.constantFrom(0, 0, 0, 1, 2, 4, 7, 8, 3, 5, 6), fc.integer({ min: 1, max: 30 })) },
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 0, max: 15 }), fc.oneof(fc.integer({ min: 0, max: 300 }), fc.constant((1 << 28) - 1))) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.integer({ min: 0, max: 15 }), fc.oneof(fc.integer({ min: 0, max: 300 }), fc.constant((1 << 28) - 1))),
+  },
 ) as fc.Arbitrary<[number, number]>;
 
 const auxField = fc.oneof(
@@ -71,10 +74,16 @@ const auxField = fc.oneof(
 const recordSpec: fc.Arbitrary<RecordSpec> = fc
   .record({
     refId: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 1 }) }, { weight: 1, arbitrary: fc.integer({ min: -3, max: 4 }) }),
-    pos: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 80 }) }, { weight: 1, arbitrary: fc.constantFrom(-1, -2, 0x7fffffff, 0x7ffffff0) }),
+    pos: fc.oneof(
+      { weight: 8, arbitrary: fc.integer({ min: 0, max: 80 }) },
+      { weight: 1, arbitrary: fc.constantFrom(-1, -2, 0x7fffffff, 0x7ffffff0) },
+    ),
     mapq: fc.constantFrom(0, 10, 30, 60, 255),
     flag: fc.oneof(fc.constantFrom(0, 0x10, 0x1 | 0x40 | 0x20, 0x1 | 0x80 | 0x10), fc.integer({ min: 0, max: 0xffff })),
-    nextRefId: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: -1, max: 1 }) }, { weight: 1, arbitrary: fc.integer({ min: -3, max: 5 }) }),
+    nextRefId: fc.oneof(
+      { weight: 8, arbitrary: fc.integer({ min: -1, max: 1 }) },
+      { weight: 1, arbitrary: fc.integer({ min: -3, max: 5 }) },
+    ),
     nextPos: fc.integer({ min: -2, max: 100 }),
     tlen: fc.oneof(fc.integer({ min: -300, max: 300 }), fc.constantFrom(-0x80000000, 0x7fffffff)),
     name: fc.oneof(
@@ -86,7 +95,14 @@ const recordSpec: fc.Arbitrary<RecordSpec> = fc
     auxFields: fc.array(auxField, { maxLength: 3 }),
     seqStar: fc.integer({ min: 0, max: 19 }).map((x) => x === 0),
     qualByte: fc.constantFrom(2, 20, 30, 40, 0xff),
-    poke: fc.option(fc.tuple(fc.integer({ min: 0, max: 60 }), fc.constantFrom(1, 2, 4) as fc.Arbitrary<1 | 2 | 4>, fc.integer({ min: -0x80000000, max: 0x7fffffff })), { freq: 6 }),
+    poke: fc.option(
+      fc.tuple(
+        fc.integer({ min: 0, max: 60 }),
+        fc.constantFrom(1, 2, 4) as fc.Arbitrary<1 | 2 | 4>,
+        fc.integer({ min: -0x80000000, max: 0x7fffffff }),
+      ),
+      { freq: 6 },
+    ),
     sizeDelta: fc.oneof({ weight: 12, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -40, max: 40 }) }),
     seqLenDelta: fc.oneof({ weight: 12, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -3, max: 3 }) }),
   })
@@ -173,7 +189,18 @@ function runKernel(kernel: WasmKernel, bytes: Buffer, toEnd: boolean, mates: 'fr
   let status = kernel.scanInflated(bytes.length, 0);
   if (status === KernelStatus.NeedInput) status = kernel.finishPiece();
   const e = kernel.error();
-  const stop = status === KernelStatus.End ? 'end' : status === KernelStatus.Truncated ? 'cut' : status === KernelStatus.Past ? 'past' : status === KernelStatus.Unsorted ? 'unsorted' : status === KernelStatus.Malformed ? 'malformed' : `status ${status}`;
+  const stop =
+    status === KernelStatus.End
+      ? 'end'
+      : status === KernelStatus.Truncated
+        ? 'cut'
+        : status === KernelStatus.Past
+          ? 'past'
+          : status === KernelStatus.Unsorted
+            ? 'unsorted'
+            : status === KernelStatus.Malformed
+              ? 'malformed'
+              : `status ${status}`;
   const drained = kernel.drainRows().rows;
   kernel.flushWaiting();
   return {
@@ -200,9 +227,23 @@ function runOracle(scanner: OracleScanner, bytes: Buffer, toEnd: boolean, mates:
   scanner.input(bytes.length, 0).set(bytes, 0);
   const consumed = scanner.scan(bytes.length, Number.POSITIVE_INFINITY);
   const status = scanner.status as number;
-  const stop = status === ScanStatus.Past ? 'past' : status === ScanStatus.Unsorted ? 'unsorted' : status === ScanStatus.Malformed ? 'malformed' : consumed === bytes.length ? 'end' : 'cut';
+  const stop =
+    status === ScanStatus.Past
+      ? 'past'
+      : status === ScanStatus.Unsorted
+        ? 'unsorted'
+        : status === ScanStatus.Malformed
+          ? 'malformed'
+          : consumed === bytes.length
+            ? 'end'
+            : 'cut';
   const rows = scanner.rows();
-  const tally = new SiteTally(SORTED.length, mates, SETTINGS.minBaseq, Int32Array.from(SORTED, (x) => x.start0));
+  const tally = new SiteTally(
+    SORTED.length,
+    mates,
+    SETTINGS.minBaseq,
+    Int32Array.from(SORTED, (x) => x.start0),
+  );
   const slot = new Int32Array(SITES.length);
   SORTED.forEach((x, i) => (slot[x.index] = i));
   tally.addRows(rows, slot);
@@ -225,21 +266,27 @@ describe('record checks: WASM kernel and oracle agree on arbitrary records', () 
   it('same stop, same reason, same rows; never a trap', () => {
     const reasons = new Map<number, number>();
     fc.assert(
-      fc.property(fc.array(recordSpec, { minLength: 1, maxLength: 5 }), fc.boolean(), fc.integer({ min: 0, max: 4 }), fc.boolean(), (recs, toEnd, shuffle, fragment) => {
-        // Sorted by position most of the time, so that checks after the sort check are reached.
-        const sorted = shuffle > 0 ? [...recs].sort((a, b) => a.refId - b.refId || a.pos - b.pos) : recs;
-        const bytes = Buffer.concat(sorted.map(encode));
-        const mates = fragment ? 'fragment' : 'reads';
-        const w = runKernel(wasm, bytes, toEnd, mates);
-        const o = runOracle(oracle, bytes, toEnd, mates);
-        expect(w).toEqual(o);
-        if (w.stop === 'malformed') {
-          reasons.set(w.errorReason, (reasons.get(w.errorReason) ?? 0) + 1);
-          // The message is one line and names the reason, whatever the bytes.
-          const msg = describeProblem(w.errorReason, bytes, w.errorOffset, N_REF);
-          expect(msg).not.toMatch(/\n|undefined/);
-        }
-      }),
+      fc.property(
+        fc.array(recordSpec, { minLength: 1, maxLength: 5 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 4 }),
+        fc.boolean(),
+        (recs, toEnd, shuffle, fragment) => {
+          // Sorted by position most of the time, so that checks after the sort check are reached.
+          const sorted = shuffle > 0 ? [...recs].sort((a, b) => a.refId - b.refId || a.pos - b.pos) : recs;
+          const bytes = Buffer.concat(sorted.map(encode));
+          const mates = fragment ? 'fragment' : 'reads';
+          const w = runKernel(wasm, bytes, toEnd, mates);
+          const o = runOracle(oracle, bytes, toEnd, mates);
+          expect(w).toEqual(o);
+          if (w.stop === 'malformed') {
+            reasons.set(w.errorReason, (reasons.get(w.errorReason) ?? 0) + 1);
+            // The message is one line and names the reason, whatever the bytes.
+            const msg = describeProblem(w.errorReason, bytes, w.errorOffset, N_REF);
+            expect(msg).not.toMatch(/\n|undefined/);
+          }
+        },
+      ),
       { numRuns: 10000, seed: Number(process.env.OLIGOTRACK_PROPS_SEED ?? 20260101) },
     );
     // Every rule must have been hit at least once by the generator.
@@ -249,7 +296,22 @@ describe('record checks: WASM kernel and oracle agree on arbitrary records', () 
   });
 
   it('the TS checks accept what the BAM writer writes', () => {
-    const ok = encode({ refId: 0, pos: 10, mapq: 60, flag: 0, nextRefId: -1, nextPos: -1, tlen: 0, name: [65, 0], cigar: [[0, 4]], seq: [1, 2, 4, 8], qual: [30, 30, 30, 30], aux: [...Buffer.from('RXZAC\0', 'latin1')], poke: null, sizeDelta: 0 });
+    const ok = encode({
+      refId: 0,
+      pos: 10,
+      mapq: 60,
+      flag: 0,
+      nextRefId: -1,
+      nextPos: -1,
+      tlen: 0,
+      name: [65, 0],
+      cigar: [[0, 4]],
+      seq: [1, 2, 4, 8],
+      qual: [30, 30, 30, 30],
+      aux: [...Buffer.from('RXZAC\0', 'latin1')],
+      poke: null,
+      sizeDelta: 0,
+    });
     expect(checkRecord(ok, 0, N_REF).problem).toBe(RecordProblem.OK);
   });
 });

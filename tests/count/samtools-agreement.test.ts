@@ -33,7 +33,16 @@ async function compareWithSamtools(bam: string, sites: Site[], tag: string): Pro
   let covered = 0;
   expected.forEach((e, i) => {
     const r = result.rows[i];
-    const got = { depth: r.depth, ref: r.refCount, alt: r.altCount, other: r.otherCount, deletions: r.deletions, insertions: r.insertions, altFwd: r.altFwd, altRev: r.altRev };
+    const got = {
+      depth: r.depth,
+      ref: r.refCount,
+      alt: r.altCount,
+      other: r.otherCount,
+      deletions: r.deletions,
+      insertions: r.insertions,
+      altFwd: r.altFwd,
+      altRev: r.altRev,
+    };
     expect(got, `${tag} site ${sites[i].chrom}:${sites[i].pos1} ${sites[i].ref}>${sites[i].alt}`).toEqual(e);
     if (e.depth > 0) covered++;
   });
@@ -68,7 +77,9 @@ describe.skipIf(!hasSamtools)('agreement with samtools mpileup (--mates reads)',
 
 describe.skipIf(!hasSamtools || !requireHtslibTest())('agreement with samtools on htslib-test SAM files', () => {
   it('every coordinate-sortable SAM with mapped reads', async () => {
-    const sams = readdirSync(HTSLIB_TEST_DIR).filter((f) => f.endsWith('.sam')).sort();
+    const sams = readdirSync(HTSLIB_TEST_DIR)
+      .filter((f) => f.endsWith('.sam'))
+      .sort();
     const used: string[] = [];
     const skipped: string[] = [];
     for (const f of sams) {
@@ -85,7 +96,11 @@ describe.skipIf(!hasSamtools || !requireHtslibTest())('agreement with samtools o
         continue;
       }
       // Candidate sites from the data itself: positions with reads.
-      const text = execFileSync('samtools', ['mpileup', '-B', '-x', '-A', '-d', '0', '-Q', '0', '-q', '0', '--ff', '0', bam], { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
+      const text = execFileSync('samtools', ['mpileup', '-B', '-x', '-A', '-d', '0', '-Q', '0', '-q', '0', '--ff', '0', bam], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       const lines = text.split('\n').filter((l) => l && l.split('\t')[3] !== '0');
       if (lines.length === 0) {
         skipped.push(`${f} (no mapped reads)`);
@@ -103,7 +118,16 @@ describe.skipIf(!hasSamtools || !requireHtslibTest())('agreement with samtools o
         const alt = tokens.find((b) => b !== refBase && b !== 'N') ?? 'ACGT'.replace(refBase, '')[0];
         sites.push({ chrom, pos1, ref: refBase, alt, gene: '', protein: '', id: '' });
         const ins = /\+(\d+)([ACGTNacgtn]+)/.exec(f2[4]);
-        if (ins) sites.push({ chrom, pos1, ref: refBase, alt: refBase + ins[2].slice(0, Number(ins[1])).toUpperCase(), gene: '', protein: '', id: '' });
+        if (ins)
+          sites.push({
+            chrom,
+            pos1,
+            ref: refBase,
+            alt: refBase + ins[2].slice(0, Number(ins[1])).toUpperCase(),
+            gene: '',
+            protein: '',
+            id: '',
+          });
         const del = /-(\d+)/.exec(f2[4]);
         if (del) sites.push({ chrom, pos1, ref: refBase + 'N'.repeat(Number(del[1])), alt: refBase, gene: '', protein: '', id: '' });
         if (k % 3 === 0) sites.push({ chrom, pos1, ref: refBase + 'C', alt: alt + 'G', gene: '', protein: '', id: '' });

@@ -27,7 +27,16 @@ function bigCase() {
   const c = randomCase(77, { reads: 6000, refLength: 3000 });
   const more = randomCase(78, { reads: 60, refLength: 3000 });
   const sites: Site[] = [...c.sites, ...more.sites.filter((s) => s.chrom === 'c1')];
-  for (let p = 10; p < 2900; p += 97) sites.push({ chrom: p % 2 ? 'c1' : 'c2', pos1: p, ref: c.refSeq[p % 2 ? 'c1' : 'c2'][p - 1], alt: 'N', gene: '', protein: '', id: `g${p}` });
+  for (let p = 10; p < 2900; p += 97)
+    sites.push({
+      chrom: p % 2 ? 'c1' : 'c2',
+      pos1: p,
+      ref: c.refSeq[p % 2 ? 'c1' : 'c2'][p - 1],
+      alt: 'N',
+      gene: '',
+      protein: '',
+      id: `g${p}`,
+    });
   return { ...c, sites };
 }
 

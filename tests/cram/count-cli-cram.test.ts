@@ -19,7 +19,11 @@ const p = (name: string) => join(dir, name);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function count(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, 'count', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, OLIGOTRACK_QUIET: '' } });
+  const r = spawnSync(process.execPath, [CLI, 'count', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, OLIGOTRACK_QUIET: '' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -56,7 +60,9 @@ describe.skipIf(!hasSamtools)('count on a CRAM', () => {
     expect(r.status).toBe(1);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/plasma\.cram: this CRAM stores reads as differences from a reference genome: give --reference genome\.fa .*M5:[0-9a-f]{32}/);
+    expect(lines[0]).toMatch(
+      /plasma\.cram: this CRAM stores reads as differences from a reference genome: give --reference genome\.fa .*M5:[0-9a-f]{32}/,
+    );
     expect(existsSync(p('never.tsv'))).toBe(false);
   });
 });

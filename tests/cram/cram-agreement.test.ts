@@ -26,7 +26,13 @@ const READS: CountSettings = { ...DEFAULT_COUNT_SETTINGS, mates: 'reads' };
 /** Everything counts (MAPQ 0, any flag, any quality) so that the odd records are compared too. */
 const ALL: CountSettings = { ...DEFAULT_COUNT_SETTINGS, minMapq: 0, minBaseq: 0, excludeFlags: 0 };
 
-async function expectTwins(bam: string, cram: string, ref: string | undefined, sites: Parameters<typeof expectSameCounts>[3], tag: string): Promise<void> {
+async function expectTwins(
+  bam: string,
+  cram: string,
+  ref: string | undefined,
+  sites: Parameters<typeof expectSameCounts>[3],
+  tag: string,
+): Promise<void> {
   for (const settings of [FRAGMENT, READS, ALL]) {
     const r = await expectSameCounts(bam, cram, ref, sites, settings);
     expect(firstDifference(r.bamText, r.cramText), `${tag} (${settings.mates}, mapq ${settings.minMapq})`).toBe('');
@@ -35,13 +41,17 @@ async function expectTwins(bam: string, cram: string, ref: string | undefined, s
 
 /** htslib's reference for a test file: the part of its name before '#'. */
 function htslibFasta(file: string): string {
-  const stem = basename(file).split('#')[0].replace(/\.(sam|cram)$/, '');
+  const stem = basename(file)
+    .split('#')[0]
+    .replace(/\.(sam|cram)$/, '');
   return join(HTSLIB_TEST_DIR, `${stem === 'range' ? 'ce' : stem}.fa`); // range.cram's @SQ M5s are ce.fa's
 }
 
 describe.skipIf(!hasSamtools || !requireHtslibTest())('CRAMs of htslib-test', () => {
   it('the CRAM files shipped with htslib-test count as samtools decodes them', async () => {
-    const crams = readdirSync(HTSLIB_TEST_DIR).filter((f) => f.endsWith('.cram')).sort();
+    const crams = readdirSync(HTSLIB_TEST_DIR)
+      .filter((f) => f.endsWith('.cram'))
+      .sort();
     expect(crams.length).toBeGreaterThanOrEqual(4);
     let compared = 0;
     for (const f of crams) {
@@ -67,7 +77,9 @@ describe.skipIf(!hasSamtools || !requireHtslibTest())('CRAMs of htslib-test', ()
   });
 
   it('every htslib-test SAM as CRAM 3.0, and in turn as 2.1, 3.1, embedded reference, no reference, small multi-reference slices', async () => {
-    const sams = readdirSync(HTSLIB_TEST_DIR).filter((f) => f.endsWith('.sam')).sort();
+    const sams = readdirSync(HTSLIB_TEST_DIR)
+      .filter((f) => f.endsWith('.sam'))
+      .sort();
     const variants: { name: string; options: string[]; withRef: boolean }[] = [
       { name: '3.0', options: [], withRef: true },
       { name: '2.1', options: ['version=2.1'], withRef: true },
@@ -125,13 +137,16 @@ describe.skipIf(!hasSamtools || !requireHtslibTest())('CRAMs of htslib-test', ()
           continue;
         }
         await expectTwins(twin, cram, v.withRef ? fa : undefined, sites, `${f} ${v.name}`);
-        if (v.name === '3.0' || v.name === 'no_ref') await expectTwins(bam, cram, v.withRef ? fa : undefined, sites, `${f} ${v.name} against the original BAM`);
+        if (v.name === '3.0' || v.name === 'no_ref')
+          await expectTwins(bam, cram, v.withRef ? fa : undefined, sites, `${f} ${v.name} against the original BAM`);
         made++;
       }
       if (made > 0) used.push(f);
       else skipped.push(`${f} (no CRAM written)`);
     }
-    console.log(`htslib-test SAM→CRAM: compared ${used.length} files; skipped ${skipped.length}: ${skipped.join(', ')}; samtools cannot decode its own ${undecodable.join(', ')}`);
+    console.log(
+      `htslib-test SAM→CRAM: compared ${used.length} files; skipped ${skipped.length}: ${skipped.join(', ')}; samtools cannot decode its own ${undecodable.join(', ')}`,
+    );
     expect(used.length).toBeGreaterThan(30);
   });
 });
@@ -157,7 +172,10 @@ describe.skipIf(!hasSamtools)('CRAMs of simulated BAMs', () => {
   });
 
   it('cfDNA simulation with UMIs, duplicates, soft clips and low-MAPQ reads (UMI table included)', async () => {
-    const refs = [{ name: 'sim1', length: 12000 }, { name: 'sim2', length: 9000 }];
+    const refs = [
+      { name: 'sim1', length: 12000 },
+      { name: 'sim2', length: 9000 },
+    ];
     const sites = [
       { chrom: 'sim1', pos1: 3001, ref: 'C', alt: 'T', vaf: 0.05 },
       { chrom: 'sim1', pos1: 3200, ref: 'G', alt: 'A', vaf: 0.2 },

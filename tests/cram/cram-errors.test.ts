@@ -37,7 +37,15 @@ beforeAll(() => {
   writeFasta(fa, c.refSeq);
   // Small slices: the file has many containers, so damage lands in record data as well as headers.
   cram = cramOf(bam, fa, join(dir, 'x.cram'), ['seqs_per_slice=300']);
-  sites = [100, 700, 1500].map((p) => ({ chrom: 'c1', pos1: p, ref: c.refSeq.c1[p - 1], alt: c.refSeq.c1[p - 1] === 'A' ? 'C' : 'A', gene: '', protein: '', id: '' }));
+  sites = [100, 700, 1500].map((p) => ({
+    chrom: 'c1',
+    pos1: p,
+    ref: c.refSeq.c1[p - 1],
+    alt: c.refSeq.c1[p - 1] === 'A' ? 'C' : 'A',
+    gene: '',
+    protein: '',
+    id: '',
+  }));
 });
 
 async function failure(path: string, reference: string | undefined): Promise<UserError> {
@@ -64,7 +72,9 @@ describe.skipIf(!hasSamtools)('CRAM without its reference, or with the wrong one
     const changed = { ...refSeq, c1: `${refSeq.c1.slice(0, 702)}${refSeq.c1[702] === 'A' ? 'C' : 'A'}${refSeq.c1.slice(703)}` };
     writeFasta(bad, changed);
     const e = await failure(cram, bad);
-    expect(e.message).toMatch(/onebase\.fa: is not the reference \S+x\.cram was written with: c1:\d+-\d+ has MD5 [0-9a-f]{32} in the FASTA but [0-9a-f]{32} in the CRAM \(@SQ SN:c1 LN:2000 M5:[0-9a-f]{32}( UR:\S+)?\)/);
+    expect(e.message).toMatch(
+      /onebase\.fa: is not the reference \S+x\.cram was written with: c1:\d+-\d+ has MD5 [0-9a-f]{32} in the FASTA but [0-9a-f]{32} in the CRAM \(@SQ SN:c1 LN:2000 M5:[0-9a-f]{32}( UR:\S+)?\)/,
+    );
     expect(e.message).toContain('give --reference the FASTA the CRAM was made with');
   });
 
@@ -124,12 +134,18 @@ describe.skipIf(!hasSamtools)('hostile CRAM input', () => {
 
   it('bytes changed anywhere, or a file cut short behind a valid EOF container: a one-line error or the right counts, never a crash or a hang', async () => {
     // Sites every 50 bases of both contigs: nearly every slice is decoded, so damage lands in what is read.
-    const everywhere = ['c1', 'c2'].flatMap((chrom) => Array.from({ length: 38 }, (_, i) => ({ chrom, pos1: 60 + i * 50, ref: 'A', alt: 'C', gene: '', protein: '', id: '' })));
-    const count = async (path: string) => JSON.stringify((await countCram(path, everywhere, DEFAULT_COUNT_SETTINGS, { referencePath: fa })).rows);
+    const everywhere = ['c1', 'c2'].flatMap((chrom) =>
+      Array.from({ length: 38 }, (_, i) => ({ chrom, pos1: 60 + i * 50, ref: 'A', alt: 'C', gene: '', protein: '', id: '' })),
+    );
+    const count = async (path: string) =>
+      JSON.stringify((await countCram(path, everywhere, DEFAULT_COUNT_SETTINGS, { referencePath: fa })).rows);
     const expected = await count(cram);
     const v21 = cramOf(bam, fa, join(dir, 'v21.cram'), ['version=2.1', 'seqs_per_slice=300']);
     const outcomes = { error: 0, same: 0, different: 0 };
-    for (const [label, source] of [['3.0', cram], ['2.1', v21]] as const) {
+    for (const [label, source] of [
+      ['3.0', cram],
+      ['2.1', v21],
+    ] as const) {
       const bytes = readFileSync(source);
       const r = rng(label === '3.0' ? 11 : 12);
       const eof = bytes.subarray(bytes.length - (label === '3.0' ? 38 : 30));
@@ -161,7 +177,9 @@ describe.skipIf(!hasSamtools)('hostile CRAM input', () => {
         }
       }
     }
-    console.log(`damaged CRAMs: ${outcomes.error} errors, ${outcomes.same} unchanged counts, ${outcomes.different} changed counts (CRAM 2.1 only)`);
+    console.log(
+      `damaged CRAMs: ${outcomes.error} errors, ${outcomes.same} unchanged counts, ${outcomes.different} changed counts (CRAM 2.1 only)`,
+    );
     expect(outcomes.error).toBeGreaterThan(200);
   });
 });

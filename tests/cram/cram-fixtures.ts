@@ -74,7 +74,11 @@ function comparable(result: Awaited<ReturnType<typeof countBam>>): string {
   const lines = result.rows.map(({ site, ...rest }) => `${site.chrom}:${site.pos1} ${site.ref}>${site.alt} ${JSON.stringify(rest)}`);
   lines.push(`reads seen ${result.readsSeen}, passing ${result.readsPassing}, build ${result.build}`);
   const o = result.observations;
-  if (o) for (let i = 0; i < o.length; i++) lines.push(`obs ${o.site[i]} ${o.allele[i]} ${o.qual[i]} ${o.flag[i]} ${o.readStart0[i]} ${o.mateStart0[i]} ${o.fragLen[i]} ${o.nameHashHi[i]} ${o.nameHashLo[i]} ${o.umi[i]}`);
+  if (o)
+    for (let i = 0; i < o.length; i++)
+      lines.push(
+        `obs ${o.site[i]} ${o.allele[i]} ${o.qual[i]} ${o.flag[i]} ${o.readStart0[i]} ${o.mateStart0[i]} ${o.fragLen[i]} ${o.nameHashHi[i]} ${o.nameHashLo[i]} ${o.umi[i]}`,
+      );
   return lines.join('\n');
 }
 

@@ -21,7 +21,8 @@ const dir = mkdtempSync(join(tmpdir(), 'oligotrack-cram-track-'));
 const p = (name: string) => join(dir, name);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, OLIGOTRACK_QUIET: '1' } });
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, OLIGOTRACK_QUIET: '1' } });
 const DRAWS = [
   ['PT1-D1', '2025-01-10'],
   ['PT1-D2', '2025-03-10'],
@@ -44,10 +45,19 @@ beforeAll(() => {
   const rows = c.sites.map((s) => `${s.chrom}\t${s.pos1}\t${s.ref}\t${s.alt}\tG${s.pos1}\tp.X${s.pos1}`);
   writeFileSync(p('sites.tsv'), ['chrom\tpos\tref\talt\tgene\tprotein', ...rows].join('\n') + '\n');
   for (const ext of ['bam', 'cram']) {
-    writeFileSync(p(`samples-${ext}.csv`), ['patient,sample,collection_date,bam', ...DRAWS.map(([s, d]) => `PT1,${s},${d},${s}.${ext}`)].join('\n') + '\n');
+    writeFileSync(
+      p(`samples-${ext}.csv`),
+      ['patient,sample,collection_date,bam', ...DRAWS.map(([s, d]) => `PT1,${s},${d},${s}.${ext}`)].join('\n') + '\n',
+    );
   }
-  writeFileSync(p('clinical.csv'), 'patient,subtype,therapy,therapy_class,therapy_start\nPT1,HR+/HER2-,letrozole+palbociclib,endocrine+CDK4/6i,2025-01-06\n');
-  writeFileSync(p('imaging.csv'), 'patient,assessment_date,progressing_lesions,new_lesions,sites,visceral,cns\nPT1,2025-03-20,0,0,,no,no\nPT1,2025-05-20,2,0,bone,no,no\n');
+  writeFileSync(
+    p('clinical.csv'),
+    'patient,subtype,therapy,therapy_class,therapy_start\nPT1,HR+/HER2-,letrozole+palbociclib,endocrine+CDK4/6i,2025-01-06\n',
+  );
+  writeFileSync(
+    p('imaging.csv'),
+    'patient,assessment_date,progressing_lesions,new_lesions,sites,visceral,cns\nPT1,2025-03-20,0,0,,no,no\nPT1,2025-05-20,2,0,bone,no,no\n',
+  );
 });
 
 /** Every file under `root` (relative path → text), with the input file names made alike. */
@@ -70,10 +80,17 @@ describe.skipIf(!hasSamtools)('track, run and pon on CRAM twins of BAMs', () => 
     expect(a.status, a.stderr).toBe(0);
     expect(b.status, b.stderr).toBe(0);
     const bamTree = tree(p('track-bam'));
-    expect([...bamTree.keys()].sort()).toEqual(['multiqc/oligotrack_draws_mqc.json', 'multiqc/oligotrack_tumour_fraction_mqc.json', 'patients/PT1.json', 'timeline.tsv']);
+    expect([...bamTree.keys()].sort()).toEqual([
+      'multiqc/oligotrack_draws_mqc.json',
+      'multiqc/oligotrack_tumour_fraction_mqc.json',
+      'patients/PT1.json',
+      'timeline.tsv',
+    ]);
     expect(tree(p('track-cram'))).toEqual(bamTree);
     // The draws table: one row per draw, with the median depth of that draw's sites.
-    const table = JSON.parse(bamTree.get('multiqc/oligotrack_draws_mqc.json')!) as { data: Record<string, { median_depth: number; identity: string }> };
+    const table = JSON.parse(bamTree.get('multiqc/oligotrack_draws_mqc.json')!) as {
+      data: Record<string, { median_depth: number; identity: string }>;
+    };
     expect(Object.keys(table.data).sort()).toEqual(DRAWS.map(([s]) => s));
     const depths = DRAWS.map(([s]) => table.data[s].median_depth);
     expect(depths[0]).toBeGreaterThan(depths[2]); // 90% of the reads against 40%
@@ -83,7 +100,10 @@ describe.skipIf(!hasSamtools)('track, run and pon on CRAM twins of BAMs', () => 
   it('track without --reference on CRAMs: exit 1, one line naming --reference, no timeline', () => {
     const r = cli('track', '--samplesheet', 'samples-cram.csv', '--sites', 'sites.tsv', '--out-dir', 'track-noref');
     expect(r.status).toBe(1);
-    const lines = r.stderr.trimEnd().split('\n').filter((l) => /error/.test(l));
+    const lines = r.stderr
+      .trimEnd()
+      .split('\n')
+      .filter((l) => /error/.test(l));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/PT1-D1\.cram: this CRAM stores reads as differences from a reference genome: give --reference genome\.fa/);
     expect(existsSync(p('track-noref/timeline.tsv'))).toBe(false);
@@ -92,7 +112,17 @@ describe.skipIf(!hasSamtools)('track, run and pon on CRAM twins of BAMs', () => 
   it('pon --reference: the same PoN from CRAMs as from the BAMs', () => {
     const bams = DRAWS.map(([s]) => `${s}.bam`);
     const a = cli('pon', '--bam', ...bams, '--sites', 'sites.tsv', '--out', 'pon-bam.tsv');
-    const b = cli('pon', '--bam', ...bams.map((x) => x.replace('.bam', '.cram')), '--sites', 'sites.tsv', '--out', 'pon-cram.tsv', '--reference', 'ref.fa');
+    const b = cli(
+      'pon',
+      '--bam',
+      ...bams.map((x) => x.replace('.bam', '.cram')),
+      '--sites',
+      'sites.tsv',
+      '--out',
+      'pon-cram.tsv',
+      '--reference',
+      'ref.fa',
+    );
     expect(a.status, a.stderr).toBe(0);
     expect(b.status, b.stderr).toBe(0);
     expect(readFileSync(p('pon-cram.tsv'), 'utf8')).toBe(readFileSync(p('pon-bam.tsv'), 'utf8'));
@@ -105,7 +135,8 @@ describe.skipIf(!hasSamtools)('track, run and pon on CRAM twins of BAMs', () => 
     expect(a.status, a.stderr).toBe(0);
     expect(b.status, b.stderr).toBe(0);
     const bamTree = tree(p('run-bam'));
-    for (const f of ['classification.json', 'classification.tsv', 'timeline.tsv', 'multiqc/oligotrack_draws_mqc.json']) expect(bamTree.has(f), f).toBe(true);
+    for (const f of ['classification.json', 'classification.tsv', 'timeline.tsv', 'multiqc/oligotrack_draws_mqc.json'])
+      expect(bamTree.has(f), f).toBe(true);
     expect(tree(p('run-cram'))).toEqual(bamTree);
   });
 });

@@ -90,12 +90,17 @@ describe('docs/commands agree with --help', () => {
         const options = section(doc, 'OPTIONS') ?? '';
         const text = help([command]);
         const subs = helpSubcommands(command, text);
-        const targets = subs.length === 0 ? [{ args: [command], docText: options }] : subs.map((sub) => ({ args: [command, sub], docText: subsection(options, sub) }));
+        const targets =
+          subs.length === 0
+            ? [{ args: [command], docText: options }]
+            : subs.map((sub) => ({ args: [command, sub], docText: subsection(options, sub) }));
         for (const { args, docText } of targets) {
           const label = args.join(' ');
           expect(docText, `OPTIONS of ${command}.md has no subsection for '${label}'`).toBeDefined();
           // Same list both ways: a missing row and a row for an option the CLI no longer has.
-          expect(docOptions(docText ?? ''), `options of '${label}' in docs/commands/${command}.md vs --help`).toEqual(helpOptions(help(args)));
+          expect(docOptions(docText ?? ''), `options of '${label}' in docs/commands/${command}.md vs --help`).toEqual(
+            helpOptions(help(args)),
+          );
         }
       });
     });

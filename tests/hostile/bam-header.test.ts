@@ -22,7 +22,10 @@ import { fuzzReads } from '../../src/bench/fuzz-targets.js';
 const dir = mkdtempSync(join(tmpdir(), 'oligotrack-header-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const refs = [{ name: 'chr1', length: 200_000 }, { name: 'chr2', length: 150_000 }];
+const refs = [
+  { name: 'chr1', length: 200_000 },
+  { name: 'chr2', length: 150_000 },
+];
 const reads = fuzzReads(600);
 const site: Site = { chrom: reads[0].rname, pos1: reads[0].pos1 + 5, ref: 'A', alt: 'C', gene: '', protein: '', id: '' };
 
@@ -96,7 +99,9 @@ describe('BAM header: hostile sizes', () => {
     const path = join(dir, 'ltext.bam');
     writeFileSync(path, bgzfCompress(raw, 6));
     const e = await failure(() => readBamHeader(path));
-    expect(e.message).toBe(`${path}: truncated BAM: the file ends inside its header (its text declares 2147483647 bytes, the file holds ${raw.length - 8})`);
+    expect(e.message).toBe(
+      `${path}: truncated BAM: the file ends inside its header (its text declares 2147483647 bytes, the file holds ${raw.length - 8})`,
+    );
   });
 
   it('negative and over-limit counts are clean errors naming what is wrong', () => {
@@ -126,7 +131,16 @@ describe('BAM header: hostile sizes', () => {
     const nameAt = 8 + bytes.readInt32LE(4) + 8;
     bytes[nameAt + 4] = 'X'.charCodeAt(0); // the NUL after "chr1"
     expect(parseBamHeader(bytes, 'h.bam')!.header.refs).toEqual([{ name: 'chr1X', length: 10 }]);
-    const twice = withText(encodeBamHeader({ refs: [{ name: 'chr1', length: 10 }, { name: 'chr1', length: 20 }], text: '' }), '');
+    const twice = withText(
+      encodeBamHeader({
+        refs: [
+          { name: 'chr1', length: 10 },
+          { name: 'chr1', length: 20 },
+        ],
+        text: '',
+      }),
+      '',
+    );
     expect(() => parseBamHeader(twice, 'h.bam')).toThrow(/contig name appears twice \(references 0 and 1\)/);
   });
 
@@ -136,10 +150,14 @@ describe('BAM header: hostile sizes', () => {
     expect(parseBamHeader(header('@HD\tVN:1.6\n@SQ\tSN:chr1\tLN:10\n'), 'h.bam')!.header.refs).toEqual(refsOf);
     expect(parseBamHeader(header('@CO\tno @SQ lines at all\n'), 'h.bam')!.header.refs).toEqual(refsOf);
     expect(() => parseBamHeader(header('@HD\tVN:1.6\n\n@CO\tx\n'), 'h.bam')).toThrow(/header text line 2 does not start with '@'/);
-    expect(() => parseBamHeader(header('@SQ\tSN:chr1\tLN:11\n'), 'h.bam')).toThrow(/disagree at reference 0 \(@SQ SN:chr1 LN:11; list: chr1 LN:10\)/);
+    expect(() => parseBamHeader(header('@SQ\tSN:chr1\tLN:11\n'), 'h.bam')).toThrow(
+      /disagree at reference 0 \(@SQ SN:chr1 LN:11; list: chr1 LN:10\)/,
+    );
     expect(() => parseBamHeader(header('@SQ\tSN:chr2\tLN:10\n'), 'h.bam')).toThrow(/disagree at reference 0/);
     expect(() => parseBamHeader(header('@SQ\tSN:chr1\n'), 'h.bam')).toThrow(/an @SQ line of its text has no LN field/);
-    expect(() => parseBamHeader(header('@SQ\tSN:chr1\tLN:10\n@SQ\tSN:chr2\tLN:5\n'), 'h.bam')).toThrow(/disagree at reference 1 \(@SQ SN:chr2 LN:5; list: no such reference\)/);
+    expect(() => parseBamHeader(header('@SQ\tSN:chr1\tLN:10\n@SQ\tSN:chr2\tLN:5\n'), 'h.bam')).toThrow(
+      /disagree at reference 1 \(@SQ SN:chr2 LN:5; list: no such reference\)/,
+    );
   });
 
   it('a directory given as the BAM is one clean line', async () => {
@@ -150,7 +168,10 @@ describe('BAM header: hostile sizes', () => {
 
 describe('BAM header: incremental reading', () => {
   it('any split of the stream into pieces gives the same header and the same length (property)', () => {
-    const header = { refs: Array.from({ length: 40 }, (_, i) => ({ name: `c${i}_${'x'.repeat(i)}`, length: i * 1000 + 1 })), text: '@CO\tsome text\n@CO\tmore' };
+    const header = {
+      refs: Array.from({ length: 40 }, (_, i) => ({ name: `c${i}_${'x'.repeat(i)}`, length: i * 1000 + 1 })),
+      text: '@CO\tsome text\n@CO\tmore',
+    };
     const bytes = Buffer.concat([encodeBamHeader(header), Buffer.from('RECORDS')]);
     const whole = parseBamHeader(bytes, 'h.bam')!;
     expect(whole.length).toBe(bytes.length - 'RECORDS'.length);

@@ -106,11 +106,16 @@ describe('counts inside the index', () => {
     // 8,300 BGZF blocks of 65,280 zeros: 0.8 MB on disk, 542 MB inflated.
     const zeros = bgzfBlock(Buffer.alloc(BGZF_BLOCK_DATA), 1);
     writeFileSync(path, Buffer.concat([...Array.from({ length: 8300 }, () => zeros), BGZF_EOF]));
-    expect(() => readBamIndex(path)).toThrow(`corrupt index: inflates to more than ${INDEX_LIMITS.maxBytes} bytes (limit; its BGZF blocks declare ${8300 * BGZF_BLOCK_DATA})`);
+    expect(() => readBamIndex(path)).toThrow(
+      `corrupt index: inflates to more than ${INDEX_LIMITS.maxBytes} bytes (limit; its BGZF blocks declare ${8300 * BGZF_BLOCK_DATA})`,
+    );
   });
 
   it('every truncation of a valid BAI and CSI is a clean error or a valid index', () => {
-    for (const [bytes, name] of [[bai, 'x.bai'], [csiRaw, 'x.csi']] as const) {
+    for (const [bytes, name] of [
+      [bai, 'x.bai'],
+      [csiRaw, 'x.csi'],
+    ] as const) {
       for (let cut = 0; cut < bytes.length; cut += 7) {
         try {
           const index = parseBamIndex(bytes.subarray(0, cut), name);
@@ -130,7 +135,10 @@ describe('through the CLI', () => {
   writeFileSync(join(sample, 'sites.tsv'), `chrom\tpos\tref\talt\nchr1\t1000\tA\tC\n`);
 
   it('a .csi with depth 2^31-1 and one with a negative l_aux: exit 1, one line, no output file', () => {
-    for (const [offset, value, message] of [[8, 0x7fffffff, /CSI depth 2147483647/], [12, -5, /negative CSI l_aux -5/]] as const) {
+    for (const [offset, value, message] of [
+      [8, 0x7fffffff, /CSI depth 2147483647/],
+      [12, -5, /negative CSI l_aux -5/],
+    ] as const) {
       writeFileSync(join(sample, 's.bam.csi'), gzipSync(withInt32(csiRaw, offset, value)));
       const r = runCli(['count', '--bam', 's.bam', '--sites', 'sites.tsv', '--out', 'out.tsv'], sample);
       expect(r.status).toBe(1);

@@ -22,7 +22,10 @@ describe('in-process fuzz', () => {
     const records = await runFuzz({ seed: 20_260_114, cases: 360, dir, timeoutMs: 30_000 });
     const failures = records
       .filter((r) => FAILURES.includes(r.outcome))
-      .map((r) => `${r.outcome} ${r.fuzzCase.target}/${r.fuzzCase.layer} case seed ${r.fuzzCase.caseSeed} [${r.fuzzCase.steps.join('+')}]: ${r.message}`);
+      .map(
+        (r) =>
+          `${r.outcome} ${r.fuzzCase.target}/${r.fuzzCase.layer} case seed ${r.fuzzCase.caseSeed} [${r.fuzzCase.steps.join('+')}]: ${r.message}`,
+      );
     expect(failures).toEqual([]);
     const t = tally(records);
     expect(t.success + t.clean).toBe(360);

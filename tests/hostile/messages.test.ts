@@ -69,7 +69,9 @@ describe('one line, whatever is quoted', () => {
   });
 
   it('a NUL byte in a CSV (binary data, UTF-16 text) is named with its line and column', () => {
-    expect(() => parseCsv('patient,sample\nP1,S\u00001\n', 'x.csv')).toThrow('x.csv:2:5: a NUL byte: binary data or UTF-16 text, not a UTF-8 CSV (save it as CSV UTF-8)');
+    expect(() => parseCsv('patient,sample\nP1,S\u00001\n', 'x.csv')).toThrow(
+      'x.csv:2:5: a NUL byte: binary data or UTF-16 text, not a UTF-8 CSV (save it as CSV UTF-8)',
+    );
   });
 
   it('a newline in a --bam path: exit 1, one stderr line', () => {
@@ -99,7 +101,15 @@ describe('named pipes are streams', () => {
 
   it('sites through a FIFO (process substitution) are sniffed and read once', async () => {
     const file = runCli(['count', '--bam', 's.bam', '--sites', 'sites.tsv', '--sample', 'S1'], dir);
-    const piped = await withFifo(join(dir, 'sites.fifo'), Buffer.from(SITES), ['count', '--bam', 's.bam', '--sites', 'sites.fifo', '--sample', 'S1']);
+    const piped = await withFifo(join(dir, 'sites.fifo'), Buffer.from(SITES), [
+      'count',
+      '--bam',
+      's.bam',
+      '--sites',
+      'sites.fifo',
+      '--sample',
+      'S1',
+    ]);
     expect(piped.status, piped.stderr).toBe(0);
     expect(piped.stdout).toBe(file.stdout);
   });

@@ -32,7 +32,25 @@ function tree(root: string): string[] {
   return out.sort();
 }
 
-const HOSTILE = ['../../../../tmp/pwned', '..', '.', '../x', '/tmp/pwned', 'a/b', 'a\\b', 'S1\n', 'S1\nS2', 'S1\0', '.hidden', 'S 1', '', '-S1', '_S1', 'x'.repeat(201), '\u001b[31mS1'];
+const HOSTILE = [
+  '../../../../tmp/pwned',
+  '..',
+  '.',
+  '../x',
+  '/tmp/pwned',
+  'a/b',
+  'a\\b',
+  'S1\n',
+  'S1\nS2',
+  'S1\0',
+  '.hidden',
+  'S 1',
+  '',
+  '-S1',
+  '_S1',
+  'x'.repeat(201),
+  '\u001b[31mS1',
+];
 
 describe('the file-name ID rule', () => {
   it('accepts samplesheet-style IDs and rejects everything that walks, hides or breaks a line', () => {
@@ -93,7 +111,9 @@ describe('paths proven inside their output directory', () => {
   });
 
   it('idFileInside checks the ID by the rule, then the path', () => {
-    expect(() => idFileInside(join(dir, 'o'), '../../../../tmp/pwned', '.json')).toThrow(/sample '..\/..\/..\/..\/tmp\/pwned' must be letters/);
+    expect(() => idFileInside(join(dir, 'o'), '../../../../tmp/pwned', '.json')).toThrow(
+      /sample '..\/..\/..\/..\/tmp\/pwned' must be letters/,
+    );
     expect(idFileInside(join(dir, 'o'), 'S1.normal', '.json')).toBe(join(dir, 'o', 'S1.normal.json'));
   });
 });
@@ -103,8 +123,29 @@ describe('no name escapes (property)', () => {
     const root = join(dir, 'prop');
     mkdirSync(root, { recursive: true });
     symlinkSync(tmpdir(), join(root, 'out-link'));
-    const fragments = fc.constantFrom('..', '.', '/', '\\', '\0', '\n', '\r', 'out-link', 'tmp', 'S1', '-', '_', '~', '%2e', '\u2028', ' ', 'a'.repeat(120));
-    const names = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.array(fragments, { maxLength: 8 }).map((parts) => parts.join('')));
+    const fragments = fc.constantFrom(
+      '..',
+      '.',
+      '/',
+      '\\',
+      '\0',
+      '\n',
+      '\r',
+      'out-link',
+      'tmp',
+      'S1',
+      '-',
+      '_',
+      '~',
+      '%2e',
+      '\u2028',
+      ' ',
+      'a'.repeat(120),
+    );
+    const names = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.array(fragments, { maxLength: 8 }).map((parts) => parts.join('')),
+    );
     fc.assert(
       fc.property(names, fc.constantFrom('.json', '.count.json', '.normal.json'), (name, suffix) => {
         let path: string;
@@ -151,7 +192,22 @@ describe('store export never writes outside --out-dir', () => {
     const bam = join(sandbox, 'p.bam');
     writeBam(bam, { refs: [{ name: 'chr1', length: 10_000 }], text: '@RG\tID:a\tSM:S1' }, [], { index: false });
     writeFileSync(join(sandbox, 'sites.tsv'), 'chrom\tpos\tref\talt\nchr1\t100\tA\tC\n');
-    const count = runCli(['count', '--bam', bam, '--sites', join(sandbox, 'sites.tsv'), '--sample', '../../../../tmp/pwned', '--format', 'json', '--out', join(sandbox, 'c.json')], sandbox);
+    const count = runCli(
+      [
+        'count',
+        '--bam',
+        bam,
+        '--sites',
+        join(sandbox, 'sites.tsv'),
+        '--sample',
+        '../../../../tmp/pwned',
+        '--format',
+        'json',
+        '--out',
+        join(sandbox, 'c.json'),
+      ],
+      sandbox,
+    );
     expect(count.status).toBe(2);
     expect(count.stderr.trim().split('\n')).toHaveLength(1);
     expect(count.stderr).toMatch(/--sample '..\/..\/..\/..\/tmp\/pwned' must be letters/);
@@ -180,7 +236,9 @@ describe('report and timeline file names', () => {
     expect(() => reportFiles([fixturePatient('index')])).toThrow(/overwrite the cohort index/);
     expect(() => reportFiles([fixturePatient('P1'), fixturePatient('p1')])).toThrow(/same report file name/);
     // A name the report's sanitiser cannot turn into a rule-abiding file name is refused ...
-    expect(() => reportFiles([fixturePatient('../../../../tmp/pwned')])).toThrow(/patient '..\/..\/..\/..\/tmp\/pwned': its report file name '__/);
+    expect(() => reportFiles([fixturePatient('../../../../tmp/pwned')])).toThrow(
+      /patient '..\/..\/..\/..\/tmp\/pwned': its report file name '__/,
+    );
     // ... one it can becomes a sanitised, hashed name that follows the rule, inside the directory.
     const { files } = reportFiles([fixturePatient('P1/../../x<script>')]);
     for (const name of files.keys()) expect(pathIdProblem(name.replace(/\.(json|html)$/, '')), name).toBeNull();

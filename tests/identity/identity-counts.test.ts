@@ -34,7 +34,12 @@ describe('identity from counted BAMs', () => {
     const ids = new Set(loadIdentitySnps().map((s) => s.rsid));
     const verifiedCount = loadIdentitySnps(undefined, { includeUnverified: true }).filter((s) => s.verified).length;
     expect(ids.size).toBe(verifiedCount);
-    const tubes = [['PT01_C1D1', 'PT01'], ['PT01_C3D1', 'PT01'], ['PT01_C5D1', 'PT02'], ['PT01_PROG', 'PT01']] as const;
+    const tubes = [
+      ['PT01_C1D1', 'PT01'],
+      ['PT01_C3D1', 'PT01'],
+      ['PT01_C5D1', 'PT02'],
+      ['PT01_PROG', 'PT01'],
+    ] as const;
     const samples = [];
     for (const [name, person] of tubes) {
       const counts = await countSites(draw(name, person), ['panel:identity']);

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GENOME_BUILDS } from '../../src/count/genome-build.js';
-import { IDENTITY_SNP_FILE, identityAltFrequency, identitySites, loadIdentitySnps, type IdentitySnp } from '../../src/reference/identity-snps.js';
+import {
+  IDENTITY_SNP_FILE,
+  identityAltFrequency,
+  identitySites,
+  loadIdentitySnps,
+  type IdentitySnp,
+} from '../../src/reference/identity-snps.js';
 import { referencePath } from '../../src/reference/paths.js';
 import { parseTsv } from '../../src/reference/tsv.js';
 import { UserError } from '../../src/util/errors.js';
@@ -25,10 +31,12 @@ interface Source {
 
 const sourcesFile = referencePath('identity/sources.tsv');
 const sources = new Map<string, Source>(
-  parseTsv(readFileSync(sourcesFile, 'utf8'), sourcesFile, ['key', 'group', 'kind', 'builds', 'gives', 'description', 'locator']).map((r) => [
-    r.values.key,
-    { group: r.values.group, kind: r.values.kind, builds: r.values.builds.split(';'), gives: r.values.gives.split(';') },
-  ]),
+  parseTsv(readFileSync(sourcesFile, 'utf8'), sourcesFile, ['key', 'group', 'kind', 'builds', 'gives', 'description', 'locator']).map(
+    (r) => [
+      r.values.key,
+      { group: r.values.group, kind: r.values.kind, builds: r.values.builds.split(';'), gives: r.values.gives.split(';') },
+    ],
+  ),
 );
 
 const all = loadIdentitySnps(undefined, { includeUnverified: true });
@@ -61,7 +69,10 @@ function meetsRule(s: IdentitySnp): boolean {
 describe('bundled identity SNPs', () => {
   it('every source key is described in sources.tsv and covers the build it is cited for', () => {
     for (const s of all) {
-      for (const [keys, build] of [[s.grch37Sources, 'GRCh37'], [s.grch38Sources, 'GRCh38']] as const) {
+      for (const [keys, build] of [
+        [s.grch37Sources, 'GRCh37'],
+        [s.grch38Sources, 'GRCh38'],
+      ] as const) {
         for (const k of keys) {
           expect(sources.has(k), `${s.rsid}: unknown source ${k}`).toBe(true);
           expect(sources.get(k)!.builds, `${s.rsid}: ${k} cited for ${build}`).toContain(build);
@@ -100,7 +111,10 @@ describe('bundled identity SNPs', () => {
   });
 
   it('positions lie on their chromosome in each build, and rsIDs and positions are unique', () => {
-    for (const [build, key] of [['GRCh37', 'grch37Pos'], ['GRCh38', 'grch38Pos']] as const) {
+    for (const [build, key] of [
+      ['GRCh37', 'grch37Pos'],
+      ['GRCh38', 'grch38Pos'],
+    ] as const) {
       const lengths = new Map(GENOME_BUILDS[build].contigs.map((c) => [c.name, c.length]));
       for (const s of all) expect(s[key], `${s.rsid} ${build}`).toBeLessThanOrEqual(lengths.get(s.chrom)!);
       expect(new Set(all.map((s) => `${s.chrom}:${s[key]}`)).size).toBe(all.length);
@@ -112,7 +126,12 @@ describe('bundled identity SNPs', () => {
     expect(loadIdentitySnps().map((s) => s.rsid)).toEqual(verified.map((s) => s.rsid));
     const sites = identitySites('GRCh38');
     expect(sites.map((s) => s.id)).toEqual(verified.map((s) => s.rsid));
-    expect(sites[0]).toMatchObject({ chrom: `chr${verified[0].chrom}`, pos1: verified[0].grch38Pos, ref: verified[0].ref, alt: verified[0].alt });
+    expect(sites[0]).toMatchObject({
+      chrom: `chr${verified[0].chrom}`,
+      pos1: verified[0].grch38Pos,
+      ref: verified[0].ref,
+      alt: verified[0].alt,
+    });
     const freq = identityAltFrequency(0.4, all);
     const withFreq = all.find((s) => s.altFrequency !== null)!;
     const without = all.find((s) => s.altFrequency === null)!;

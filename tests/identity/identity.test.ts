@@ -28,7 +28,10 @@ describe('identity of serial draws', () => {
   it('four draws of one patient pass, on 20 simulated patients', () => {
     for (let seed = 1; seed <= 20; seed++) {
       const c = cohort(seed);
-      const result = checkPatientIdentity('P', ['C1D1', 'C3D1', 'C5D1', 'PROG'].map((n) => c.draw(n)));
+      const result = checkPatientIdentity(
+        'P',
+        ['C1D1', 'C3D1', 'C5D1', 'PROG'].map((n) => c.draw(n)),
+      );
       expect(result.status, `patient ${seed}: ${result.reason}`).toBe('pass');
       expect(result.samples.every((s) => s.status === 'concordant')).toBe(true);
     }
@@ -66,7 +69,10 @@ describe('identity of serial draws', () => {
   });
 
   it('no identity SNP counted: not checked, never a pass', () => {
-    const empty: IdentitySample[] = [{ sample: 'A', kind: 'draw', snps: [] }, { sample: 'B', kind: 'draw', snps: [] }];
+    const empty: IdentitySample[] = [
+      { sample: 'A', kind: 'draw', snps: [] },
+      { sample: 'B', kind: 'draw', snps: [] },
+    ];
     const result = checkPatientIdentity('P', empty);
     expect(result.status).toBe('not_checked');
     expect(result.reason).toBe('identity: not checked (no identity SNP among the counted sites)');

@@ -64,7 +64,9 @@ describe.skipIf(!requireTools('samtools'))('BAM writer vs samtools', () => {
     expect(lines.length).toBe(recs.length);
     expect([...lines].sort()).toEqual(recs.map(expectedSamLine).sort());
     // Coordinate order as samtools sees it: sorting the file again changes nothing.
-    const resorted = samtools('sort', '-O', 'SAM', path).split('\n').filter((l) => l && !l.startsWith('@'));
+    const resorted = samtools('sort', '-O', 'SAM', path)
+      .split('\n')
+      .filter((l) => l && !l.startsWith('@'));
     expect(resorted.map((l) => l.split('\t').slice(2, 4).join(':'))).toEqual(lines.map((l) => l.split('\t').slice(2, 4).join(':')));
     const headerText = samtools('view', '-H', path);
     expect(headerText).toContain('@HD\tVN:1.6\tSO:coordinate');
@@ -114,8 +116,18 @@ describe.skipIf(!requireTools('samtools'))('BAM writer vs samtools', () => {
 
     // 150 kb read: its record spans three BGZF blocks.
     const big: SamRecord = {
-      qname: 'long', flag: 0, rname: 'chr2', pos1: 1000, mapq: 60, cigar: '100S149000M900I100S', rnext: '*', pnext1: 0,
-      tlen: 0, seq: 'ACGT'.repeat(37_525), qual: 'I'.repeat(150_100), tags: { NM: 900, XX: 'x'.repeat(5000) },
+      qname: 'long',
+      flag: 0,
+      rname: 'chr2',
+      pos1: 1000,
+      mapq: 60,
+      cigar: '100S149000M900I100S',
+      rnext: '*',
+      pnext1: 0,
+      tlen: 0,
+      seq: 'ACGT'.repeat(37_525),
+      qual: 'I'.repeat(150_100),
+      tags: { NM: 900, XX: 'x'.repeat(5000) },
     };
     const around = randomRecords(testRng(6), { refs: [header3.refs[1]] }, 300);
     const path = join(dir, 'big.bam');
@@ -180,7 +192,11 @@ describe('BGZF and encoding without external tools', () => {
       const bad = corruptBgzfBlockCrc(z, 0);
       expect(bad.readUInt32LE(crcAt)).toBe(0xffffffff - z.readUInt32LE(crcAt));
       // Only the 4 CRC bytes differ.
-      expect(Buffer.concat([bad.subarray(0, crcAt), bad.subarray(crcAt + 4)]).equals(Buffer.concat([z.subarray(0, crcAt), z.subarray(crcAt + 4)]))).toBe(true);
+      expect(
+        Buffer.concat([bad.subarray(0, crcAt), bad.subarray(crcAt + 4)]).equals(
+          Buffer.concat([z.subarray(0, crcAt), z.subarray(crcAt + 4)]),
+        ),
+      ).toBe(true);
       expect(() => gunzipSync(bad)).toThrow();
       expect(() => gunzipSync(z)).not.toThrow();
     }
@@ -215,7 +231,19 @@ describe('BGZF and encoding without external tools', () => {
   });
 
   it('rejects records that do not fit the header or their own CIGAR', () => {
-    const ok: SamRecord = { qname: 'q', flag: 0, rname: 'chr1', pos1: 10, mapq: 60, cigar: '4M', rnext: '*', pnext1: 0, tlen: 0, seq: 'ACGT', qual: 'IIII' };
+    const ok: SamRecord = {
+      qname: 'q',
+      flag: 0,
+      rname: 'chr1',
+      pos1: 10,
+      mapq: 60,
+      cigar: '4M',
+      rnext: '*',
+      pnext1: 0,
+      tlen: 0,
+      seq: 'ACGT',
+      qual: 'IIII',
+    };
     expect(() => encodeBam(header3, [{ ...ok, rname: 'chrZ' }])).toThrow(/chrZ.*not in the BAM header/);
     expect(() => encodeBam(header3, [{ ...ok, cigar: '5M' }])).toThrow(/implies 5 bases/);
     expect(() => encodeBam(header3, [{ ...ok, qual: 'II' }])).toThrow(/QUAL has 2/);

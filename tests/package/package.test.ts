@@ -28,7 +28,11 @@ let project: string;
 let bin: string;
 
 function run(cmd: string, args: string[], cwd: string) {
-  return spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, OLIGOTRACK_QUIET: '1', npm_config_audit: 'false', npm_config_fund: 'false' } });
+  return spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, OLIGOTRACK_QUIET: '1', npm_config_audit: 'false', npm_config_fund: 'false' },
+  });
 }
 
 beforeAll(() => {
@@ -38,7 +42,10 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'oligotrack-pack-'));
   const pack = run('npm', ['pack', '--ignore-scripts', '--pack-destination', work], REPO);
   if (pack.status !== 0) throw new Error(`npm pack failed: ${pack.stderr}`);
-  tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
+  tarball = join(
+    work,
+    readdirSync(work).find((f) => f.endsWith('.tgz'))!,
+  );
   project = join(work, 'project');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), '{"name":"consumer","version":"1.0.0","private":true,"type":"module"}\n');
@@ -57,7 +64,13 @@ afterAll(() => {
 describe('the npm package', () => {
   it('holds the built CLI, library types and WASM, and no sources or tests', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n');
-    for (const f of ['package/package.json', 'package/dist/cli/main.js', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/native/build/scan.wasm']) {
+    for (const f of [
+      'package/package.json',
+      'package/dist/cli/main.js',
+      'package/dist/index.js',
+      'package/dist/index.d.ts',
+      'package/native/build/scan.wasm',
+    ]) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => f.startsWith('package/tests/') || f.startsWith('package/src/'))).toEqual([]);
@@ -67,7 +80,10 @@ describe('the npm package', () => {
   });
 
   it('installs the exact dependency versions the package pins', () => {
-    const pinned = JSON.parse(readFileSync(join(project, 'node_modules/oligotrack/package.json'), 'utf8')).dependencies as Record<string, string>;
+    const pinned = JSON.parse(readFileSync(join(project, 'node_modules/oligotrack/package.json'), 'utf8')).dependencies as Record<
+      string,
+      string
+    >;
     expect(Object.keys(pinned).length).toBeGreaterThan(0);
     for (const [name, version] of Object.entries(pinned)) {
       const installed = JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8')).version;
@@ -108,15 +124,26 @@ describe('the npm package', () => {
         "import { countSites, openStore } from 'oligotrack';",
         "import type { CountResult, Site } from 'oligotrack';",
         'const count: typeof countSites = countSites;',
-        "const sites: Site[] = [];",
+        'const sites: Site[] = [];',
         'export type R = CountResult;',
-        "console.log(typeof count, typeof openStore, sites.length);",
+        'console.log(typeof count, typeof openStore, sites.length);',
         '',
       ].join('\n'),
     );
     writeFileSync(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, outDir: 'out', types: [], skipLibCheck: true }, files: ['use.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          outDir: 'out',
+          types: [],
+          skipLibCheck: true,
+        },
+        files: ['use.ts'],
+      }),
     );
     const tsc = run(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
     expect(tsc.stdout + tsc.stderr).toBe('');

@@ -49,7 +49,20 @@ export async function prepareDemo(dir: string): Promise<PreparedDemo> {
   const direct = join(dir, 'direct');
   const run = spawnSync(
     process.execPath,
-    [CLI, 'run', '--samplesheet', samplesheet, '--clinical', inputs.clinical, '--imaging', inputs.imaging, '--sites', inputs.sites, '--out-dir', direct],
+    [
+      CLI,
+      'run',
+      '--samplesheet',
+      samplesheet,
+      '--clinical',
+      inputs.clinical,
+      '--imaging',
+      inputs.imaging,
+      '--sites',
+      inputs.sites,
+      '--out-dir',
+      direct,
+    ],
     { encoding: 'utf8', env: { ...process.env, OLIGOTRACK_QUIET: '1' } },
   );
   if (run.status !== 0) throw new Error(`oligotrack run failed: ${run.stderr}`);

@@ -53,7 +53,10 @@ function jobLogs(dir: string): string {
   }
   return out.join('\n');
 }
-const htmlFiles = (d: string) => readdirSync(d).filter((f) => f.endsWith('.html')).sort();
+const htmlFiles = (d: string) =>
+  readdirSync(d)
+    .filter((f) => f.endsWith('.html'))
+    .sort();
 /** cwltool stages each BAM under a temporary directory; the report prints the path it was given. */
 const bamPathsAsBasenames = (html: string) => html.replace(/<code>[^<]*\/([^/<]+\.bam)<\/code>/g, '<code>$1</code>');
 const EXPECTED_PAGES = [...PIPELINE_PATIENTS.map((p) => `${p}.html`), 'index.html'].sort();
@@ -99,7 +102,10 @@ describe.skipIf(!HAVE_SNAKEMAKE)('Snakemake workflow', () => {
   it('rejects a samples.tsv that breaks its schema, naming the row', () => {
     const bad = join(work, 'bad.tsv');
     writeFileSync(bad, 'patient\tsample\tcollection_date\tbam\nP1\tS1\t10/01/2025\tx.bam\n');
-    const r = spawnSync('snakemake', ['--snakefile', SNAKEFILE, '-n', '--cores', '1', '--config', `samples=${bad}`], { cwd: work, encoding: 'utf8' });
+    const r = spawnSync('snakemake', ['--snakefile', SNAKEFILE, '-n', '--cores', '1', '--config', `samples=${bad}`], {
+      cwd: work,
+      encoding: 'utf8',
+    });
     expect(r.status).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/bad\.tsv: row 2:[\s\S]*'10\/01\/2025' does not match/);
   });
@@ -119,18 +125,26 @@ describe.skipIf(!HAVE_SNAKEMAKE)('Snakemake workflow', () => {
     expect(readdirSync(join(work, 'benchmarks/count'))).toHaveLength(demo.draws.length);
     for (const f of ['track.tsv', 'classify.tsv', 'report.tsv']) expect(read(join(work, 'benchmarks', f))).toMatch(/^s\th:m:s/);
     // track read the count jobs' JSONs: no BAM was counted twice.
-    expect(read(join(work, 'logs/track.log'))).toContain(`counts: 0 counted, 0 from cache, 0 from store, ${demo.draws.length} from counts dir`);
+    expect(read(join(work, 'logs/track.log'))).toContain(
+      `counts: 0 counted, 0 from cache, 0 from store, ${demo.draws.length} from counts dir`,
+    );
   });
 
   it('put every draw into the cohort store once; a second run adds nothing', () => {
     const list = spawnSync(process.execPath, [CLI, 'store', 'list', '--store', store], { encoding: 'utf8' });
     expect(list.status).toBe(0);
-    const rows = list.stdout.trim().split('\n').slice(1).map((l) => l.split('\t'));
+    const rows = list.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('\t'));
     expect(rows.map((r) => r[0])).toEqual(demo.draws.map((d) => d.sample).sort());
     expect(rows.every((r) => r[1] === '1' && r[2] === '1')).toBe(true);
     // The stored documents are the count jobs' outputs, byte for byte.
     const exported = join(dir, 'exported');
-    expect(spawnSync(process.execPath, [CLI, 'store', 'export', '--store', store, '--format', 'json', '--out-dir', exported]).status).toBe(0);
+    expect(spawnSync(process.execPath, [CLI, 'store', 'export', '--store', store, '--format', 'json', '--out-dir', exported]).status).toBe(
+      0,
+    );
     for (const d of demo.draws) {
       expect(read(join(exported, `${d.sample}.count.json`))).toBe(read(join(work, 'results/counts', `${d.sample}.count.json`)));
     }
@@ -139,7 +153,11 @@ describe.skipIf(!HAVE_SNAKEMAKE)('Snakemake workflow', () => {
     );
     // The store's TSV export of a real draw is what `count --format tsv` writes for that BAM.
     const d0 = demo.draws[0];
-    const tsv = spawnSync(process.execPath, [CLI, 'count', '--bam', d0.bam, '--sites', demo.sites, '--sample', d0.sample, '--format', 'tsv'], { encoding: 'utf8' });
+    const tsv = spawnSync(
+      process.execPath,
+      [CLI, 'count', '--bam', d0.bam, '--sites', demo.sites, '--sample', d0.sample, '--format', 'tsv'],
+      { encoding: 'utf8' },
+    );
     expect(tsv.status, tsv.stderr).toBe(0);
     const fromStore = spawnSync(process.execPath, [CLI, 'store', 'export', '--store', store, '--sample', d0.sample], { encoding: 'utf8' });
     expect(fromStore.stdout).toBe(tsv.stdout);
@@ -147,7 +165,13 @@ describe.skipIf(!HAVE_SNAKEMAKE)('Snakemake workflow', () => {
     const files = demo.draws.map((d) => join(work, 'results/counts', `${d.sample}.count.json`));
     const again = spawnSync(process.execPath, [CLI, 'store', 'ingest', '--store', store, ...files], { encoding: 'utf8' });
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stdout.trim().split('\n').slice(1).every((l) => l.endsWith('\t1\tunchanged'))).toBe(true);
+    expect(
+      again.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .every((l) => l.endsWith('\t1\tunchanged')),
+    ).toBe(true);
   });
 });
 

@@ -52,8 +52,18 @@ export function writeNormal(dir: string, spec: NormalSpec): string {
     }
     const umi = spec.umi?.(r);
     records.push({
-      qname: `${spec.name}_r${r}`, flag: 0, rname: 'chr1', pos1: spec.start1, mapq: 60, cigar: `${READ_LEN}M`, rnext: '*', pnext1: 0, tlen: 0,
-      seq: bases.join(''), qual: 'I'.repeat(READ_LEN), ...(umi ? { tags: { RX: umi } } : {}),
+      qname: `${spec.name}_r${r}`,
+      flag: 0,
+      rname: 'chr1',
+      pos1: spec.start1,
+      mapq: 60,
+      cigar: `${READ_LEN}M`,
+      rnext: '*',
+      pnext1: 0,
+      tlen: 0,
+      seq: bases.join(''),
+      qual: 'I'.repeat(READ_LEN),
+      ...(umi ? { tags: { RX: umi } } : {}),
     });
   }
   const path = join(dir, `${spec.name}.bam`);

@@ -28,11 +28,30 @@ let sites = '';
 beforeAll(() => {
   expect(existsSync(CLI), 'run npm run build:ts first').toBe(true);
   bams = [
-    writeNormal(dir, { name: 'N1', depth: 400, start1: 1001, changes: new Map([[A, [altA]], [ERR, [errBase, errBase]]]) }),
-    writeNormal(dir, { name: 'N2', depth: 400, start1: 1001, changes: new Map([[A, []], [B, Array(20).fill(altB)]]) }),
+    writeNormal(dir, {
+      name: 'N1',
+      depth: 400,
+      start1: 1001,
+      changes: new Map([
+        [A, [altA]],
+        [ERR, [errBase, errBase]],
+      ]),
+    }),
+    writeNormal(dir, {
+      name: 'N2',
+      depth: 400,
+      start1: 1001,
+      changes: new Map([
+        [A, []],
+        [B, Array(20).fill(altB)],
+      ]),
+    }),
     writeNormal(dir, { name: 'N3', depth: 400, start1: 1001, changes: new Map([[A, [altA, altA, altA]]]) }),
   ];
-  sites = writeSites(dir, [{ pos1: A, alt: altA }, { pos1: B, alt: altB }]);
+  sites = writeSites(dir, [
+    { pos1: A, alt: altA },
+    { pos1: B, alt: altB },
+  ]);
 });
 
 describe('oligotrack pon', () => {

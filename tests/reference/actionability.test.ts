@@ -9,11 +9,21 @@ describe('actionability table', () => {
 
   it('covers every drug/trial pair the issue asks for, each with trial reference, status and as_of date', () => {
     const want: Array<[string, string, string]> = [
-      ['ESR1', 'elacestrant', 'EMERALD'], ['ESR1', 'imlunestrant', 'EMBER-3'], ['ESR1', 'camizestrant', 'SERENA-6'],
-      ['ESR1', 'fulvestrant', 'PADA-1'], ['PIK3CA', 'alpelisib', 'SOLAR-1'], ['PIK3CA', 'inavolisib', 'INAVO120'],
-      ['PIK3CA', 'capivasertib', 'CAPItello-291'], ['AKT1', 'capivasertib', 'CAPItello-291'], ['PTEN', 'capivasertib', 'CAPItello-291'],
-      ['BRCA1', 'olaparib', 'OlympiAD'], ['BRCA2', 'olaparib', 'OlympiAD'], ['BRCA1', 'talazoparib', 'EMBRACA'],
-      ['BRCA2', 'talazoparib', 'EMBRACA'], ['PALB2', 'olaparib', 'TBCRC 048'], ['ERBB2', 'neratinib', 'SUMMIT'],
+      ['ESR1', 'elacestrant', 'EMERALD'],
+      ['ESR1', 'imlunestrant', 'EMBER-3'],
+      ['ESR1', 'camizestrant', 'SERENA-6'],
+      ['ESR1', 'fulvestrant', 'PADA-1'],
+      ['PIK3CA', 'alpelisib', 'SOLAR-1'],
+      ['PIK3CA', 'inavolisib', 'INAVO120'],
+      ['PIK3CA', 'capivasertib', 'CAPItello-291'],
+      ['AKT1', 'capivasertib', 'CAPItello-291'],
+      ['PTEN', 'capivasertib', 'CAPItello-291'],
+      ['BRCA1', 'olaparib', 'OlympiAD'],
+      ['BRCA2', 'olaparib', 'OlympiAD'],
+      ['BRCA1', 'talazoparib', 'EMBRACA'],
+      ['BRCA2', 'talazoparib', 'EMBRACA'],
+      ['PALB2', 'olaparib', 'TBCRC 048'],
+      ['ERBB2', 'neratinib', 'SUMMIT'],
       ['ERBB2', 'trastuzumab deruxtecan', 'DESTINY-Breast04'],
     ];
     for (const [gene, drug, trial] of want) {
@@ -34,7 +44,9 @@ describe('actionability table', () => {
   });
 
   it('alpelisib follows its label list, inavolisib and capivasertib any PIK3CA mutation', () => {
-    expect(drugsFor('PIK3CA', 'p.H1047R')).toEqual(expect.arrayContaining(['alpelisib + fulvestrant', 'inavolisib + palbociclib + fulvestrant']));
+    expect(drugsFor('PIK3CA', 'p.H1047R')).toEqual(
+      expect.arrayContaining(['alpelisib + fulvestrant', 'inavolisib + palbociclib + fulvestrant']),
+    );
     expect(drugsFor('PIK3CA', 'p.N345K')).not.toContain('alpelisib + fulvestrant');
     expect(drugsFor('PIK3CA', 'p.N345K')).toContain('capivasertib + fulvestrant');
   });

@@ -37,6 +37,8 @@ describe('CH-prone genes (reference/evidence/ch-prone-genes.tsv)', () => {
     };
     expect(msg(`${head}dnmt3a\trole\tRazavi 2019;25\tchecked\t\n`)).toBe('ch.tsv:2: column gene: gene must be an HGNC symbol (A-Z, 0-9)');
     expect(msg(`${head}TET2\trole\t\tchecked\t\n`)).toBe('ch.tsv:2: column sources: every gene needs its sources');
-    expect(msg(`${head}TET2\trole\tZink F et al. Blood 2017\tok\t\nTET2\trole\tZink F et al. Blood 2017\tok\t\n`)).toBe('ch.tsv:3: duplicate gene TET2 (first on line 2)');
+    expect(msg(`${head}TET2\trole\tZink F et al. Blood 2017\tok\t\nTET2\trole\tZink F et al. Blood 2017\tok\t\n`)).toBe(
+      'ch.tsv:3: duplicate gene TET2 (first on line 2)',
+    );
   });
 });

@@ -30,8 +30,14 @@ describe('therapy → drug classes (reference/evidence/therapy-drug-classes.tsv)
   it('every drug of every somatic actionability row is a known agent, and at least one of them targets the row gene', () => {
     for (const row of loadActionability().filter((r) => r.origin === 'somatic')) {
       const hits = agentsIn(row.drugs);
-      expect(hits.unknown.filter((w) => w !== 'regimens'), row.id).toEqual([]);
-      expect(hits.agents.some((a) => a.targets.includes(row.gene)), `${row.id}: ${row.drugs}`).toBe(true);
+      expect(
+        hits.unknown.filter((w) => w !== 'regimens'),
+        row.id,
+      ).toEqual([]);
+      expect(
+        hits.agents.some((a) => a.targets.includes(row.gene)),
+        `${row.id}: ${row.drugs}`,
+      ).toBe(true);
     }
   });
 

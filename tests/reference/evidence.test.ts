@@ -17,7 +17,9 @@ describe('review evidence', () => {
   });
 
   it('Nicosia et al.: time to next systemic therapy by number of progressing sites', () => {
-    expect([1, 2, 3, 4, 5].map((n) => nextTherapyForSites(n)?.median_months_to_next_systemic_therapy)).toEqual([13.4, 10.2, 10.2, 5.8, 5.8]);
+    expect([1, 2, 3, 4, 5].map((n) => nextTherapyForSites(n)?.median_months_to_next_systemic_therapy)).toEqual([
+      13.4, 10.2, 10.2, 5.8, 5.8,
+    ]);
     expect(nextTherapyForSites(6)).toBeUndefined();
   });
 

@@ -15,7 +15,8 @@ import { requireTools } from '../helpers/requires.js';
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'oligotrack-reference-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, OLIGOTRACK_QUIET: '1' } });
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, OLIGOTRACK_QUIET: '1' } });
 
 const grch38 = loadPanel({ build: 'GRCh38' });
 
@@ -32,7 +33,10 @@ describe('export formats', () => {
 
   it('BED is 0-based half-open and an MNV spans all its bases', () => {
     const rows = loadPanel({ build: 'GRCh37', includeUnverified: true, genes: ['ESR1'] });
-    const bed = panelToBed(rows).trim().split('\n').map((l) => l.split('\t'));
+    const bed = panelToBed(rows)
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
     const d538g = bed.find((f) => f[3].startsWith('ESR1_D538G'))!;
     expect(d538g.slice(0, 3)).toEqual(['chr6', '152419925', '152419926']);
     const l536q = bed.find((f) => f[3].startsWith('ESR1_L536Q'))!;
@@ -48,7 +52,9 @@ describe('export formats', () => {
     const tsv = join(dir, 'panel38.tsv');
     writeFileSync(vcf, panelToVcf(grch38, 'GRCh38', 'test'));
     writeFileSync(tsv, panelToTsv(grch38));
-    const want = loadPanelSites('GRCh38').map((s) => `${s.chrom}:${s.pos1}:${s.ref}:${s.alt}`).sort();
+    const want = loadPanelSites('GRCh38')
+      .map((s) => `${s.chrom}:${s.pos1}:${s.ref}:${s.alt}`)
+      .sort();
     for (const file of [vcf, tsv]) {
       const loaded = await loadSiteSpec(file, { bamBuild: 'GRCh38' } as Parameters<typeof loadSiteSpec>[1]);
       expect(loaded.sites.map(({ site: s }) => `${s.chrom}:${s.pos1}:${s.ref}:${s.alt}`).sort(), file).toEqual(want);
@@ -69,7 +75,9 @@ describe.skipIf(!requireTools('bcftools', 'bgzip', 'tabix'))('bcftools accepts t
       execFileSync('tabix', ['-p', 'vcf', `${vcf}.gz`]);
       const bed = join(dir, `p-${build}.bed`);
       writeFileSync(bed, panelToBed(rows));
-      const viaBed = execFileSync('bcftools', ['view', '-H', '-R', bed, `${vcf}.gz`], { encoding: 'utf8' }).trim().split('\n');
+      const viaBed = execFileSync('bcftools', ['view', '-H', '-R', bed, `${vcf}.gz`], { encoding: 'utf8' })
+        .trim()
+        .split('\n');
       expect(viaBed.length).toBe(rows.length);
       // A BED shifted by one base would miss SNVs: check a known position explicitly.
       const one = join(dir, 'one.bed');
@@ -122,7 +130,9 @@ describe('reference FASTA check', () => {
   it('names the row whose REF contradicts the genome', async () => {
     const err = await checkRefAlleles(parsePanel(bad, 'bad.tsv', 'user'), fetchRef, 'tiny.fa').catch((e) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect(err.message).toBe(`tiny.fa: reference has ${seq[124]} at chr6:125 but the panel row ESR1 p.D538G chr6:125 (GRCh38) says REF=${other(seq[124])}`);
+    expect(err.message).toBe(
+      `tiny.fa: reference has ${seq[124]} at chr6:125 but the panel row ESR1 p.D538G chr6:125 (GRCh38) says REF=${other(seq[124])}`,
+    );
   });
 
   it('accepts the other contig spelling (panel chr6, FASTA 6)', async () => {
@@ -160,7 +170,9 @@ describe('reference FASTA check', () => {
       const res = cli(['panel', 'export', '--panel', join(dir, 'bad.tsv'), '--reference', path, '--format', 'vcf', '--out', badOut]);
       expect(res.status).toBe(1);
       expect(res.stderr.trim().split('\n').length).toBe(1);
-      expect(res.stderr).toMatch(/^oligotrack panel export: error: .*tiny\.fa: reference has . at chr6:125 but the panel row ESR1 p\.D538G/);
+      expect(res.stderr).toMatch(
+        /^oligotrack panel export: error: .*tiny\.fa: reference has . at chr6:125 but the panel row ESR1 p\.D538G/,
+      );
       expect(existsSync(badOut)).toBe(false);
     });
   });
@@ -179,7 +191,11 @@ describe('panel CLI', () => {
     expect(show.status).toBe(0);
     expect(show.stdout).toMatch(/AKT1_E17K\tp\.E17K\tNM_001382430\.1:c\.49G>A\tGRCh38\tchr14\t104780214\tC\tT\t/);
     expect(show.stdout).toMatch(/capivasertib/);
-    const builds = cli(['panel', 'show', 'ESR1']).stdout.trim().split('\n').slice(1).map((l) => l.split('\t')[3]);
+    const builds = cli(['panel', 'show', 'ESR1'])
+      .stdout.trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('\t')[3]);
     expect(builds.indexOf('GRCh37')).toBe(builds.lastIndexOf('GRCh38') + 1);
   });
   it('export to stdout is deterministic; to a file it is the same bytes', () => {

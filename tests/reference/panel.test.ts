@@ -20,14 +20,44 @@ const all = loadBundledPanel();
 describe('bundled panel rows', () => {
   it('holds both builds of every required hotspot', () => {
     const want = [
-      'ESR1 p.E380Q', 'ESR1 p.S463P', 'ESR1 p.V534E', 'ESR1 p.P535H', 'ESR1 p.L536H', 'ESR1 p.L536P', 'ESR1 p.L536R', 'ESR1 p.L536Q',
-      'ESR1 p.Y537C', 'ESR1 p.Y537N', 'ESR1 p.Y537S', 'ESR1 p.D538G', 'PIK3CA p.N345K', 'PIK3CA p.C420R', 'PIK3CA p.E542K',
-      'PIK3CA p.E545A', 'PIK3CA p.E545D', 'PIK3CA p.E545G', 'PIK3CA p.E545K', 'PIK3CA p.E726K', 'PIK3CA p.M1043I', 'PIK3CA p.H1047L',
-      'PIK3CA p.H1047R', 'PIK3CA p.H1047Y', 'PIK3CA p.G1049R', 'AKT1 p.E17K', 'ERBB2 p.S310F', 'ERBB2 p.S310Y', 'ERBB2 p.L755S', 'ERBB2 p.V777L', 'ERBB2 p.D769Y',
+      'ESR1 p.E380Q',
+      'ESR1 p.S463P',
+      'ESR1 p.V534E',
+      'ESR1 p.P535H',
+      'ESR1 p.L536H',
+      'ESR1 p.L536P',
+      'ESR1 p.L536R',
+      'ESR1 p.L536Q',
+      'ESR1 p.Y537C',
+      'ESR1 p.Y537N',
+      'ESR1 p.Y537S',
+      'ESR1 p.D538G',
+      'PIK3CA p.N345K',
+      'PIK3CA p.C420R',
+      'PIK3CA p.E542K',
+      'PIK3CA p.E545A',
+      'PIK3CA p.E545D',
+      'PIK3CA p.E545G',
+      'PIK3CA p.E545K',
+      'PIK3CA p.E726K',
+      'PIK3CA p.M1043I',
+      'PIK3CA p.H1047L',
+      'PIK3CA p.H1047R',
+      'PIK3CA p.H1047Y',
+      'PIK3CA p.G1049R',
+      'AKT1 p.E17K',
+      'ERBB2 p.S310F',
+      'ERBB2 p.S310Y',
+      'ERBB2 p.L755S',
+      'ERBB2 p.V777L',
+      'ERBB2 p.D769Y',
     ];
     for (const w of want) {
       const [gene, protein] = w.split(' ');
-      const builds = all.filter((r) => r.gene === gene && r.protein === protein).map((r) => r.build).sort();
+      const builds = all
+        .filter((r) => r.gene === gene && r.protein === protein)
+        .map((r) => r.build)
+        .sort();
       expect(builds, w).toEqual(['GRCh37', 'GRCh38']);
     }
     expect(all.some((r) => r.gene === 'PTEN')).toBe(true);

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { synthTimeline } from '../../src/bench/report-bench.js';
-import type { AssessmentClassification, ClassificationDocument, TargetableMutation, TumourFractionChange } from '../../src/classify/types.js';
+import type {
+  AssessmentClassification,
+  ClassificationDocument,
+  TargetableMutation,
+  TumourFractionChange,
+} from '../../src/classify/types.js';
 import { loadActionability } from '../../src/reference/actionability.js';
 import { assemblePatientReports } from '../../src/report/assemble.js';
 import { assessmentView, formatInput } from '../../src/report/assessment-view.js';
@@ -25,7 +30,18 @@ function assessment(t: PatientTimeline, over: Partial<AssessmentClassification> 
     progressing_lesions: 1,
     molecular_progression: false,
     targetable_mutations: [
-      { gene: 'ESR1', protein: 'p.D538G', key: t.sites[4].key, event: 'rising', sample: s[4], collection_date: t.draws[4].collection_date, vaf: 0.01, change_p_value: 0.001, therapies: [], source: '' } as unknown as TargetableMutation,
+      {
+        gene: 'ESR1',
+        protein: 'p.D538G',
+        key: t.sites[4].key,
+        event: 'rising',
+        sample: s[4],
+        collection_date: t.draws[4].collection_date,
+        vaf: 0.01,
+        change_p_value: 0.001,
+        therapies: [],
+        source: '',
+      } as unknown as TargetableMutation,
     ],
     modifiers: [],
     rationale: `1 progressing lesion; tumour fraction 1.38-fold from nadir (${s[1]} → ${s[3]}, pooled VAF 0.421% → 0.581%), p = 0.161. Targetable: ESR1 p.D538G (rising).`,
@@ -33,11 +49,24 @@ function assessment(t: PatientTimeline, over: Partial<AssessmentClassification> 
     draws_used: s,
     draws_in_window: [s[3], s[4]],
     rules: [
-      { id: 'rule2_radiological_oligoprogression', description: '', inputs: { progressing_lesions: 1, max_oligo_lesions: 5 }, value: '1', threshold: '1..5', pass: true, source: 'x' },
+      {
+        id: 'rule2_radiological_oligoprogression',
+        description: '',
+        inputs: { progressing_lesions: 1, max_oligo_lesions: 5 },
+        value: '1',
+        threshold: '1..5',
+        pass: true,
+        source: 'x',
+      },
       {
         id: 'rule3_molecular_progression',
         description: '',
-        inputs: { clonal_sites: 2, window_draws: `${s[3]};${s[4]}`, tf_fold_from_nadir: 1.380399336346473, tf_p_value: 0.16146572284081046 },
+        inputs: {
+          clonal_sites: 2,
+          window_draws: `${s[3]};${s[4]}`,
+          tf_fold_from_nadir: 1.380399336346473,
+          tf_p_value: 0.16146572284081046,
+        },
         value: `tumour fraction 1.38-fold from nadir (${s[1]} → ${s[3]}, pooled VAF 0.421% → 0.581%), p = 0.161; 0 non-targetable site(s) emerged at one draw`,
         threshold: 'fold ≥ 2',
         pass: false,
@@ -49,7 +78,15 @@ function assessment(t: PatientTimeline, over: Partial<AssessmentClassification> 
 }
 
 const doc = (assessments: AssessmentClassification[], extra: Record<string, unknown> = {}): ClassificationDocument =>
-  ({ schema: 'oligotrack.classification', schema_version: 1, tool_version: '0.1.0', policy_file: '/some/where/default.yaml', policy_name: 'default', assessments, ...extra }) as unknown as ClassificationDocument;
+  ({
+    schema: 'oligotrack.classification',
+    schema_version: 1,
+    tool_version: '0.1.0',
+    policy_file: '/some/where/default.yaml',
+    policy_name: 'default',
+    assessments,
+    ...extra,
+  }) as unknown as ClassificationDocument;
 
 describe('sample IDs become dates', () => {
   const dates = new Map([
@@ -68,7 +105,14 @@ describe('assessment view', () => {
     const t = timeline();
     const v = assessmentView(assessment(t), t);
     const d = t.draws.map((x) => x.collection_date);
-    expect(v.tumour_fraction_change).toEqual({ fold: 1.380399336346473, p_value: 0.16146572284081046, nadir_date: d[1], compared_date: d[3], compared_is_peak: true, latest_date: d[4] });
+    expect(v.tumour_fraction_change).toEqual({
+      fold: 1.380399336346473,
+      p_value: 0.16146572284081046,
+      nadir_date: d[1],
+      compared_date: d[3],
+      compared_is_peak: true,
+      latest_date: d[4],
+    });
     expect(v.rationale).toContain(`(${d[1]} → ${d[3]}, pooled VAF`);
     expect(v.rationale).not.toMatch(/P-D\d/);
     expect(v.rules[1].inputs).toBe(`clonal_sites=2, window_draws=${d[3]}; ${d[4]}, tf_fold_from_nadir=1.38, tf_p_value=0.16`);
@@ -99,10 +143,24 @@ describe('optional fields from later track/classify versions', () => {
     const a = assessment(t, {
       targetable_mutations: [{ ...assessment(t).targetable_mutations[0], event: 'detected' as 'rising' }],
     }) as AssessmentClassification & Record<string, unknown>;
-    a.tumour_fraction_change = { fold: 1.2, low: 0.8, high: 1.9, p_value: 0.3, power: 0.81, verdict: 'ruled_out', nadir_sample: s[0], compared_sample: s[4] } as TumourFractionChange;
+    a.tumour_fraction_change = {
+      fold: 1.2,
+      low: 0.8,
+      high: 1.9,
+      p_value: 0.3,
+      power: 0.81,
+      verdict: 'ruled_out',
+      nadir_sample: s[0],
+      compared_sample: s[4],
+    } as TumourFractionChange;
     a.ctdna_label = 'ctDNA return';
-    a.site_flags = [{ key: t.sites[1].key, // TP53 p.R273H, detected at the last draw
-      kind: 'possible_ch', text: 'possible clonal haematopoiesis: white-cell sequencing recommended' }];
+    a.site_flags = [
+      {
+        key: t.sites[1].key, // TP53 p.R273H, detected at the last draw
+        kind: 'possible_ch',
+        text: 'possible clonal haematopoiesis: white-cell sequencing recommended',
+      },
+    ];
     const sha = 'f'.repeat(64);
     const [r] = assemblePatientReports([t], doc([a], { policy_sha256: sha }), { toolVersion: '9.9.9' });
     expect(r.meta.policy_sha256).toBe(sha);
@@ -123,13 +181,21 @@ describe('earlier therapy lines', () => {
       [
         'P',
         {
-          patient: 'P', subtype: 'HR+/HER2-', therapy: 'fulvestrant', therapyClass: 'endocrine', therapyStart: '2024-05-01', therapyStartDay: 0, line: 2,
+          patient: 'P',
+          subtype: 'HR+/HER2-',
+          therapy: 'fulvestrant',
+          therapyClass: 'endocrine',
+          therapyStart: '2024-05-01',
+          therapyStartDay: 0,
+          line: 2,
           earlierLines: [{ therapy: 'letrozole+palbociclib', therapyClass: 'endocrine+CDK4/6i', therapyStart: '2023-06-01' }],
         },
       ],
     ]) as unknown as Map<string, import('../../src/io/clinical.js').ClinicalRow>;
     const [r] = assemblePatientReports([t], doc([assessment(t)]), { toolVersion: '0.1.0', clinical });
-    expect(r.clinical?.earlier_lines).toEqual([{ therapy: 'letrozole+palbociclib', therapy_class: 'endocrine+CDK4/6i', start: '2023-06-01' }]);
+    expect(r.clinical?.earlier_lines).toEqual([
+      { therapy: 'letrozole+palbociclib', therapy_class: 'endocrine+CDK4/6i', start: '2023-06-01' },
+    ]);
     const [plain] = assemblePatientReports([t], doc([assessment(t)]), { toolVersion: '0.1.0' });
     expect(plain.clinical).toBeNull();
   });
@@ -155,7 +221,11 @@ describe('findings and therapies', () => {
     for (const s of t.sites) s.points = s.points.map((p) => ({ ...p, call: 'detected', vaf: 0.01, alt_count: 25, depth: 2500 }));
     const rows = loadActionability();
     const a = assessment(t, {
-      targetable_mutations: [t.sites[4], t.sites[5]].map((s) => ({ ...assessment(t).targetable_mutations[0], key: s.key, protein: s.protein })),
+      targetable_mutations: [t.sites[4], t.sites[5]].map((s) => ({
+        ...assessment(t).targetable_mutations[0],
+        key: s.key,
+        protein: s.protein,
+      })),
     });
     const { findings, more } = buildFindings(t, a, rows, () => '');
     // Sites: TP53 R175H, TP53 R273H, PIK3CA E545K, PIK3CA H1047R, ESR1 D538G, ESR1 Y537S, AKT1 E17K, ERBB2 S310F.
@@ -166,14 +236,22 @@ describe('findings and therapies', () => {
     expect(findings.length + more).toBe(8);
     const esr1 = buildTherapies(findings, rows, loadEvidenceLevels()).find((g) => g.gene === 'ESR1')!;
     expect(esr1.findings).toEqual(['ESR1 p.Y537S', 'ESR1 p.D538G']);
-    expect(esr1.therapies.map((x) => x.row_id)).toEqual(['ESR1-elacestrant', 'ESR1-imlunestrant', 'ESR1-camizestrant', 'ESR1-fulvestrant-PADA1']);
+    expect(esr1.therapies.map((x) => x.row_id)).toEqual([
+      'ESR1-elacestrant',
+      'ESR1-imlunestrant',
+      'ESR1-camizestrant',
+      'ESR1-fulvestrant-PADA1',
+    ]);
     for (const x of esr1.therapies) expect(x.applies_to).toEqual(['ESR1 p.Y537S', 'ESR1 p.D538G']);
   });
 
   it('has words for every OncoKB level and ESCAT tier the actionability table uses', () => {
     const words = loadEvidenceLevels();
     for (const r of loadActionability()) {
-      for (const [scheme, raw] of [['OncoKB', r.oncokb_level], ['ESCAT', r.escat_tier]] as const) {
+      for (const [scheme, raw] of [
+        ['OncoKB', r.oncokb_level],
+        ['ESCAT', r.escat_tier],
+      ] as const) {
         const l = levelInWords(scheme, raw, words);
         if (l.level !== 'unknown' && l.level !== 'not applicable') expect(l.words, `${r.id} ${scheme} ${raw}`).not.toBe('');
       }

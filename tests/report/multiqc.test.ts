@@ -16,7 +16,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function readTimelines(trackDir: string): PatientTimeline[] {
   const p = join(trackDir, 'patients');
-  return readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(p, f), 'utf8')) as PatientTimeline);
+  return readdirSync(p)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(p, f), 'utf8')) as PatientTimeline);
 }
 
 describe('MultiQC custom content', () => {
@@ -30,7 +33,10 @@ describe('MultiQC custom content', () => {
     const me = randomPerson(freqs, r);
     const other = randomPerson(freqs, r);
     const set = { snps: 24, depth: 200, tumourFraction: 0.2, contamination: 0 };
-    const identity = checkPatientIdentity(t.patient, t.draws.map((d, i) => simulateSample(d.sample, 'draw', i === 1 ? other : me, me, set, r)));
+    const identity = checkPatientIdentity(
+      t.patient,
+      t.draws.map((d, i) => simulateSample(d.sample, 'draw', i === 1 ? other : me, me, set, r)),
+    );
     const files = multiqcFiles(timelines, [identity]);
     expect(multiqcFiles(timelines, [identity])).toEqual(files);
     const table = JSON.parse(files[0].text);
@@ -41,7 +47,9 @@ describe('MultiQC custom content', () => {
     const points = t.sites.filter((s) => !s.germline_or_ch).map((s) => s.points[0]);
     const depths = points.map((p) => p.depth).sort((a, b) => a - b);
     const row = table.data[d.sample];
-    expect(row.median_depth).toBe(depths.length % 2 ? depths[(depths.length - 1) / 2] : (depths[depths.length / 2 - 1] + depths[depths.length / 2]) / 2);
+    expect(row.median_depth).toBe(
+      depths.length % 2 ? depths[(depths.length - 1) / 2] : (depths[depths.length / 2 - 1] + depths[depths.length / 2]) / 2,
+    );
     expect(row.sites_below_lod).toBe(points.filter((p) => p.call !== 'detected').length);
     expect(table.data[t.draws[1].sample].identity).toBe('discordant');
     expect(row.identity).toBe('concordant');
@@ -50,21 +58,29 @@ describe('MultiQC custom content', () => {
 });
 
 describe.skipIf(!requireTools('multiqc'))('MultiQC renders the oligotrack section for the demo', () => {
-  it('multiqc on the demo\'s files shows the table and the tumour-fraction plot', () => {
+  it("multiqc on the demo's files shows the table and the tumour-fraction plot", () => {
     const demo = join(dir, 'demo');
     const run = spawnSync(process.execPath, [CLI, 'demo', '--out-dir', demo], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     const timelines = readTimelines(demo);
     expect(timelines.length).toBe(7);
     // The demo panel carries no identity SNPs: every patient is "not checked", never a pass.
-    const identity = timelines.map((t) => checkPatientIdentity(t.patient, t.draws.map((d) => ({ sample: d.sample, kind: 'draw' as const, snps: [] }))));
+    const identity = timelines.map((t) =>
+      checkPatientIdentity(
+        t.patient,
+        t.draws.map((d) => ({ sample: d.sample, kind: 'draw' as const, snps: [] })),
+      ),
+    );
     // The files the demo's run wrote into its out dir are the ones built from its timelines.
     const mqcDir = join(demo, 'multiqc');
     const expected = multiqcFiles(timelines, identity);
     expect(readdirSync(mqcDir).sort()).toEqual(expected.map((f) => f.name).sort());
     for (const f of expected) expect(readFileSync(join(mqcDir, f.name), 'utf8')).toBe(f.text);
     const out = join(dir, 'mqc-out');
-    const mq = spawnSync('multiqc', ['--force', '--outdir', out, mqcDir], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' } });
+    const mq = spawnSync('multiqc', ['--force', '--outdir', out, mqcDir], {
+      encoding: 'utf8',
+      env: { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' },
+    });
     expect(mq.status, mq.stderr).toBe(0);
     const html = readFileSync(join(out, 'multiqc_report.html'), 'utf8');
     expect(html).toContain('oligotrack: plasma draws');

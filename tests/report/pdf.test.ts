@@ -21,7 +21,10 @@ describe('PDF bytes pinned', () => {
       "/CreationDate (D:20250901000000+00'00')\n/ModDate (D:20250901000000+00'00')\n/ID (node00000002)\n/ID (node00000001)\n/Names [(node00000001) 1 0 R (node00000002) 2 0 R]",
     );
     // Two prints whose DOM counters differ by one give the same bytes.
-    const shifted = Buffer.from(raw.toString('latin1').replace(/node000000(\d\d)/g, (_m, d: string) => `node000000${Number(d) + 1}`), 'latin1');
+    const shifted = Buffer.from(
+      raw.toString('latin1').replace(/node000000(\d\d)/g, (_m, d: string) => `node000000${Number(d) + 1}`),
+      'latin1',
+    );
     expect(pinPdf(shifted, '2025-09-01').equals(out)).toBe(true);
   });
 });
@@ -36,6 +39,8 @@ describe('finding Chromium', () => {
     expect(findChromium({ PATH: `${join(dir, 'none')}:${dir}` })).toBe(fake);
     expect(findChromium({ PATH: '', OLIGOTRACK_CHROMIUM: fake })).toBe(fake);
     expect(() => findChromium({ PATH: join(dir, 'none') })).toThrow(/--pdf needs Chromium.*apt-get install chromium/);
-    expect(() => findChromium({ PATH: dir, OLIGOTRACK_CHROMIUM: join(dir, 'nope') })).toThrow(/OLIGOTRACK_CHROMIUM=.*nope is not an executable file/);
+    expect(() => findChromium({ PATH: dir, OLIGOTRACK_CHROMIUM: join(dir, 'nope') })).toThrow(
+      /OLIGOTRACK_CHROMIUM=.*nope is not an executable file/,
+    );
   });
 });

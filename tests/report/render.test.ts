@@ -76,7 +76,9 @@ describe('patient page', () => {
   it('headline: group, one sentence with dates, progressing sites, draw-to-scan, the tumour fraction from its nadir', () => {
     const h = text(section(renderPatientPage(fixturePatient()), 'headline'));
     expect(h).toContain('data-group="oligoprogression_targetable">Oligoprogression, targetable resistance</span>');
-    expect(h).toContain('2 progressing lesions (bone, node) with ESR1 p.D538G newly emerged on 2025-05-14 in plasma, and no diffuse progression in ctDNA (tumour fraction 1.5-fold from its nadir).');
+    expect(h).toContain(
+      '2 progressing lesions (bone, node) with ESR1 p.D538G newly emerged on 2025-05-14 in plasma, and no diffuse progression in ctDNA (tumour fraction 1.5-fold from its nadir).',
+    );
     expect(h).toContain('Progressing: <strong>bone, node</strong>');
     expect(h).toContain('Draw to scan: <strong>4 days before the scan</strong>');
     expect(h).toContain('Tumour fraction: 1.5-fold from its nadir 2025-05-14 (0.8 %) to 2025-07-16 (1.2 %), p = 0.2');
@@ -87,9 +89,18 @@ describe('patient page', () => {
   it('names the peak draw as such when the draw compared with the nadir is not the latest', () => {
     const r = fixturePatient();
     const a = r.assessments[1];
-    a.tumour_fraction_change = { fold: 1.5, p_value: 0.2, nadir_date: '2025-03-12', compared_date: '2025-05-14', compared_is_peak: true, latest_date: '2025-07-16' };
+    a.tumour_fraction_change = {
+      fold: 1.5,
+      p_value: 0.2,
+      nadir_date: '2025-03-12',
+      compared_date: '2025-05-14',
+      compared_is_peak: true,
+      latest_date: '2025-07-16',
+    };
     const h = text(section(renderPatientPage(r), 'headline'));
-    expect(h).toContain('from its nadir 2025-03-12 (1 %) to the peak draw of the window 2025-05-14 (0.8 %), p = 0.2; latest draw 2025-07-16 (1.2 %)');
+    expect(h).toContain(
+      'from its nadir 2025-03-12 (1 %) to the peak draw of the window 2025-05-14 (0.8 %), p = 0.2; latest draw 2025-07-16 (1.2 %)',
+    );
   });
 
   it('flags visceral and CNS progression in the headline', () => {
@@ -111,7 +122,7 @@ describe('patient page', () => {
     expect(f).toContain('rising</span><br><span class="muted">newly emerged 2025-05-14</span>');
   });
 
-  it('spans a gene\'s drugs over all its findings (two ESR1 variants, four drugs listed once)', () => {
+  it("spans a gene's drugs over all its findings (two ESR1 variants, four drugs listed once)", () => {
     const r = fixturePatient();
     r.findings.splice(1, 0, { ...r.findings[0], key: 'chr6:152011697:G>C', protein: 'p.E380Q', label: 'ESR1 p.E380Q', drove_group: true });
     r.therapies[0].findings.push('ESR1 p.E380Q');
@@ -144,7 +155,7 @@ describe('patient page', () => {
     expect(html).toContain('details.card::details-content{content-visibility:visible;display:contents}');
   });
 
-  it('prints the report date, data cut-off, version and policy hash on screen and in every printed page\'s margins', () => {
+  it("prints the report date, data cut-off, version and policy hash on screen and in every printed page's margins", () => {
     const html = renderPatientPage(fixturePatient());
     expect(html).toContain('<dd data-meta="report-date">2025-07-30</dd>');
     expect(html).toContain('<dd data-meta="data-cutoff">2025-07-20</dd>');
@@ -203,7 +214,9 @@ describe('report directory', () => {
 
   it('leaves no directory behind when a finishing step (the PDFs) fails', async () => {
     const dir = tmp('ot-report-');
-    await expect(writeReportDir(join(dir, 'r'), reportFiles([fixturePatient()]).files, async () => Promise.reject(new Error('printer on fire')))).rejects.toThrow('printer on fire');
+    await expect(
+      writeReportDir(join(dir, 'r'), reportFiles([fixturePatient()]).files, async () => Promise.reject(new Error('printer on fire'))),
+    ).rejects.toThrow('printer on fire');
     expect(readdirSync(dir)).toEqual([]);
   });
 

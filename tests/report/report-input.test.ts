@@ -26,7 +26,14 @@ describe('buildReport input checks', () => {
     const out = join(dir, 'report');
     const { patients } = await buildReport({ inDir: dir, outDir: out });
     expect(patients.map((p) => p.patient)).toEqual(['BENCH-000', 'BENCH-001']);
-    expect(readdirSync(out).sort()).toEqual(['BENCH-000.html', 'BENCH-000.json', 'BENCH-001.html', 'BENCH-001.json', 'index.html', 'index.json']);
+    expect(readdirSync(out).sort()).toEqual([
+      'BENCH-000.html',
+      'BENCH-000.json',
+      'BENCH-001.html',
+      'BENCH-001.json',
+      'index.html',
+      'index.json',
+    ]);
     // The page is rebuilt from its JSON alone.
     const json = JSON.parse(readFileSync(join(out, 'BENCH-000.json'), 'utf8'));
     expect(json.schema).toBe('oligotrack.report');
@@ -75,8 +82,22 @@ describe('oligotrack report (CLI)', () => {
 
   it.each([
     ['missing directory', (d: string) => [join(d, 'missing')], /missing: no such directory/],
-    ['empty directory', (d: string) => { mkdirSync(join(d, 'empty')); return [join(d, 'empty')]; }, /no timeline found/],
-    ['no classification', (d: string) => { rmSync(join(d, 'classification.json')); return [d]; }, /timeline without classification/],
+    [
+      'empty directory',
+      (d: string) => {
+        mkdirSync(join(d, 'empty'));
+        return [join(d, 'empty')];
+      },
+      /no timeline found/,
+    ],
+    [
+      'no classification',
+      (d: string) => {
+        rmSync(join(d, 'classification.json'));
+        return [d];
+      },
+      /timeline without classification/,
+    ],
   ])('%s → one error line, exit 1, no report', (_name, setup, message) => {
     const dir = trackDir();
     const inDir = setup(dir);
@@ -113,7 +134,9 @@ describe('oligotrack report (CLI)', () => {
     const dir = trackDir();
     // The synthetic cohort's latest draw or assessment, computed here from the timelines and classification.
     const dates = readdirSync(join(dir, 'patients')).flatMap((f) =>
-      (JSON.parse(readFileSync(join(dir, 'patients', f), 'utf8')) as { draws: { collection_date: string }[] }).draws.map((d) => d.collection_date),
+      (JSON.parse(readFileSync(join(dir, 'patients', f), 'utf8')) as { draws: { collection_date: string }[] }).draws.map(
+        (d) => d.collection_date,
+      ),
     );
     const cutoff = dates.sort().at(-1)!;
     expect(run('--in', dir, '--out-dir', join(dir, 'a')).status).toBe(0);

@@ -40,22 +40,47 @@ describe('chart scales', () => {
 describe('marker dodging and label rows', () => {
   it('never leaves two markers overlapping, whatever the positions (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ x: fc.integer({ min: 0, max: 200 }), y: fc.integer({ min: 0, max: 60 }) }), { maxLength: 40 }), (ms) => {
-        const off = dodge(ms, 12, 13, 200);
-        const xs = ms.map((m, i) => m.x + off[i]);
-        for (let i = 0; i < ms.length; i++)
-          for (let j = i + 1; j < ms.length; j++) expect(Math.abs(xs[i] - xs[j]) >= 12 || Math.abs(ms[i].y - ms[j].y) >= 12).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.record({ x: fc.integer({ min: 0, max: 200 }), y: fc.integer({ min: 0, max: 60 }) }), { maxLength: 40 }),
+        (ms) => {
+          const off = dodge(ms, 12, 13, 200);
+          const xs = ms.map((m, i) => m.x + off[i]);
+          for (let i = 0; i < ms.length; i++)
+            for (let j = i + 1; j < ms.length; j++) expect(Math.abs(xs[i] - xs[j]) >= 12 || Math.abs(ms[i].y - ms[j].y) >= 12).toBe(true);
+        },
+      ),
     );
   });
 
   it('leaves a marker in place when nothing is near it, and moves the second of two coinciding markers by one step', () => {
-    expect(dodge([{ x: 10, y: 10 }, { x: 100, y: 10 }], 12)).toEqual([0, 0]);
-    expect(dodge([{ x: 10, y: 10 }, { x: 10, y: 12 }], 12)).toEqual([0, 13]);
+    expect(
+      dodge(
+        [
+          { x: 10, y: 10 },
+          { x: 100, y: 10 },
+        ],
+        12,
+      ),
+    ).toEqual([0, 0]);
+    expect(
+      dodge(
+        [
+          { x: 10, y: 10 },
+          { x: 10, y: 12 },
+        ],
+        12,
+      ),
+    ).toEqual([0, 13]);
   });
 
   it('puts overlapping labels in separate rows', () => {
-    expect(labelRows([{ x: 100, width: 80 }, { x: 120, width: 40 }, { x: 300, width: 40 }])).toEqual([0, 1, 0]);
+    expect(
+      labelRows([
+        { x: 100, width: 80 },
+        { x: 120, width: 40 },
+        { x: 300, width: 40 },
+      ]),
+    ).toEqual([0, 1, 0]);
   });
 });
 
@@ -103,7 +128,11 @@ describe('chart', () => {
     const r = fixturePatient();
     r.clinical!.earlier_lines = [{ therapy: 'anastrozole', therapy_class: 'endocrine', start: '2024-11-25' }];
     const svg = chartSvg(r);
-    const labels = [...svg.matchAll(/<g class="annot therapy">.*?<text x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)<\/text>/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), t: m[3] }));
+    const labels = [...svg.matchAll(/<g class="annot therapy">.*?<text x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)<\/text>/g)].map((m) => ({
+      x: Number(m[1]),
+      y: Number(m[2]),
+      t: m[3],
+    }));
     expect(labels.map((l) => l.t)).toEqual(['start endocrine', 'start endocrine+CDK4/6i']);
     // Starts six days apart: the second label goes to another row.
     expect(labels[0].y).not.toBe(labels[1].y);
@@ -177,19 +206,41 @@ describe('what decided the group, in words', () => {
   it('widespread by imaging, by ctDNA; true oligoprogression; indeterminate; no progression', () => {
     expect(decidedBy({ ...a(), group: 'widespread_progression', progressing_lesions: 7 })).toBe('7 progressing lesions (> 5)');
     const byCtdna = { ...a(), group: 'widespread_progression', molecular_progression: true };
-    byCtdna.tumour_fraction_change = { ...byCtdna.tumour_fraction_change!, fold: 7.62, p_value: 1e-26, nadir_date: '2025-03-12', compared_date: '2025-07-16' };
+    byCtdna.tumour_fraction_change = {
+      ...byCtdna.tumour_fraction_change!,
+      fold: 7.62,
+      p_value: 1e-26,
+      nadir_date: '2025-03-12',
+      compared_date: '2025-07-16',
+    };
     expect(decidedBy(byCtdna)).toBe('ctDNA: tumour fraction 7.62-fold from its nadir');
-    expect(headlineReason(byCtdna, undefined)).toBe('Only 2 progressing lesions, but ctDNA shows diffuse progression: the tumour fraction rose 7.62-fold from its nadir (2025-03-12 → 2025-07-16, p = 1.0e-26).');
+    expect(headlineReason(byCtdna, undefined)).toBe(
+      'Only 2 progressing lesions, but ctDNA shows diffuse progression: the tumour fraction rose 7.62-fold from its nadir (2025-03-12 → 2025-07-16, p = 1.0e-26).',
+    );
     const byEmerged = { ...a(), group: 'widespread_progression', molecular_progression: true, tumour_fraction_change: null };
-    byEmerged.rules = [{ id: 'rule3_molecular_progression', description: '', inputs: '', value: '2 non-targetable site(s) emerged at one draw (2025-07-16: TP53 p.R248Q, TP53 p.R273H)', threshold: '', pass: true, source: '' }];
+    byEmerged.rules = [
+      {
+        id: 'rule3_molecular_progression',
+        description: '',
+        inputs: '',
+        value: '2 non-targetable site(s) emerged at one draw (2025-07-16: TP53 p.R248Q, TP53 p.R273H)',
+        threshold: '',
+        pass: true,
+        source: '',
+      },
+    ];
     expect(headlineReason(byEmerged, undefined)).toBe(
       'Only 2 progressing lesions, but ctDNA shows diffuse progression: 2 non-targetable site(s) emerged at one draw (2025-07-16: TP53 p.R248Q, TP53 p.R273H).',
     );
     expect(decidedBy(byEmerged)).toBe('ctDNA: diffuse progression');
     expect(decidedBy({ ...a(), group: 'true_oligoprogression' })).toBe('2 progressing lesions; no diffuse ctDNA progression');
-    expect(decidedBy({ ...a(), group: 'indeterminate', indeterminate_reason: 'no ctDNA draw within 90 days before the assessment (last draw 2025-03-24)' })).toBe(
-      'no ctDNA draw within 90 days before the assessment (last draw 2025-03-24)',
-    );
+    expect(
+      decidedBy({
+        ...a(),
+        group: 'indeterminate',
+        indeterminate_reason: 'no ctDNA draw within 90 days before the assessment (last draw 2025-03-24)',
+      }),
+    ).toBe('no ctDNA draw within 90 days before the assessment (last draw 2025-03-24)');
     expect(decidedBy({ ...a(), group: 'no_progression' })).toBe('no progressing lesion');
     expect(decidedBy(undefined)).toBe('no imaging assessment');
   });

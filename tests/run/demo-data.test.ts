@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_DEPTH, demoDataDir, demoSamples, demoSpec, loadDemoSites, loadTruthVafs } from '../../src/demo/cohort.js';
 import { simulatorFingerprint } from '../../src/demo/generate.js';
 
-const csv = (f: string) => readFileSync(join(demoDataDir(), f), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+const csv = (f: string) =>
+  readFileSync(join(demoDataDir(), f), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
 
 describe('demo cohort data', () => {
   it('has ≥ 6 patients with 3–5 draws each, and clinical + imaging rows for each', () => {
@@ -22,7 +27,14 @@ describe('demo cohort data', () => {
 
   it('takes its six sites from the verified GRCh38 panel rows, by gene and protein', () => {
     const sites = loadDemoSites();
-    expect(sites.map((s) => `${s.gene} ${s.protein}`)).toEqual(['TP53 p.R175H', 'TP53 p.R273H', 'PIK3CA p.E545K', 'PIK3CA p.H1047R', 'ESR1 p.D538G', 'ESR1 p.E380Q']);
+    expect(sites.map((s) => `${s.gene} ${s.protein}`)).toEqual([
+      'TP53 p.R175H',
+      'TP53 p.R273H',
+      'PIK3CA p.E545K',
+      'PIK3CA p.H1047R',
+      'ESR1 p.D538G',
+      'ESR1 p.E380Q',
+    ]);
     // Two ESR1 sites closer than a fragment would share molecules in the simulator (decision 0061).
     const esr1 = sites.filter((s) => s.gene === 'ESR1').map((s) => s.pos1);
     expect(Math.abs(esr1[0] - esr1[1])).toBeGreaterThan(1000);

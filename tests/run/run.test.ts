@@ -40,7 +40,21 @@ describe('oligotrack run', () => {
     return a;
   };
   // As `oligotrack demo` does: the demo's draws vary by sampling only, and say so (src/cli/demo.ts).
-  const runArgs = (out: string) => ['run', '--samplesheet', inputs.samplesheet, '--clinical', inputs.clinical, '--imaging', inputs.imaging, '--sites', inputs.sites, '--out-dir', out, '--between-draw-prior', String(DEMO_BETWEEN_DRAW_CV)];
+  const runArgs = (out: string) => [
+    'run',
+    '--samplesheet',
+    inputs.samplesheet,
+    '--clinical',
+    inputs.clinical,
+    '--imaging',
+    inputs.imaging,
+    '--sites',
+    inputs.sites,
+    '--out-dir',
+    out,
+    '--between-draw-prior',
+    String(DEMO_BETWEEN_DRAW_CV),
+  ];
 
   it('runs count → track → classify → report, and a second run gives byte-identical outputs', () => {
     const a = join(base, 'a');
@@ -96,7 +110,24 @@ describe('oligotrack run', () => {
   });
 
   it('bad input: a missing clinical file is one error line and exit 1', () => {
-    const r = spawnSync(process.execPath, [CLI, 'run', '--samplesheet', inputs.samplesheet, '--clinical', join(base, 'nope.csv'), '--imaging', inputs.imaging, '--sites', inputs.sites, '--out-dir', join(base, 'bad')], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        'run',
+        '--samplesheet',
+        inputs.samplesheet,
+        '--clinical',
+        join(base, 'nope.csv'),
+        '--imaging',
+        inputs.imaging,
+        '--sites',
+        inputs.sites,
+        '--out-dir',
+        join(base, 'bad'),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^oligotrack run: error: .*nope\.csv: --clinical file not found$/)]);
   });

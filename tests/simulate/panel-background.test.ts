@@ -82,7 +82,9 @@ describe('panel REF alleles on the synthetic genome', () => {
   it("a simulated site whose REF contradicts the panel's REF at its position is an error naming the site", () => {
     const wrong = { chrom: 'chr6', pos1: 152098791, ref: 'C', alt: 'G', vaf: 0.1 };
     expect(() => simulateSample(spec([wrong]))).toThrow(SimulationInputError);
-    expect(() => simulateSample(spec([wrong]))).toThrow(/site chr6:152098791 C>G: REF C contradicts the bundled panel's REF A at chr6:152098791 \(ESR1 p\.D538G \(GRCh38\)\)/);
+    expect(() => simulateSample(spec([wrong]))).toThrow(
+      /site chr6:152098791 C>G: REF C contradicts the bundled panel's REF A at chr6:152098791 \(ESR1 p\.D538G \(GRCh38\)\)/,
+    );
     // Raised before the BAM writer opens: no file and no output directory are left behind.
     expect(() => simulateToBam(spec([wrong]), join(dir, 'never/x.bam'))).toThrow(SimulationInputError);
     expect(existsSync(join(dir, 'never'))).toBe(false);
@@ -98,7 +100,7 @@ describe('panel REF alleles on the synthetic genome', () => {
     expect(new Set(bases)).toEqual(new Set(['A']));
   });
 
-  it("a simulated site overlapping panel positions keeps its own REF there (no conflict error)", () => {
+  it('a simulated site overlapping panel positions keeps its own REF there (no conflict error)', () => {
     // An MNV starting 1 bp before ESR1 Y537S (A at 152098788) whose second REF base says T.
     const mnv = { chrom: 'chr6', pos1: 152098787, ref: 'TT', alt: 'GG', vaf: 0.5 };
     const result = simulateSample(spec([mnv], { depth: 50 }));

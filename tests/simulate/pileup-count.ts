@@ -44,7 +44,14 @@ export function pileupAt(
       const seq = bases.slice(j, j + n).toUpperCase();
       if (isIns && c === '+' && seq === alt.slice(1).toUpperCase()) altN++;
       // Without -f, mpileup writes deleted bases as N: the length identifies the deletion.
-      if (isDel && c === '-' && n === ref.length - 1 && /^[N]+$|^[ACGT]+$/.test(seq) && (seq[0] === 'N' || seq === ref.slice(1).toUpperCase())) altN++;
+      if (
+        isDel &&
+        c === '-' &&
+        n === ref.length - 1 &&
+        /^[N]+$|^[ACGT]+$/.test(seq) &&
+        (seq[0] === 'N' || seq === ref.slice(1).toUpperCase())
+      )
+        altN++;
       i = j + n - 1;
       continue;
     }

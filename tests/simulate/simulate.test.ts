@@ -94,11 +94,24 @@ describe('simulateSample (in memory)', () => {
 
   it('UMI families: sizes 1 + Poisson(mean - 1), RX on both mates, duplex halves swapped between strands', () => {
     const { records } = simulateSample(
-      spec({ depth: 3000, seqError: 0, pcrError: 0, umi: { length: 8, duplex: true }, familySizeMean: 3, sites: [{ chrom: 'chr1', pos1: 200_000, ref: 'A', alt: 'G', vaf: 0.1 }] }),
+      spec({
+        depth: 3000,
+        seqError: 0,
+        pcrError: 0,
+        umi: { length: 8, duplex: true },
+        familySizeMean: 3,
+        sites: [{ chrom: 'chr1', pos1: 200_000, ref: 'A', alt: 'G', vaf: 0.1 }],
+      }),
     );
     for (const r of records) expect(String(r.tags?.RX)).toMatch(/^[ACGT]{8}-[ACGT]{8}$/);
     // --umi-in both: the read name ends with ':' + the same UMI (the only ':' field).
-    const named = simulateSample(spec({ depth: 50, umi: { length: 8, duplex: false, where: 'both' }, sites: [{ chrom: 'chr1', pos1: 200_000, ref: 'A', alt: 'G', vaf: 0.1 }] }));
+    const named = simulateSample(
+      spec({
+        depth: 50,
+        umi: { length: 8, duplex: false, where: 'both' },
+        sites: [{ chrom: 'chr1', pos1: 200_000, ref: 'A', alt: 'G', vaf: 0.1 }],
+      }),
+    );
     for (const r of named.records) expect(r.qname.split(':')).toEqual([expect.any(String), r.tags!.RX]);
     // A molecule = the unordered UMI pair plus its outer coordinates; its family = all read pairs.
     const families = new Map<string, number>();
@@ -125,7 +138,12 @@ describe('simulateSample (in memory)', () => {
   });
 
   it('PCR errors are shared within a family; sequencing errors are not', () => {
-    const base = { depth: 1500, umi: { length: 10, duplex: false }, familySizeMean: 6, sites: [{ chrom: 'chr1', pos1: 300_000, ref: 'T', alt: 'C', vaf: 0 }] };
+    const base = {
+      depth: 1500,
+      umi: { length: 10, duplex: false },
+      familySizeMean: 6,
+      sites: [{ chrom: 'chr1', pos1: 300_000, ref: 'T', alt: 'C', vaf: 0 }],
+    };
     // Count, per family of left reads (same start, length, UMI), columns where a minority base
     // appears in ≥ 2 reads: only errors made before the copies diverged (PCR) do that.
     const sharedMinorities = (records: SamRecord[]) => {
@@ -204,10 +222,21 @@ describe('simulateSample (in memory)', () => {
   });
 
   it('rejects impossible requests with SimulationInputError', () => {
-    expect(() => simulateSample(spec({ sites: [{ chrom: 'chrZ', pos1: 5000, ref: 'A', alt: 'T', vaf: 0.1 }] }))).toThrow(SimulationInputError);
-    expect(() => simulateSample(spec({ sites: [{ chrom: 'chr1', pos1: 10, ref: 'A', alt: 'T', vaf: 0.1 }] }))).toThrow(/too close to the contig start/);
+    expect(() => simulateSample(spec({ sites: [{ chrom: 'chrZ', pos1: 5000, ref: 'A', alt: 'T', vaf: 0.1 }] }))).toThrow(
+      SimulationInputError,
+    );
+    expect(() => simulateSample(spec({ sites: [{ chrom: 'chr1', pos1: 10, ref: 'A', alt: 'T', vaf: 0.1 }] }))).toThrow(
+      /too close to the contig start/,
+    );
     expect(() =>
-      simulateSample(spec({ sites: [{ chrom: 'chr1', pos1: 5000, ref: 'A', alt: 'T', vaf: 0.1 }, { chrom: 'chr1', pos1: 5000, ref: 'C', alt: 'T', vaf: 0.1 }] })),
+      simulateSample(
+        spec({
+          sites: [
+            { chrom: 'chr1', pos1: 5000, ref: 'A', alt: 'T', vaf: 0.1 },
+            { chrom: 'chr1', pos1: 5000, ref: 'C', alt: 'T', vaf: 0.1 },
+          ],
+        }),
+      ),
     ).toThrow(/conflicts/);
     expect(() => simulateSample(spec({ depth: 0, sites: [] }))).toThrow(/depth/);
   });
@@ -259,7 +288,16 @@ describe.skipIf(!requireTools('samtools'))('simulated BAMs vs samtools', () => {
 
   it('strand artefact: G>T only on read 1 of forward pairs', () => {
     const path = join(dir, 'artefact.bam');
-    simulateToBam(spec({ depth: 3000, seqError: 0, pcrError: 0, strandArtefact: { from: 'G', to: 'T', rate: 0.05 }, sites: [{ chrom: 'chr1', pos1: 1_500_000, ref: 'G', alt: 'T', vaf: 0 }] }), path);
+    simulateToBam(
+      spec({
+        depth: 3000,
+        seqError: 0,
+        pcrError: 0,
+        strandArtefact: { from: 'G', to: 'T', rate: 0.05 },
+        sites: [{ chrom: 'chr1', pos1: 1_500_000, ref: 'G', alt: 'T', vaf: 0 }],
+      }),
+      path,
+    );
     const r1fwd = join(dir, 'r1f.bam');
     const r2fwd = join(dir, 'r2f.bam');
     execFileSync('samtools', ['view', '-b', '-f', '0x40', '-F', '0x10', '-o', r1fwd, path]);
@@ -275,8 +313,22 @@ describe.skipIf(!requireTools('samtools'))('simulated BAMs vs samtools', () => {
 
   it('duplicates, low MAPQ and soft clips appear as requested', () => {
     const path = join(dir, 'bench-like.bam');
-    simulateToBam(spec({ depth: 1000, familySizeMean: 2, markDuplicates: true, lowMapqFraction: 0.1, softClipFraction: 0.2, qualityModel: 'binned', sites }), path);
-    const sam = execFileSync('samtools', ['view', path], { encoding: 'utf8', maxBuffer: 1 << 28 }).trimEnd().split('\n').map((l) => l.split('\t'));
+    simulateToBam(
+      spec({
+        depth: 1000,
+        familySizeMean: 2,
+        markDuplicates: true,
+        lowMapqFraction: 0.1,
+        softClipFraction: 0.2,
+        qualityModel: 'binned',
+        sites,
+      }),
+      path,
+    );
+    const sam = execFileSync('samtools', ['view', path], { encoding: 'utf8', maxBuffer: 1 << 28 })
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split('\t'));
     const n = sam.length;
     const dups = sam.filter((f) => Number(f[1]) & 0x400).length;
     const lowMapq = sam.filter((f) => Number(f[4]) < 20).length;

@@ -17,13 +17,28 @@ describe('GENOME_BUILDS', () => {
 
 describe('detectBuild', () => {
   it('recognises UCSC-named GRCh38 and Ensembl-named GRCh37 headers', () => {
-    expect(detectBuild([{ name: 'chr1', length: 248956422 }, { name: 'chr6', length: 170805979 }])).toBe('GRCh38');
-    expect(detectBuild([{ name: '1', length: 249250621 }, { name: 'MT', length: 16569 }])).toBe('GRCh37');
+    expect(
+      detectBuild([
+        { name: 'chr1', length: 248956422 },
+        { name: 'chr6', length: 170805979 },
+      ]),
+    ).toBe('GRCh38');
+    expect(
+      detectBuild([
+        { name: '1', length: 249250621 },
+        { name: 'MT', length: 16569 },
+      ]),
+    ).toBe('GRCh37');
   });
   it('says unknown for toy contigs, chrM alone, or contradicting contigs', () => {
     expect(detectBuild([{ name: 'chr1', length: 5000 }])).toBe('unknown');
     expect(detectBuild([{ name: 'chrM', length: 16569 }])).toBe('unknown');
-    expect(detectBuild([{ name: 'chr1', length: 248956422 }, { name: 'chr2', length: 243199373 }])).toBe('unknown');
+    expect(
+      detectBuild([
+        { name: 'chr1', length: 248956422 },
+        { name: 'chr2', length: 243199373 },
+      ]),
+    ).toBe('unknown');
   });
 });
 
@@ -51,14 +66,21 @@ describe('contig reconciliation', () => {
     expect(canonicalContig('chrM')).toBe('MT');
     expect(canonicalContig('M')).toBe('MT');
     expect(canonicalContig('chrX')).toBe('X');
-    const r = new ContigResolver([{ name: '6', length: 100 }, { name: 'MT', length: 16569 }, { name: 'chr7', length: 50 }]);
+    const r = new ContigResolver([
+      { name: '6', length: 100 },
+      { name: 'MT', length: 16569 },
+      { name: 'chr7', length: 50 },
+    ]);
     expect(r.resolve('chr6')).toEqual({ name: '6', length: 100, index: 0 });
     expect(r.resolve('chrM')?.name).toBe('MT');
     expect(r.resolve('7')?.name).toBe('chr7');
     expect(r.resolve('chr8')).toBeUndefined();
   });
   it('refuses an alias that two header contigs share', () => {
-    const r = new ContigResolver([{ name: '6', length: 100 }, { name: 'chr6', length: 200 }]);
+    const r = new ContigResolver([
+      { name: '6', length: 100 },
+      { name: 'chr6', length: 200 },
+    ]);
     expect(r.resolve('6')?.length).toBe(100);
     expect(r.resolve('chr6')?.length).toBe(200);
     expect(r.resolve('CHR6')).toBeUndefined();

@@ -16,7 +16,11 @@ describe('per-site predictive tail (background rate estimated from A observation
   const bg = { rate: a / A, dispersion: 0, priorDepth: A };
 
   it('equals the beta-binomial Beta(a, A−a) predictive, summed term by term without gamma functions', () => {
-    for (const [k, n] of [[8, 2000], [3, 500], [20, 3000]]) {
+    for (const [k, n] of [
+      [8, 2000],
+      [3, 500],
+      [20, 3000],
+    ]) {
       const ref = sumTail((j) => betaBinomLogPmfProduct(j, n, a, A - a), k, n);
       expect(rel(siteP(k, n, bg), ref)).toBeLessThan(1e-9);
     }
@@ -49,7 +53,12 @@ describe('per-site predictive tail (background rate estimated from A observation
   it('is wider than the plain binomial at the point estimate, and equal to it when the rate is known', () => {
     const known = { rate: 0.003, dispersion: 0, priorDepth: Infinity };
     expect(siteP(12, 2000, bg)).toBeGreaterThan(siteP(12, 2000, known));
-    expect(rel(siteP(12, 2000, known), sumTail((j) => logPmfProduct(j, 2000, 0.003), 12, 2000))).toBeLessThan(1e-9);
+    expect(
+      rel(
+        siteP(12, 2000, known),
+        sumTail((j) => logPmfProduct(j, 2000, 0.003), 12, 2000),
+      ),
+    ).toBeLessThan(1e-9);
     expect(predictiveDispersion(known)).toBe(0);
     expect(predictiveDispersion(bg)).toBeCloseTo(1 / 1001, 15);
     // ρ combines with the estimation term as ρ + (1 − ρ)/(A + 1).
@@ -59,7 +68,10 @@ describe('per-site predictive tail (background rate estimated from A observation
   it('takes A from the PoN: effective depth + prior strength at the site, one key per estimate', () => {
     const s1 = site('chr1', 100, 'C', 'T');
     const normals = [[counts(s1, 10_000, 1)], [counts(s1, 10_000, 0)], [counts(s1, 10_000, 2)]];
-    const pon = parsePon(formatPon(buildPon({ sampleNames: ['n1', 'n2', 'n3'], build: 'unknown', sites: [s1], siteCounts: normals, settingsText: 't' })), 'pon.tsv');
+    const pon = parsePon(
+      formatPon(buildPon({ sampleNames: ['n1', 'n2', 'n3'], build: 'unknown', sites: [s1], siteCounts: normals, settingsText: 't' })),
+      'pon.tsv',
+    );
     const b = backgroundFor(pon, s1);
     expect(b.source).toBe('pon_site');
     // The site's 30,000 reads deflated by its between-normal design effect (hardly any seen here:
@@ -74,7 +86,10 @@ describe('per-site predictive tail (background rate estimated from A observation
 
 describe('samplers of the predictive null', () => {
   it('draws Binomial(n, p) with the exact pmf (n = 3000, p = 1e-3 and p = 0.7)', () => {
-    for (const [n, p] of [[3000, 1e-3], [40, 0.7]] as const) {
+    for (const [n, p] of [
+      [3000, 1e-3],
+      [40, 0.7],
+    ] as const) {
       const rng = new Xoshiro128(7);
       const draws = 20_000;
       const hist = new Map<number, number>();
@@ -93,7 +108,10 @@ describe('samplers of the predictive null', () => {
   });
 
   it('draws Beta(a, b) with the right mean and variance, also for a < 1', () => {
-    for (const [a, b] of [[14.3, 509_986], [0.4, 2.6]] as const) {
+    for (const [a, b] of [
+      [14.3, 509_986],
+      [0.4, 2.6],
+    ] as const) {
       const rng = new Xoshiro128(3);
       const m = a / (a + b);
       const v = (a * b) / ((a + b) ** 2 * (a + b + 1));
@@ -130,7 +148,8 @@ describe('per-sample test with an estimated background', () => {
       const ponAlt = slowBinomialDraw(rand, ponDepth, e);
       const rate = (ponAlt + 0.5) / (ponDepth + 1);
       const rows = Array.from({ length: 10 }, () =>
-        called(3000, slowBinomialDraw(rand, 3000, e), rate, { backgroundDepth: ponDepth + 1, backgroundKey: 'site:shared' }));
+        called(3000, slowBinomialDraw(rand, 3000, e), rate, { backgroundDepth: ponDepth + 1, backgroundKey: 'site:shared' }),
+      );
       if (summarizeSample(rows, opts).detected) fpPredictive++;
       const d = locusData(rows);
       if (glrtPValue(d, lrStatistic(d).T, knownBackground(10)).p <= opts.alpha) fpKnown++;

@@ -122,7 +122,11 @@ describe('in-sample background from target probes', () => {
 describe('annotateCounts', () => {
   const bg = defaultBackground(1e-3);
   it('calls detected / not_detected / low_depth with the documented columns', () => {
-    const rows = [counts(site('chr1', 1, 'C', 'T'), 1000, 10), counts(site('chr1', 2, 'C', 'T'), 1000, 1), counts(site('chr1', 3, 'C', 'T'), 50, 5)];
+    const rows = [
+      counts(site('chr1', 1, 'C', 'T'), 1000, 10),
+      counts(site('chr1', 2, 'C', 'T'), 1000, 1),
+      counts(site('chr1', 3, 'C', 'T'), 50, 5),
+    ];
     const out = annotateCounts({ rows }, { background: bg, alpha: 0.01, minDepth: 100 });
     expect(out.map((r) => r.call)).toEqual(['detected', 'not_detected', 'low_depth']);
     expect(out[0].vaf).toBe(0.01);
@@ -137,8 +141,16 @@ describe('annotateCounts', () => {
     const model = defaultBackground(1e-3);
     model.kind = 'pon';
     model.perSite.set(siteKey(site('chr1', 1, 'C', 'T')), {
-      siteKey: siteKey(site('chr1', 1, 'C', 'T')), substitution: 'C>T', altReads: 600, depth: 1000, rate: 0.5, dispersion: 0, sampleRates: [0.5],
-      pseudoAlt: 0, pseudoDepth: 0, germlineOrChip: true,
+      siteKey: siteKey(site('chr1', 1, 'C', 'T')),
+      substitution: 'C>T',
+      altReads: 600,
+      depth: 1000,
+      rate: 0.5,
+      dispersion: 0,
+      sampleRates: [0.5],
+      pseudoAlt: 0,
+      pseudoDepth: 0,
+      germlineOrChip: true,
     });
     const out = annotateCounts({ rows: [counts(site('chr1', 1, 'C', 'T'), 1000, 900)] }, { background: model, alpha: 0.01, minDepth: 100 });
     expect(out[0].call).toBe('not_detected');

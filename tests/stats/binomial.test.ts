@@ -95,7 +95,12 @@ describe('beta-binomial tail against direct summation', () => {
 
 describe('critical count', () => {
   it('is the smallest c with P(X ≥ c) ≤ α', () => {
-    for (const [n, e, alpha] of [[1000, 1e-3, 0.01], [3000, 2e-4, 0.05], [10_000, 5e-4, 0.001], [50, 0.01, 0.01]] as const) {
+    for (const [n, e, alpha] of [
+      [1000, 1e-3, 0.01],
+      [3000, 2e-4, 0.05],
+      [10_000, 5e-4, 0.001],
+      [50, 0.01, 0.01],
+    ] as const) {
       const c = criticalCount(n, e, 0, alpha);
       expect(binomUpperTail(c, n, e)).toBeLessThanOrEqual(alpha);
       expect(binomUpperTail(c - 1, n, e)).toBeGreaterThan(alpha);

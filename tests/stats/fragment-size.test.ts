@@ -62,7 +62,14 @@ describe('fragment-size-weighted test', () => {
     for (let r = 0; r < 100; r++) {
       const { lengths, alts } = sample(rand, 10, 1000, 0.0004, 1e-4);
       const rows = alts.map((k, i) => called(lengths[i].ref.length + k, k, 1e-4));
-      const s = summarizeSample(rows, { sample: 's', alpha: 0.05, siteAlpha: 0.01, minDepth: 100, background: 'pon', fragmentLengths: lengths });
+      const s = summarizeSample(rows, {
+        sample: 's',
+        alpha: 0.05,
+        siteAlpha: 0.01,
+        minDepth: 100,
+        background: 'pon',
+        fragmentLengths: lengths,
+      });
       if (s.detected) plain++;
       if (s.fragment_size!.detected) weighted++;
       expect(s.fragment_size!.changes_call).toBe(s.detected !== s.fragment_size!.detected);
@@ -71,7 +78,11 @@ describe('fragment-size-weighted test', () => {
   });
 
   it('takes one length per fragment from the observations', () => {
-    const t = table([...pair('a', 'X', 1, { fragLen: 140 }), ...pair('b', 'Y', 0, { fragLen: 170, mates: 1 }), ...pair('c', 'Z', 0, { fragLen: 180, qual: 5 })]);
+    const t = table([
+      ...pair('a', 'X', 1, { fragLen: 140 }),
+      ...pair('b', 'Y', 0, { fragLen: 170, mates: 1 }),
+      ...pair('c', 'Z', 0, { fragLen: 180, qual: 5 }),
+    ]);
     expect(fragmentLengthsFromObservations(t, 1, 20)).toEqual([{ ref: [170], alt: [140] }]);
   });
 });
@@ -81,7 +92,14 @@ describe('fragment-size test applicability', () => {
     const lengths = [{ ref: Array(50).fill(60), alt: [60, 60] }];
     expect(fragmentSizeTest(lengths, [1e-4], 0.05, true)).toBeUndefined();
     const rows = [called(52, 2, 1e-4)];
-    const s = summarizeSample(rows, { sample: 's', alpha: 0.05, siteAlpha: 0.01, minDepth: 10, background: 'pon', fragmentLengths: lengths });
+    const s = summarizeSample(rows, {
+      sample: 's',
+      alpha: 0.05,
+      siteAlpha: 0.01,
+      minDepth: 10,
+      background: 'pon',
+      fragmentLengths: lengths,
+    });
     expect(s.fragment_size).toBeUndefined();
   });
   it('ignores unpaired reads (their length is the alignment, not the fragment)', () => {

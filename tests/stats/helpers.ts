@@ -8,15 +8,38 @@ export function site(chrom: string, pos1: number, ref: string, alt: string): Sit
 
 export function counts(s: Site, depth: number, alt: number): SiteCounts {
   return {
-    site: s, depth, refCount: depth - alt, altCount: alt, otherCount: 0, deletions: 0, insertions: 0, altFwd: alt, altRev: 0,
-    discordantMates: 0, meanFragLenRef: NaN, meanFragLenAlt: NaN, rawRefCount: depth - alt, rawAltCount: alt, families: 0,
+    site: s,
+    depth,
+    refCount: depth - alt,
+    altCount: alt,
+    otherCount: 0,
+    deletions: 0,
+    insertions: 0,
+    altFwd: alt,
+    altRev: 0,
+    discordantMates: 0,
+    meanFragLenRef: NaN,
+    meanFragLenAlt: NaN,
+    rawRefCount: depth - alt,
+    rawAltCount: alt,
+    families: 0,
   };
 }
 
 export function called(depth: number, alt: number, e: number, extra: Partial<CalledRow> = {}): CalledRow {
   return {
-    ...counts(site('chr1', 100, 'C', 'T'), depth, alt), vaf: alt / depth, backgroundRate: e, backgroundSource: 'pon_site', dispersion: 0,
-    pValue: 1, vafLow: 0, vafHigh: 1, lod: 0, call: 'not_detected', germlineOrChip: false, ...extra,
+    ...counts(site('chr1', 100, 'C', 'T'), depth, alt),
+    vaf: alt / depth,
+    backgroundRate: e,
+    backgroundSource: 'pon_site',
+    dispersion: 0,
+    pValue: 1,
+    vafLow: 0,
+    vafHigh: 1,
+    lod: 0,
+    call: 'not_detected',
+    germlineOrChip: false,
+    ...extra,
   };
 }
 

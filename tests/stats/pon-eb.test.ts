@@ -37,7 +37,12 @@ describe('panel of normals (empirical Bayes)', () => {
     const rng = new Xoshiro128(11);
     const rho = 4e-4;
     const pon = panel(10, () => binomialDraw(rng, 3000, betaDraw(rng, (1e-3 * (1 - rho)) / rho, (0.999 * (1 - rho)) / rho)));
-    const raw = pon.sites.map((_, i) => momIcc(pon.sites[i].sampleRates.map((r) => Math.round(r * 3000)), Array(10).fill(3000)));
+    const raw = pon.sites.map((_, i) =>
+      momIcc(
+        pon.sites[i].sampleRates.map((r) => Math.round(r * 3000)),
+        Array(10).fill(3000),
+      ),
+    );
     // Some sites' own estimates are ≤ 0 by chance; none of the shrunk ones is.
     expect(raw.filter((r) => r <= 0).length).toBeGreaterThan(0);
     const cls = pon.classes.get('C>T')!.dispersion;
@@ -63,7 +68,18 @@ describe('panel of normals (empirical Bayes)', () => {
     expect(effectiveDepth({ depth: 30_000, dispersion: 0, sampleRates: Array(10).fill(0) })).toBe(30_000);
     expect(effectiveDepth({ depth: 30_000, dispersion: 1e-3, sampleRates: Array(10).fill(0) })).toBeCloseTo(30_000 / (1 + 2999e-3), 6);
     const pon = panel(10, (n) => (n === 0 ? 2 : 0));
-    const bg = backgroundFor({ kind: 'pon', origin: 'p', build: 'GRCh38', siteSetHash: '', perSite: new Map(pon.sites.map((s) => [s.siteKey, s])), perClass: pon.classes, defaultRate: 1e-4 }, sites[0]);
+    const bg = backgroundFor(
+      {
+        kind: 'pon',
+        origin: 'p',
+        build: 'GRCh38',
+        siteSetHash: '',
+        perSite: new Map(pon.sites.map((s) => [s.siteKey, s])),
+        perClass: pon.classes,
+        defaultRate: 1e-4,
+      },
+      sites[0],
+    );
     expect(bg.priorDepth).toBeCloseTo(effectiveDepth(pon.sites[0]) + pon.sites[0].pseudoDepth, 6);
   });
 });

@@ -57,7 +57,10 @@ describe('integrated per-sample test', () => {
 
   // False-positive rate on null data, in both p-value regimes (Monte Carlo at few expected
   // background reads, chi-bar-square at many). 400 replicates: binomial SE of a 5% rate is 1.1%.
-  for (const [label, e] of [['Monte Carlo regime (0.6 expected background reads)', 2e-5], ['chi-bar-square regime (30 expected)', 1e-3]] as const) {
+  for (const [label, e] of [
+    ['Monte Carlo regime (0.6 expected background reads)', 2e-5],
+    ['chi-bar-square regime (30 expected)', 1e-3],
+  ] as const) {
     it(`keeps the false-positive rate at α = 0.05 on null samples: ${label}`, () => {
       const rand = mulberry32(e === 2e-5 ? 11 : 12);
       let fp = 0;

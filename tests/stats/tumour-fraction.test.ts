@@ -4,7 +4,11 @@ import { TUMOUR_FRACTION_METHOD, tumourFraction } from '../../src/stats/tumour-f
 import { Xoshiro128, binomialDraw, betaDraw } from '../../src/stats/rng.js';
 import { called } from './helpers.js';
 
-const loci = (k: number[], n: number[], e = 1e-4) => ({ n: Float64Array.from(n), k: Float64Array.from(k), e: Float64Array.from(n, () => e) });
+const loci = (k: number[], n: number[], e = 1e-4) => ({
+  n: Float64Array.from(n),
+  k: Float64Array.from(k),
+  e: Float64Array.from(n, () => e),
+});
 
 describe('the one tumour-fraction definition', () => {
   it('is 2 × the shared allele fraction given the background, capped at 1', () => {
@@ -35,7 +39,7 @@ describe('the one tumour-fraction definition', () => {
     let inside = 0;
     const n = 2000;
     for (let r = 0; r < n; r++) {
-      const k = [0, 1, 2, 3].map(() => binomialDraw(rng, 3000, betaDraw(rng, 0.01 * (1 - 2e-4) / 2e-4, 0.99 * (1 - 2e-4) / 2e-4)));
+      const k = [0, 1, 2, 3].map(() => binomialDraw(rng, 3000, betaDraw(rng, (0.01 * (1 - 2e-4)) / 2e-4, (0.99 * (1 - 2e-4)) / 2e-4)));
       const tf = tumourFraction(loci(k, [3000, 3000, 3000, 3000], 0));
       if (tf.low <= 0.02 && 0.02 <= tf.high) inside++;
     }

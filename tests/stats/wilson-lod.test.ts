@@ -33,7 +33,11 @@ function directPower(c: number, n: number, g: number): number {
 
 describe('limit of detection', () => {
   it('meets its definition exactly: 95% power at the LoD, less just below it', () => {
-    for (const [n, e, alpha] of [[1000, 1e-3, 0.01], [3000, 2e-4, 0.01], [10_000, 5e-4, 0.05]] as const) {
+    for (const [n, e, alpha] of [
+      [1000, 1e-3, 0.01],
+      [3000, 2e-4, 0.01],
+      [10_000, 5e-4, 0.05],
+    ] as const) {
       const lod = limitOfDetection(n, e, 0, alpha);
       const c = criticalCount(n, e, 0, alpha);
       expect(directPower(c, n, observedAltRate(lod, e))).toBeGreaterThanOrEqual(0.95 - 1e-9);

@@ -28,7 +28,10 @@ describe('store schema 2 (classifications)', () => {
     s1.close();
     const raw = new Database(path, { readonly: true });
     expect(raw.pragma('user_version', { simple: true })).toBe(2);
-    const tables = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all().map((r) => (r as { name: string }).name);
+    const tables = raw
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+      .all()
+      .map((r) => (r as { name: string }).name);
     expect(tables).toEqual(['classification', 'count_version', 'sample', 'site_count']);
     raw.close();
     const s2 = openStore(path, { readonly: true });
@@ -45,11 +48,23 @@ describe('store schema 2 (classifications)', () => {
     expect(store.recordClassifications(run).map((o) => o.status)).toEqual(['added', 'added']);
     expect(store.recordClassifications(run).map((o) => o.status)).toEqual(['unchanged', 'unchanged']);
     const changed = { ...run, assessments: [{ ...a, group: 'widespread_progression' }, b] };
-    expect(store.recordClassifications(changed).map((o) => [o.status, o.version])).toEqual([['new-version', 2], ['unchanged', 1]]);
+    expect(store.recordClassifications(changed).map((o) => [o.status, o.version])).toEqual([
+      ['new-version', 2],
+      ['unchanged', 1],
+    ]);
     const listed = store.listClassifications();
     // Sorted by patient; the newest version; NaN kept as classification.json writes it (null).
-    expect(listed.map((c) => [c.patient, c.version, c.group])).toEqual([['P0', 1, 'indeterminate'], ['P1', 2, 'widespread_progression']]);
-    expect(listed[1].assessment).toEqual({ patient: 'P1', assessment_date: '2025-03-01', group: 'widespread_progression', rationale: 'x', vaf: null });
+    expect(listed.map((c) => [c.patient, c.version, c.group])).toEqual([
+      ['P0', 1, 'indeterminate'],
+      ['P1', 2, 'widespread_progression'],
+    ]);
+    expect(listed[1].assessment).toEqual({
+      patient: 'P1',
+      assessment_date: '2025-03-01',
+      group: 'widespread_progression',
+      rationale: 'x',
+      vaf: null,
+    });
     expect(store.listClassifications(['P1']).map((c) => c.patient)).toEqual(['P1']);
     expect(store.check()).toEqual([]);
     store.close();

@@ -54,7 +54,21 @@ describe('track/run with --store and --counts-dir', () => {
   });
   afterAll(() => rmSync(base, { recursive: true, force: true }));
   const n = () => drawsOf(inputs.samplesheet).length;
-  const runArgs = (out: string) => ['run', '--samplesheet', inputs.samplesheet, '--clinical', inputs.clinical, '--imaging', inputs.imaging, '--sites', inputs.sites, '--out-dir', out, '--store', store];
+  const runArgs = (out: string) => [
+    'run',
+    '--samplesheet',
+    inputs.samplesheet,
+    '--clinical',
+    inputs.clinical,
+    '--imaging',
+    inputs.imaging,
+    '--sites',
+    inputs.sites,
+    '--out-dir',
+    out,
+    '--store',
+    store,
+  ];
   const trackArgs = (out: string) => ['track', '--samplesheet', inputs.samplesheet, '--sites', inputs.sites, '--out-dir', out];
 
   it('run --store twice: the second run counts nothing and its outputs are byte-identical; the store is intact', () => {
@@ -71,7 +85,10 @@ describe('track/run with --store and --counts-dir', () => {
     expect(r2.stderr).not.toContain('error');
     const s = openStore(store, { readonly: true });
     try {
-      const doc = JSON.parse(readFileSync(join(base, 'a', 'classification.json'), 'utf8')) as { policy_name: string; assessments: { patient: string; assessment_date: string }[] };
+      const doc = JSON.parse(readFileSync(join(base, 'a', 'classification.json'), 'utf8')) as {
+        policy_name: string;
+        assessments: { patient: string; assessment_date: string }[];
+      };
       const recorded = s.listClassifications();
       expect(recorded.map((c) => c.assessment)).toEqual(doc.assessments);
       expect(recorded.every((c) => c.version === 1 && c.policyName === doc.policy_name)).toBe(true);
@@ -81,10 +98,16 @@ describe('track/run with --store and --counts-dir', () => {
       expect(classes.status, classes.stderr).toBe(0);
       const [head, ...lines] = classes.stdout.trim().split('\n');
       expect(head).toBe('patient\tassessment_date\tgroup\tversion\tpolicy\ttool_version');
-      const groups = (doc.assessments as unknown as { patient: string; assessment_date: string; group: string }[]).map((a) => `${a.patient}\t${a.assessment_date}\t${a.group}`);
+      const groups = (doc.assessments as unknown as { patient: string; assessment_date: string; group: string }[]).map(
+        (a) => `${a.patient}\t${a.assessment_date}\t${a.group}`,
+      );
       expect(lines.map((l) => l.split('\t').slice(0, 3).join('\t'))).toEqual(groups);
       const listed = s.listSamples();
-      expect(listed.map((x) => x.sample)).toEqual(drawsOf(inputs.samplesheet).map((d) => d.sample).sort());
+      expect(listed.map((x) => x.sample)).toEqual(
+        drawsOf(inputs.samplesheet)
+          .map((d) => d.sample)
+          .sort(),
+      );
       // One version each: the second run found the counts, it did not re-ingest them.
       expect(listed.every((x) => x.versions === 1)).toBe(true);
     } finally {
@@ -94,7 +117,19 @@ describe('track/run with --store and --counts-dir', () => {
 
   it('report --store rebuilds the report from the recorded classifications, byte-identical; mixed policies are refused', () => {
     const out = join(base, 'report-from-store');
-    const r = cli(['report', '--in', join(base, 'a'), '--store', store, '--out-dir', out, '--clinical', inputs.clinical, '--imaging', inputs.imaging]);
+    const r = cli([
+      'report',
+      '--in',
+      join(base, 'a'),
+      '--store',
+      store,
+      '--out-dir',
+      out,
+      '--clinical',
+      inputs.clinical,
+      '--imaging',
+      inputs.imaging,
+    ]);
     expect(r.status, r.stderr).toBe(0);
     expectSameTree(join(base, 'a', 'report'), out);
     // A classify with another policy name becomes version 2 of that assessment; one document
@@ -105,7 +140,12 @@ describe('track/run with --store and --counts-dir', () => {
     try {
       const recorded = s.listClassifications();
       const run = (name: string, rows: typeof recorded) =>
-        copy.recordClassifications({ toolVersion: rows[0].toolVersion, policyFile: rows[0].policyFile, policyName: name, assessments: rows.map((c) => c.assessment as never) });
+        copy.recordClassifications({
+          toolVersion: rows[0].toolVersion,
+          policyFile: rows[0].policyFile,
+          policyName: name,
+          assessments: rows.map((c) => c.assessment as never),
+        });
       expect(run(recorded[0].policyName, recorded).every((o) => o.status === 'added')).toBe(true);
       expect(run(recorded[0].policyName, recorded).every((o) => o.status === 'unchanged')).toBe(true);
       expect(run('other-policy', recorded.slice(0, 1))[0]).toMatchObject({ version: 2, status: 'new-version' });
@@ -147,7 +187,19 @@ describe('track/run with --store and --counts-dir', () => {
     const dir = join(base, 'counts-json');
     mkdirSync(dir);
     for (const d of drawsOf(inputs.samplesheet)) {
-      const r = cli(['count', '--bam', d.bam, '--sites', inputs.sites, '--sample', d.sample, '--format', 'json', '--out', join(dir, `${d.sample}.count.json`)]);
+      const r = cli([
+        'count',
+        '--bam',
+        d.bam,
+        '--sites',
+        inputs.sites,
+        '--sample',
+        d.sample,
+        '--format',
+        'json',
+        '--out',
+        join(dir, `${d.sample}.count.json`),
+      ]);
       expect(r.status, r.stderr).toBe(0);
     }
     const out = join(base, 'track-counts-dir');
@@ -168,7 +220,19 @@ describe('track/run with --store and --counts-dir', () => {
     writeFileSync(sheet, [`${lines[0]},normal`, ...lines.slice(1).map((l) => `${l},${normalBam}`)].join('\n') + '\n');
     const dir = join(base, 'counts-json');
     const normalJson = join(dir, `${draws[0].sample}.normal.count.json`);
-    const c = cli(['count', '--bam', normalBam, '--sites', inputs.sites, '--sample', `${draws[0].sample}.normal`, '--format', 'json', '--out', normalJson]);
+    const c = cli([
+      'count',
+      '--bam',
+      normalBam,
+      '--sites',
+      inputs.sites,
+      '--sample',
+      `${draws[0].sample}.normal`,
+      '--format',
+      'json',
+      '--out',
+      normalJson,
+    ]);
     expect(c.status, c.stderr).toBe(0);
     const args = (out: string) => ['track', '--samplesheet', sheet, '--sites', inputs.sites, '--out-dir', out, '--no-cache'];
     const counted = cli(args(join(base, 'normal-counted')));
@@ -179,7 +243,9 @@ describe('track/run with --store and --counts-dir', () => {
     expectSameTree(join(base, 'normal-counted'), join(base, 'normal-read'));
     // The normal made a difference (its germline flags), so the test compares something.
     const patient = readdirSync(join(base, 'normal-read', 'patients'))[0];
-    expect(readFileSync(join(base, 'normal-read', 'patients', patient))).not.toEqual(readFileSync(join(base, 'track-counted', 'patients', patient)));
+    expect(readFileSync(join(base, 'normal-read', 'patients', patient))).not.toEqual(
+      readFileSync(join(base, 'track-counted', 'patients', patient)),
+    );
   });
 
   it('track --counts-dir refuses counts made with other settings, other sites, another sample or none', () => {
@@ -204,21 +270,37 @@ describe('track/run with --store and --counts-dir', () => {
       return r.stderr;
     };
     const rows = (d: Record<string, unknown>) => d.rows as Record<string, unknown>[];
-    expect(bad('mapq', (d) => ((d.settings as Record<string, unknown>).min_mapq = 30))).toMatch(/bad-mapq\/.*\.count\.json: counted with other settings/);
+    expect(bad('mapq', (d) => ((d.settings as Record<string, unknown>).min_mapq = 30))).toMatch(
+      /bad-mapq\/.*\.count\.json: counted with other settings/,
+    );
     expect(bad('fewer', (d) => rows(d).pop())).toMatch(/bad-fewer\/.*\.count\.json: site .* was not counted \(\d+ sites in the file/);
     expect(bad('other', (d) => (rows(d)[0].pos = 12345))).toMatch(/bad-other\/.*\.count\.json: site .* was not counted/);
-    expect(bad('extra', (d) => rows(d).push({ ...rows(d)[0], pos: 12345 }))).toMatch(/site \S+:12345:\S+ is not among the sites this command counts/);
-    expect(bad('sample', (d) => {
-      d.sample = 'OTHER';
-      for (const row of rows(d)) row.sample = 'OTHER';
-    })).toMatch(/counts are for sample "OTHER"/);
+    expect(bad('extra', (d) => rows(d).push({ ...rows(d)[0], pos: 12345 }))).toMatch(
+      /site \S+:12345:\S+ is not among the sites this command counts/,
+    );
+    expect(
+      bad('sample', (d) => {
+        d.sample = 'OTHER';
+        for (const row of rows(d)) row.sample = 'OTHER';
+      }),
+    ).toMatch(/counts are for sample "OTHER"/);
     expect(bad('sha', (d) => (d.bam_sha256 = '0'.repeat(64)))).toMatch(/other BAM content/);
     expect(bad('missing', null)).toMatch(/bad-missing\/.*\.count\.json: precomputed counts not found/);
     // Two sources of counts at once is a usage error (exit 2), as is a report with two classification sources.
     const both = cli([...trackArgs(join(base, 'both')), '--counts-dir', join(base, 'bad-mapq'), '--store', store]);
     expect(both.status).toBe(2);
     expect(both.stderr).toMatch(/--counts-dir and --store are exclusive/);
-    const rep = cli(['report', '--in', join(base, 'a'), '--store', store, '--classification', join(base, 'a', 'classification.json'), '--out-dir', join(base, 'rep-both')]);
+    const rep = cli([
+      'report',
+      '--in',
+      join(base, 'a'),
+      '--store',
+      store,
+      '--classification',
+      join(base, 'a', 'classification.json'),
+      '--out-dir',
+      join(base, 'rep-both'),
+    ]);
     expect(rep.status).toBe(2);
     expect(rep.stderr).toMatch(/--store and --classification are exclusive/);
   });

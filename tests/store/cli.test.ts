@@ -40,7 +40,10 @@ describe('oligotrack store (CLI)', () => {
     expect(outcomes.filter((o) => o[2] === 'added')).toHaveLength(150);
     expect(outcomes.filter((o) => o[2] === 'unchanged')).toHaveLength(50);
     const db = new Database(store, { readonly: true });
-    const perSample = db.prepare('SELECT sample, COUNT(*) AS n FROM count_version GROUP BY sample ORDER BY sample').all() as { sample: string; n: number }[];
+    const perSample = db.prepare('SELECT sample, COUNT(*) AS n FROM count_version GROUP BY sample ORDER BY sample').all() as {
+      sample: string;
+      n: number;
+    }[];
     expect(perSample.map((r) => r.sample)).toEqual([...names].sort());
     expect(perSample.every((r) => r.n === 1)).toBe(true);
     expect((db.prepare('SELECT COUNT(*) AS n FROM site_count').get() as { n: number }).n).toBe(150 * 50);
@@ -70,7 +73,9 @@ describe('oligotrack store (CLI)', () => {
       const target = 1 + next(names.length - 1);
       const jitterMs = next(25);
       const child = spawn(process.execPath, [CLI, 'store', 'ingest', '--store', store, ...files], { stdio: 'ignore' });
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on('close', (code, signal) => resolve({ code, signal })),
+      );
       const poll = setInterval(() => {
         if (versionCount() - before >= target) {
           clearInterval(poll);
@@ -122,7 +127,9 @@ describe('oligotrack store (CLI)', () => {
     writeFileSync(notCount, '{"schema":"something.else"}\n');
     const bad = runCli(['store', 'ingest', '--store', fresh, sampleFiles('mixed-', ['M1'], 3, 1)[0], notCount]);
     expect([bad.status, bad.stdout]).toEqual([1, '']);
-    expect(bad.stderr.trim().split('\n')).toEqual([`oligotrack store ingest: error: ${notCount}: not an oligotrack.count v1 document: schema: Invalid input: expected "oligotrack.count"`]);
+    expect(bad.stderr.trim().split('\n')).toEqual([
+      `oligotrack store ingest: error: ${notCount}: not an oligotrack.count v1 document: schema: Invalid input: expected "oligotrack.count"`,
+    ]);
     expect(existsSync(fresh)).toBe(false);
     // The foreign database was left as it was.
     const db = new Database(foreign, { readonly: true });

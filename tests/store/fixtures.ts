@@ -34,20 +34,55 @@ export function countDocumentText(o: FixtureOptions): string {
     const altCount = i === 0 ? 0 : Math.floor(rand() * 20);
     const depth = refCount + altCount;
     const row: CountOutputRow = {
-      sample: o.sample, chrom: 'chr6', pos: 152_000_000 + i * 37, ref: 'A', alt: 'G', gene: 'ESR1', protein: `p.X${i}Y`,
-      depth, ref_count: refCount, alt_count: altCount, other_count: 0, vaf: altCount / depth,
-      alt_fwd: Math.ceil(altCount / 2), alt_rev: Math.floor(altCount / 2), discordant_mates: 0,
-      mean_frag_len_ref: 167.5, mean_frag_len_alt: altCount ? 150.25 : null, deletions: 0, insertions: 0,
-      raw_ref_count: refCount * 2, raw_alt_count: altCount * 2, families: 0, id: `site${i}`,
+      sample: o.sample,
+      chrom: 'chr6',
+      pos: 152_000_000 + i * 37,
+      ref: 'A',
+      alt: 'G',
+      gene: 'ESR1',
+      protein: `p.X${i}Y`,
+      depth,
+      ref_count: refCount,
+      alt_count: altCount,
+      other_count: 0,
+      vaf: altCount / depth,
+      alt_fwd: Math.ceil(altCount / 2),
+      alt_rev: Math.floor(altCount / 2),
+      discordant_mates: 0,
+      mean_frag_len_ref: 167.5,
+      mean_frag_len_alt: altCount ? 150.25 : null,
+      deletions: 0,
+      insertions: 0,
+      raw_ref_count: refCount * 2,
+      raw_alt_count: altCount * 2,
+      families: 0,
+      id: `site${i}`,
     };
-    if (o.withCalls) row.call = { background_rate: 1e-4, p_value: altCount ? 1e-9 : 1, vaf_low: 0, vaf_high: 0.05, lod: 0.002, call: altCount ? 'detected' : 'not_detected' };
+    if (o.withCalls)
+      row.call = {
+        background_rate: 1e-4,
+        p_value: altCount ? 1e-9 : 1,
+        vaf_low: 0,
+        vaf_high: 0.05,
+        lod: 0.002,
+        call: altCount ? 'detected' : 'not_detected',
+      };
     return row;
   });
   const settings = { ...DEFAULT_COUNT_SETTINGS, minBaseq: o.minBaseq ?? DEFAULT_COUNT_SETTINGS.minBaseq };
   return formatCountJson(
     {
-      toolVersion: '0.1.0', command: `count ${o.bam}`, sample: o.sample, bamPath: o.bam, build: 'GRCh38', settings,
-      contigs: [{ name: 'chr6', length: 170_805_979 }], region: '', siteSources: ['panel.tsv'], readsSeen: 10_000, readsPassing: 9_000,
+      toolVersion: '0.1.0',
+      command: `count ${o.bam}`,
+      sample: o.sample,
+      bamPath: o.bam,
+      build: 'GRCh38',
+      settings,
+      contigs: [{ name: 'chr6', length: 170_805_979 }],
+      region: '',
+      siteSources: ['panel.tsv'],
+      readsSeen: 10_000,
+      readsPassing: 9_000,
     },
     rows,
   );

@@ -134,17 +134,31 @@ describe('cohort store library', () => {
 
   it('rejects a document that is not an oligotrack.count v1', () => {
     const doc = JSON.parse(countDocumentText({ sample: 'S', bam: 'x.bam' }));
-    expect(() => parseCountDocument(JSON.stringify({ ...doc, schema_version: 2 }), 'x.json')).toThrow(/x\.json: not an oligotrack\.count v1 document: schema_version/);
+    expect(() => parseCountDocument(JSON.stringify({ ...doc, schema_version: 2 }), 'x.json')).toThrow(
+      /x\.json: not an oligotrack\.count v1 document: schema_version/,
+    );
     expect(() => parseCountDocument('{"oops', 'y.json')).toThrow(/y\.json: not valid JSON/);
     doc.rows[1].depth = -1;
     expect(() => parseCountDocument(JSON.stringify(doc), 'z.json')).toThrow(/z\.json: .*rows\.1\.depth/);
   });
 
-  it('stored rows convert back to the SiteCounts the engine produced (round trip through count\'s row writer)', async () => {
+  it("stored rows convert back to the SiteCounts the engine produced (round trip through count's row writer)", async () => {
     const original: SiteCounts[] = [0, 1].map((i) => ({
       site: { chrom: 'chr3', pos1: 179_234_297 + i, ref: 'A', alt: 'G', gene: 'PIK3CA', protein: `p.H1047R${i}`, id: `s${i}` },
-      depth: 900 + i, refCount: 880, altCount: 15 + i, otherCount: 5, deletions: 1, insertions: 0, altFwd: 8, altRev: 7 + i,
-      discordantMates: 2, meanFragLenRef: 166.25, meanFragLenAlt: i ? 141.5 : Number.NaN, rawRefCount: 1500, rawAltCount: 25, families: 0,
+      depth: 900 + i,
+      refCount: 880,
+      altCount: 15 + i,
+      otherCount: 5,
+      deletions: 1,
+      insertions: 0,
+      altFwd: 8,
+      altRev: 7 + i,
+      discordantMates: 2,
+      meanFragLenRef: 166.25,
+      meanFragLenAlt: i ? 141.5 : Number.NaN,
+      rawRefCount: 1500,
+      rawAltCount: 25,
+      families: 0,
     }));
     const rows = original.map((c) => toOutputRow('S9', c, c.site.chrom));
     const store = openStore(join(dir, 'c.sqlite'), { create: true });

@@ -64,7 +64,10 @@ export function writeDrawBam(path: string, sample: string, counts: readonly (rea
 }
 
 export function writeSitesTsv(path: string): void {
-  const lines = ['chrom\tpos\tref\talt\tgene\tprotein\tid', ...E2E_SITES.map((s) => [s.chrom, s.pos1, s.ref, s.alt, s.gene, s.protein, s.id].join('\t'))];
+  const lines = [
+    'chrom\tpos\tref\talt\tgene\tprotein\tid',
+    ...E2E_SITES.map((s) => [s.chrom, s.pos1, s.ref, s.alt, s.gene, s.protein, s.id].join('\t')),
+  ];
   mkdirSync(join(path, '..'), { recursive: true });
   writeFileSync(path, `${lines.join('\n')}\n`);
 }

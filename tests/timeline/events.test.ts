@@ -32,9 +32,21 @@ describe('events between consecutive draws', () => {
 
 describe('timeline builder', () => {
   const t = makeTimeline('P', [
-    { sample: 'a', date: '2026-01-01', counts: { TP53_R175H: [90, 3000], TP53_R273H: [80, 3000], ESR1_D538G: [0, 3000], GATA3_X1: [15, 3000] } },
-    { sample: 'b', date: '2026-02-01', counts: { TP53_R175H: [30, 3000], TP53_R273H: [25, 3000], ESR1_D538G: [0, 3000], GATA3_X1: [5, 3000] } },
-    { sample: 'c', date: '2026-03-01', counts: { TP53_R175H: [31, 3000], TP53_R273H: [30, 3000], ESR1_D538G: [20, 3000], GATA3_X1: [6, 3000] } },
+    {
+      sample: 'a',
+      date: '2026-01-01',
+      counts: { TP53_R175H: [90, 3000], TP53_R273H: [80, 3000], ESR1_D538G: [0, 3000], GATA3_X1: [15, 3000] },
+    },
+    {
+      sample: 'b',
+      date: '2026-02-01',
+      counts: { TP53_R175H: [30, 3000], TP53_R273H: [25, 3000], ESR1_D538G: [0, 3000], GATA3_X1: [5, 3000] },
+    },
+    {
+      sample: 'c',
+      date: '2026-03-01',
+      counts: { TP53_R175H: [31, 3000], TP53_R273H: [30, 3000], ESR1_D538G: [20, 3000], GATA3_X1: [6, 3000] },
+    },
   ]);
   const site = (gene: string) => t.sites.find((s) => s.gene === gene)!;
   it('first detection, nadir, events per site', () => {
@@ -71,7 +83,11 @@ describe('tumour-informed sites and the clonal set', () => {
     { sample: 'd1', date: '2026-03-01', counts: { TP53_R175H: [30, 3000], PIK3CA_H1047R: [20, 3000], ESR1_D538G: [0, 3000] } },
   ] as const;
   const build = (tumourInformed?: ('PIK3CA_H1047R' | 'ESR1_D538G')[]) =>
-    makeTimeline('P', draws.map((d) => ({ ...d, counts: { ...d.counts } })), { tumourInformed });
+    makeTimeline(
+      'P',
+      draws.map((d) => ({ ...d, counts: { ...d.counts } })),
+      { tumourInformed },
+    );
   it('panel sites alone: TP53 (3%) and PIK3CA (2% ≥ half of 3%) are both clonal', () => {
     const t = build();
     expect(t.tumour_fraction.clonal_sites).toEqual(['chr17:7675088:C>T', 'chr3:179234297:A>G']);
@@ -80,7 +96,10 @@ describe('tumour-informed sites and the clonal set', () => {
   it('with PIK3CA from the tissue VCF, only it is pooled: a plasma-only TP53 may be clonal haematopoiesis', () => {
     const t = build(['PIK3CA_H1047R']);
     expect(t.tumour_fraction.clonal_sites).toEqual(['chr3:179234297:A>G']);
-    expect(t.tumour_fraction.points.map((p) => [p.alt_count, p.depth])).toEqual([[60, 3000], [20, 3000]]);
+    expect(t.tumour_fraction.points.map((p) => [p.alt_count, p.depth])).toEqual([
+      [60, 3000],
+      [20, 3000],
+    ]);
     expect(t.sites.find((s) => s.gene === 'PIK3CA')!.tumour_informed).toBe(true);
   });
   it('a tumour-informed site not detected at baseline does not empty the clonal set: the panel sites stay', () => {

@@ -50,7 +50,11 @@ describe('samplesheet', () => {
   for (const f of ['a.bam', 'b.bam', 'c.bam', 'n.bam']) writeFileSync(join(dir, f), '');
   const sheet = join(dir, 'samples.csv');
   it('sorts draws by patient then date, resolves paths against the samplesheet', () => {
-    const rows = parseSamplesheet('patient,sample,collection_date,bam,normal\nP2,s3,2026-03-01,c.bam,\nP1,s2,2026-02-01,b.bam,n.bam\nP1,s1,2026-01-01,a.bam,n.bam\n', sheet, { today: TODAY });
+    const rows = parseSamplesheet(
+      'patient,sample,collection_date,bam,normal\nP2,s3,2026-03-01,c.bam,\nP1,s2,2026-02-01,b.bam,n.bam\nP1,s1,2026-01-01,a.bam,n.bam\n',
+      sheet,
+      { today: TODAY },
+    );
     expect(rows.map((r) => [r.patient, r.sample, r.collectionDate])).toEqual([
       ['P1', 's1', '2026-01-01'],
       ['P1', 's2', '2026-02-01'],
@@ -65,13 +69,23 @@ describe('samplesheet', () => {
     const parse = (t: string) => () => parseSamplesheet(t, sheet, { today: TODAY });
     expect(parse('patient,sample,bam\nP1,s1,a.bam\n')).toThrow(/missing required column 'collection_date'/);
     expect(parse('patient,sample,collection_date,bam,colour\nP1,s1,2026-01-01,a.bam,red\n')).toThrow(/unknown column 'colour'/);
-    expect(parse('patient,sample,collection_date,bam\nP1,s/1,2026-01-01,a.bam\n')).toThrow(/samples\.csv:2:4: column 'sample' must be letters, digits/);
-    expect(parse('patient,sample,collection_date,bam\nP1,s1,01/02/2026,a.bam\n')).toThrow(/2:7: column 'collection_date' must be an ISO date/);
+    expect(parse('patient,sample,collection_date,bam\nP1,s/1,2026-01-01,a.bam\n')).toThrow(
+      /samples\.csv:2:4: column 'sample' must be letters, digits/,
+    );
+    expect(parse('patient,sample,collection_date,bam\nP1,s1,01/02/2026,a.bam\n')).toThrow(
+      /2:7: column 'collection_date' must be an ISO date/,
+    );
     expect(parse('patient,sample,collection_date,bam\nP1,s1,2026-11-28,a.bam\n')).toThrow(/2:7: column 'collection_date' is in the future/);
-    expect(parse('patient,sample,collection_date,bam\nP1,s1,2026-02-30,a.bam\n')).toThrow(/2:7: column 'collection_date' must be an ISO date .*\(got '2026-02-30'\)/);
+    expect(parse('patient,sample,collection_date,bam\nP1,s1,2026-02-30,a.bam\n')).toThrow(
+      /2:7: column 'collection_date' must be an ISO date .*\(got '2026-02-30'\)/,
+    );
     expect(parse('patient,sample,collection_date,bam\nP 1,s1,2026-01-01,a.bam\n')).toThrow(/2:1: column 'patient' must not contain spaces/);
-    expect(parse('patient,sample,collection_date,bam\nP1,s1,2026-01-01,b.bam\nP1,s1,2026-01-02,a.bam\n')).toThrow(/samples\.csv:3:4: duplicate sample ID 's1' \(first on line 2\)/);
-    expect(parse('patient,sample,collection_date,bam\nP1,s1,2026-01-01,missing.bam\n')).toThrow(/samples\.csv:2:18: column 'bam': file not found/);
+    expect(parse('patient,sample,collection_date,bam\nP1,s1,2026-01-01,b.bam\nP1,s1,2026-01-02,a.bam\n')).toThrow(
+      /samples\.csv:3:4: duplicate sample ID 's1' \(first on line 2\)/,
+    );
+    expect(parse('patient,sample,collection_date,bam\nP1,s1,2026-01-01,missing.bam\n')).toThrow(
+      /samples\.csv:2:18: column 'bam': file not found/,
+    );
     expect(parse('patient,sample,collection_date,bam\n')).toThrow(/no samples/);
   });
 });
@@ -80,21 +94,39 @@ describe('clinical and imaging', () => {
   const known = new Set(['P1', 'P2']);
   it('clinical enums match the reference tables and parse', () => {
     expect([...THERAPY_CLASSES]).toEqual([...REFERENCE_CLASSES]);
-    const c = parseClinical('patient,subtype,therapy,therapy_class,therapy_start\nP1,HR+/HER2-,"letrozole, palbociclib",endocrine+CDK4/6i,2025-06-01\n', 'c.csv', known, TODAY);
+    const c = parseClinical(
+      'patient,subtype,therapy,therapy_class,therapy_start\nP1,HR+/HER2-,"letrozole, palbociclib",endocrine+CDK4/6i,2025-06-01\n',
+      'c.csv',
+      known,
+      TODAY,
+    );
     expect(c.get('P1')).toMatchObject({ therapy: 'letrozole, palbociclib', therapyClass: 'endocrine+CDK4/6i', therapyStart: '2025-06-01' });
-    expect(() => parseClinical('patient,subtype,therapy,therapy_class,therapy_start\nP1,TNBC,x,radiotherapy,2025-06-01\n', 'c.csv', known, TODAY)).toThrow(/c\.csv:2:11: column 'therapy_class' must be one of/);
-    expect(() => parseClinical('patient,subtype,therapy,therapy_class,therapy_start\nP1,luminal,x,ADC,2025-06-01\n', 'c.csv', known, TODAY)).toThrow(/^c\.csv:2:4: column 'subtype' must be one of HR\+\/HER2-/);
-    expect(() => parseClinical('patient,subtype,therapy,therapy_class,therapy_start\nPX,TNBC,x,ADC,2025-06-01\n', 'c.csv', known, TODAY)).toThrow(/^c\.csv:2:1: unknown patient 'PX'/);
+    expect(() =>
+      parseClinical('patient,subtype,therapy,therapy_class,therapy_start\nP1,TNBC,x,radiotherapy,2025-06-01\n', 'c.csv', known, TODAY),
+    ).toThrow(/c\.csv:2:11: column 'therapy_class' must be one of/);
+    expect(() =>
+      parseClinical('patient,subtype,therapy,therapy_class,therapy_start\nP1,luminal,x,ADC,2025-06-01\n', 'c.csv', known, TODAY),
+    ).toThrow(/^c\.csv:2:4: column 'subtype' must be one of HR\+\/HER2-/);
+    expect(() =>
+      parseClinical('patient,subtype,therapy,therapy_class,therapy_start\nPX,TNBC,x,ADC,2025-06-01\n', 'c.csv', known, TODAY),
+    ).toThrow(/^c\.csv:2:1: unknown patient 'PX'/);
   });
   it('clinical: one row per line of therapy; the line current at a date is the latest start on or before it', () => {
     const head = 'patient,subtype,therapy,therapy_class,therapy_start\n';
-    const lines = parseClinicalLines(`${head}P1,TNBC,y,chemotherapy,2025-07-01\nP1,TNBC,x,ADC,2025-01-10\nP2,TNBC,z,ADC,2025-03-01\n`, 'c.csv', known, TODAY);
+    const lines = parseClinicalLines(
+      `${head}P1,TNBC,y,chemotherapy,2025-07-01\nP1,TNBC,x,ADC,2025-01-10\nP2,TNBC,z,ADC,2025-03-01\n`,
+      'c.csv',
+      known,
+      TODAY,
+    );
     expect(lines.get('P1')!.map((l) => l.therapy)).toEqual(['x', 'y']);
     expect(currentLine(lines.get('P1'), isoDateToDay('2025-06-30'))?.therapy).toBe('x');
     expect(currentLine(lines.get('P1'), isoDateToDay('2025-07-01'))?.therapy).toBe('y');
     expect(currentLine(lines.get('P1'), isoDateToDay('2025-01-09'))).toBeNull();
     // The one-row-per-patient file is the one-line case; parseClinical keeps the latest line.
-    expect(parseClinical(`${head}P1,TNBC,y,chemotherapy,2025-07-01\nP1,TNBC,x,ADC,2025-01-10\n`, 'c.csv', known, TODAY).get('P1')?.therapy).toBe('y');
+    expect(
+      parseClinical(`${head}P1,TNBC,y,chemotherapy,2025-07-01\nP1,TNBC,x,ADC,2025-01-10\n`, 'c.csv', known, TODAY).get('P1')?.therapy,
+    ).toBe('y');
     expect(() => parseClinicalLines(`${head}P1,TNBC,x,ADC,2025-06-01\nP1,TNBC,y,ADC,2025-06-01\n`, 'c.csv', known, TODAY)).toThrow(
       /^c\.csv:3:\d+: patient 'P1' has two therapy lines starting 2025-06-01 \(first on line 2\)/,
     );
@@ -114,13 +146,27 @@ describe('clinical and imaging', () => {
       ['2026-05-01', 2, ['bone', 'liver'], true],
     ]);
     const H = 'patient,assessment_date,progressing_lesions,new_lesions,sites,visceral,cns\n';
-    expect(() => parseImaging(`${H}P1,2026-05-01,0,0,bone,no,no\n`, 'i.csv', known, TODAY)).toThrow(/i\.csv:2:19: column 'sites' lists progression sites but progressing_lesions is 0/);
-    expect(() => parseImaging(`${H}P1,2026-05-01,2,0,bone,no,no\nP1,2026-05-01,3,0,bone,no,no\n`, 'i.csv', known, TODAY)).toThrow(/i\.csv:3:4: duplicate assessment/);
-    expect(() => parseImaging(`${H}P1,2026-05-01,1.5,0,bone,no,no\n`, 'i.csv', known, TODAY)).toThrow(/progressing_lesions' must be a whole number/);
-    expect(() => parseImaging(`${H}P1,2026-05-01,-1,0,bone,no,no\n`, 'i.csv', known, TODAY)).toThrow(/^i\.csv:2:15: column 'progressing_lesions' must be a whole number ≥ 0 \(got '-1'\)/);
-    expect(() => parseImaging(`${H}P1,2026-05-01,1,0,bone,maybe,no\n`, 'i.csv', known, TODAY)).toThrow(/^i\.csv:2:24: column 'visceral' must be 'yes' or 'no'/);
-    expect(() => parseImaging(`${H}P1,2026-05-01,1,0,bone;spleen,no,no\n`, 'i.csv', known, TODAY)).toThrow(/^i\.csv:2:19: column 'sites' must be ';'-separated values/);
+    expect(() => parseImaging(`${H}P1,2026-05-01,0,0,bone,no,no\n`, 'i.csv', known, TODAY)).toThrow(
+      /i\.csv:2:19: column 'sites' lists progression sites but progressing_lesions is 0/,
+    );
+    expect(() => parseImaging(`${H}P1,2026-05-01,2,0,bone,no,no\nP1,2026-05-01,3,0,bone,no,no\n`, 'i.csv', known, TODAY)).toThrow(
+      /i\.csv:3:4: duplicate assessment/,
+    );
+    expect(() => parseImaging(`${H}P1,2026-05-01,1.5,0,bone,no,no\n`, 'i.csv', known, TODAY)).toThrow(
+      /progressing_lesions' must be a whole number/,
+    );
+    expect(() => parseImaging(`${H}P1,2026-05-01,-1,0,bone,no,no\n`, 'i.csv', known, TODAY)).toThrow(
+      /^i\.csv:2:15: column 'progressing_lesions' must be a whole number ≥ 0 \(got '-1'\)/,
+    );
+    expect(() => parseImaging(`${H}P1,2026-05-01,1,0,bone,maybe,no\n`, 'i.csv', known, TODAY)).toThrow(
+      /^i\.csv:2:24: column 'visceral' must be 'yes' or 'no'/,
+    );
+    expect(() => parseImaging(`${H}P1,2026-05-01,1,0,bone;spleen,no,no\n`, 'i.csv', known, TODAY)).toThrow(
+      /^i\.csv:2:19: column 'sites' must be ';'-separated values/,
+    );
     expect(() => parseImaging(`${H}P9,2026-05-01,1,0,bone,no,no\n`, 'i.csv', known, TODAY)).toThrow(/^i\.csv:2:1: unknown patient 'P9'/);
-    expect(() => parseImaging(`${H}P1,2026-12-01,1,0,bone,no,no\n`, 'i.csv', known, TODAY)).toThrow(/^i\.csv:2:4: column 'assessment_date' is in the future/);
+    expect(() => parseImaging(`${H}P1,2026-12-01,1,0,bone,no,no\n`, 'i.csv', known, TODAY)).toThrow(
+      /^i\.csv:2:4: column 'assessment_date' is in the future/,
+    );
   });
 });

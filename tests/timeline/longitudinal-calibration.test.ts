@@ -21,7 +21,14 @@ function progressionRate(spec: SeriesSpec, prior: BetweenDrawPrior, n: number, s
   let hits = 0;
   for (let i = 0; i < n; i++) {
     const s = simulateSeries(new Xoshiro128(seed + i), spec);
-    const m = assessMolecularChange({ draws: s.draws, sites: s.sites, windowIdx: s.windowIdx, therapyStartDay: s.therapyStartDay, prior, settings });
+    const m = assessMolecularChange({
+      draws: s.draws,
+      sites: s.sites,
+      windowIdx: s.windowIdx,
+      therapyStartDay: s.therapyStartDay,
+      prior,
+      settings,
+    });
     if (m.status === 'progression') hits++;
   }
   return hits / n;
@@ -46,7 +53,7 @@ describe('false alarms on stable, over-dispersed series (1,000 seeds each)', () 
     expect(rate).toBeGreaterThan(0.05);
   });
 
-  it('a real 4-fold rise at 1,500× over 2 markers and 8 draws is called most of the time with a cohort\'s prior', () => {
+  it("a real 4-fold rise at 1,500× over 2 markers and 8 draws is called most of the time with a cohort's prior", () => {
     // The prior a cohort of 40 such patients gives (classify's default path).
     const run = Array.from({ length: 40 }, (_, p) => {
       const s = simulateSeries(new Xoshiro128(4000 + p), { ...base, cv: 0.15, before: 6, window: 0, fold: 1 });
@@ -102,8 +109,23 @@ describe('cohort prior', () => {
 
 describe('per-site trend (same model, BH across sites)', () => {
   const draws = Array.from({ length: 5 }, (_, t) => ({ sample: `d${t}`, day: 20_454 + 60 * t, date: '' }));
-  const s = (key: string, alt: number[], detected?: boolean[]): SeriesSite => ({ key, label: key, alt, depth: [3000, 3000, 3000, 3000, 3000], ...(detected ? { detected } : {}) });
-  const trend = (sites: SeriesSite[]) => siteTrends({ draws, sites, target: 4, therapyStartDay: null, sigma2: Math.log1p(0.15 ** 2), sigmaDf: 10, settings: { ...settings, phaseAlpha: settings.phaseAlpha } });
+  const s = (key: string, alt: number[], detected?: boolean[]): SeriesSite => ({
+    key,
+    label: key,
+    alt,
+    depth: [3000, 3000, 3000, 3000, 3000],
+    ...(detected ? { detected } : {}),
+  });
+  const trend = (sites: SeriesSite[]) =>
+    siteTrends({
+      draws,
+      sites,
+      target: 4,
+      therapyStartDay: null,
+      sigma2: Math.log1p(0.15 ** 2),
+      sigmaDf: 10,
+      settings: { ...settings, phaseAlpha: settings.phaseAlpha },
+    });
 
   it('names rising, emerged, cleared, falling and stable, and stays stable for noise at a steady 0.8%', () => {
     const t = trend([
@@ -114,7 +136,13 @@ describe('per-site trend (same model, BH across sites)', () => {
       // ESR1 present at 0.8% from the first draw: noise must not read as a rise.
       s('steady', [24, 27, 22, 25, 29]),
     ]);
-    expect(t.map((x) => [x.key, x.trend])).toEqual([['rise', 'rising'], ['new', 'emerged'], ['gone', 'cleared'], ['fall', 'falling'], ['steady', 'stable']]);
+    expect(t.map((x) => [x.key, x.trend])).toEqual([
+      ['rise', 'rising'],
+      ['new', 'emerged'],
+      ['gone', 'cleared'],
+      ['fall', 'falling'],
+      ['steady', 'stable'],
+    ]);
     for (const x of t) expect(x.q_value as number).toBeGreaterThanOrEqual(x.p_value as number);
   });
 

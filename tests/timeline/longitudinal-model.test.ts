@@ -15,7 +15,11 @@ const DAY0 = 20_454;
 function input(sites: SeriesSite[], windowIdx?: number[], extra: Partial<LongitudinalInput> = {}): LongitudinalInput {
   const T = sites[0].alt.length;
   return {
-    draws: Array.from({ length: T }, (_, t) => ({ sample: `d${t}`, day: DAY0 + 60 * t, date: new Date((DAY0 + 60 * t) * 86_400_000).toISOString().slice(0, 10) })),
+    draws: Array.from({ length: T }, (_, t) => ({
+      sample: `d${t}`,
+      day: DAY0 + 60 * t,
+      date: new Date((DAY0 + 60 * t) * 86_400_000).toISOString().slice(0, 10),
+    })),
     sites,
     windowIdx: windowIdx ?? [T - 1],
     therapyStartDay: DAY0 - 7,
@@ -29,7 +33,7 @@ const site = (key: string, alt: number[], depth: number[]): SeriesSite => ({ key
 describe('site-matched fold (conditional likelihood)', () => {
   it('one site: the MLE is the ratio of rates, and the likelihood-ratio bound solves its equation', () => {
     const f = sampledFold({ refAlt: [30], refDepth: [1500], targetAlt: [60], targetDepth: [1000] }, 1.96);
-    expect(Math.exp(f.logFold)).toBeCloseTo((60 / 1000) / (30 / 1500), 9);
+    expect(Math.exp(f.logFold)).toBeCloseTo(60 / 1000 / (30 / 1500), 9);
     // At the bounds, 2(ℓ(λ̂) − ℓ(λ)) = 1.96² for ℓ = b log π + a log(1−π), π = θr/(1+θr).
     const l = (lam: number) => {
       const pi = (Math.exp(lam) * (1000 / 1500)) / (1 + Math.exp(lam) * (1000 / 1500));
@@ -51,8 +55,15 @@ describe('site-matched fold (conditional likelihood)', () => {
 });
 
 describe('model properties', () => {
-  const counts = fc.array(fc.record({ rate: fc.double({ min: 0.002, max: 0.05, noNaN: true }), depths: fc.array(fc.integer({ min: 200, max: 4000 }), { minLength: 5, maxLength: 5 }) }), { minLength: 1, maxLength: 4 });
-  const draw = (rate: number, depths: number[], seed: number) => depths.map((n, t) => Math.round(n * rate * (1 + 0.2 * Math.sin(seed + 7 * t))));
+  const counts = fc.array(
+    fc.record({
+      rate: fc.double({ min: 0.002, max: 0.05, noNaN: true }),
+      depths: fc.array(fc.integer({ min: 200, max: 4000 }), { minLength: 5, maxLength: 5 }),
+    }),
+    { minLength: 1, maxLength: 4 },
+  );
+  const draw = (rate: number, depths: number[], seed: number) =>
+    depths.map((n, t) => Math.round(n * rate * (1 + 0.2 * Math.sin(seed + 7 * t))));
 
   it('is invariant to the order of the sites', () => {
     fc.assert(
@@ -90,17 +101,24 @@ describe('model properties', () => {
         expect(c.low as number).toBeLessThanOrEqual(c.fold);
         expect(c.high ?? Infinity).toBeGreaterThanOrEqual(c.fold);
         // The conditional likelihood depends on the depths only through their ratios: k × every count is the same fold.
-        const scaled = sites.map((s) => site(s.key, s.alt.map((a) => a * k), s.depth.map((n) => n * k)));
+        const scaled = sites.map((s) =>
+          site(
+            s.key,
+            s.alt.map((a) => a * k),
+            s.depth.map((n) => n * k),
+          ),
+        );
         expect(assessMolecularChange(input(scaled)).comparisons[0].fold as number).toBeCloseTo(c.fold, 9);
       }),
       { numRuns: 60 },
     );
   });
 
-  it('fold scales: one site, k times the window draw\'s alt reads is k times the fold', () => {
+  it("fold scales: one site, k times the window draw's alt reads is k times the fold", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 80 }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 2, max: 5 }), (nadir, win, k) => {
-        const f = (w: number) => assessMolecularChange(input([site('s', [nadir, nadir + 1, nadir, w], [3000, 3000, 3000, 2000])])).comparisons[0].fold as number;
+        const f = (w: number) =>
+          assessMolecularChange(input([site('s', [nadir, nadir + 1, nadir, w], [3000, 3000, 3000, 2000])])).comparisons[0].fold as number;
         expect(f(win * k)).toBeCloseTo(k * f(win), 9);
       }),
       { numRuns: 60 },
@@ -158,7 +176,9 @@ describe('bad input: a plain sentence, never a crash', () => {
     expect(b.caveats.join(' ')).toMatch(/ghost: no read in any draw \(is the contig in the BAM\?\)/);
   });
   it('inconsistent input is a programming error with a message, not a silent guess', () => {
-    expect(() => assessMolecularChange(input([site('a', [1, 2, 3], [10, 10, 10]), site('b', [1, 2], [10, 10])]))).toThrow(/site b: 2 counts for 3 draws/);
+    expect(() => assessMolecularChange(input([site('a', [1, 2, 3], [10, 10, 10]), site('b', [1, 2], [10, 10])]))).toThrow(
+      /site b: 2 counts for 3 draws/,
+    );
     expect(() => assessMolecularChange(input([site('s', [11, 2, 3], [10, 10, 10])]))).toThrow(/alt 11 of depth 10/);
   });
 });

@@ -23,7 +23,16 @@ const mp = policy.rules.molecular_progression;
 
 function cohort(cv: number, patients: number, seed: number, draws = 6): CohortSeries[] {
   return Array.from({ length: patients }, (_, p) => {
-    const s = simulateSeries(new Xoshiro128(seed + p), { cv, depth: 1500, markers: 2, vaf: 0.02, before: draws, window: 0, fold: 1, rho: 1e-4 });
+    const s = simulateSeries(new Xoshiro128(seed + p), {
+      cv,
+      depth: 1500,
+      markers: 2,
+      vaf: 0.02,
+      before: draws,
+      window: 0,
+      fold: 1,
+      rho: 1e-4,
+    });
     return { patient: `p${p}`, draws: s.draws, sites: s.sites, lineStarts: [s.therapyStartDay] };
   });
 }
@@ -89,7 +98,14 @@ describe('resolveBetweenDrawPrior', () => {
     expect(stored).toBe(30);
     // The store's phases, as the model recorded them for other patients.
     const recorded = cohort(0.3, 30, 60).map((c) => {
-      const m = assessMolecularChange({ draws: c.draws, sites: c.sites, windowIdx: [c.draws.length - 1], therapyStartDay: c.lineStarts[0], prior: defaultPrior(policy), settings: modelSettings(policy) });
+      const m = assessMolecularChange({
+        draws: c.draws,
+        sites: c.sites,
+        windowIdx: [c.draws.length - 1],
+        therapyStartDay: c.lineStarts[0],
+        prior: defaultPrior(policy),
+        settings: modelSettings(policy),
+      });
       return { patient: `stored-${c.patient}`, assessment: { molecular_change: m } as Record<string, unknown> };
     });
     const phases = recordedPhases(recorded, new Set()).map((x) => x.phase);
@@ -104,7 +120,10 @@ describe('resolveBetweenDrawPrior', () => {
 
 describe('recordedPhases', () => {
   const comparison = (observed: unknown[], expected: unknown[]) => ({ nadir_reads: { observed, expected } });
-  const rec = (patient: string, ...comparisons: unknown[]) => ({ patient, assessment: { molecular_change: { comparisons } } as Record<string, unknown> });
+  const rec = (patient: string, ...comparisons: unknown[]) => ({
+    patient,
+    assessment: { molecular_change: { comparisons } } as Record<string, unknown>,
+  });
 
   it('one phase per patient: the latest assessment, its longest nadir phase; run patients left out', () => {
     const out = recordedPhases(
@@ -139,7 +158,9 @@ describe('recordedPhases', () => {
   });
 
   it('drops a bad draw and keeps the phase when two good draws remain', () => {
-    expect(recordedPhases([rec('C', comparison([4, -1, 6, 5], [5, 5, 5, 5]))], new Set())).toEqual([{ patient: 'C', phase: { observed: [4, 6, 5], expected: [5, 5, 5] } }]);
+    expect(recordedPhases([rec('C', comparison([4, -1, 6, 5], [5, 5, 5, 5]))], new Set())).toEqual([
+      { patient: 'C', phase: { observed: [4, 6, 5], expected: [5, 5, 5] } },
+    ]);
   });
 });
 
@@ -149,7 +170,14 @@ describe('recorded phases through a cohort store', () => {
     try {
       const path = join(dir, 'cohort.sqlite');
       const stored = cohort(0.3, 12, 700).map((c) => {
-        const m = assessMolecularChange({ draws: c.draws, sites: c.sites, windowIdx: [c.draws.length - 1], therapyStartDay: c.lineStarts[0], prior: defaultPrior(policy), settings: modelSettings(policy) });
+        const m = assessMolecularChange({
+          draws: c.draws,
+          sites: c.sites,
+          windowIdx: [c.draws.length - 1],
+          therapyStartDay: c.lineStarts[0],
+          prior: defaultPrior(policy),
+          settings: modelSettings(policy),
+        });
         return { patient: `S${c.patient}`, assessment_date: '2026-12-01', group: 'no_progression', molecular_change: m };
       });
       const store = openStore(path, { create: true });
@@ -168,10 +196,20 @@ describe('recorded phases through a cohort store', () => {
       // A patient of the run is not counted twice.
       const phases = recordedPhases(records, new Set(['Sp0']));
       // Patients in the store's order (by name).
-      expect(phases.map((x) => x.patient)).toEqual(stored.slice(1).map((s) => s.patient).sort());
+      expect(phases.map((x) => x.patient)).toEqual(
+        stored
+          .slice(1)
+          .map((s) => s.patient)
+          .sort(),
+      );
       const original = stored[1].molecular_change.comparisons.find((c) => c.nadir_reads)!.nadir_reads!;
       expect(phases.find((x) => x.patient === 'Sp1')!.phase).toEqual(original);
-      const r = resolveBetweenDrawPrior({ kind: 'auto' }, cohort(0.3, 3, 800), phases.map((x) => x.phase), settings);
+      const r = resolveBetweenDrawPrior(
+        { kind: 'auto' },
+        cohort(0.3, 3, 800),
+        phases.map((x) => x.phase),
+        settings,
+      );
       expect(r.basis).toBe('cohort');
       expect(r.estimate!.patients).toBe(3 + 11);
     } finally {

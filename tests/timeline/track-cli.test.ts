@@ -29,7 +29,10 @@ function tsvRows(text: string): Record<string, string>[] {
 /** Exit 1, one stderr line naming the file and matching the rule, no stack trace. */
 function expectFailure(r: Run, file: string, pattern: RegExp): void {
   expect(r.status, r.stderr).toBe(1);
-  const lines = r.stderr.trimEnd().split('\n').filter((l) => !/: (counted|counts reused)/.test(l));
+  const lines = r.stderr
+    .trimEnd()
+    .split('\n')
+    .filter((l) => !/: (counted|counts reused)/.test(l));
   expect(lines, r.stderr).toHaveLength(1);
   expect(lines[0]).toContain(file);
   expect(lines[0]).toMatch(pattern);
@@ -50,11 +53,31 @@ const SHEET = [
 beforeAll(() => {
   writeSitesTsv(p('sites.tsv'));
   // P1: stable TP53 pair at ~5%, ESR1 0 → 0 → 30/500 (emerges). P2: TP53 pair 1.9% → 9.5% (diffuse rise).
-  writeDrawBam(p('bams/P1_d0.bam'), 'P1_d0', [[25, 500], [24, 500], [0, 500]]);
-  writeDrawBam(p('bams/P1_d1.bam'), 'P1_d1', [[26, 500], [22, 500], [0, 500]]);
-  writeDrawBam(p('bams/P1_d2.bam'), 'P1_d2', [[24, 500], [27, 500], [30, 500]]);
-  writeDrawBam(p('bams/P2_d0.bam'), 'P2_d0', [[10, 500], [9, 500], [0, 500]]);
-  writeDrawBam(p('bams/P2_d1.bam'), 'P2_d1', [[50, 500], [45, 500], [0, 500]]);
+  writeDrawBam(p('bams/P1_d0.bam'), 'P1_d0', [
+    [25, 500],
+    [24, 500],
+    [0, 500],
+  ]);
+  writeDrawBam(p('bams/P1_d1.bam'), 'P1_d1', [
+    [26, 500],
+    [22, 500],
+    [0, 500],
+  ]);
+  writeDrawBam(p('bams/P1_d2.bam'), 'P1_d2', [
+    [24, 500],
+    [27, 500],
+    [30, 500],
+  ]);
+  writeDrawBam(p('bams/P2_d0.bam'), 'P2_d0', [
+    [10, 500],
+    [9, 500],
+    [0, 500],
+  ]);
+  writeDrawBam(p('bams/P2_d1.bam'), 'P2_d1', [
+    [50, 500],
+    [45, 500],
+    [0, 500],
+  ]);
   writeFileSync(p('samples.csv'), `${SHEET}\n`);
   writeFileSync(
     p('clinical.csv'),
@@ -116,7 +139,19 @@ describe('oligotrack track on real BAMs', () => {
     // Three draws per patient: the lab's measured between-draw CV (15%) lets them establish a stable
     // or a rising level; the policy's conservative default would leave these indeterminate
     // (tests/classify/scenarios.test.ts).
-    const r = cli('classify', '--timeline', 'out', '--clinical', 'clinical.csv', '--imaging', 'imaging.csv', '--json', 'class.json', '--between-draw-prior', '0.15');
+    const r = cli(
+      'classify',
+      '--timeline',
+      'out',
+      '--clinical',
+      'clinical.csv',
+      '--imaging',
+      'imaging.csv',
+      '--json',
+      'class.json',
+      '--between-draw-prior',
+      '0.15',
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/between-draw prior: measured CV 0\.15 with 20 df/);
     const rows = tsvRows(r.stdout);
@@ -130,27 +165,55 @@ describe('oligotrack track on real BAMs', () => {
       // progression and nothing else can rule it in or out.
       ['P2', '2026-05-15', 'indeterminate', 'NA', '.'],
     ]);
-    expect(rows[3].rationale).toContain('TP53 p.R175H, TP53 p.R273H (plasma only, CH-prone genes, not in the tissue): possible clonal haematopoiesis: white-cell sequencing recommended');
-    expect(rows[3].modifiers).toBe('short_response(4.4mo);triple_negative;bone_only;toxicity_note(chemotherapy);time_to_next_therapy(13.4mo)');
+    expect(rows[3].rationale).toContain(
+      'TP53 p.R175H, TP53 p.R273H (plasma only, CH-prone genes, not in the tissue): possible clonal haematopoiesis: white-cell sequencing recommended',
+    );
+    expect(rows[3].modifiers).toBe(
+      'short_response(4.4mo);triple_negative;bone_only;toxicity_note(chemotherapy);time_to_next_therapy(13.4mo)',
+    );
     const doc = JSON.parse(readFileSync(p('class.json'), 'utf8'));
     expect(doc.schema).toBe('oligotrack.classification');
     expect(doc.assessments[3].site_origins.map((o: { origin: string }) => o.origin)).toEqual(['possible_ch', 'possible_ch', 'tumour']);
     for (const a of doc.assessments) {
       expect(a.rules.map((x: { id: string }) => x.id)).toEqual([
-        'rule1_no_progression', 'rule2_radiological_oligoprogression', 'assessment_window', 'sample_identity', 'site_origin',
-        'clonal_set', 'rule3_molecular_progression', 'ctdna_return', 'rule4_targetable', 'rule5_group', 'rule6_indeterminate',
+        'rule1_no_progression',
+        'rule2_radiological_oligoprogression',
+        'assessment_window',
+        'sample_identity',
+        'site_origin',
+        'clonal_set',
+        'rule3_molecular_progression',
+        'ctdna_return',
+        'rule4_targetable',
+        'rule5_group',
+        'rule6_indeterminate',
       ]);
       for (const rule of a.rules) expect(rule.source.length).toBeGreaterThan(20);
     }
     expect(doc.assessments[1].draws_used).toEqual(['P1_d0', 'P1_d1', 'P1_d2']);
     expect(doc.assessments[1].draws_in_window).toEqual(['P1_d1', 'P1_d2']);
-    const again = cli('classify', '--timeline', 'out', '--clinical', 'clinical.csv', '--imaging', 'imaging.csv', '--json', 'class2.json', '--between-draw-prior', '0.15');
+    const again = cli(
+      'classify',
+      '--timeline',
+      'out',
+      '--clinical',
+      'clinical.csv',
+      '--imaging',
+      'imaging.csv',
+      '--json',
+      'class2.json',
+      '--between-draw-prior',
+      '0.15',
+    );
     expect(again.stdout).toBe(r.stdout);
     expect(readFileSync(p('class2.json'), 'utf8')).toBe(readFileSync(p('class.json'), 'utf8'));
   });
 
   it('a stricter policy file changes the group (max_oligo_lesions 1)', () => {
-    const policy = readFileSync(join(ROOT, 'reference/policy/default.yaml'), 'utf8').replace('max_oligo_lesions: 5', 'max_oligo_lesions: 1');
+    const policy = readFileSync(join(ROOT, 'reference/policy/default.yaml'), 'utf8').replace(
+      'max_oligo_lesions: 5',
+      'max_oligo_lesions: 1',
+    );
     writeFileSync(p('strict.yaml'), policy);
     const r = cli('classify', '--timeline', 'out', '--clinical', 'clinical.csv', '--imaging', 'imaging.csv', '--policy', 'strict.yaml');
     expect(r.status, r.stderr).toBe(0);
@@ -161,7 +224,11 @@ describe('oligotrack track on real BAMs', () => {
 describe("matched white cells: a variant there is the patient's own, never tumour", () => {
   it('an ESR1 variant also in the white cells never makes the group targetable', () => {
     // The normal carries ESR1 at 6% (CH-like); the plasma draws are P1's.
-    writeDrawBam(p('bams/P1_normal.bam'), 'P1_normal', [[0, 500], [0, 500], [30, 500]]);
+    writeDrawBam(p('bams/P1_normal.bam'), 'P1_normal', [
+      [0, 500],
+      [0, 500],
+      [30, 500],
+    ]);
     const sheet = SHEET.split('\n')
       .filter((l) => l.startsWith('P1') || l === SHEET_HEADER)
       .map((l) => (l === SHEET_HEADER ? `${l},normal` : `${l},bams/P1_normal.bam`))
@@ -175,9 +242,22 @@ describe("matched white cells: a variant there is the patient's own, never tumou
     // The timeline keeps the white-cell counts; classify tests them against the background.
     expect([esr1.white_cells.alt_count, esr1.white_cells.depth]).toEqual([30, 500]);
     expect(t.sites.find((x: { gene: string }) => x.gene === 'TP53').white_cells.alt_count).toBe(0);
-    writeFileSync(p('im_p1.csv'), 'patient,assessment_date,progressing_lesions,new_lesions,sites,visceral,cns\nP1,2026-05-20,2,1,bone;liver,yes,no\n');
+    writeFileSync(
+      p('im_p1.csv'),
+      'patient,assessment_date,progressing_lesions,new_lesions,sites,visceral,cns\nP1,2026-05-20,2,1,bone;liver,yes,no\n',
+    );
     writeFileSync(p('cl_p1.csv'), 'patient,subtype,therapy,therapy_class,therapy_start\nP1,HR+/HER2-,letrozole,endocrine,2025-06-01\n');
-    const c = cli('classify', '--timeline', 'out_normal', '--clinical', 'cl_p1.csv', '--imaging', 'im_p1.csv', '--between-draw-prior', '0.15');
+    const c = cli(
+      'classify',
+      '--timeline',
+      'out_normal',
+      '--clinical',
+      'cl_p1.csv',
+      '--imaging',
+      'im_p1.csv',
+      '--between-draw-prior',
+      '0.15',
+    );
     expect(c.status, c.stderr).toBe(0);
     // TP53 is absent from the white cells, so it is tumour DNA and stands for the tumour (stable):
     // true oligoprogression; ESR1 is the patient's own white cells' (clonal haematopoiesis).
@@ -215,7 +295,11 @@ describe('bad input: one line naming file:line:column, exit 1, no partial output
   const IM = 'patient,assessment_date,progressing_lesions,new_lesions,sites,visceral,cns';
   it('unknown patient in imaging; negative lesion count', () => {
     expectFailure(classify(`${IM}\nP9,2026-05-20,2,0,bone,no,no\n`), 'im.csv:2:1', /unknown patient 'P9'/);
-    expectFailure(classify(`${IM}\nP1,2026-05-20,-1,0,bone,no,no\n`), 'im.csv:2:15', /progressing_lesions' must be a whole number ≥ 0 \(got '-1'\)/);
+    expectFailure(
+      classify(`${IM}\nP1,2026-05-20,-1,0,bone,no,no\n`),
+      'im.csv:2:15',
+      /progressing_lesions' must be a whole number ≥ 0 \(got '-1'\)/,
+    );
     expect(existsSync(p('cls.tsv'))).toBe(false);
   });
   it('a policy key with a typo names the key, the file and the nearest valid key', () => {
@@ -227,7 +311,19 @@ describe('bad input: one line naming file:line:column, exit 1, no partial output
   it('a TSV that cannot be written removes the JSON written before it (no half result)', () => {
     // --out below a regular file fails only after --json was written: the JSON must be removed again.
     writeFileSync(p('im.csv'), `${IM}\nP1,2026-05-20,2,0,bone,no,no\nP2,2026-05-15,1,0,bone,no,no\n`);
-    const r = cli('classify', '--timeline', 'out', '--clinical', 'clinical.csv', '--imaging', 'im.csv', '--json', 'half.json', '--out', 'clinical.csv/cls.tsv');
+    const r = cli(
+      'classify',
+      '--timeline',
+      'out',
+      '--clinical',
+      'clinical.csv',
+      '--imaging',
+      'im.csv',
+      '--json',
+      'half.json',
+      '--out',
+      'clinical.csv/cls.tsv',
+    );
     expectFailure(r, 'clinical.csv/cls.tsv', /cannot write output \(.*clinical\.csv is not a directory\)/);
     expect(existsSync(p('half.json'))).toBe(false);
   });

@@ -33,9 +33,21 @@ const EXTRA_ALT = EXTRA_REF === 'A' ? 'C' : 'A';
 
 beforeAll(() => {
   writeSitesTsv(p('sites.tsv'));
-  writeDrawBam(p('bams/P1_d0.bam'), 'P1_d0', [[25, 500], [24, 500], [0, 500]]);
-  writeDrawBam(p('bams/P1_d1.bam'), 'P1_d1', [[26, 500], [22, 500], [0, 500]]);
-  writeDrawBam(p('bams/P2_d0.bam'), 'P2_d0', [[10, 500], [9, 500], [0, 500]]);
+  writeDrawBam(p('bams/P1_d0.bam'), 'P1_d0', [
+    [25, 500],
+    [24, 500],
+    [0, 500],
+  ]);
+  writeDrawBam(p('bams/P1_d1.bam'), 'P1_d1', [
+    [26, 500],
+    [22, 500],
+    [0, 500],
+  ]);
+  writeDrawBam(p('bams/P2_d0.bam'), 'P2_d0', [
+    [10, 500],
+    [9, 500],
+    [0, 500],
+  ]);
   // The tissue VCF repeats the panel's chrT:1000 C>T (must be counted once) and adds EXTRA.
   writeFileSync(
     p('P1.tissue.vcf'),
@@ -115,7 +127,11 @@ describe('tumour-informed VCF from the samplesheet', () => {
 describe('the count cache is keyed on the BAM content', () => {
   const sheet = 'patient,sample,collection_date,bam\nP3,P3_d0,2026-01-05,c/P3_d0.bam\n';
   it('a touched BAM is reused; new content with the old mtime is recounted', () => {
-    writeDrawBam(p('c/P3_d0.bam'), 'P3_d0', [[25, 500], [24, 500], [0, 500]]);
+    writeDrawBam(p('c/P3_d0.bam'), 'P3_d0', [
+      [25, 500],
+      [24, 500],
+      [0, 500],
+    ]);
     writeFileSync(p('cache.csv'), sheet);
     const first = cli('track', '--samplesheet', 'cache.csv', '--sites', 'sites.tsv', '--out-dir', 'out_cache');
     expect(first.status, first.stderr).toBe(0);
@@ -126,7 +142,11 @@ describe('the count cache is keyed on the BAM content', () => {
     expect(touched.stderr).toMatch(/\(1 from cache\)/);
     // Other bytes with the old mtime put back (an mtime key would reuse the stale counts): recounted.
     const st = statSync(p('c/P3_d0.bam'));
-    writeDrawBam(p('c/other.bam'), 'P3_d0', [[24, 500], [25, 500], [0, 500]]); // same depths, alt moved
+    writeDrawBam(p('c/other.bam'), 'P3_d0', [
+      [24, 500],
+      [25, 500],
+      [0, 500],
+    ]); // same depths, alt moved
     const other = readFileSync(p('c/other.bam'));
     const original = readFileSync(p('c/P3_d0.bam'));
     expect(other.equals(original)).toBe(false);
@@ -142,9 +162,18 @@ describe('the count cache is keyed on the BAM content', () => {
   it('a tumour VCF site on a contig the BAM lacks is one clear error naming the VCF and the contig, with no output', () => {
     writeFileSync(
       p('P1.bad.vcf'),
-      ['##fileformat=VCFv4.3', '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO', `${CONTIG.name}\t1000\tok\tC\tT\t.\tPASS\t.`, 'chrZ\t500\tlost\tA\tG\t.\tPASS\t.', ''].join('\n'),
+      [
+        '##fileformat=VCFv4.3',
+        '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO',
+        `${CONTIG.name}\t1000\tok\tC\tT\t.\tPASS\t.`,
+        'chrZ\t500\tlost\tA\tG\t.\tPASS\t.',
+        '',
+      ].join('\n'),
     );
-    writeFileSync(p('bad-sheet.csv'), 'patient,sample,collection_date,bam,vcf\nP1,P1_d0,2026-01-05,bams/P1_d0.bam,P1.bad.vcf\nP1,P1_d1,2026-03-05,bams/P1_d1.bam,\n');
+    writeFileSync(
+      p('bad-sheet.csv'),
+      'patient,sample,collection_date,bam,vcf\nP1,P1_d0,2026-01-05,bams/P1_d0.bam,P1.bad.vcf\nP1,P1_d1,2026-03-05,bams/P1_d1.bam,\n',
+    );
     const r = cli('track', '--samplesheet', 'bad-sheet.csv', '--sites', 'sites.tsv', '--out-dir', 'out_badvcf');
     expect(r.status).toBe(1);
     const lines = r.stderr.trimEnd().split('\n');
@@ -152,7 +181,7 @@ describe('the count cache is keyed on the BAM content', () => {
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
-  it('a panel of normals without the patient\'s tissue-only site: the site takes its class rate, with a warning', () => {
+  it("a panel of normals without the patient's tissue-only site: the site takes its class rate, with a warning", () => {
     const pon = cli('pon', '--bam', 'bams/P2_d0.bam', '--sites', 'sites.tsv', '--out', 'pon.tsv');
     expect(pon.status, pon.stderr).toBe(0);
     const r = cli('track', '--samplesheet', 'sheet.csv', '--sites', 'sites.tsv', '--pon', 'pon.tsv', '--out-dir', 'out_pon');

@@ -55,7 +55,9 @@ describe('two-count test (conditional binomial on alt1 + alt2)', () => {
     expect(increasePValue({ alt: 5, depth: 1000 }, { alt: 12, depth: 3000 }) / 0.76530561433173716).toBeCloseTo(1, 11);
   });
   it('decrease is the increase test with the draws swapped; no data gives p = 1', () => {
-    expect(decreasePValue({ alt: 90, depth: 3000 }, { alt: 30, depth: 3000 })).toBe(increasePValue({ alt: 30, depth: 3000 }, { alt: 90, depth: 3000 }));
+    expect(decreasePValue({ alt: 90, depth: 3000 }, { alt: 30, depth: 3000 })).toBe(
+      increasePValue({ alt: 30, depth: 3000 }, { alt: 90, depth: 3000 }),
+    );
     expect(increasePValue({ alt: 0, depth: 0 }, { alt: 5, depth: 100 })).toBe(1);
     expect(increasePValue({ alt: 0, depth: 100 }, { alt: 0, depth: 100 })).toBe(1);
     expect(foldChange({ alt: 0, depth: 100 }, { alt: 1, depth: 100 })).toBe(Infinity);
@@ -70,8 +72,21 @@ const draw = (n: number, p: number, u: Xoshiro128) => binomialDraw(u, n, p);
 function called(alt: number, depth: number) {
   const site = { chrom: 'chr1', pos1: 100, ref: 'C', alt: 'T', gene: 'G', protein: 'p.X', id: 's' };
   const row: SiteCounts = {
-    site, depth, refCount: depth - alt, altCount: alt, otherCount: 0, deletions: 0, insertions: 0, altFwd: alt, altRev: 0,
-    discordantMates: 0, meanFragLenRef: 167, meanFragLenAlt: 150, rawRefCount: depth - alt, rawAltCount: alt, families: 0,
+    site,
+    depth,
+    refCount: depth - alt,
+    altCount: alt,
+    otherCount: 0,
+    deletions: 0,
+    insertions: 0,
+    altFwd: alt,
+    altRev: 0,
+    discordantMates: 0,
+    meanFragLenRef: 167,
+    meanFragLenAlt: 150,
+    rawRefCount: depth - alt,
+    rawAltCount: alt,
+    families: 0,
   };
   const c = callRow(row, backgroundFor(defaultBackground(), site), 0.01, 100);
   return { alt, depth, call: c.call };

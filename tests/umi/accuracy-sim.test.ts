@@ -31,7 +31,12 @@ describe('accuracy simulation (read level, in memory)', () => {
   it('puts tumour alleles in at the given VAF, shorter, one family per molecule', () => {
     const rng = createRng(7);
     const buf = new ObservationBuffer();
-    simulateSite(rng, DEFAULT_ERROR_MODEL, { molecules: 20_000, vaf: 0.05, umi: true, siteIndex: 0, pos0: SITE.pos1 - 1, nameSalt: 1 }, buf);
+    simulateSite(
+      rng,
+      DEFAULT_ERROR_MODEL,
+      { molecules: 20_000, vaf: 0.05, umi: true, siteIndex: 0, pos0: SITE.pos1 - 1, nameSalt: 1 },
+      buf,
+    );
     const row = collapseUmiFamilies(buf.table(), [SITE], { minBaseq: 20, keepSingletons: true }).rows[0];
     // Families ≈ molecules (UMI errors are merged back by the directional rule; ~2% lost to N).
     expect(row.families).toBeGreaterThan(19_000);

@@ -26,9 +26,17 @@ function hash(s: string): [number, number] {
 export function table(reads: ObsRead[]): ObservationTable {
   const n = reads.length;
   const t: ObservationTable = {
-    length: n, site: new Int32Array(n), allele: new Uint8Array(n), qual: new Uint8Array(n), flag: new Uint16Array(n),
-    readStart0: new Int32Array(n), mateStart0: new Int32Array(n), fragLen: new Int32Array(n), nameHashHi: new Uint32Array(n),
-    nameHashLo: new Uint32Array(n), umi: new Array<string>(n),
+    length: n,
+    site: new Int32Array(n),
+    allele: new Uint8Array(n),
+    qual: new Uint8Array(n),
+    flag: new Uint16Array(n),
+    readStart0: new Int32Array(n),
+    mateStart0: new Int32Array(n),
+    fragLen: new Int32Array(n),
+    nameHashHi: new Uint32Array(n),
+    nameHashLo: new Uint32Array(n),
+    umi: new Array<string>(n),
   };
   reads.forEach((r, i) => {
     t.site[i] = r.site ?? 0;
@@ -51,13 +59,38 @@ export const R1R = 0x1 | 0x2 | 0x40 | 0x10; // 83  (bottom strand)
 export const R2F = 0x1 | 0x2 | 0x80 | 0x20; // 163
 
 /** One template: a pair at [start0, start0+fragLen) of one strand, `mates` = 1 or 2 reads at the site. */
-export function pair(name: string, umi: string, allele: 0 | 1 | 2, opts: { top?: boolean; start0?: number; fragLen?: number; mates?: 1 | 2; qual?: number; mateAllele?: 0 | 1 | 2; site?: number } = {}): ObsRead[] {
+export function pair(
+  name: string,
+  umi: string,
+  allele: 0 | 1 | 2,
+  opts: { top?: boolean; start0?: number; fragLen?: number; mates?: 1 | 2; qual?: number; mateAllele?: 0 | 1 | 2; site?: number } = {},
+): ObsRead[] {
   const start0 = opts.start0 ?? 1000;
   const fragLen = opts.fragLen ?? 160;
   const top = opts.top ?? true;
   const mateStart = start0 + fragLen - 150;
-  const first: ObsRead = { site: opts.site, allele, qual: opts.qual, flag: top ? R1F : R1R, readStart0: top ? start0 : mateStart, mateStart0: top ? mateStart : start0, fragLen, name, umi };
+  const first: ObsRead = {
+    site: opts.site,
+    allele,
+    qual: opts.qual,
+    flag: top ? R1F : R1R,
+    readStart0: top ? start0 : mateStart,
+    mateStart0: top ? mateStart : start0,
+    fragLen,
+    name,
+    umi,
+  };
   if ((opts.mates ?? 2) === 1) return [first];
-  const second: ObsRead = { site: opts.site, allele: opts.mateAllele ?? allele, qual: opts.qual, flag: top ? R2R : R2F, readStart0: top ? mateStart : start0, mateStart0: top ? start0 : mateStart, fragLen, name, umi };
+  const second: ObsRead = {
+    site: opts.site,
+    allele: opts.mateAllele ?? allele,
+    qual: opts.qual,
+    flag: top ? R2R : R2F,
+    readStart0: top ? mateStart : start0,
+    mateStart0: top ? start0 : mateStart,
+    fragLen,
+    name,
+    umi,
+  };
   return [first, second];
 }

@@ -32,8 +32,20 @@ describe('directional UMI grouping (UMI-tools rule: count(a) ≥ 2·count(b) −
     expect(groups({ AAAA: 100, AAAT: 60, AATT: 30 })).toEqual([['AAAA'], ['AAAT', 'AATT']]);
   });
   it('does not depend on input order', () => {
-    const a = groupUmisDirectional(new Map([['ACGT', 3], ['ACGA', 2], ['TCGA', 1]]));
-    const b = groupUmisDirectional(new Map([['TCGA', 1], ['ACGA', 2], ['ACGT', 3]]));
+    const a = groupUmisDirectional(
+      new Map([
+        ['ACGT', 3],
+        ['ACGA', 2],
+        ['TCGA', 1],
+      ]),
+    );
+    const b = groupUmisDirectional(
+      new Map([
+        ['TCGA', 1],
+        ['ACGA', 2],
+        ['ACGT', 3],
+      ]),
+    );
     expect([...a.entries()].sort()).toEqual([...b.entries()].sort());
   });
   it('pairs duplex halves', () => {
@@ -44,9 +56,25 @@ describe('directional UMI grouping (UMI-tools rule: count(a) ≥ 2·count(b) −
 
 describe('consensus', () => {
   it('is the quality-weighted majority; a tie is N', () => {
-    expect(consensusAllele([{ allele: 0, weight: 30 }, { allele: 0, weight: 30 }, { allele: 1, weight: 30 }])).toBe(0);
-    expect(consensusAllele([{ allele: 0, weight: 30 }, { allele: 1, weight: 30 }])).toBe(-1);
-    expect(consensusAllele([{ allele: 0, weight: 40 }, { allele: 1, weight: 20 }])).toBe(0);
+    expect(
+      consensusAllele([
+        { allele: 0, weight: 30 },
+        { allele: 0, weight: 30 },
+        { allele: 1, weight: 30 },
+      ]),
+    ).toBe(0);
+    expect(
+      consensusAllele([
+        { allele: 0, weight: 30 },
+        { allele: 1, weight: 30 },
+      ]),
+    ).toBe(-1);
+    expect(
+      consensusAllele([
+        { allele: 0, weight: 40 },
+        { allele: 1, weight: 20 },
+      ]),
+    ).toBe(0);
     expect(consensusAllele([])).toBe(-1);
   });
 });
@@ -54,7 +82,9 @@ describe('consensus', () => {
 describe('collapseUmiFamilies', () => {
   it('turns a family with one sequencing error into one ref family, raw counts beside it', () => {
     const reads: ObsRead[] = [
-      ...pair('r1', 'ACGT', 0), ...pair('r2', 'ACGT', 0), ...pair('r3', 'ACGT', 1, { mates: 1 }),
+      ...pair('r1', 'ACGT', 0),
+      ...pair('r2', 'ACGT', 0),
+      ...pair('r3', 'ACGT', 1, { mates: 1 }),
       ...pair('r4', 'ACGA', 0, { mates: 1 }), // an error UMI of the same family (3 ≥ 2·1 − 1)
     ];
     const res = collapseUmiFamilies(table(reads), [SITE], opts);
@@ -78,8 +108,10 @@ describe('collapseUmiFamilies', () => {
 
   it('separates families by position and orientation, and pairs duplex strands', () => {
     const reads = [
-      ...pair('t1', 'AAA-CCC', 1), ...pair('t2', 'AAA-CCC', 1), // top strand
-      ...pair('b1', 'CCC-AAA', 1, { top: false }), ...pair('b2', 'CCC-AAA', 1, { top: false }), // bottom strand, same molecule
+      ...pair('t1', 'AAA-CCC', 1),
+      ...pair('t2', 'AAA-CCC', 1), // top strand
+      ...pair('b1', 'CCC-AAA', 1, { top: false }),
+      ...pair('b2', 'CCC-AAA', 1, { top: false }), // bottom strand, same molecule
       ...pair('x1', 'AAA-CCC', 0, { start0: 1001 }), // other position: another molecule
     ];
     const res = collapseUmiFamilies(table(reads), [SITE], opts);
@@ -119,6 +151,9 @@ describe('collapseUmiFamilies', () => {
     const s2: Site = { ...SITE, pos1: 1200 };
     const reads = [...pair('a', 'AAAA', 1, { site: 1 }), ...pair('b', 'AAAA', 0, { site: 0 })];
     const res = collapseUmiFamilies(table(reads), [SITE, s2], opts);
-    expect(res.rows.map((r) => [r.site.pos1, r.refCount, r.altCount])).toEqual([[1100, 1, 0], [1200, 0, 1]]);
+    expect(res.rows.map((r) => [r.site.pos1, r.refCount, r.altCount])).toEqual([
+      [1100, 1, 0],
+      [1200, 0, 1],
+    ]);
   });
 });

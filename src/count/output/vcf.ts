@@ -14,8 +14,8 @@ const FORMAT_FIELDS: [id: string, number: string, type: string, description: str
   ['DM', '1', 'Integer', 'Fragments whose overlapping mates disagreed at the site (discordant_mates)'],
   ['FLR', '1', 'Float', 'Mean fragment length (|TLEN|) of REF-supporting fragments (mean_frag_len_ref)'],
   ['FLA', '1', 'Float', 'Mean fragment length (|TLEN|) of ALT-supporting fragments (mean_frag_len_alt)'],
-  ['NDEL', '1', 'Integer', 'Observations with a deletion spanning the site\'s first base (deletions)'],
-  ['NINS', '1', 'Integer', 'Observations with an insertion right after the site\'s first base (insertions)'],
+  ['NDEL', '1', 'Integer', "Observations with a deletion spanning the site's first base (deletions)"],
+  ['NINS', '1', 'Integer', "Observations with an insertion right after the site's first base (insertions)"],
   ['RAD', 'R', 'Integer', 'Read-level REF and ALT counts before mate merging and UMI collapsing (raw_ref_count, raw_alt_count)'],
   ['FAM', '1', 'Integer', 'UMI families counted (0 without --umi)'],
 ];
@@ -95,11 +95,19 @@ export function formatCountVcf(info: CountRunInfo, rows: readonly CountOutputRow
     `##oligotrackCountingSemantics=${quoted(countingSemantics(info.settings))}`,
     ...(info.region !== '' ? [`##oligotrackRegion=${info.region}`] : []),
     `##oligotrackReads=<seen=${info.readsSeen},passing=${info.readsPassing}>`,
-    ...(info.calls ? [`##oligotrackCalls=<alpha=${info.calls.alpha},min_depth=${info.calls.min_depth},background=${info.calls.background}>`] : []),
-    ...(info.umi ? [`##oligotrackUmi=<families=${info.umi.families},duplex_families=${info.umi.duplex_families},reads_without_umi=${info.umi.reads_without_umi}>`] : []),
+    ...(info.calls
+      ? [`##oligotrackCalls=<alpha=${info.calls.alpha},min_depth=${info.calls.min_depth},background=${info.calls.background}>`]
+      : []),
+    ...(info.umi
+      ? [
+          `##oligotrackUmi=<families=${info.umi.families},duplex_families=${info.umi.duplex_families},reads_without_umi=${info.umi.reads_without_umi}>`,
+        ]
+      : []),
     '##INFO=<ID=GENE,Number=1,Type=String,Description="Gene of the site, from the sites input">',
     '##INFO=<ID=PROTEIN,Number=1,Type=String,Description="Protein change of the site (HGVS p.), from the sites input">',
-    ...fields.map(([id, number, type, description]) => `##FORMAT=<ID=${id},Number=${number},Type=${type},Description=${quoted(description)}>`),
+    ...fields.map(
+      ([id, number, type, description]) => `##FORMAT=<ID=${id},Number=${number},Type=${type},Description=${quoted(description)}>`,
+    ),
     ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT', info.sample].join('\t'),
   ];
   const format = fields.map(([id]) => id).join(':');
@@ -109,7 +117,11 @@ export function formatCountVcf(info: CountRunInfo, rows: readonly CountOutputRow
       ...(row.protein !== '' ? [`PROTEIN=${encodeInfoValue(row.protein)}`] : []),
     ];
     const id = row.id === '' ? '.' : row.id.replace(/\s/g, '_');
-    lines.push([row.chrom, String(row.pos), id, row.ref, row.alt, '.', '.', infoParts.join(';') || '.', format, sampleColumn(row, withCalls)].join('\t'));
+    lines.push(
+      [row.chrom, String(row.pos), id, row.ref, row.alt, '.', '.', infoParts.join(';') || '.', format, sampleColumn(row, withCalls)].join(
+        '\t',
+      ),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

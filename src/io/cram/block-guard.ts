@@ -28,7 +28,7 @@ export function readItf8(b: Uint8Array, at: number): [number, number] {
   if (need === 2) return [((b0 & 0x3f) << 8) | b[at + 1], 2];
   if (need === 3) return [((b0 & 0x1f) << 16) | (b[at + 1] << 8) | b[at + 2], 3];
   if (need === 4) return [((b0 & 0x0f) << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3], 4];
-  return [(((b0 & 0x0f) << 28) | (b[at + 1] << 20) | (b[at + 2] << 12) | (b[at + 3] << 4) | (b[at + 4] & 0x0f)) | 0, 5];
+  return [((b0 & 0x0f) << 28) | (b[at + 1] << 20) | (b[at + 2] << 12) | (b[at + 3] << 4) | (b[at + 4] & 0x0f) | 0, 5];
 }
 
 /** LTF8 (CRAM spec §2.3): byte length only (the value is not needed here). */
@@ -51,7 +51,8 @@ export function checkContainerHeader(handle: CramFileHandle, pos: number, major:
   if (major >= 2) at += ltf8Length(b, at); // bases
   at += readItf8(b, at)[1]; // blocks
   const [landmarks] = readItf8(b, at);
-  if (length < 0 || pos + length > handle.size) throw new CorruptCramError(`container at byte ${pos} claims ${length} bytes, past the end of the file`);
+  if (length < 0 || pos + length > handle.size)
+    throw new CorruptCramError(`container at byte ${pos} claims ${length} bytes, past the end of the file`);
   if (landmarks < 0 || landmarks > MAX_LANDMARKS) throw new CorruptCramError(`container at byte ${pos} claims ${landmarks} slices`);
 }
 
@@ -68,12 +69,15 @@ export function checkBlock(handle: CramFileHandle, pos: number, major: number): 
   const [uncompressed, n2] = readItf8(head, at);
   at += n2;
   const crcBytes = major >= 3 ? 4 : 0;
-  if (compressed < 0 || pos + at + compressed + crcBytes > handle.size) throw new CorruptCramError(`block at byte ${pos} claims ${compressed} bytes, past the end of the file`);
-  if (uncompressed < 0 || uncompressed > MAX_BLOCK_BYTES) throw new CorruptCramError(`block at byte ${pos} claims ${uncompressed} bytes uncompressed`);
+  if (compressed < 0 || pos + at + compressed + crcBytes > handle.size)
+    throw new CorruptCramError(`block at byte ${pos} claims ${compressed} bytes, past the end of the file`);
+  if (uncompressed < 0 || uncompressed > MAX_BLOCK_BYTES)
+    throw new CorruptCramError(`block at byte ${pos} claims ${uncompressed} bytes uncompressed`);
   if (major < 3) return;
   const whole = handle.readSync(at + compressed + 4, pos);
   const recorded = new DataView(whole.buffer, whole.byteOffset).getUint32(at + compressed, true);
-  if (crc32(whole.subarray(0, at + compressed)) >>> 0 !== recorded) throw new CorruptCramError(`block at byte ${pos} fails its CRC32 check`);
+  if (crc32(whole.subarray(0, at + compressed)) >>> 0 !== recorded)
+    throw new CorruptCramError(`block at byte ${pos} fails its CRC32 check`);
 }
 
 type Decompress = (method: string, input: Uint8Array, size: number) => Promise<Uint8Array>;

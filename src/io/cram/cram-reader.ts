@@ -61,7 +61,13 @@ export class CramReader {
     this.readGroups = headerText
       .split('\n')
       .filter((l) => l.startsWith('@RG\t'))
-      .map((l) => l.split('\t').find((f) => f.startsWith('ID:'))?.slice(3) ?? '');
+      .map(
+        (l) =>
+          l
+            .split('\t')
+            .find((f) => f.startsWith('ID:'))
+            ?.slice(3) ?? '',
+      );
   }
 
   /** Opens and checks a CRAM (magic, version, EOF container, header) and its reference when given. */
@@ -83,7 +89,8 @@ export class CramReader {
       const indexPath = findCraiPath(path);
       const index = indexPath && !opts.headerOnly ? new CraiIndex({ filehandle: new CramFileHandle(indexPath) }) : null;
       const sq = parseSqLines(headerText);
-      const reference = opts.referencePath && !opts.headerOnly ? new CramReference(new IndexedFastaFile(opts.referencePath), sq, path) : null;
+      const reference =
+        opts.referencePath && !opts.headerOnly ? new CramReference(new IndexedFastaFile(opts.referencePath), sq, path) : null;
       return new CramReader(path, handle, cram, index, indexPath, headerText, reference, version, major);
     } catch (e) {
       handle.closeSync();
@@ -103,7 +110,10 @@ export class CramReader {
     }
     for (const s of seen.values()) {
       if (!(s.containerStart >= DEFINITION_BYTES && s.containerStart < this.handle.size && s.sliceBytes >= 0)) {
-        throw fileError(this.indexPath!, `points to byte ${s.containerStart}, past the end of ${this.path} (the CRAM is cut short, or the index belongs to another file)`);
+        throw fileError(
+          this.indexPath!,
+          `points to byte ${s.containerStart}, past the end of ${this.path} (the CRAM is cut short, or the index belongs to another file)`,
+        );
       }
     }
     return [...seen.values()].sort((a, b) => a.containerStart - b.containerStart || a.sliceStart - b.sliceStart);
@@ -120,7 +130,8 @@ export class CramReader {
       for (let j = 0; j < h0.numBlocks; j++) pos = (await this.cram.readBlock(pos))._endPosition;
       while (pos < this.handle.size) {
         const h = await this.container(pos).getHeader();
-        if (!(h.length >= 0 && h.numLandmarks <= h.numRecords + 1)) throw new CramRecordError(`container at byte ${pos} has an impossible header`);
+        if (!(h.length >= 0 && h.numLandmarks <= h.numRecords + 1))
+          throw new CramRecordError(`container at byte ${pos} has an impossible header`);
         h.landmarks.forEach((start, i) => {
           const end = i + 1 < h.landmarks.length ? h.landmarks[i + 1] : h.length;
           if (h.numRecords > 0) out.push({ containerStart: pos, sliceStart: start, sliceBytes: end - start });
@@ -145,28 +156,40 @@ export class CramReader {
   /** Decodes one slice and appends its records to `out` as BAM records; returns how many. */
   async appendSlice(slice: SliceRef, out: BamRecordBuffer): Promise<number> {
     const where = `container at byte ${slice.containerStart}`;
-    return guard(this.path, async () => {
-      const container = this.container(slice.containerStart);
-      const compression = await container.getCompressionHeaderBlock();
-      if (!compression) return 0; // an empty container (the EOF marker)
-      const scheme = await container.getCompressionScheme();
-      if (!scheme) return 0;
-      const referenceRequired = compression.parsedContent.preservation.RR !== false;
-      const cramSlice = container.getSlice(slice.sliceStart, slice.sliceBytes);
-      const sliceHeader = await cramSlice.getHeader();
-      if (sliceHeader.contentType !== 'MAPPED_SLICE_HEADER') return 0; // unmapped reads only
-      const sh = sliceHeader.parsedContent as unknown as { refSeqId: number; refSeqStart: number; refSeqSpan: number; refBaseBlockId: number; md5?: number[]; numRecords: number };
-      const records: CramRecord[] = await cramSlice.getRecords(() => true);
-      if (records.length === 0) return 0;
-      const window = await this.referenceFor(cramSlice, sh, records, referenceRequired);
-      const ends = Float64Array.from(records, (r) => alignedEnd1(r));
-      const mates = resolveMates(records, ends);
-      records.forEach((r, i) => {
-        const rg = r.readGroupId >= 0 ? this.readGroups[r.readGroupId] : undefined;
-        appendBamRecord(r, mates[i], window, scheme.substitutionMatrix, rg, this.scratch, out);
-      });
-      return records.length;
-    }, 'corrupt CRAM', where);
+    return guard(
+      this.path,
+      async () => {
+        const container = this.container(slice.containerStart);
+        const compression = await container.getCompressionHeaderBlock();
+        if (!compression) return 0; // an empty container (the EOF marker)
+        const scheme = await container.getCompressionScheme();
+        if (!scheme) return 0;
+        const referenceRequired = compression.parsedContent.preservation.RR !== false;
+        const cramSlice = container.getSlice(slice.sliceStart, slice.sliceBytes);
+        const sliceHeader = await cramSlice.getHeader();
+        if (sliceHeader.contentType !== 'MAPPED_SLICE_HEADER') return 0; // unmapped reads only
+        const sh = sliceHeader.parsedContent as unknown as {
+          refSeqId: number;
+          refSeqStart: number;
+          refSeqSpan: number;
+          refBaseBlockId: number;
+          md5?: number[];
+          numRecords: number;
+        };
+        const records: CramRecord[] = await cramSlice.getRecords(() => true);
+        if (records.length === 0) return 0;
+        const window = await this.referenceFor(cramSlice, sh, records, referenceRequired);
+        const ends = Float64Array.from(records, (r) => alignedEnd1(r));
+        const mates = resolveMates(records, ends);
+        records.forEach((r, i) => {
+          const rg = r.readGroupId >= 0 ? this.readGroups[r.readGroupId] : undefined;
+          appendBamRecord(r, mates[i], window, scheme.substitutionMatrix, rg, this.scratch, out);
+        });
+        return records.length;
+      },
+      'corrupt CRAM',
+      where,
+    );
   }
 
   /** The reference bases a slice's records are decoded against: embedded, from --reference, or none. */
@@ -233,7 +256,10 @@ function checkDefinition(handle: CramFileHandle, path: string): string {
   const minor = def[5];
   const version = `${major}.${minor}`;
   if (major !== 2 && major !== 3) {
-    throw fileError(path, `CRAM version ${version} is not supported (2.1, 3.0 and 3.1 are): convert it with samtools view -C --output-fmt-option version=3.0 -T ref.fa`);
+    throw fileError(
+      path,
+      `CRAM version ${version} is not supported (2.1, 3.0 and 3.1 are): convert it with samtools view -C --output-fmt-option version=3.0 -T ref.fa`,
+    );
   }
   if (!(major === 2 && minor === 0)) {
     const eof = major === 3 ? EOF_V3 : EOF_V21;

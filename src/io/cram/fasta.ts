@@ -62,7 +62,8 @@ export class IndexedFastaFile {
       }
     }
     if (done > runStart) out += raw.toString('latin1', runStart, done);
-    if (out.length !== to - from) throw fileError(this.path, `contig ${name} does not match its index ${this.path}.fai; re-run samtools faidx`);
+    if (out.length !== to - from)
+      throw fileError(this.path, `contig ${name} does not match its index ${this.path}.fai; re-run samtools faidx`);
     return out.toUpperCase();
   }
 
@@ -78,7 +79,12 @@ function parseFai(text: string, faiPath: string): Map<string, FaiEntry> {
     if (line.trim() === '') return;
     const f = line.replace(/\r$/, '').split('\t');
     const [length, offset, lineBases, lineBytes] = f.slice(1, 5).map(Number);
-    if (f.length < 5 || ![length, offset, lineBases, lineBytes].every((x) => Number.isInteger(x) && x >= 0) || lineBases < 1 || lineBytes < lineBases) {
+    if (
+      f.length < 5 ||
+      ![length, offset, lineBases, lineBytes].every((x) => Number.isInteger(x) && x >= 0) ||
+      lineBases < 1 ||
+      lineBytes < lineBases
+    ) {
       throw fileError(faiPath, 'not a samtools faidx index (expected name, length, offset, line bases, line bytes)', i + 1);
     }
     out.set(f[0], { name: f[0], length, offset, lineBases, lineBytes });

@@ -52,7 +52,8 @@ export function resolveMates(records: readonly CramRecord[], alignedEnd1: ArrayL
     const r = records[i];
     if ((r.cramFlags & CF_DETACHED) !== 0 || (r.cramFlags & CF_MATE_DOWNSTREAM) === 0) continue;
     const target = r.mate?.uniqueId === undefined ? -1 : r.mate.uniqueId - base;
-    if (!(target > i && target < n) || isTarget[target]) throw new CorruptMatesError(`record ${i + 1} of a slice points to an impossible mate`);
+    if (!(target > i && target < n) || isTarget[target])
+      throw new CorruptMatesError(`record ${i + 1} of a slice points to an impossible mate`);
     mateLine[i] = target;
     isTarget[target] = 1;
   }

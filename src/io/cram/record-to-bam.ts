@@ -195,7 +195,13 @@ class AlignmentDecoder {
   private lossyTouched = false;
   private writeBases = true;
 
-  decode(rec: CramRecord, ref: ReferenceWindow, substitution: readonly (readonly string[])[], scratch: RecordScratch, preserved: boolean): number {
+  decode(
+    rec: CramRecord,
+    ref: ReferenceWindow,
+    substitution: readonly (readonly string[])[],
+    scratch: RecordScratch,
+    preserved: boolean,
+  ): number {
     this.rec = rec;
     this.ref = ref;
     this.span = ref.present ? ref.span(rec.sequenceId) : null;
@@ -314,7 +320,8 @@ class AlignmentDecoder {
   private copyRef(n: number): void {
     if (this.writeBases) {
       const at = this.seqPos - 1;
-      if (!this.ref.present) this.seq.fill(61, at, at + n); // '=': htslib's placeholder when there is no reference
+      if (!this.ref.present)
+        this.seq.fill(61, at, at + n); // '=': htslib's placeholder when there is no reference
       else {
         for (let i = 0; i < n; i++) {
           const c = this.refBase(this.refPos + i);
@@ -400,13 +407,26 @@ function tagSize(v: TagValue): number {
 
 function writeNumber(b: Buffer, o: number, code: number, v: number): void {
   switch (code) {
-    case 0x43: b.writeUInt8(v, o); break;
-    case 0x63: b.writeInt8(v, o); break;
-    case 0x53: b.writeUInt16LE(v, o); break;
-    case 0x73: b.writeInt16LE(v, o); break;
-    case 0x49: b.writeUInt32LE(v, o); break;
-    case 0x69: b.writeInt32LE(v, o); break;
-    default: b.writeFloatLE(v, o);
+    case 0x43:
+      b.writeUInt8(v, o);
+      break;
+    case 0x63:
+      b.writeInt8(v, o);
+      break;
+    case 0x53:
+      b.writeUInt16LE(v, o);
+      break;
+    case 0x73:
+      b.writeInt16LE(v, o);
+      break;
+    case 0x49:
+      b.writeUInt32LE(v, o);
+      break;
+    case 0x69:
+      b.writeInt32LE(v, o);
+      break;
+    default:
+      b.writeFloatLE(v, o);
   }
 }
 

@@ -17,7 +17,13 @@ export function parseSqLines(headerText: string): SqLine[] {
   const out: SqLine[] = [];
   for (const line of headerText.split('\n')) {
     if (!line.startsWith('@SQ\t')) continue;
-    const f = new Map(line.replace(/\r$/, '').split('\t').slice(1).map((x) => [x.slice(0, 2), x.slice(3)] as const));
+    const f = new Map(
+      line
+        .replace(/\r$/, '')
+        .split('\t')
+        .slice(1)
+        .map((x) => [x.slice(0, 2), x.slice(3)] as const),
+    );
     out.push({ name: f.get('SN') ?? '', length: Number(f.get('LN') ?? 0), m5: f.get('M5'), ur: f.get('UR') });
   }
   return out;
@@ -45,7 +51,9 @@ export class CramReference {
       const length = name === undefined ? undefined : fasta.length(name);
       if (length !== undefined && length !== s.length) {
         // htslib warns and goes on: the slice MD5 checks below decide whether the bases fit.
-        this.warnings.push(`${fasta.path}: contig ${name} has length ${length} but ${cramPath} declares ${describeSq(s)}; reads are decoded only where the slice checksums match`);
+        this.warnings.push(
+          `${fasta.path}: contig ${name} has length ${length} but ${cramPath} declares ${describeSq(s)}; reads are decoded only where the slice checksums match`,
+        );
       }
     });
   }
@@ -56,7 +64,9 @@ export class CramReference {
     if (!sq) throw fileError(this.cramPath, `a slice refers to reference #${refId}, which the header does not declare`);
     const name = this.fastaName[refId];
     if (name === undefined) {
-      throw new UserError(`${this.fasta.path}: has no contig ${sq.name}, which ${this.cramPath} needs to decode its reads (${describeSq(sq)}); give --reference the FASTA the CRAM was made with`);
+      throw new UserError(
+        `${this.fasta.path}: has no contig ${sq.name}, which ${this.cramPath} needs to decode its reads (${describeSq(sq)}); give --reference the FASTA the CRAM was made with`,
+      );
     }
     return this.fasta.fetch(name, start1 - 1, end1);
   }
@@ -92,7 +102,9 @@ function aliasOf(name: string): string | undefined {
  */
 export function missingReferenceError(cramPath: string, sq: SqLine | undefined): UserError {
   const which = sq ? ` (${describeSq(sq)})` : '';
-  return new UserError(`${cramPath}: this CRAM stores reads as differences from a reference genome: give --reference genome.fa (indexed with samtools faidx), the FASTA it was written with${which}`);
+  return new UserError(
+    `${cramPath}: this CRAM stores reads as differences from a reference genome: give --reference genome.fa (indexed with samtools faidx), the FASTA it was written with${which}`,
+  );
 }
 
 /** Reference bases of one span per reference (0-based start), for one slice's records. */

@@ -21,7 +21,9 @@ const EVENT_WORDS: Record<string, string> = {
 
 function trendCell(f: Finding): string {
   const now = f.trend ? (EVENT_WORDS[f.trend] ?? f.trend) : 'single draw';
-  const earlier = f.earlier_event ? `<br><span class="muted">${esc(EVENT_WORDS[f.earlier_event.event] ?? f.earlier_event.event)} ${escDates(f.earlier_event.date)}</span>` : '';
+  const earlier = f.earlier_event
+    ? `<br><span class="muted">${esc(EVENT_WORDS[f.earlier_event.event] ?? f.earlier_event.event)} ${escDates(f.earlier_event.date)}</span>`
+    : '';
   return `<span class="ev-${esc(f.trend)}">${esc(now)}</span>${earlier}`;
 }
 
@@ -67,7 +69,10 @@ export function findingsSection(r: PatientReport): string {
         `<td class="num">${vafCell(f)}</td><td>${trendCell(f)}</td><td class="nw">${esc(f.first_detected ?? '–')}</td><td>${flagsCell(f)}</td>${drugs}</tr>`,
     );
   });
-  const more = r.findings_more > 0 ? `<p class="muted">${r.findings_more} more site(s) detected at the last draw are listed in the evidence table.</p>` : '';
+  const more =
+    r.findings_more > 0
+      ? `<p class="muted">${r.findings_more} more site(s) detected at the last draw are listed in the evidence table.</p>`
+      : '';
   return (
     `<section id="findings">${title}<table class="findings"><thead><tr><th>finding</th><th class="num">VAF (95 % CI)</th><th>trend</th>` +
     `<th>first detected</th><th>flags</th><th>matched drugs</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}</section>`

@@ -28,7 +28,8 @@ function tumourFractionFact(r: PatientReport, a: Assessment): string {
   const parts: string[] = [`${foldText(tf.fold)}-fold`];
   if (tf.low != null && tf.high != null) parts[0] += ` (95 % interval ${foldText(tf.low)}–${foldText(tf.high)})`;
   if (tf.nadir_date) parts.push(`from its nadir ${tf.nadir_date}${tfAt(tf.nadir_date)}`);
-  if (tf.compared_date) parts.push(`${tf.compared_is_peak ? 'to the peak draw of the window' : 'to'} ${tf.compared_date}${tfAt(tf.compared_date)}`);
+  if (tf.compared_date)
+    parts.push(`${tf.compared_is_peak ? 'to the peak draw of the window' : 'to'} ${tf.compared_date}${tfAt(tf.compared_date)}`);
   let text = `Tumour fraction: ${parts.join(' ')}`;
   if (tf.p_value != null) text += `, p = ${pValue(tf.p_value)}`;
   if (tf.power != null) text += `, power ${Math.round(tf.power * 100)} %`;
@@ -41,13 +42,21 @@ function keyFacts(r: PatientReport, a: Assessment): string[] {
   const facts: string[] = [];
   if (img && img.progressing_lesions > 0) {
     const sites = img.sites.length ? img.sites.map((s) => s.replace(/_/g, ' ')).join(', ') : 'sites not given';
-    const flags = [img.visceral ? '<span class="flag">visceral</span>' : '', img.cns ? '<span class="flag">CNS</span>' : ''].filter(Boolean).join(' ');
-    facts.push(`<li>Progressing: <strong>${esc(sites)}</strong> ${flags || '<span class="muted">(not visceral, no CNS)</span>'}${img.new_lesions ? ` · ${img.new_lesions} new` : ''}</li>`);
+    const flags = [img.visceral ? '<span class="flag">visceral</span>' : '', img.cns ? '<span class="flag">CNS</span>' : '']
+      .filter(Boolean)
+      .join(' ');
+    facts.push(
+      `<li>Progressing: <strong>${esc(sites)}</strong> ${flags || '<span class="muted">(not visceral, no CNS)</span>'}${img.new_lesions ? ` · ${img.new_lesions} new` : ''}</li>`,
+    );
   }
   if (a.draw_to_scan) {
-    facts.push(`<li>Draw to scan: <strong>${esc(daysText(a.draw_to_scan.days))}</strong> <span class="muted">(draw ${escDates(a.draw_to_scan.date)}, scan ${escDates(a.assessment_date)})</span></li>`);
+    facts.push(
+      `<li>Draw to scan: <strong>${esc(daysText(a.draw_to_scan.days))}</strong> <span class="muted">(draw ${escDates(a.draw_to_scan.date)}, scan ${escDates(a.assessment_date)})</span></li>`,
+    );
   } else if (a.last_draw_before) {
-    facts.push(`<li>Draw to scan: <strong>no draw in the window</strong> <span class="muted">(last draw ${escDates(a.last_draw_before)}, scan ${escDates(a.assessment_date)})</span></li>`);
+    facts.push(
+      `<li>Draw to scan: <strong>no draw in the window</strong> <span class="muted">(last draw ${escDates(a.last_draw_before)}, scan ${escDates(a.assessment_date)})</span></li>`,
+    );
   }
   const tf = tumourFractionFact(r, a);
   if (tf) facts.push(`<li>${escDates(tf)}</li>`);
@@ -65,7 +74,9 @@ export function headlineSection(r: PatientReport): string {
   }
   const img = r.imaging.find((i) => i.assessment_date === a.assessment_date);
   const facts = keyFacts(r, a);
-  const also = a.modifiers.length ? `<p class="also"><strong>Also weigh:</strong> ${a.modifiers.map((m) => escDates(m.text)).join('; ')}</p>` : '';
+  const also = a.modifiers.length
+    ? `<p class="also"><strong>Also weigh:</strong> ${a.modifiers.map((m) => escDates(m.text)).join('; ')}</p>`
+    : '';
   return (
     `<section id="headline" aria-label="group"><h2>Group at the latest assessment (scan ${esc(a.assessment_date)})</h2>` +
     `<div class="groupline"><span class="badge ${groupClass(a.group)}" data-group="${esc(a.group)}">${esc(groupLabel(a.group))}</span></div>` +

@@ -15,7 +15,9 @@ import { printMarginCss } from './print-header.js';
  */
 export function renderIndexPage(c: CohortReport): string {
   const s = c.summary;
-  const badges = s.groups.map((g) => `<span class="badge small ${groupClass(g.group)}">${esc(groupLabel(g.group))}: ${g.patients}</span>`).join('');
+  const badges = s.groups
+    .map((g) => `<span class="badge small ${groupClass(g.group)}">${esc(groupLabel(g.group))}: ${g.patients}</span>`)
+    .join('');
   const dpp = s.draws_per_patient;
   const facts: [string, string][] = [
     ['Patients', String(s.patients)],
@@ -49,5 +51,8 @@ export function renderIndexPage(c: CohortReport): string {
     '<th class="num" data-type="number">draws</th><th class="num" data-type="number">median depth</th><th class="num" data-type="number">draws below LoD</th></tr></thead>' +
     `<tbody>${rows}</tbody></table></section>` +
     footer(c.meta, 'index.json', false);
-  return page('Cohort · oligotrack ctDNA report', body, { printCss: printMarginCss('Cohort · ctDNA tumour-board report', c.meta), script: INDEX_SCRIPT });
+  return page('Cohort · oligotrack ctDNA report', body, {
+    printCss: printMarginCss('Cohort · ctDNA tumour-board report', c.meta),
+    script: INDEX_SCRIPT,
+  });
 }

@@ -34,7 +34,9 @@ export function renderPatientPage(r: PatientReport): string {
   ];
   // The printed header's left box shares the line with the date: a long ID is shortened there only.
   const id = r.patient.length > 40 ? `${r.patient.slice(0, 39)}…` : r.patient;
-  return page(`Patient ${r.patient} · oligotrack ctDNA report`, body.join('\n'), { printCss: printMarginCss(`Patient ${id} · ctDNA tumour-board report`, r.meta) });
+  return page(`Patient ${r.patient} · oligotrack ctDNA report`, body.join('\n'), {
+    printCss: printMarginCss(`Patient ${id} · ctDNA tumour-board report`, r.meta),
+  });
 }
 
 /** The page header: title on the left, report date, data cut-off, version and policy on the right. */

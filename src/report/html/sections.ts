@@ -10,7 +10,9 @@ const yesNo = (v: boolean | null) => (v === null ? '–' : v ? 'yes' : 'no');
 export function modifiersSection(r: PatientReport): string {
   const a = r.assessments[r.assessments.length - 1];
   const mods = a?.modifiers ?? [];
-  const tox = r.toxicity_notes.map((n) => `<li><strong>${esc(n.title)}</strong>: ${esc(n.text)} <span class="src">(${esc(n.source)})</span></li>`).join('');
+  const tox = r.toxicity_notes
+    .map((n) => `<li><strong>${esc(n.title)}</strong>: ${esc(n.text)} <span class="src">(${esc(n.source)})</span></li>`)
+    .join('');
   return (
     '<section id="modifiers"><h2>Modifiers and radiotherapy notes</h2>' +
     (mods.length

@@ -20,7 +20,19 @@ import { dayToIso, decadeTicks, isoToDay, linearScale, logDomain, logScale, mont
 /** Okabe & Ito (2008), "Color Universal Design", without black (the tumour fraction's colour). */
 export const SITE_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442'];
 /** Annotation and axis colours: greys only. */
-export const CHART_GREYS = ['#000000', '#FFFFFF', '#222222', '#333333', '#444444', '#555555', '#666666', '#888888', '#999999', '#BBBBBB', '#E4E4E4'];
+export const CHART_GREYS = [
+  '#000000',
+  '#FFFFFF',
+  '#222222',
+  '#333333',
+  '#444444',
+  '#555555',
+  '#666666',
+  '#888888',
+  '#999999',
+  '#BBBBBB',
+  '#E4E4E4',
+];
 const SHAPES = ['circle', 'square', 'triangle', 'diamond', 'triangle-down'] as const;
 type Shape = (typeof SHAPES)[number];
 export const MAX_CHART_SITES = 8;
@@ -104,10 +116,20 @@ function annotations(r: PatientReport): Annotation[] {
   const out: Annotation[] = [];
   const c = r.clinical;
   for (const l of c?.earlier_lines ?? []) {
-    out.push({ day: isoToDay(l.start), label: `start ${l.therapy_class}`, kind: 'therapy', title: `Therapy start ${l.start}: ${l.therapy} (${l.therapy_class})` });
+    out.push({
+      day: isoToDay(l.start),
+      label: `start ${l.therapy_class}`,
+      kind: 'therapy',
+      title: `Therapy start ${l.start}: ${l.therapy} (${l.therapy_class})`,
+    });
   }
   if (c?.therapy_start) {
-    out.push({ day: isoToDay(c.therapy_start), label: `start ${c.therapy_class}`, kind: 'therapy', title: `Therapy start ${c.therapy_start}: ${c.therapy} (${c.therapy_class})` });
+    out.push({
+      day: isoToDay(c.therapy_start),
+      label: `start ${c.therapy_class}`,
+      kind: 'therapy',
+      title: `Therapy start ${c.therapy_start}: ${c.therapy} (${c.therapy_class})`,
+    });
   }
   for (const img of r.imaging) {
     const pd = img.progressing_lesions > 0;
@@ -161,24 +183,31 @@ export function chartSvg(report: PatientReport, idPrefix = 'vaf'): string {
   out.push(`<desc id="${descId}">${esc(chartDescription(report))}</desc>`);
 
   // --- Tumour fraction panel.
-  const tfDraws = draws.filter((d) => d.tumour_fraction !== null && d.tumour_fraction.estimate > 0 && Number.isFinite(isoToDay(d.collection_date)));
+  const tfDraws = draws.filter(
+    (d) => d.tumour_fraction !== null && d.tumour_fraction.estimate > 0 && Number.isFinite(isoToDay(d.collection_date)),
+  );
   const tfValues = tfDraws.flatMap((d) => [d.tumour_fraction!.estimate, d.tumour_fraction!.low ?? 0, d.tumour_fraction!.high ?? 0]);
   const [tlo, thi] = logDomain(tfValues);
   const ty = logScale(tlo, thi, tfTop + TF_H - 6, tfTop + 6);
-  out.push(`<g class="panel tf-panel"><rect x="${LEFT}" y="${tfTop}" width="${W - LEFT - RIGHT}" height="${TF_H}" fill="#FFFFFF" stroke="#BBBBBB"/>`);
+  out.push(
+    `<g class="panel tf-panel"><rect x="${LEFT}" y="${tfTop}" width="${W - LEFT - RIGHT}" height="${TF_H}" fill="#FFFFFF" stroke="#BBBBBB"/>`,
+  );
   for (const t of decadeTicks(tlo, thi)) {
     out.push(`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${ty(t)}" y2="${ty(t)}" stroke="#E4E4E4"/>`);
     out.push(`<text x="${LEFT - 6}" y="${f1(ty(t) + 4)}" text-anchor="end" class="tick">${esc(pct(t))}</text>`);
   }
   const tfMid = tfTop + TF_H / 2;
-  out.push(`<text x="${LEFT - 58}" y="${tfMid}" transform="rotate(-90 ${LEFT - 58} ${tfMid})" text-anchor="middle" class="axis">Tumour fraction</text>`);
+  out.push(
+    `<text x="${LEFT - 58}" y="${tfMid}" transform="rotate(-90 ${LEFT - 58} ${tfMid})" text-anchor="middle" class="axis">Tumour fraction</text>`,
+  );
   if (tfDraws.length) {
     const pts = tfDraws.map((d) => `${x(isoToDay(d.collection_date))},${ty(d.tumour_fraction!.estimate)}`);
     out.push(`<g class="series tf"><polyline points="${pts.join(' ')}" fill="none" stroke="#000000" stroke-width="2.4"/>`);
     for (const d of tfDraws) {
       const px = x(isoToDay(d.collection_date));
       const tf = d.tumour_fraction!;
-      if (tf.low !== null && tf.high !== null) out.push(`<line x1="${px}" x2="${px}" y1="${ty(Math.max(tf.low, tlo))}" y2="${ty(tf.high)}" stroke="#000000" stroke-width="1"/>`);
+      if (tf.low !== null && tf.high !== null)
+        out.push(`<line x1="${px}" x2="${px}" y1="${ty(Math.max(tf.low, tlo))}" y2="${ty(tf.high)}" stroke="#000000" stroke-width="1"/>`);
       out.push(
         `<rect class="pt tf-pt" x="${f1(px - 3.5)}" y="${f1(ty(tf.estimate) - 3.5)}" width="7" height="7" fill="#000000"><title>Tumour fraction ${esc(d.collection_date)}: ${esc(pct(tf.estimate))}</title></rect>`,
       );
@@ -186,7 +215,9 @@ export function chartSvg(report: PatientReport, idPrefix = 'vaf'): string {
     out.push('</g>');
     out.push(...nadirLabels(report, x, ty, tfTop));
   } else {
-    out.push(`<text x="${(LEFT + W - RIGHT) / 2}" y="${tfMid + 4}" text-anchor="middle" class="note">No tumour fraction: no clonal site to pool</text>`);
+    out.push(
+      `<text x="${(LEFT + W - RIGHT) / 2}" y="${tfMid + 4}" text-anchor="middle" class="note">No tumour fraction: no clonal site to pool</text>`,
+    );
   }
   out.push('</g>');
 
@@ -202,15 +233,21 @@ export function chartSvg(report: PatientReport, idPrefix = 'vaf'): string {
   const logY = logScale(lo, hi, axisY - ZERO_BAND - 6, vTop + 6);
   const zeroY = axisY - 12;
   const y = (v: number) => (v > 0 ? logY(v) : zeroY);
-  out.push(`<g class="panel vaf-panel"><rect x="${LEFT}" y="${vTop}" width="${W - LEFT - RIGHT}" height="${VAF_H}" fill="#FFFFFF" stroke="#BBBBBB"/>`);
-  out.push(`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${axisY - ZERO_BAND}" y2="${axisY - ZERO_BAND}" stroke="#BBBBBB" stroke-dasharray="3 3"/>`);
+  out.push(
+    `<g class="panel vaf-panel"><rect x="${LEFT}" y="${vTop}" width="${W - LEFT - RIGHT}" height="${VAF_H}" fill="#FFFFFF" stroke="#BBBBBB"/>`,
+  );
+  out.push(
+    `<line x1="${LEFT}" x2="${W - RIGHT}" y1="${axisY - ZERO_BAND}" y2="${axisY - ZERO_BAND}" stroke="#BBBBBB" stroke-dasharray="3 3"/>`,
+  );
   out.push(`<text x="${LEFT - 6}" y="${zeroY + 4}" text-anchor="end" class="tick">0 reads</text>`);
   for (const t of decadeTicks(lo, hi)) {
     out.push(`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${logY(t)}" y2="${logY(t)}" stroke="#E4E4E4"/>`);
     out.push(`<text x="${LEFT - 6}" y="${f1(logY(t) + 4)}" text-anchor="end" class="tick">${esc(pct(t))}</text>`);
   }
   const vMid = (vTop + axisY) / 2;
-  out.push(`<text x="${LEFT - 58}" y="${vMid}" transform="rotate(-90 ${LEFT - 58} ${vMid})" text-anchor="middle" class="axis">VAF per site</text>`);
+  out.push(
+    `<text x="${LEFT - 58}" y="${vMid}" transform="rotate(-90 ${LEFT - 58} ${vMid})" text-anchor="middle" class="axis">VAF per site</text>`,
+  );
 
   // Limit of detection: the median over all tracked sites at each draw (per-site LoDs are in the table).
   const lodPts: string[] = [];
@@ -219,7 +256,8 @@ export function chartSvg(report: PatientReport, idPrefix = 'vaf'): string {
     const m = median(lods);
     if (m !== null && m > 0 && Number.isFinite(isoToDay(d.collection_date))) lodPts.push(`${x(isoToDay(d.collection_date))},${logY(m)}`);
   }
-  if (lodPts.length) out.push(`<polyline class="lod" points="${lodPts.join(' ')}" fill="none" stroke="#999999" stroke-width="1.5" stroke-dasharray="6 4"/>`);
+  if (lodPts.length)
+    out.push(`<polyline class="lod" points="${lodPts.join(' ')}" fill="none" stroke="#999999" stroke-width="1.5" stroke-dasharray="6 4"/>`);
 
   // Markers in draw order, then series order, dodged so that none hides another.
   const placed: { s: number; p: number; x: number; y: number }[] = [];
@@ -234,13 +272,21 @@ export function chartSvg(report: PatientReport, idPrefix = 'vaf'): string {
   sites.forEach((s, si) => {
     const { colour, shape } = seriesStyle(si);
     const label = variantLabel(s);
-    const pts = s.points.map((p, pi) => ({ p, pos: at.get(`${si}:${pi}`) })).filter((q) => q.pos !== undefined) as { p: SiteSeries['points'][number]; pos: { x: number; y: number } }[];
+    const pts = s.points.map((p, pi) => ({ p, pos: at.get(`${si}:${pi}`) })).filter((q) => q.pos !== undefined) as {
+      p: SiteSeries['points'][number];
+      pos: { x: number; y: number };
+    }[];
     out.push(`<g class="series site" data-site="${esc(label)}">`);
-    if (pts.length > 1) out.push(`<polyline points="${pts.map((q) => `${q.pos.x},${q.pos.y}`).join(' ')}" fill="none" stroke="${colour}" stroke-width="1.5" stroke-opacity="0.8"/>`);
+    if (pts.length > 1)
+      out.push(
+        `<polyline points="${pts.map((q) => `${q.pos.x},${q.pos.y}`).join(' ')}" fill="none" stroke="${colour}" stroke-width="1.5" stroke-opacity="0.8"/>`,
+      );
     for (const { p, pos } of pts) {
       // Intervals only for detected points: a not-detected point's upper bound is shown by the LoD line.
       if (p.call === 'detected' && p.vaf_low !== null && p.vaf_high !== null && p.vaf_high > 0) {
-        out.push(`<line x1="${pos.x}" x2="${pos.x}" y1="${y(Math.max(p.vaf_low, lo))}" y2="${y(p.vaf_high)}" stroke="${colour}" stroke-width="1.2"/>`);
+        out.push(
+          `<line x1="${pos.x}" x2="${pos.x}" y1="${y(Math.max(p.vaf_low, lo))}" y2="${y(p.vaf_high)}" stroke="${colour}" stroke-width="1.2"/>`,
+        );
       }
       const detected = p.call === 'detected';
       out.push(
@@ -284,8 +330,14 @@ function nadirLabels(r: PatientReport, x: (d: number) => number, ty: (v: number)
   const at = (date: string) => r.draws.find((d) => d.collection_date === date && d.tumour_fraction && d.tumour_fraction.estimate > 0);
   const n = at(tf.nadir_date);
   const c = at(tf.compared_date);
-  if (n) out.push(`<text x="${x(isoToDay(n.collection_date))}" y="${f1(Math.min(ty(n.tumour_fraction!.estimate) + 16, tfTop + TF_H - 3))}" text-anchor="middle" class="pt-label">nadir</text>`);
-  if (c) out.push(`<text x="${x(isoToDay(c.collection_date))}" y="${f1(Math.max(ty(c.tumour_fraction!.estimate) - 9, tfTop + 11))}" text-anchor="middle" class="pt-label">${tf.compared_is_peak ? 'peak' : 'compared'}</text>`);
+  if (n)
+    out.push(
+      `<text x="${x(isoToDay(n.collection_date))}" y="${f1(Math.min(ty(n.tumour_fraction!.estimate) + 16, tfTop + TF_H - 3))}" text-anchor="middle" class="pt-label">nadir</text>`,
+    );
+  if (c)
+    out.push(
+      `<text x="${x(isoToDay(c.collection_date))}" y="${f1(Math.max(ty(c.tumour_fraction!.estimate) - 9, tfTop + 11))}" text-anchor="middle" class="pt-label">${tf.compared_is_peak ? 'peak' : 'compared'}</text>`,
+    );
   return out;
 }
 
@@ -301,12 +353,22 @@ export function chartLegend(report: PatientReport): string {
     const { colour, shape } = seriesStyle(i);
     return `<li>${swatch(`<line x1="1" x2="25" y1="7" y2="7" stroke="${colour}" stroke-width="1.5"/>${marker(shape, 13, 7, colour, true, 4)}`)}<span>${esc(variantLabel(s))}</span></li>`;
   });
-  items.push(`<li>${swatch('<line x1="1" x2="25" y1="7" y2="7" stroke="#000000" stroke-width="2.4"/><rect x="9.5" y="3.5" width="7" height="7" fill="#000000"/>')}<span>tumour fraction (top panel)</span></li>`);
-  items.push(`<li>${swatch(`${marker('circle', 7, 7, '#555555', true, 4)}${marker('circle', 19, 7, '#555555', false, 4)}`)}<span>filled: detected · hollow: not detected</span></li>`);
-  items.push(`<li>${swatch('<line x1="1" x2="25" y1="7" y2="7" stroke="#999999" stroke-width="1.5" stroke-dasharray="6 4"/>')}<span>median limit of detection</span></li>`);
+  items.push(
+    `<li>${swatch('<line x1="1" x2="25" y1="7" y2="7" stroke="#000000" stroke-width="2.4"/><rect x="9.5" y="3.5" width="7" height="7" fill="#000000"/>')}<span>tumour fraction (top panel)</span></li>`,
+  );
+  items.push(
+    `<li>${swatch(`${marker('circle', 7, 7, '#555555', true, 4)}${marker('circle', 19, 7, '#555555', false, 4)}`)}<span>filled: detected · hollow: not detected</span></li>`,
+  );
+  items.push(
+    `<li>${swatch('<line x1="1" x2="25" y1="7" y2="7" stroke="#999999" stroke-width="1.5" stroke-dasharray="6 4"/>')}<span>median limit of detection</span></li>`,
+  );
   items.push(`<li>${swatch('<line x1="13" x2="13" y1="0" y2="14" stroke="#555555" stroke-width="1.5"/>')}<span>therapy start</span></li>`);
-  items.push(`<li>${swatch('<line x1="13" x2="13" y1="0" y2="14" stroke="#333333" stroke-width="1.6" stroke-dasharray="5 3"/>')}<span>scan with progression (PD ×n: n progressing lesions)</span></li>`);
-  items.push(`<li>${swatch('<line x1="13" x2="13" y1="0" y2="14" stroke="#999999" stroke-width="1.2" stroke-dasharray="1.5 3"/>')}<span>scan without progression</span></li>`);
+  items.push(
+    `<li>${swatch('<line x1="13" x2="13" y1="0" y2="14" stroke="#333333" stroke-width="1.6" stroke-dasharray="5 3"/>')}<span>scan with progression (PD ×n: n progressing lesions)</span></li>`,
+  );
+  items.push(
+    `<li>${swatch('<line x1="13" x2="13" y1="0" y2="14" stroke="#999999" stroke-width="1.2" stroke-dasharray="1.5 3"/>')}<span>scan without progression</span></li>`,
+  );
   items.push(`<li><span>bottom row “0 reads”: no read carried the variant at that draw</span></li>`);
   return `<ul class="legend">${items.join('')}</ul>`;
 }

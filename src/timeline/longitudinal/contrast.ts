@@ -108,8 +108,17 @@ export function makeContrast(
   const seLow = Number.isFinite(lam) ? (lam - sampled.low) / Z_REF : Infinity;
   const seHigh = Number.isFinite(lam) ? (sampled.high - lam) / Z_REF : Infinity;
   return {
-    sampled, seLow, seHigh, tau2, sigmaDf, tau2Null: under0.sigma2 * weights, sigmaDfNull: under0.df,
-    tau2Typical: under0.typicalSigma2 * weights, sigmaDfTypical: under0.typicalDf, phi, counts,
+    sampled,
+    seLow,
+    seHigh,
+    tau2,
+    sigmaDf,
+    tau2Null: under0.sigma2 * weights,
+    sigmaDfNull: under0.df,
+    tau2Typical: under0.typicalSigma2 * weights,
+    sigmaDfTypical: under0.typicalDf,
+    phi,
+    counts,
   };
 }
 
@@ -200,7 +209,10 @@ function criticalLogFold(c: Contrast, logPolicyFold: number, alphaStep: number):
   const info1 = expectedInfoAt(c.counts, 0);
   if (!(info1 > 0)) return null;
   const se = Math.sqrt(c.phi / info1);
-  return Math.max(logPolicyFold, studentQuantile(1 - alphaStep, satterthwaite(se, c.tau2Typical, c.sigmaDfTypical)) * Math.sqrt(se * se + c.tau2Typical));
+  return Math.max(
+    logPolicyFold,
+    studentQuantile(1 - alphaStep, satterthwaite(se, c.tau2Typical, c.sigmaDfTypical)) * Math.sqrt(se * se + c.tau2Typical),
+  );
 }
 
 function powerGiven(c: Contrast, logTheta: number, critical: number): number | null {

@@ -5,7 +5,8 @@
  */
 import type { DrawComparison, MolecularChange } from './types.js';
 
-export const fmtFold = (x: number | null, infinite = false): string => (infinite ? 'from zero' : x === null ? 'unbounded' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+export const fmtFold = (x: number | null, infinite = false): string =>
+  infinite ? 'from zero' : x === null ? 'unbounded' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
 const fmtP = (p: number) => (p < 1e-4 ? p.toExponential(1) : p.toPrecision(2));
 const fmtPct = (x: number | null) => (x === null ? 'NA' : `${(100 * x).toPrecision(2)}%`);
 const list = (s: string[]) => (s.length <= 3 ? s.join(', ') : `${s[0]} … ${s[s.length - 1]} (${s.length} draws)`);
@@ -30,6 +31,9 @@ export function describeChange(m: MolecularChange, c: DrawComparison | null, sit
   if (m.status === 'ruled_out') {
     return `A ${F}-fold rise is ruled out: tumour level ${foldText(c, level)} over ${sitesText}, ${ub} < ${F}.`;
   }
-  const power = c.power_at_fold === null ? 'power not computable (no alt read in the nadir phase)' : `power to call a true ${F}-fold rise ${fmtPct(c.power_at_fold)}${c.fold_80_power !== null ? ` (80% power only for a ${fmtFold(c.fold_80_power)}-fold rise)` : ''}`;
+  const power =
+    c.power_at_fold === null
+      ? 'power not computable (no alt read in the nadir phase)'
+      : `power to call a true ${F}-fold rise ${fmtPct(c.power_at_fold)}${c.fold_80_power !== null ? ` (80% power only for a ${fmtFold(c.fold_80_power)}-fold rise)` : ''}`;
   return `A ${F}-fold rise can be neither shown nor ruled out: tumour level ${foldText(c, level)} over ${sitesText}, ${ub} ≥ ${F}; ${power}.`;
 }

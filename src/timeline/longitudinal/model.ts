@@ -25,13 +25,25 @@ export function checkInput(input: LongitudinalInput): void {
   for (const s of input.sites) {
     if (s.alt.length !== T || s.depth.length !== T) throw new RangeError(`site ${s.key}: ${s.alt.length} counts for ${T} draws`);
     for (let t = 0; t < T; t++) {
-      if (!(s.alt[t] >= 0 && s.depth[t] >= 0 && s.alt[t] <= s.depth[t])) throw new RangeError(`site ${s.key}, draw ${input.draws[t].sample}: alt ${s.alt[t]} of depth ${s.depth[t]}`);
+      if (!(s.alt[t] >= 0 && s.depth[t] >= 0 && s.alt[t] <= s.depth[t]))
+        throw new RangeError(`site ${s.key}, draw ${input.draws[t].sample}: alt ${s.alt[t]} of depth ${s.depth[t]}`);
     }
   }
   for (let t = 1; t < T; t++) if (input.draws[t].day < input.draws[t - 1].day) throw new RangeError('draws are not in date order');
-  for (const w of input.windowIdx) if (!(Number.isInteger(w) && w >= 0 && w < T)) throw new RangeError(`window index ${w} outside the ${T} draws`);
+  for (const w of input.windowIdx)
+    if (!(Number.isInteger(w) && w >= 0 && w < T)) throw new RangeError(`window index ${w} outside the ${T} draws`);
   const st = input.settings;
-  if (!(st.fold >= 1 && st.alpha > 0 && st.alpha < 1 && st.intervalLevel > 0 && st.intervalLevel < 1 && st.ruleOutLevel > 0.5 && st.ruleOutLevel < 1 && st.phaseAlpha > 0 && st.phaseAlpha < 1)) {
+  if (!(
+    st.fold >= 1 &&
+    st.alpha > 0 &&
+    st.alpha < 1 &&
+    st.intervalLevel > 0 &&
+    st.intervalLevel < 1 &&
+    st.ruleOutLevel > 0.5 &&
+    st.ruleOutLevel < 1 &&
+    st.phaseAlpha > 0 &&
+    st.phaseAlpha < 1
+  )) {
     throw new RangeError('model settings out of range');
   }
   if (!(input.prior.cv >= 0 && input.prior.df > 0)) throw new RangeError('between-draw prior needs cv ≥ 0 and df > 0');
@@ -59,7 +71,15 @@ function fitDraw(input: LongitudinalInput, alt: number[][], depth: number[][], c
   const restricted = combineWithPrior(prior0, own0.sigma2, own0.df);
   const typical = combineWithPrior(prior0, own.sigma2, own.df);
   const under0 = { sigma2: restricted.sigma2, df: restricted.df, typicalSigma2: typical.sigma2, typicalDf: typical.df };
-  return { w, phase, contrast: makeContrast(alt, depth, phase, w, sigma2, df, phi, under0), ownSigma2: own.rawDf > 0 ? own.sigma2 : null, ownDf: own.df, sigma2, df };
+  return {
+    w,
+    phase,
+    contrast: makeContrast(alt, depth, phase, w, sigma2, df, phi, under0),
+    ownSigma2: own.rawDf > 0 ? own.sigma2 : null,
+    ownDf: own.df,
+    sigma2,
+    df,
+  };
 }
 
 function pooledFraction(alt: number[][], depth: number[][], draws: readonly number[], usable: (i: number) => boolean): number | null {
@@ -78,17 +98,45 @@ function pooledFraction(alt: number[][], depth: number[][], draws: readonly numb
 }
 
 /** A_t and E_t of the phase draws over the sites used (rounded to 4 significant digits for the record). */
-function phaseReadsOver(alt: number[][], depth: number[][], phase: readonly number[], used: (i: number) => boolean): { observed: number[]; expected: number[] } {
+function phaseReadsOver(
+  alt: number[][],
+  depth: number[][],
+  phase: readonly number[],
+  used: (i: number) => boolean,
+): { observed: number[]; expected: number[] } {
   const rows = alt.map((_, i) => i).filter(used);
-  const { observed, expected } = phaseReads(rows.map((i) => alt[i]), rows.map((i) => depth[i]), phase);
+  const { observed, expected } = phaseReads(
+    rows.map((i) => alt[i]),
+    rows.map((i) => depth[i]),
+    phase,
+  );
   return { observed, expected: expected.map((e) => Number(e.toPrecision(4))) };
 }
 
 function emptyComparison(input: LongitudinalInput, w: number, note: string): DrawComparison {
   return {
-    sample: input.draws[w].sample, date: input.draws[w].date, status: 'not_evaluable', note, nadir_draws: [], nadir_allele_fraction: null,
-    window_allele_fraction: null, fold: null, fold_infinite: false, low: null, high: null, upper_bound: null, p_value: null, p_holm: null,
-    power_at_fold: null, fold_80_power: null, sites_used: 0, reads_nadir: 0, reads_window: 0, between_draw_var: 0, df: null, nadir_reads: null,
+    sample: input.draws[w].sample,
+    date: input.draws[w].date,
+    status: 'not_evaluable',
+    note,
+    nadir_draws: [],
+    nadir_allele_fraction: null,
+    window_allele_fraction: null,
+    fold: null,
+    fold_infinite: false,
+    low: null,
+    high: null,
+    upper_bound: null,
+    p_value: null,
+    p_holm: null,
+    power_at_fold: null,
+    fold_80_power: null,
+    sites_used: 0,
+    reads_nadir: 0,
+    reads_window: 0,
+    between_draw_var: 0,
+    df: null,
+    nadir_reads: null,
   };
 }
 
@@ -102,7 +150,8 @@ export function assessMolecularChange(input: LongitudinalInput): MolecularChange
   const window = [...new Set(input.windowIdx)].sort((a, b) => a - b);
   const caveats: string[] = [];
   const uncovered = sites.filter((s) => s.depth.every((d) => d === 0));
-  if (uncovered.length > 0) caveats.push(`${uncovered.map((s) => s.label || s.key).join(', ')}: no read in any draw (is the contig in the BAM?)`);
+  if (uncovered.length > 0)
+    caveats.push(`${uncovered.map((s) => s.label || s.key).join(', ')}: no read in any draw (is the contig in the BAM?)`);
   const lastWindow = window.length > 0 ? window[window.length - 1] : -1;
   const lineDraws = draws.map((_, t) => t).filter((t) => inLine(t) && t <= lastWindow);
   const { phi, df: phiDf } = siteDispersion(alt, depth, lineDraws);
@@ -114,7 +163,8 @@ export function assessMolecularChange(input: LongitudinalInput): MolecularChange
     if (!inLine(w)) note = `drawn before the current therapy${input.therapyLabel ? ` (${input.therapyLabel})` : ''} started`;
     else if (!hasDepth(w)) note = 'no read at any tracked clonal site in this draw';
     const candidates = draws.map((_, t) => t).filter((t) => t < w && inLine(t) && hasDepth(t));
-    if (note === null && candidates.length === 0) note = `no earlier draw of the current therapy line${input.therapyLabel ? ` (${input.therapyLabel})` : ''} to compare with`;
+    if (note === null && candidates.length === 0)
+      note = `no earlier draw of the current therapy line${input.therapyLabel ? ` (${input.therapyLabel})` : ''} to compare with`;
     if (note !== null) {
       fitted.push(null);
       comparisons.push(emptyComparison(input, w, note));
@@ -123,7 +173,11 @@ export function assessMolecularChange(input: LongitudinalInput): MolecularChange
     const f = fitDraw(input, alt, depth, candidates, w, phi);
     if (Number.isNaN(f.contrast.sampled.logFold)) {
       fitted.push(null);
-      const c = emptyComparison(input, w, 'no alt read at the clonal sites in the nadir phase nor in this draw, at any site covered in both');
+      const c = emptyComparison(
+        input,
+        w,
+        'no alt read at the clonal sites in the nadir phase nor in this draw, at any site covered in both',
+      );
       c.nadir_draws = f.phase.map((t) => draws[t].sample);
       comparisons.push(c);
       continue;
@@ -193,10 +247,15 @@ export function assessMolecularChange(input: LongitudinalInput): MolecularChange
   if (evaluable > 0) for (const c of skipped) caveats.push(`window draw ${c.sample} not compared: ${c.note}`);
   const f = decisive >= 0 ? fitted[decisive] : null;
   const used = sites.filter((s) => s.depth.some((d) => d > 0)).length;
-  if (used === 1) caveats.push('one tracked clonal marker: a copy-number change at that site would read as a change of the tumour level, and site-to-site variation cannot be estimated');
-  if (f && f.ownDf === 0) caveats.push('one draw in the nadir phase: the between-draw variation is the prior\'s alone');
+  if (used === 1)
+    caveats.push(
+      'one tracked clonal marker: a copy-number change at that site would read as a change of the tumour level, and site-to-site variation cannot be estimated',
+    );
+  if (f && f.ownDf === 0) caveats.push("one draw in the nadir phase: the between-draw variation is the prior's alone");
   if (input.therapyStartDay !== null && draws.some((d, t) => d.day < (input.therapyStartDay as number) && t <= lastWindow)) {
-    caveats.push(`draws before the current therapy start${input.therapyLabel ? ` (${input.therapyLabel})` : ''} are not used for the nadir`);
+    caveats.push(
+      `draws before the current therapy start${input.therapyLabel ? ` (${input.therapyLabel})` : ''} are not used for the nadir`,
+    );
   }
   const sigma2 = f ? f.sigma2 : sigma2OfCv(input.prior.cv);
   const result: MolecularChange = {

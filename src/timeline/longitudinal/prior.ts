@@ -84,7 +84,11 @@ function linesOf(series: CohortSeries): number[][] {
  * with 2 markers); with φ = 1 the site × draw excess counts as between-draw variation (a slight,
  * conservative overestimate, which is also what a one-marker patient's own draws show).
  */
-export function cohortPhases(cohort: readonly CohortSeries[], sigma2: number, phaseAlpha = COHORT_PHASE_ALPHA): { phases: CohortPhase[]; patients: number } {
+export function cohortPhases(
+  cohort: readonly CohortSeries[],
+  sigma2: number,
+  phaseAlpha = COHORT_PHASE_ALPHA,
+): { phases: CohortPhase[]; patients: number } {
   const phases: CohortPhase[] = [];
   let patients = 0;
   for (const series of cohort) {
@@ -106,7 +110,8 @@ export function cohortPhases(cohort: readonly CohortSeries[], sigma2: number, ph
   return { phases, patients };
 }
 
-const pearson = (p: CohortPhase, kappa: number): number => p.observed.reduce((s, a, j) => s + (a - p.expected[j]) ** 2 / (p.expected[j] + kappa * p.expected[j] ** 2), 0);
+const pearson = (p: CohortPhase, kappa: number): number =>
+  p.observed.reduce((s, a, j) => s + (a - p.expected[j]) ** 2 / (p.expected[j] + kappa * p.expected[j] ** 2), 0);
 
 /** κ̂ of the pooled moment equation Σ Q_p(κ) = Σ ν_p (0 when the left side is ≤ Σ ν_p at κ = 0). */
 export function pooledKappa(phases: readonly CohortPhase[]): number {
@@ -173,7 +178,8 @@ export function kappaStandardError(phases: readonly CohortPhase[], kappa: number
 export function priorFromPhases(phases: readonly CohortPhase[], patients: number, what: string): CohortPriorEstimate {
   const draws = phases.reduce((s, p) => s + p.observed.length, 0);
   const rawDf = phases.reduce((s, p) => s + p.observed.length - 1, 0);
-  if (phases.length === 0) return { cv: 0, df: 0, source: `${what}: no nadir phase of two draws`, patients: 0, draws: 0, rawDf: 0, kappa: 0, kappaSe: Infinity };
+  if (phases.length === 0)
+    return { cv: 0, df: 0, source: `${what}: no nadir phase of two draws`, patients: 0, draws: 0, rawDf: 0, kappa: 0, kappaSe: Infinity };
   const kappa = pooledKappa(phases);
   const kappaSe = kappaStandardError(phases, kappa);
   const s2 = Math.max(Math.log1p(kappa), sigma2OfCv(COHORT_DF_FLOOR_CV));
@@ -212,7 +218,11 @@ export function upperCv(est: Pick<CohortPriorEstimate, 'kappa' | 'kappaSe'>, z: 
  * for a true 0.15 in one simulated cohort of 60). κ̂ is then the pooled moment over those phases.
  * `recorded` phases (from a cohort store) join as they were recorded.
  */
-export function estimateCohortPrior(cohort: readonly CohortSeries[], recorded: readonly CohortPhase[] = [], what = 'cohort estimate'): CohortPriorEstimate {
+export function estimateCohortPrior(
+  cohort: readonly CohortSeries[],
+  recorded: readonly CohortPhase[] = [],
+  what = 'cohort estimate',
+): CohortPriorEstimate {
   let sigma2 = 0;
   let selected = cohortPhases(cohort, sigma2);
   for (let iter = 0; iter < 10; iter++) {

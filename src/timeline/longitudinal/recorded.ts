@@ -16,21 +16,27 @@ export interface RecordedAssessment {
 }
 
 function phaseOf(comparison: unknown): CohortPhase | null {
-  const reads = (comparison as { nadir_reads?: unknown } | null)?.nadir_reads as { observed?: unknown; expected?: unknown } | null | undefined;
+  const reads = (comparison as { nadir_reads?: unknown } | null)?.nadir_reads as
+    { observed?: unknown; expected?: unknown } | null | undefined;
   if (!reads || !Array.isArray(reads.observed) || !Array.isArray(reads.expected)) return null;
   const { observed, expected } = reads as { observed: unknown[]; expected: unknown[] };
   if (observed.length !== expected.length) return null;
-  const keep = observed.map((_, j) => j).filter((j) => {
-    const a = observed[j];
-    const e = expected[j];
-    return typeof a === 'number' && typeof e === 'number' && Number.isInteger(a) && a >= 0 && Number.isFinite(e) && e > 0;
-  });
+  const keep = observed
+    .map((_, j) => j)
+    .filter((j) => {
+      const a = observed[j];
+      const e = expected[j];
+      return typeof a === 'number' && typeof e === 'number' && Number.isInteger(a) && a >= 0 && Number.isFinite(e) && e > 0;
+    });
   if (keep.length < 2) return null;
   return { observed: keep.map((j) => observed[j] as number), expected: keep.map((j) => expected[j] as number) };
 }
 
 /** One phase per patient not in `exclude` (records in patient, then assessment-date order). */
-export function recordedPhases(records: readonly RecordedAssessment[], exclude: ReadonlySet<string>): { patient: string; phase: CohortPhase }[] {
+export function recordedPhases(
+  records: readonly RecordedAssessment[],
+  exclude: ReadonlySet<string>,
+): { patient: string; phase: CohortPhase }[] {
   const latest = new Map<string, RecordedAssessment>();
   for (const r of records) if (!exclude.has(r.patient)) latest.set(r.patient, r);
   const out: { patient: string; phase: CohortPhase }[] = [];

@@ -72,17 +72,24 @@ export function resolveBetweenDrawPrior(
 ): ResolvedPrior {
   const fb = settings.fallback;
   const defaultText = `policy default CV ${fb.cv} with ${fb.df} df`;
-  if (choice.kind === 'default') return { prior: fb, basis: 'default', note: `between-draw prior: ${defaultText} (chosen)`, estimate: null };
+  if (choice.kind === 'default')
+    return { prior: fb, basis: 'default', note: `between-draw prior: ${defaultText} (chosen)`, estimate: null };
   if (choice.kind === 'measured') {
     const prior = { cv: choice.cv, df: settings.betweenPatientDf, source: `a measured between-draw CV of ${choice.cv}` };
-    return { prior, basis: 'measured', note: `between-draw prior: measured CV ${choice.cv} with ${settings.betweenPatientDf} df (the between-patient spread)`, estimate: null };
+    return {
+      prior,
+      basis: 'measured',
+      note: `between-draw prior: measured CV ${choice.cv} with ${settings.betweenPatientDf} df (the between-patient spread)`,
+      estimate: null,
+    };
   }
   const from = recorded.length > 0 ? `${cohort.length} timelines and ${recorded.length} recorded phases` : `${cohort.length} timelines`;
   const est = estimateCohortPrior(cohort, recorded, `cohort estimate (${from})`);
   if (est.patients < settings.minPatients || est.df < settings.minDf) {
-    const why = est.patients < settings.minPatients
-      ? `${est.patients} patient(s) with a nadir phase of two draws, fewer than ${settings.minPatients}`
-      : `${fmt(est.df, 1)} effective df, fewer than ${settings.minDf}`;
+    const why =
+      est.patients < settings.minPatients
+        ? `${est.patients} patient(s) with a nadir phase of two draws, fewer than ${settings.minPatients}`
+        : `${fmt(est.df, 1)} effective df, fewer than ${settings.minDf}`;
     return { prior: fb, basis: 'default', note: `between-draw prior: ${defaultText}: the cohort (${from}) gives ${why}`, estimate: est };
   }
   const prior = cohortBasedPrior(est, settings);

@@ -40,23 +40,51 @@ export function siteTrends(input: TrendInput): SiteTrend[] {
     const depth = [site.depth];
     const detected = (t: number) => (site.detected ? site.detected[t] : site.alt[t] > 0);
     const base: SiteTrend = {
-      key: site.key, label: site.label, sample: draws[w].sample, trend: 'not_assessable', fold: null, fold_infinite: false, low: null, high: null,
-      p_value: null, q_value: null, nadir_draws: [], note: null,
+      key: site.key,
+      label: site.label,
+      sample: draws[w].sample,
+      trend: 'not_assessable',
+      fold: null,
+      fold_infinite: false,
+      low: null,
+      high: null,
+      p_value: null,
+      q_value: null,
+      nadir_draws: [],
+      note: null,
     };
     const candidates = draws.map((_, t) => t).filter((t) => t < w && inLine(t) && site.depth[t] > 0);
-    if (!inLine(w)) return { row: { ...base, note: 'drawn before the current therapy started' }, p: NaN, contrast: null, phase: [] as number[] };
+    if (!inLine(w))
+      return { row: { ...base, note: 'drawn before the current therapy started' }, p: NaN, contrast: null, phase: [] as number[] };
     if (!(site.depth[w] > 0)) return { row: { ...base, note: 'no read at this site in this draw' }, p: NaN, contrast: null, phase: [] };
-    if (candidates.length === 0) return { row: { ...base, note: 'no earlier draw of the current therapy line with reads at this site' }, p: NaN, contrast: null, phase: [] };
+    if (candidates.length === 0)
+      return {
+        row: { ...base, note: 'no earlier draw of the current therapy line with reads at this site' },
+        p: NaN,
+        contrast: null,
+        phase: [],
+      };
     const phase = selectPhase(alt, depth, candidates, input.sigma2, 1, settings.phaseAlpha);
     const contrast = makeContrast(alt, depth, phase, w, input.sigma2, input.sigmaDf, 1);
     const lam = contrast.sampled.logFold;
     const nadir = phase.map((t) => draws[t].sample);
-    if (Number.isNaN(lam)) return { row: { ...base, nadir_draws: nadir, note: 'no alt read in the nadir phase nor in this draw' }, p: NaN, contrast: null, phase };
+    if (Number.isNaN(lam))
+      return {
+        row: { ...base, nadir_draws: nadir, note: 'no alt read in the nadir phase nor in this draw' },
+        p: NaN,
+        contrast: null,
+        phase,
+      };
     const p = Math.min(1, 2 * Math.min(risePValue(contrast), fallPValue(contrast)));
     return {
       row: {
-        ...base, nadir_draws: nadir, fold: fin(Math.exp(lam)), fold_infinite: lam === Infinity,
-        low: Math.exp(contrastBound(contrast, twoSided, 'low')), high: fin(Math.exp(contrastBound(contrast, twoSided, 'high'))), p_value: p,
+        ...base,
+        nadir_draws: nadir,
+        fold: fin(Math.exp(lam)),
+        fold_infinite: lam === Infinity,
+        low: Math.exp(contrastBound(contrast, twoSided, 'low')),
+        high: fin(Math.exp(contrastBound(contrast, twoSided, 'high'))),
+        p_value: p,
       },
       p,
       contrast,

@@ -94,7 +94,8 @@ export function betweenDrawCv2(observed: number[], expected: number[], phi: numb
   const idx = expected.map((_, t) => t).filter((t) => expected[t] > 0);
   const m = idx.length;
   if (m < 2) return { kappa: 0, df: 0 };
-  const pearson = (kappa: number): number => idx.reduce((s, t) => s + (observed[t] - expected[t]) ** 2 / (phi * expected[t] + kappa * expected[t] ** 2), 0);
+  const pearson = (kappa: number): number =>
+    idx.reduce((s, t) => s + (observed[t] - expected[t]) ** 2 / (phi * expected[t] + kappa * expected[t] ** 2), 0);
   if (pearson(0) <= m - 1) return { kappa: 0, df: m - 1 };
   let lo = 0;
   let hi = 1;
@@ -136,7 +137,13 @@ export function cvOfSigma2(s2: number): number {
  * The patient's own between-draw variance from the given draws (a nadir phase, or the phase with the
  * window draw for the rise test under H0): σ̂² = log(1 + κ̂) with its effective df, and the raw df.
  */
-export function ownBetweenDraw(alt: number[][], depth: number[][], draws: readonly number[], phi: number, prior: BetweenDrawPrior): { sigma2: number; df: number; rawDf: number } {
+export function ownBetweenDraw(
+  alt: number[][],
+  depth: number[][],
+  draws: readonly number[],
+  phi: number,
+  prior: BetweenDrawPrior,
+): { sigma2: number; df: number; rawDf: number } {
   const { observed, expected } = phaseReads(alt, depth, draws);
   const cv2 = betweenDrawCv2(observed, expected, phi);
   return { sigma2: Math.log1p(cv2.kappa), df: effectiveOwnDf(cv2.df, expected, phi, sigma2OfCv(prior.cv)), rawDf: cv2.df };
