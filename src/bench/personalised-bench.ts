@@ -161,9 +161,9 @@ function main(): void {
   ];
   const out = (name: string) => join(dataDir, name);
   const rows = [
-    timeRun('run, no PoN (counting all draws)', [...base, '--out', out('run-nopon')]),
-    timeRun('run, no PoN, again (counts reused from cache)', [...base, '--out', out('run-nopon')]),
-    timeRun('run --pon (panel PoN; private sites need the class fallback)', [...base, '--pon', files.pon, '--out', out('run-pon')]),
+    timeRun('run, no PoN (counting all draws)', [...base, '--out-dir', out('run-nopon')]),
+    timeRun('run, no PoN, again (counts reused from cache)', [...base, '--out-dir', out('run-nopon')]),
+    timeRun('run --pon (panel PoN; private sites need the class fallback)', [...base, '--pon', files.pon, '--out-dir', out('run-pon')]),
   ];
   const lines = [
     `${PATIENTS} patients × ${DRAWS} draws × ${SITES} private sites (+ panel:breast), ${DEPTH} molecules per site; data prepared in ${prepSeconds.toFixed(0)} s; load average ${loadavg()
