@@ -54,18 +54,28 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * Makes Chromium's PDF bytes a function of the page alone: /CreationDate and /ModDate become the
- * report date, and the tagged-PDF structure IDs `(nodeNNNNNNNN)` — numbered from the browser's DOM
- * node counter, which shifts by one between runs — are renumbered by rank, which keeps their order
- * (the /IDTree must stay sorted). Every replacement has the original's length, so the
- * cross-reference offsets stay valid.
+ * report date, and the tagged-PDF structure IDs `(nodeNNNNNNNN)` — Chromium's DOM node IDs, which
+ * are handed out in an order that varies between runs (the same table headers got 1–9 in one run
+ * and 8, 9, 1–7 in the next) — are renumbered in their order of first appearance in the file; each
+ * /IDTree leaf then gets its (key, object) pairs re-sorted and its /Limits reset, as a name tree
+ * must be sorted. Every replacement has the original's length, so the cross-reference offsets stay
+ * valid.
  */
 export function pinPdf(pdf: Buffer, isoDate: string): Buffer {
   let text = pdf.toString('latin1');
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
   if (m) text = text.replace(/\/(CreationDate|ModDate) \(D:\d{14}/g, (_all, key: string) => `/${key} (D:${m[1]}${m[2]}${m[3]}000000`);
-  const ids = [...new Set(text.match(/\(node\d{8}\)/g) ?? [])].sort();
+  const ids = [...new Set(text.match(/\(node\d{8}\)/g) ?? [])];
   const rank = new Map(ids.map((id, i) => [id, `(node${String(i + 1).padStart(8, '0')})`]));
   text = text.replace(/\(node\d{8}\)/g, (id) => rank.get(id)!);
+  text = text.replace(
+    /(\/Limits \[)\(node\d{8}\) \(node\d{8}\)(\]\s*\/Names \[)((?:\(node\d{8}\) \d+ \d+ R ?)+)\]/g,
+    (_all, limits: string, names: string, body: string) => {
+      const pairs = (body.match(/\(node\d{8}\) \d+ \d+ R/g) ?? []).sort();
+      const keys = pairs.map((p) => p.slice(0, p.indexOf(' ')));
+      return `${limits}${keys[0]} ${keys[keys.length - 1]}${names}${pairs.join(' ')}]`;
+    },
+  );
   return Buffer.from(text, 'latin1');
 }
 
