@@ -4,8 +4,8 @@
  */
 import type { CountResult, SiteCounts } from '../count/types.js';
 import { backgroundFor } from './background.js';
-import { betaBinomLogUpperTail } from './binomial.js';
 import { limitOfDetection } from './lod.js';
+import { predictiveDispersion, siteNullTail } from './site-null.js';
 import { type AnnotateOptions, type CalledRow, type SiteBackground, StatsInputError } from './types.js';
 import { wilsonInterval } from './wilson.js';
 
@@ -13,28 +13,14 @@ import { wilsonInterval } from './wilson.js';
 export const DEFAULT_SITE_ALPHA = 0.01;
 export const DEFAULT_MIN_DEPTH = 100;
 
-/**
- * ICC of the predictive (beta-binomial) distribution of a new sample's alt count: the sample's rate
- * varies around the true rate μ with ICC ρ (between-sample over-dispersion), and μ itself is only
- * known as Beta(rate·A, (1−rate)·A) from A background observations. Matching the two moments,
- *   Var(e_sample) = m(1−m)·(1 + ρA)/(A + 1)   ⇒   ρ_pred = ρ + (1 − ρ)/(A + 1),
- * exact (the beta-binomial predictive) when ρ = 0. A = Infinity (fixed default rate) gives ρ.
- * Example: a PoN of 50 normals × 10,000 families with 14 alt families has A ≈ 510,000, so
- * ρ_pred ≈ 2e-6; at n = 3,000 the variance of K grows by (n−1)ρ_pred ≈ 0.6% — small per site, but
- * the same rate error hits every site that shares the estimate (decision record 0043).
- */
-export function predictiveDispersion(bg: Pick<SiteBackground, 'dispersion' | 'priorDepth'>): number {
-  if (!Number.isFinite(bg.priorDepth)) return bg.dispersion;
-  return bg.dispersion + (1 - bg.dispersion) / (bg.priorDepth + 1);
-}
+export { predictiveDispersion } from './site-null.js';
 
 /**
  * One-sided P(K ≥ alt | depth, background): the beta-binomial predictive tail, which carries both
  * the background's over-dispersion and the uncertainty of its estimate (predictiveDispersion).
  */
-export function siteP(alt: number, depth: number, bg: Pick<SiteBackground, 'rate' | 'dispersion' | 'priorDepth'>): number {
-  if (depth <= 0) return 1;
-  return Math.exp(betaBinomLogUpperTail(alt, depth, bg.rate, predictiveDispersion(bg)));
+export function siteP(alt: number, depth: number, bg: Pick<SiteBackground, 'rate' | 'dispersion' | 'priorDepth' | 'components'>): number {
+  return siteNullTail(alt, depth, bg);
 }
 
 export function callRow(row: SiteCounts, bg: SiteBackground, alpha: number, minDepth: number): CalledRow {
