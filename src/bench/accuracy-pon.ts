@@ -27,10 +27,13 @@ export const PON_DEPTH = 3000;
 export const NORMAL_DEPTH_SD_LOG = 0.3;
 export const CLASS_RATE = 1e-4;
 export const SITE_RATE_SD_LOG = 0.5;
-export const NULL_SAMPLES_PER_SITE = 10;
+export const NULL_SAMPLES_PER_SITE = 20;
 export const PON_ALPHAS = [0.01, 0.05];
+/** Robustness cells: sites of the class differ in ρ (log-SD of a site's ρ around the class's). */
+export const HETEROGENEOUS_ICCS = [1e-3, 3e-3];
+export const ICC_SD_LOG = 0.7;
 /** Panels per cell in `npm run accuracy`. */
-export const PON_PANELS = 200;
+export const PON_PANELS = 400;
 /** Power cells: (depth, tumour allele fraction). */
 export const POWER_CELLS: readonly { depth: number; vaf: number }[] = [
   { depth: 1000, vaf: 0.005 },
@@ -52,6 +55,7 @@ export interface MethodTally {
 export interface PonCellResult {
   normals: number;
   icc: number;
+  iccSdLog: number;
   panels: number;
   tests: number;
   fallbackTests: number;
@@ -102,10 +106,15 @@ export function clusteredUpper(perPanel: number[], testsPerPanel: number): { mea
   return { mean: m, upper: m === 0 ? 3 / (testsPerPanel * shares.length) : m + 1.96 * se };
 }
 
-export function runPonCell(runSeed: number, normals: number, icc: number, panels: number): PonCellResult {
+/**
+ * `iccSdLog` > 0: each site's ICC is ρ·exp(N(0, iccSdLog²) − iccSdLog²/2) (sites of one class that
+ * differ in over-dispersion, which the class posterior does not model).
+ */
+export function runPonCell(runSeed: number, normals: number, icc: number, panels: number, iccSdLog = 0): PonCellResult {
   const out: PonCellResult = {
     normals,
     icc,
+    iccSdLog,
     panels,
     tests: 0,
     fallbackTests: 0,
@@ -127,12 +136,13 @@ export function runPonCell(runSeed: number, normals: number, icc: number, panels
   const ponSites = sites.slice(0, PON_SITES);
   let effSum = 0;
   for (let panel = 0; panel < panels; panel++) {
-    const rng = new Xoshiro128(mix32(mix32(runSeed >>> 0, hashString32(`pon/${normals}/${icc}`)), panel));
+    const rng = new Xoshiro128(mix32(mix32(runSeed >>> 0, hashString32(`pon/${normals}/${icc}/${iccSdLog}`)), panel));
     const mu = sites.map(() => CLASS_RATE * Math.exp(SITE_RATE_SD_LOG * normalDraw(rng) - SITE_RATE_SD_LOG ** 2 / 2));
+    const rho = sites.map(() => (iccSdLog > 0 ? icc * Math.exp(iccSdLog * normalDraw(rng) - iccSdLog ** 2 / 2) : icc));
     const depth = Array.from({ length: normals }, () => Math.round(PON_DEPTH * Math.exp(NORMAL_DEPTH_SD_LOG * normalDraw(rng))));
     const counts: SiteCounts[][] = Array.from({ length: normals }, (_, n) =>
       ponSites.map((s, i) =>
-        row(s, depth[n], n === 0 && i < 2 ? binomialDraw(rng, depth[n], 0.05) : binomialDraw(rng, depth[n], sampleRate(rng, mu[i], icc))),
+        row(s, depth[n], n === 0 && i < 2 ? binomialDraw(rng, depth[n], 0.05) : binomialDraw(rng, depth[n], sampleRate(rng, mu[i], rho[i]))),
       ),
     );
     const pon = parsePon(
@@ -147,7 +157,7 @@ export function runPonCell(runSeed: number, normals: number, icc: number, panels
       if (bg.germlineOrChip) out.flagged++;
       if (!fallback) effSum += siteEffectiveAlpha(PON_DEPTH, bg, PON_ALPHAS[0]);
       for (let k = 0; k < NULL_SAMPLES_PER_SITE; k++) {
-        const x = binomialDraw(rng, PON_DEPTH, sampleRate(rng, mu[i], icc));
+        const x = binomialDraw(rng, PON_DEPTH, sampleRate(rng, mu[i], rho[i]));
         const p = bg.germlineOrChip ? 1 : siteNullTail(x, PON_DEPTH, bg);
         const pPlug = bg.germlineOrChip ? 1 : siteNullTail(x, PON_DEPTH, plug);
         if (fallback) {
@@ -167,7 +177,7 @@ export function runPonCell(runSeed: number, normals: number, icc: number, panels
       if (fallback || bg.germlineOrChip) return;
       out.powerTests++;
       POWER_CELLS.forEach((cell, j) => {
-        const g = observedAltRate(cell.vaf, sampleRate(rng, mu[i], icc));
+        const g = observedAltRate(cell.vaf, sampleRate(rng, mu[i], rho[i]));
         const x = binomialDraw(rng, cell.depth, g);
         if (siteNullTail(x, cell.depth, bg) <= PON_ALPHAS[0]) out.mixture.power[j]++;
         if (siteNullTail(x, cell.depth, plug) <= PON_ALPHAS[0]) out.plugIn.power[j]++;
@@ -209,6 +219,24 @@ export function ponSectionLines(seed: number, panels: number): string[] {
       const fb = clusteredUpper(r.mixture.fallbackPerPanel, FALLBACK_SITES * NULL_SAMPLES_PER_SITE);
       say(
         `| ${icc} | ${normals} | ${pct(m.mean)} (${pct(m.upper)}) | ${pct(pl.mean)} (${pct(pl.upper)}) | ${pct(r.effectiveAlpha)} | ${pct(r.mixture.rejections[1] / r.tests)} (${pct(r.plugIn.rejections[1] / r.tests)}) | ${pct(fb.mean)} (${pct(fb.upper)}) | ${r.flagged} of ${panels * PON_SITES} |`,
+      );
+    }
+  }
+  say();
+  say(
+    `Sites that differ in over-dispersion (each site's ρ = the class's × exp(N(0, ${ICC_SD_LOG}²)), mean-preserving; the class posterior assumes one ρ per class), ${panels} panels per cell:`,
+  );
+  say();
+  say('| mean ρ | normals | size at α = 1% (upper) | plug-in (upper) | effective α reported | fallback sites at α = 1% (upper) |');
+  say('|---|---|---|---|---|---|');
+  for (const icc of HETEROGENEOUS_ICCS) {
+    for (const normals of PON_SIZES) {
+      const r = runPonCell(seed, normals, icc, panels, ICC_SD_LOG);
+      const m = clusteredUpper(r.mixture.perPanel, PON_SITES * NULL_SAMPLES_PER_SITE);
+      const pl = clusteredUpper(r.plugIn.perPanel, PON_SITES * NULL_SAMPLES_PER_SITE);
+      const fb = clusteredUpper(r.mixture.fallbackPerPanel, FALLBACK_SITES * NULL_SAMPLES_PER_SITE);
+      say(
+        `| ${icc} | ${normals} | ${pct(m.mean)} (${pct(m.upper)}) | ${pct(pl.mean)} (${pct(pl.upper)}) | ${pct(r.effectiveAlpha)} | ${pct(fb.mean)} (${pct(fb.upper)}) |`,
       );
     }
   }
