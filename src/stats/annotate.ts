@@ -5,7 +5,7 @@
 import type { CountResult, SiteCounts } from '../count/types.js';
 import { backgroundFor } from './background.js';
 import { limitOfDetection } from './lod.js';
-import { predictiveDispersion, siteNullTail } from './site-null.js';
+import { predictiveDispersion, siteEffectiveAlpha, siteNullTail } from './site-null.js';
 import { type AnnotateOptions, type CalledRow, type SiteBackground, StatsInputError } from './types.js';
 import { wilsonInterval } from './wilson.js';
 
@@ -17,7 +17,8 @@ export { predictiveDispersion } from './site-null.js';
 
 /**
  * One-sided P(K ≥ alt | depth, background): the beta-binomial predictive tail, which carries both
- * the background's over-dispersion and the uncertainty of its estimate (predictiveDispersion).
+ * the background's over-dispersion and the uncertainty of its estimate (predictiveDispersion); for
+ * panel-of-normals sites the mixture over the posterior of the over-dispersion (stats/site-null.ts).
  */
 export function siteP(alt: number, depth: number, bg: Pick<SiteBackground, 'rate' | 'dispersion' | 'priorDepth' | 'components'>): number {
   return siteNullTail(alt, depth, bg);
@@ -50,6 +51,7 @@ export function callRow(row: SiteCounts, bg: SiteBackground, alpha: number, minD
     germlineOrChip: bg.germlineOrChip,
     backgroundDepth: bg.priorDepth,
     backgroundKey: bg.key,
+    effectiveAlpha: n > 0 ? siteEffectiveAlpha(n, bg, alpha) : 0,
   };
 }
 

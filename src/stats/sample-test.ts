@@ -208,6 +208,11 @@ export function summarizeSample(rows: CalledRow[], opts: SummaryOptions): Sample
       tumour_fraction_method: TUMOUR_FRACTION_METHOD,
     },
   };
+  const effective = used.flatMap((r) => (r.effectiveAlpha !== undefined ? [r.effectiveAlpha] : []));
+  if (effective.length > 0) {
+    const sum = effective.reduce((a, b) => a + b, 0);
+    summary.site_alpha_effective = { mean: sum / effective.length, max: Math.max(...effective), expected_false_sites: sum };
+  }
   if (opts.fragmentLengths) {
     if (opts.fragmentLengths.length !== rows.length)
       throw new StatsInputError(`fragment lengths for ${opts.fragmentLengths.length} sites, rows for ${rows.length}`);

@@ -130,6 +130,11 @@ export interface CalledRow extends SiteCounts {
   backgroundDepth?: number;
   /** SiteBackground.key (absent = the site's own estimate). */
   backgroundKey?: string;
+  /**
+   * Effective α of this site's test: P(called detected | no tumour DNA) at this depth under the
+   * site's predictive null (≤ the nominal α: counts are discrete). Absent for rows called elsewhere.
+   */
+  effectiveAlpha?: number;
 }
 
 export interface AnnotateOptions {
@@ -162,6 +167,12 @@ export interface SampleSummary {
   sites_tested: number;
   sites_detected: number;
   sites_excluded: { germline_or_chip: number; low_depth: number };
+  /**
+   * The per-site tests' effective α over the tested sites at their depths (CalledRow.effectiveAlpha):
+   * mean, largest, and their sum, the expected number of sites called detected in a sample
+   * without tumour DNA. Absent when the rows carry no effective α.
+   */
+  site_alpha_effective?: { mean: number; max: number; expected_false_sites: number };
   fragment_size?: FragmentSizeResult;
   settings: SummarySettings;
 }
