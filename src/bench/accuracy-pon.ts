@@ -93,7 +93,13 @@ function sampleRate(rng: Xoshiro128, mu: number, icc: number): number {
 }
 
 function tally(): MethodTally {
-  return { rejections: PON_ALPHAS.map(() => 0), perPanel: [], fallbackRejections: 0, fallbackPerPanel: [], power: POWER_CELLS.map(() => 0) };
+  return {
+    rejections: PON_ALPHAS.map(() => 0),
+    perPanel: [],
+    fallbackRejections: 0,
+    fallbackPerPanel: [],
+    power: POWER_CELLS.map(() => 0),
+  };
 }
 
 /** Mean and the upper limit of its 95% interval, panels as clusters (tests within a panel share its estimates). */
@@ -142,11 +148,23 @@ export function runPonCell(runSeed: number, normals: number, icc: number, panels
     const depth = Array.from({ length: normals }, () => Math.round(PON_DEPTH * Math.exp(NORMAL_DEPTH_SD_LOG * normalDraw(rng))));
     const counts: SiteCounts[][] = Array.from({ length: normals }, (_, n) =>
       ponSites.map((s, i) =>
-        row(s, depth[n], n === 0 && i < 2 ? binomialDraw(rng, depth[n], 0.05) : binomialDraw(rng, depth[n], sampleRate(rng, mu[i], rho[i]))),
+        row(
+          s,
+          depth[n],
+          n === 0 && i < 2 ? binomialDraw(rng, depth[n], 0.05) : binomialDraw(rng, depth[n], sampleRate(rng, mu[i], rho[i])),
+        ),
       ),
     );
     const pon = parsePon(
-      formatPon(buildPon({ sampleNames: counts.map((_, n) => `n${n}`), build: 'unknown', sites: ponSites, siteCounts: counts, settingsText: 'sim' })),
+      formatPon(
+        buildPon({
+          sampleNames: counts.map((_, n) => `n${n}`),
+          build: 'unknown',
+          sites: ponSites,
+          siteCounts: counts,
+          settingsText: 'sim',
+        }),
+      ),
       'sim.tsv',
     );
     const perPanel = { mixture: 0, plugIn: 0, fbMixture: 0, fbPlugIn: 0 };
@@ -162,8 +180,14 @@ export function runPonCell(runSeed: number, normals: number, icc: number, panels
         const pPlug = bg.germlineOrChip ? 1 : siteNullTail(x, PON_DEPTH, plug);
         if (fallback) {
           out.fallbackTests++;
-          if (p <= PON_ALPHAS[0]) (out.mixture.fallbackRejections++, perPanel.fbMixture++);
-          if (pPlug <= PON_ALPHAS[0]) (out.plugIn.fallbackRejections++, perPanel.fbPlugIn++);
+          if (p <= PON_ALPHAS[0]) {
+            out.mixture.fallbackRejections++;
+            perPanel.fbMixture++;
+          }
+          if (pPlug <= PON_ALPHAS[0]) {
+            out.plugIn.fallbackRejections++;
+            perPanel.fbPlugIn++;
+          }
           continue;
         }
         out.tests++;
@@ -206,7 +230,9 @@ export function ponSectionLines(seed: number, panels: number): string[] {
     `Count level (src/bench/accuracy-pon.ts): ${PON_SITES} PoN sites and ${FALLBACK_SITES} sites the PoN lacks (class fallback), one class, true rates ${CLASS_RATE} × exp(N(0, ${SITE_RATE_SD_LOG}²)), between-sample ICC ρ shared by normals and plasma, normals at ${PON_DEPTH.toLocaleString('en-US')} × exp(N(0, ${NORMAL_DEPTH_SD_LOG}²)); one normal per panel carries two sites at 5% (a CH donor); null plasma samples at ${PON_DEPTH.toLocaleString('en-US')}×; ${panels} panels per cell, ${NULL_SAMPLES_PER_SITE} null samples per site (${(panels * PON_SITES * NULL_SAMPLES_PER_SITE).toLocaleString('en-US')} PoN-site tests and ${(panels * FALLBACK_SITES * NULL_SAMPLES_PER_SITE).toLocaleString('en-US')} fallback tests per cell). "upper": upper limit of the 95% interval with panels as clusters. "plug-in": the same PoN with ρ fixed at its posterior mean. Effective α: the tool's own P(false call) at ${PON_DEPTH.toLocaleString('en-US')}× (mean over sites).`,
   );
   say();
-  say('| ρ | normals | size at α = 1% (upper) | plug-in (upper) | effective α reported | size at α = 5% (plug-in) | fallback sites at α = 1% (upper) | sites excluded for every patient |');
+  say(
+    '| ρ | normals | size at α = 1% (upper) | plug-in (upper) | effective α reported | size at α = 5% (plug-in) | fallback sites at α = 1% (upper) | sites excluded for every patient |',
+  );
   say('|---|---|---|---|---|---|---|---|');
   const results: PonCellResult[] = [];
   for (const icc of PON_ICCS) {

@@ -58,7 +58,8 @@ export function backgroundFor(model: BackgroundModel, site: Site, context?: stri
     const classKey = byContext ? context! : substitutionClass(site);
     // A site the PoN lacks: its true rate is one draw from the class's spread of site rates, known
     // to the prior strength A_c of that spread, not to the class's pooled depth (format 3 on).
-    const priorDepth = byClass.dispersionPosterior && byClass.pseudoDepth !== undefined ? byClass.pseudoDepth : byClass.depth + CLASS_PSEUDO_DEPTH;
+    const priorDepth =
+      byClass.dispersionPosterior && byClass.pseudoDepth !== undefined ? byClass.pseudoDepth : byClass.depth + CLASS_PSEUDO_DEPTH;
     const bg: SiteBackground = {
       rate: byClass.rate,
       dispersion: byClass.dispersion,

@@ -334,7 +334,8 @@ export function formatPon(pon: PonTable): string {
   ];
   for (const [key, c] of pon.classes) {
     const p = c.dispersionPosterior;
-    if (p) lines.push(`##${POSTERIOR_META}${key}=${p.rho.map((r, g) => `${num(r)}@${num(p.weight[g])}@${num(p.meanVariance[g])}`).join(',')}`);
+    if (p)
+      lines.push(`##${POSTERIOR_META}${key}=${p.rho.map((r, g) => `${num(r)}@${num(p.weight[g])}@${num(p.meanVariance[g])}`).join(',')}`);
   }
   lines.push(`#${PON_COLUMNS.join('\t')}`);
   for (const s of pon.sites) {

@@ -21,7 +21,9 @@ export function predictiveDispersion(bg: Pick<SiteBackground, 'dispersion' | 'pr
 type NullModel = Pick<SiteBackground, 'rate' | 'dispersion' | 'priorDepth' | 'components'>;
 
 function componentsOf(bg: NullModel): NullComponent[] {
-  return bg.components && bg.components.length > 0 ? bg.components : [{ rate: bg.rate, dispersion: bg.dispersion, priorDepth: bg.priorDepth, weight: 1 }];
+  return bg.components && bg.components.length > 0
+    ? bg.components
+    : [{ rate: bg.rate, dispersion: bg.dispersion, priorDepth: bg.priorDepth, weight: 1 }];
 }
 
 /** P(K ≥ alt | depth) under the site's predictive null (the posterior-weighted mixture when given). */

@@ -73,7 +73,8 @@ describe('mixture null of a site', () => {
   it('is the weighted sum of the components’ beta-binomial predictive tails', () => {
     const tail = (c: (typeof bg.components)[number], k: number) =>
       Math.exp(betaBinomLogUpperTail(k, 3000, c.rate, c.dispersion + (1 - c.dispersion) / (c.priorDepth + 1)));
-    for (const k of [1, 3, 6]) expect(siteNullTail(k, 3000, bg)).toBeCloseTo(0.5 * tail(bg.components[0], k) + 0.5 * tail(bg.components[1], k), 14);
+    for (const k of [1, 3, 6])
+      expect(siteNullTail(k, 3000, bg)).toBeCloseTo(0.5 * tail(bg.components[0], k) + 0.5 * tail(bg.components[1], k), 14);
   });
 
   it('reports an effective α: the tail at the critical count, ≤ α, with the count below it > α', () => {
@@ -112,7 +113,9 @@ describe('PoN format 3', () => {
     const model = parsePon(text, 'pon.tsv');
     const post = model.perClass.get('C>T')!.dispersionPosterior!;
     expect(post.rho[0]).toBe(0);
-    expect(formatPon(buildPon({ sampleNames: ['x'], build: 'b', sites: [], siteCounts: [[]], settingsText: '' }))).not.toMatch(/dispersion_posterior/);
+    expect(formatPon(buildPon({ sampleNames: ['x'], build: 'b', sites: [], siteCounts: [[]], settingsText: '' }))).not.toMatch(
+      /dispersion_posterior/,
+    );
     const own = backgroundFor(model, sites[0]);
     const fallback = backgroundFor(model, sites[5]);
     expect(own.source).toBe('pon_site');
