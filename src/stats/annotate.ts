@@ -5,7 +5,7 @@
 import type { CountResult, SiteCounts } from '../count/types.js';
 import { backgroundFor } from './background.js';
 import { limitOfDetection } from './lod.js';
-import { predictiveDispersion, siteEffectiveAlpha, siteNullTail } from './site-null.js';
+import { predictiveDispersion, siteCriticalCount, siteNullTail } from './site-null.js';
 import { type AnnotateOptions, type CalledRow, type SiteBackground, StatsInputError } from './types.js';
 import { wilsonInterval } from './wilson.js';
 
@@ -31,7 +31,9 @@ export function callRow(row: SiteCounts, bg: SiteBackground, alpha: number, minD
   const pValue = siteP(k, n, bg);
   // Critical count from the predictive null; power under the sample's own over-dispersion only
   // (the tumour signal is not made more variable by the PoN's finite size).
-  const lod = limitOfDetection(n, bg.rate, predictiveDispersion(bg), alpha, undefined, bg.dispersion);
+  // The test's critical count (for a mixture null, PoN sites, the mixture's, not the point ρ's).
+  const critical = n > 0 ? siteCriticalCount(n, bg, alpha) : undefined;
+  const lod = limitOfDetection(n, bg.rate, predictiveDispersion(bg), alpha, undefined, bg.dispersion, critical);
   let call: CalledRow['call'];
   if (n < minDepth) call = 'low_depth';
   // A germline/CHIP site is never tumour evidence, whatever its count.
@@ -51,7 +53,7 @@ export function callRow(row: SiteCounts, bg: SiteBackground, alpha: number, minD
     germlineOrChip: bg.germlineOrChip,
     backgroundDepth: bg.priorDepth,
     backgroundKey: bg.key,
-    effectiveAlpha: n > 0 ? siteEffectiveAlpha(n, bg, alpha) : 0,
+    effectiveAlpha: critical === undefined || critical > n ? 0 : siteNullTail(critical, n, bg),
   };
 }
 

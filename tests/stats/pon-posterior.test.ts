@@ -8,7 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import { clusteredUpper, NULL_SAMPLES_PER_SITE, PON_SITES, POWER_CELLS, runPonCell } from '../../src/bench/accuracy-pon.js';
 import { backgroundFor } from '../../src/stats/background.js';
-import { betaBinomLogUpperTail } from '../../src/stats/binomial.js';
+import { callRow, predictiveDispersion } from '../../src/stats/annotate.js';
+import { betaBinomLogUpperTail, criticalCount } from '../../src/stats/binomial.js';
+import { limitOfDetection } from '../../src/stats/lod.js';
 import { dispersionPosterior, posteriorMean, RHO_GRID } from '../../src/stats/dispersion.js';
 import { buildPon, formatPon, parsePon } from '../../src/stats/pon.js';
 import { betaDraw, binomialDraw, Xoshiro128 } from '../../src/stats/rng.js';
@@ -85,6 +87,17 @@ describe('mixture null of a site', () => {
       expect(eff).toBeLessThanOrEqual(alpha);
       expect(siteNullTail(c - 1, 3000, bg)).toBeGreaterThan(alpha);
     }
+  });
+
+  it('a called row carries the effective α, and its limit of detection uses the mixture’s critical count', () => {
+    const full = { ...bg, source: 'pon_site' as const, germlineOrChip: false, key: 'site:x' };
+    const row = callRow(counts(site('chr1', 5, 'C', 'T'), 3000, 2), full, 0.01, 100);
+    expect(row.effectiveAlpha).toBe(siteEffectiveAlpha(3000, full, 0.01));
+    const c = siteCriticalCount(3000, full, 0.01);
+    const pointC = criticalCount(3000, full.rate, predictiveDispersion(full), 0.01);
+    expect(c).not.toBe(pointC);
+    expect(row.lod).toBe(limitOfDetection(3000, full.rate, predictiveDispersion(full), 0.01, undefined, full.dispersion, c));
+    expect(row.lod).not.toBe(limitOfDetection(3000, full.rate, predictiveDispersion(full), 0.01, undefined, full.dispersion));
   });
 
   it('adds the effective α of the tested sites to the per-sample summary', () => {
