@@ -83,8 +83,9 @@ export function momIccParts(alt: ArrayLike<number>, depth: ArrayLike<number>): {
 /**
  * Grid of between-normal ICCs ρ over which a class's dispersion is integrated: 0, then 1e-5 to
  * 3.2e-2 in steps of 10^(1/6) (×1.47). At 3,000× the variance inflation 1 + (n−1)ρ runs from 1.03
- * to 97 over the grid; a step of ×1.47 in ρ moves the 1% beta-binomial tail at 0.3 expected reads
- * by less than the Monte-Carlo error of the accuracy run.
+ * to 97 over the grid. With 50 normals the posterior sits on one or two grid points; one step in ρ
+ * moves the beta-binomial tail near 1% at 0.3 expected reads by about 20%, and a true ρ between two
+ * points gets weight on both (the measured sizes with 50 normals are in docs/methods/accuracy.md).
  */
 export const RHO_GRID: readonly number[] = [0, ...Array.from({ length: 22 }, (_, i) => 1e-5 * 10 ** (i / 6))];
 

@@ -208,11 +208,6 @@ export function summarizeSample(rows: CalledRow[], opts: SummaryOptions): Sample
       tumour_fraction_method: TUMOUR_FRACTION_METHOD,
     },
   };
-  const effective = used.flatMap((r) => (r.effectiveAlpha !== undefined ? [r.effectiveAlpha] : []));
-  if (effective.length > 0) {
-    const sum = effective.reduce((a, b) => a + b, 0);
-    summary.site_alpha_effective = { mean: sum / effective.length, max: Math.max(...effective), expected_false_sites: sum };
-  }
   if (opts.fragmentLengths) {
     if (opts.fragmentLengths.length !== rows.length)
       throw new StatsInputError(`fragment lengths for ${opts.fragmentLengths.length} sites, rows for ${rows.length}`);
@@ -229,4 +224,19 @@ export function summarizeSample(rows: CalledRow[], opts: SummaryOptions): Sample
     if (weighted) summary.fragment_size = weighted;
   }
   return summary;
+}
+
+/**
+ * The per-site tests' effective α over the rows the per-sample test uses (not germline/CHIP, not low
+ * depth): mean, largest, and their sum, the expected number of sites called detected in a sample
+ * without tumour DNA. undefined when no such row carries an effective α. `count --summary` adds it
+ * to summary.json (`site_alpha_effective`).
+ */
+export function siteAlphaSummary(rows: CalledRow[]): SampleSummary['site_alpha_effective'] {
+  const effective = rows.flatMap((r) =>
+    !r.germlineOrChip && r.call !== 'low_depth' && r.effectiveAlpha !== undefined ? [r.effectiveAlpha] : [],
+  );
+  if (effective.length === 0) return undefined;
+  const sum = effective.reduce((a, b) => a + b, 0);
+  return { mean: sum / effective.length, max: Math.max(...effective), expected_false_sites: sum };
 }

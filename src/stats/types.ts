@@ -168,9 +168,9 @@ export interface SampleSummary {
   sites_detected: number;
   sites_excluded: { germline_or_chip: number; low_depth: number };
   /**
-   * The per-site tests' effective α over the tested sites at their depths (CalledRow.effectiveAlpha):
-   * mean, largest, and their sum, the expected number of sites called detected in a sample
-   * without tumour DNA. Absent when the rows carry no effective α.
+   * The per-site tests' effective α over the tested sites at their depths (CalledRow.effectiveAlpha,
+   * `siteAlphaSummary`): mean, largest, and their sum, the expected number of sites called detected
+   * in a sample without tumour DNA. Written by `count --summary`; absent in the timeline.
    */
   site_alpha_effective?: { mean: number; max: number; expected_false_sites: number };
   fragment_size?: FragmentSizeResult;

@@ -15,7 +15,7 @@ import { dispersionPosterior, posteriorMean, RHO_GRID } from '../../src/stats/di
 import { buildPon, formatPon, parsePon } from '../../src/stats/pon.js';
 import { betaDraw, binomialDraw, Xoshiro128 } from '../../src/stats/rng.js';
 import { siteCriticalCount, siteEffectiveAlpha, siteNullTail } from '../../src/stats/site-null.js';
-import { summarizeSample } from '../../src/stats/sample-test.js';
+import { siteAlphaSummary } from '../../src/stats/sample-test.js';
 import { StatsInputError } from '../../src/stats/types.js';
 import { called, counts, site } from './helpers.js';
 
@@ -100,10 +100,12 @@ describe('mixture null of a site', () => {
     expect(row.lod).not.toBe(limitOfDetection(3000, full.rate, predictiveDispersion(full), 0.01, undefined, full.dispersion));
   });
 
-  it('adds the effective α of the tested sites to the per-sample summary', () => {
+  it('sums the effective α of the tested sites for the per-sample summary', () => {
     const rows = [called(3000, 0, 1e-4, { effectiveAlpha: 0.004 }), called(3000, 1, 1e-4, { effectiveAlpha: 0.008 })];
-    const s = summarizeSample(rows, { sample: 's', alpha: 0.01, siteAlpha: 0.01, minDepth: 100, background: 'pon' });
-    expect(s.site_alpha_effective).toEqual({ mean: 0.006, max: 0.008, expected_false_sites: 0.012 });
+    expect(siteAlphaSummary(rows)).toEqual({ mean: 0.006, max: 0.008, expected_false_sites: 0.012 });
+    // Germline/CHIP and low-depth rows are not tested, so they add no false call.
+    expect(siteAlphaSummary([...rows, called(50, 0, 1e-4, { effectiveAlpha: 0.009, call: 'low_depth' })])!.max).toBe(0.008);
+    expect(siteAlphaSummary([called(3000, 0, 1e-4)])).toBeUndefined();
   });
 });
 
