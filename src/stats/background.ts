@@ -56,24 +56,25 @@ export function backgroundFor(model: BackgroundModel, site: Site, context?: stri
   const byClass = byContext ?? model.perClass.get(substitutionClass(site));
   if (byClass && byClass.depth > 0) {
     const classKey = byContext ? context! : substitutionClass(site);
-    // A site the PoN lacks: its true rate is one draw from the class's spread of site rates, known
-    // to the prior strength A_c of that spread, not to the class's pooled depth (format 3 on).
-    const priorDepth =
-      byClass.dispersionPosterior && byClass.pseudoDepth !== undefined ? byClass.pseudoDepth : byClass.depth + CLASS_PSEUDO_DEPTH;
     const bg: SiteBackground = {
       rate: byClass.rate,
       dispersion: byClass.dispersion,
       source,
       germlineOrChip: false,
-      priorDepth,
+      // The error of the class rate, shared by every site that uses it (the per-sample test's groups).
+      priorDepth: byClass.depth + CLASS_PSEUDO_DEPTH,
       key: `class:${classKey}`,
     };
     const post = byClass.dispersionPosterior;
+    // The per-site test of a site the PoN lacks: its true rate is one draw from the class's spread of
+    // site rates, known to the prior strength A_c of that spread (not to the class's pooled depth),
+    // plus the class rate's own error.
+    const spread = byClass.pseudoDepth ?? bg.priorDepth;
     if (post)
       bg.components = post.rho.map((rho, g) => ({
         rate: byClass.rate * unbiasedInverseFactor(post.meanVariance[g] / byClass.rate),
         dispersion: rho,
-        priorDepth: withClassVariance(priorDepth, post.meanVariance[g]),
+        priorDepth: withClassVariance(spread, post.meanVariance[g]),
         weight: post.weight[g],
       }));
     return bg;
