@@ -20,7 +20,7 @@ import {
 } from '../stats/background.js';
 import { fragmentLengthsFromObservations } from '../stats/fragment-size.js';
 import { checkPonFits, parsePon } from '../stats/pon.js';
-import { summarizeSample } from '../stats/sample-test.js';
+import { siteAlphaSummary, summarizeSample } from '../stats/sample-test.js';
 import { parseTargetsBed } from '../stats/targets.js';
 import { StatsInputError, type BackgroundModel, type CalledRow, type SampleSummary } from '../stats/types.js';
 import { fileError } from '../util/errors.js';
@@ -190,15 +190,15 @@ export function sampleSummary(
   },
 ): SampleSummary {
   const lengths = opts.observations ? fragmentLengthsFromObservations(opts.observations, opts.nSites, opts.minBaseq) : undefined;
-  return summarizeSample(
-    tumourInformed.map((i) => called[i]),
-    {
-      sample,
-      alpha: opts.alpha,
-      siteAlpha: opts.siteAlpha,
-      minDepth: opts.minDepth,
-      background: opts.background.kind,
-      ...(lengths ? { fragmentLengths: tumourInformed.map((i) => lengths[i]) } : {}),
-    },
-  );
+  const rows = tumourInformed.map((i) => called[i]);
+  const siteAlpha = siteAlphaSummary(rows);
+  const summary = summarizeSample(rows, {
+    sample,
+    alpha: opts.alpha,
+    siteAlpha: opts.siteAlpha,
+    minDepth: opts.minDepth,
+    background: opts.background.kind,
+    ...(lengths ? { fragmentLengths: tumourInformed.map((i) => lengths[i]) } : {}),
+  });
+  return siteAlpha ? { ...summary, site_alpha_effective: siteAlpha } : summary;
 }

@@ -7,7 +7,7 @@ import type { BamHeader } from '../io/bam-header.js';
 import type { TargetInterval } from '../stats/background.js';
 import type { CalledRow, SampleSummary } from '../stats/types.js';
 import { readAlignmentHeader } from '../count/alignments.js';
-import { warn } from '../util/log.js';
+import { info, warn } from '../util/log.js';
 import { checkPathId } from '../util/safe-path.js';
 import { VERSION } from '../version.js';
 import { callFields, callRows, chooseBackground, readTargets, referenceBaseLookup, sampleSummary, targetProbes } from './count-calls.js';
@@ -115,6 +115,7 @@ export async function countSampleTable(req: CountTableRequest): Promise<CountTab
     });
     backgroundKind = background.kind;
     called = callRows(counted.rows, { background, alpha: calls.siteAlpha, minDepth: calls.minDepth });
+    info(effectiveAlphaLine(called, calls.siteAlpha));
     if (calls.summaryAlpha !== undefined) {
       // The sites the user brought (VCF or TSV inputs) are the tumour-informed sites of the
       // per-sample test; sites only in a bundled hotspot panel are tested per site but are not
@@ -172,4 +173,15 @@ function outputContigs(
   const rename = new Map<number, string>();
   for (const r of resolved) rename.set(r.contigIndex, r.outputChrom);
   return header.refs.map((ref, i) => ({ name: rename.get(i) ?? ref.name, length: ref.length }));
+}
+
+/** The per-site test's effective α at the sites' depths (CalledRow.effectiveAlpha), in one line. */
+function effectiveAlphaLine(rows: CalledRow[], alpha: number): string {
+  const tested = rows.filter((r) => r.call !== 'low_depth' && !r.germlineOrChip && r.effectiveAlpha !== undefined);
+  const sum = tested.reduce((a, r) => a + r.effectiveAlpha!, 0);
+  const max = tested.reduce((a, r) => Math.max(a, r.effectiveAlpha!), 0);
+  const fmt = (x: number): string => x.toPrecision(2);
+  return tested.length === 0
+    ? `per-site test at α ${alpha}: no site tested`
+    : `per-site test at α ${alpha}: effective α ${fmt(sum / tested.length)} on average, at most ${fmt(max)}, over ${tested.length} site(s); expected false calls in a sample without tumour DNA ${fmt(sum)}`;
 }

@@ -30,7 +30,7 @@ import { identityAccuracySection } from './identity-accuracy.js';
 import { loadPolicy } from '../classify/policy.js';
 import { modelSettings, priorSettings } from '../classify/rule-molecular.js';
 import { longitudinalSection } from './accuracy-longitudinal-report.js';
-import { CLASS_RATE, NULL_SAMPLES_PER_SITE, PON_DEPTH, PON_ICCS, PON_SITES, PON_SIZES, runPonCell } from './accuracy-pon.js';
+import { PON_PANELS, ponSectionLines } from './accuracy-pon.js';
 import {
   type Arm,
   MIN_DEPTH,
@@ -203,25 +203,8 @@ async function main(): Promise<void> {
 
 /** Per-site test size against nominal α with small panels of normals (accuracy-pon.ts). */
 function ponSection(seed: number, say: (s?: string) => void): void {
-  const panels = 100;
   say();
-  say('## Per-site test: actual size with panels of normals of 5–50 samples');
-  say();
-  say(
-    `Count level (src/bench/accuracy-pon.ts): ${PON_SITES} sites of one class at ${PON_DEPTH.toLocaleString('en-US')}×, true rates ${CLASS_RATE} × exp(N(0, 0.5²)), between-sample ICC ρ; one normal per panel carries two sites at 5% (a CH donor); ${panels} panels per cell, ${NULL_SAMPLES_PER_SITE} null samples per site (${(panels * PON_SITES * NULL_SAMPLES_PER_SITE).toLocaleString('en-US')} tests per cell). "previous": MoM ρ clamped at 0, fixed 10,000 pseudo-reads, a carrier excludes the site for everyone.`,
-  );
-  say();
-  say(`| ρ | normals | size at α = 1% (previous) | size at α = 5% (previous) | sites excluded for every patient (previous) |`);
-  say('|---|---|---|---|---|');
-  for (const icc of PON_ICCS) {
-    for (const normals of PON_SIZES) {
-      const r = runPonCell(seed, normals, icc, panels);
-      const share = (x: number) => `${((100 * x) / r.tests).toFixed(2)}%`;
-      say(
-        `| ${icc} | ${normals} | ${share(r.rejections[0])} (${share(r.previousRejections[0])}) | ${share(r.rejections[1])} (${share(r.previousRejections[1])}) | ${r.flagged} of ${panels * PON_SITES} (${r.previousFlagged}) |`,
-      );
-    }
-  }
+  for (const line of ponSectionLines(seed, PON_PANELS)) say(line);
 }
 
 /** The per-site and per-sample tables (read-level simulation). */

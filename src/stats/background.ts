@@ -9,6 +9,7 @@ import { contextKey, substitutionClass } from './substitution.js';
 import {
   type BackgroundModel,
   type ClassBackground,
+  type NullComponent,
   type PonSiteBackground,
   type SiteBackground,
   siteKey,
@@ -38,7 +39,8 @@ export function defaultBackground(rate = DEFAULT_BACKGROUND_RATE, origin = 'defa
 export function backgroundFor(model: BackgroundModel, site: Site, context?: string): SiteBackground {
   const fromSite = model.perSite.get(siteKey(site));
   if (fromSite) {
-    return {
+    const posterior = model.perClass.get(fromSite.substitution)?.dispersionPosterior;
+    const bg: SiteBackground = {
       rate: fromSite.rate,
       dispersion: fromSite.dispersion,
       source: 'pon_site',
@@ -46,22 +48,84 @@ export function backgroundFor(model: BackgroundModel, site: Site, context?: stri
       priorDepth: effectiveDepth(fromSite) + fromSite.pseudoDepth,
       key: `site:${fromSite.siteKey}`,
     };
+    if (posterior) bg.components = siteComponents(fromSite, posterior);
+    return bg;
   }
   const source = model.kind === 'pon' ? 'pon_class' : model.kind === 'in_sample' ? 'in_sample' : 'default';
   const byContext = context ? model.perClass.get(context) : undefined;
   const byClass = byContext ?? model.perClass.get(substitutionClass(site));
   if (byClass && byClass.depth > 0) {
     const classKey = byContext ? context! : substitutionClass(site);
-    return {
+    const bg: SiteBackground = {
       rate: byClass.rate,
       dispersion: byClass.dispersion,
       source,
       germlineOrChip: false,
+      // The error of the class rate, shared by every site that uses it (the per-sample test's groups).
       priorDepth: byClass.depth + CLASS_PSEUDO_DEPTH,
       key: `class:${classKey}`,
     };
+    const post = byClass.dispersionPosterior;
+    // The per-site test of a site the PoN lacks: its true rate is one draw from the class's spread of
+    // site rates, known to the prior strength A_c of that spread (not to the class's pooled depth),
+    // plus the class rate's own error.
+    const spread = byClass.pseudoDepth ?? bg.priorDepth;
+    if (post)
+      bg.components = post.rho.map((rho, g) => ({
+        rate: byClass.rate * unbiasedInverseFactor(post.meanVariance[g] / byClass.rate),
+        dispersion: rho,
+        priorDepth: withClassVariance(spread, post.meanVariance[g]),
+        weight: post.weight[g],
+      }));
+    return bg;
   }
   return { rate: model.defaultRate, dispersion: 0, source: 'default', germlineOrChip: false, priorDepth: Infinity, key: 'default' };
+}
+
+/**
+ * A PoN site's null as a mixture over its class's posterior of ρ: given ρ, the site's reads are
+ * deflated by the design effect 1 + (n̄ − 1)ρ and combined with the class prior (pseudoAlt,
+ * pseudoDepth); the site rate's variance adds the class rate's own, weighted by the share w of the
+ * prior in the site's estimate (w²·V_c); the predictive adds ρ (statistics.md §8).
+ */
+export function siteComponents(
+  s: Pick<PonSiteBackground, 'altReads' | 'depth' | 'pseudoAlt' | 'pseudoDepth' | 'sampleRates' | 'carriers'>,
+  posterior: { rho: number[]; weight: number[]; meanVariance: number[] },
+): NullComponent[] {
+  const normals = s.sampleRates.length - (s.carriers ?? 0);
+  const perNormal = normals > 0 ? s.depth / normals : 0;
+  return posterior.rho.map((rho, g) => {
+    const deff = 1 + Math.max(0, perNormal - 1) * rho;
+    const alt = s.altReads / deff;
+    const depth = s.depth / deff;
+    const w = s.pseudoDepth / (depth + s.pseudoDepth);
+    const rate = (alt + s.pseudoAlt) / (depth + s.pseudoDepth);
+    // Relative variance of the rate's estimate (own reads and the class rate; not the spread of sites).
+    const cv2 = ((1 - w) ** 2 / depth + w * w * posterior.meanVariance[g]) / rate;
+    return {
+      rate: rate * unbiasedInverseFactor(cv2),
+      dispersion: rho,
+      priorDepth: withClassVariance(depth + s.pseudoDepth, w * w * posterior.meanVariance[g]),
+      weight: posterior.weight[g],
+    };
+  });
+}
+
+/**
+ * Factor on an estimated rate m̂ with relative variance c² so that E[m/m̂'] ≈ 1: when the null's tail
+ * is about linear in the rate (beta-binomial with rate/ρ ≪ 1, 0.3 expected reads at ρ ≥ 1e-3), a
+ * test at level α run with m̂ has size α·E[m/m̂] ≈ α(1 + c²) (Jensen; 1/m̂ is convex), so the rate is
+ * raised by 1/(1 − c²) (exact for a gamma-distributed m̂: E[1/m̂] = s/((s−1)m), s = 1/c²). With 5
+ * normals at ρ = 3e-3 the class rate rests on about 6 effective reads (c² ≈ 0.17) and the test
+ * without the factor was at 1.17% for nominal 1%. c² is capped at 0.5 (factor 2).
+ */
+function unbiasedInverseFactor(cv2: number): number {
+  return 1 / (1 - Math.min(0.5, Math.max(0, cv2)));
+}
+
+/** Observations A' with 1/(A'+1) = 1/(A+1) + v: a rate known to A observations, plus extra variance v (units of μ(1−μ)). */
+function withClassVariance(A: number, v: number): number {
+  return 1 / (1 / (A + 1) + v) - 1;
 }
 
 /**

@@ -14,11 +14,20 @@ export function observedAltRate(f: number, e: number): number {
  * smallest count with P(K ≥ c | e) ≤ α); the power P(K ≥ c | g) is monotone in g, so g is found by
  * bisection to 1e-12 relative — the exact solution of the binomial quantile equation, not a normal
  * approximation. NaN when no VAF ≤ 1 reaches 95% power (c > n, e.g. depth 0). `rho` is the null's
- * (predictive) dispersion, `powerRho` the one under the alternative (default: the same).
+ * (predictive) dispersion, `powerRho` the one under the alternative (default: the same); `critical`,
+ * when given, is the null's critical count computed elsewhere (a mixture null, stats/site-null.ts).
  */
-export function limitOfDetection(n: number, e: number, rho: number, alpha: number, power = LOD_POWER, powerRho = rho): number {
+export function limitOfDetection(
+  n: number,
+  e: number,
+  rho: number,
+  alpha: number,
+  power = LOD_POWER,
+  powerRho = rho,
+  critical?: number,
+): number {
   if (n <= 0) return NaN;
-  const c = criticalCount(n, e, rho, alpha);
+  const c = critical ?? criticalCount(n, e, rho, alpha);
   if (c > n) return NaN;
   const logPower = Math.log(power);
   const powerAt = (g: number): number => betaBinomLogUpperTail(c, n, g, powerRho);

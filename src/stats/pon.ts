@@ -14,7 +14,7 @@ import {
   DEFAULT_BACKGROUND_RATE,
   type PositionBaseCounts,
 } from './background.js';
-import { MAX_DISPERSION, momIcc, momIccParts } from './dispersion.js';
+import { type DispersionPosterior, dispersionPosterior, MAX_DISPERSION, momIcc, momIccParts, posteriorMean } from './dispersion.js';
 import { substitutionClass } from './substitution.js';
 import {
   type BackgroundModel,
@@ -25,12 +25,15 @@ import {
   type SubstitutionClass,
 } from './types.js';
 
-export const PON_FORMAT_VERSION = 2;
+export const PON_FORMAT_VERSION = 3;
 
 /**
- * Below this many normals `pon` warns: a site's between-normal dispersion then rests on fewer than
- * 9 df and the per-site test's size drifts above its nominal α (measured in docs/methods/accuracy.md).
- * Policy choice.
+ * Below this many normals `pon` warns: the class's between-normal dispersion is then known only
+ * roughly (at ρ = 1e-3 and 40 sites its 90% posterior interval spans a factor of about 3 with 5
+ * normals, 1.5 with 10; 20 simulated panels each); the
+ * per-site test integrates over it and keeps its size (≤ 0.94% at nominal 1% with 5 normals, ρ up
+ * to 3e-3, docs/methods/accuracy.md) at a cost in power (a 0.5% VAF at 1,000× detected in 68% with
+ * 5 normals against 77% with 50 at ρ = 3e-3). Policy choice.
  */
 export const MIN_PON_NORMALS = 10;
 /**
@@ -106,7 +109,7 @@ export function buildPon(input: PonInput): PonTable {
   const warnings: string[] = [];
   if (nSamples < MIN_PON_NORMALS) {
     warnings.push(
-      `panel of ${nSamples} normal(s), fewer than ${MIN_PON_NORMALS}: site dispersions lean on their class and the per-site test is less exact (docs/methods/accuracy.md)`,
+      `panel of ${nSamples} normal(s), fewer than ${MIN_PON_NORMALS}: the background's over-dispersion is known only roughly and the per-site test loses power to allow for it (docs/methods/accuracy.md)`,
     );
   }
   const carrier = input.sites.map((_, i) => input.siteCounts.map((c) => isGermlineOrChip(c[i].altCount, c[i].depth)));
@@ -140,6 +143,7 @@ export function buildPon(input: PonInput): PonTable {
       substitution: substitutionClass(site),
       alt: alts.reduce((a, b) => a + b, 0),
       depth: depths.reduce((a, b) => a + b, 0),
+      depths,
       icc: momIcc(alts, depths),
       parts: momIccParts(alts, depths),
       normals: rows.length,
@@ -162,10 +166,7 @@ export function buildPon(input: PonInput): PonTable {
     let strength = SITE_PSEUDO_DEPTH;
     const spread = members.filter((m) => m.depth > 0);
     if (spread.length >= MIN_CLASS_SITES && classSource === 'sites') {
-      const rho = momIcc(
-        spread.map((m) => m.alt),
-        spread.map((m) => m.depth),
-      );
+      const rho = siteSpreadIcc(spread, Math.max(0, icc));
       strength = Number.isNaN(rho) ? SITE_PSEUDO_DEPTH : rho > 0 ? (1 - rho) / rho : Infinity;
     } else if (classSource === 'targets' && cls.dispersion > 0) {
       strength = (1 - cls.dispersion) / cls.dispersion;
@@ -174,6 +175,39 @@ export function buildPon(input: PonInput): PonTable {
     }
     // The class rate itself is known only to its own depth: a site never gets more prior weight.
     classPrior.set(key, { icc, strength: Math.min(strength, cls.depth + CLASS_PSEUDO_DEPTH) });
+  }
+  // Posterior of each class's between-normal ICC (the per-site test integrates over it).
+  const posteriors = new Map<string, DispersionPosterior & { meanVariance: number[] }>();
+  for (const [key, prior] of classPrior) {
+    const cls = classes.get(key)!;
+    const units = input.sites.flatMap((site, i) =>
+      own[i].substitution === key
+        ? [
+            {
+              alt: input.siteCounts.flatMap((c, n) => (carrier[i][n] ? [] : [c[i].altCount])),
+              depth: input.siteCounts.flatMap((c, n) => (carrier[i][n] ? [] : [c[i].depth])),
+            },
+          ]
+        : [],
+    );
+    if (units.length === 0) continue;
+    const post = dispersionPosterior(units, cls.rate, prior.strength);
+    // Variance of the class rate's estimate at each ρ (units of μ(1−μ)): its reads are over-dispersed
+    // between normals and its sites spread around it, (N + ρΣn(n−1) + ρ_s ΣN_i²)/N².
+    let N = 0;
+    let Q = 0;
+    let sumNi2 = 0;
+    for (const u of units) {
+      let Ni = 0;
+      for (const n of u.depth) {
+        Ni += n;
+        Q += n * Math.max(0, n - 1);
+      }
+      N += Ni;
+      sumNi2 += Ni * Ni;
+    }
+    const rhoSites = 1 / (prior.strength + 1);
+    posteriors.set(key, { ...post, meanVariance: post.rho.map((r) => (N > 0 ? (N + r * Q + rhoSites * sumNi2) / (N * N) : 1)) });
   }
   const noSpread = [...classPrior.entries()]
     .filter(([key]) => own.filter((o) => o.substitution === key).length < MIN_CLASS_SITES && classSource === 'sites')
@@ -192,7 +226,9 @@ export function buildPon(input: PonInput): PonTable {
     const pseudoAlt = pseudoDepth * mean;
     const classIcc = prior ? prior.icc : 0;
     const lambda = o.normals > 1 ? (o.normals - 1) / (o.normals - 1 + DISPERSION_PRIOR_NORMALS) : 0;
-    const icc = Number.isNaN(o.icc) ? classIcc : lambda * o.icc + (1 - lambda) * classIcc;
+    const posterior = posteriors.get(o.substitution);
+    // With a class posterior the site's point ICC is its mean (the test uses the whole posterior).
+    const icc = posterior ? posteriorMean(posterior) : Number.isNaN(o.icc) ? classIcc : lambda * o.icc + (1 - lambda) * classIcc;
     const carriers = carrier[i].filter(Boolean).length;
     return {
       siteKey: siteKey(site),
@@ -210,7 +246,9 @@ export function buildPon(input: PonInput): PonTable {
   });
   for (const [key, cls] of classes) {
     const prior = classPrior.get(key);
-    if (prior) classes.set(key, { ...cls, dispersion: prior.icc, pseudoDepth: prior.strength });
+    const posterior = posteriors.get(key);
+    if (prior) classes.set(key, { ...cls, dispersion: posterior ? posteriorMean(posterior) : prior.icc, pseudoDepth: prior.strength });
+    if (posterior) classes.get(key)!.dispersionPosterior = posterior;
   }
   return {
     sampleNames: input.sampleNames,
@@ -222,6 +260,40 @@ export function buildPon(input: PonInput): PonTable {
     classSource,
     warnings,
   };
+}
+
+/**
+ * Spread of the true site rates within a class as an ICC ρ_s (its prior strength is (1 − ρ_s)/ρ_s):
+ * a moment estimate from the sites' pooled rates r_i = X_i/N_i that subtracts each site's sampling
+ * variance including the between-normal dispersion ρ, v_i = μ̂(1−μ̂)·Σ_j n_ij(1 + (n_ij − 1)ρ)/N_i²:
+ *   σ̂² = (Σ N_i (r_i − μ̂)² − Σ N_i v_i (1 − N_i/N)) / (N − Σ N_i²/N),   ρ_s = σ̂²/(μ̂(1−μ̂)).
+ * With ρ = 0 this is momIcc over the sites' pooled counts. Leaving ρ out counted the normals'
+ * over-dispersion as spread between sites: with 5 normals at ρ = 3e-3 the prior strength came out
+ * 3,000 for a true 35,000 (site rates × exp(N(0, 0.5²))), the site's own few reads got most of the
+ * weight and the per-site test was liberal. NaN without alt reads or with fewer than 2 sites.
+ */
+function siteSpreadIcc(sites: { alt: number; depth: number; depths: number[] }[], rho: number): number {
+  let N = 0;
+  let X = 0;
+  let sumN2 = 0;
+  for (const s of sites) {
+    N += s.depth;
+    X += s.alt;
+    sumN2 += s.depth * s.depth;
+  }
+  if (sites.length < 2 || X === 0 || X === N) return NaN;
+  const mu = X / N;
+  const v = mu * (1 - mu);
+  let S = 0;
+  let sampling = 0;
+  for (const s of sites) {
+    S += s.depth * (s.alt / s.depth - mu) ** 2;
+    let inflated = 0;
+    for (const n of s.depths) inflated += n * (1 + Math.max(0, n - 1) * rho);
+    sampling += ((v * inflated) / s.depth) * (1 - s.depth / N);
+  }
+  const denom = N - sumN2 / N;
+  return denom > 0 ? (S - sampling) / denom / v : NaN;
 }
 
 export function isGermlineOrChip(alt: number, depth: number): boolean {
@@ -245,6 +317,9 @@ export const PON_COLUMNS = [
 /** Version 1 files had no `carriers` column (read as 0 carriers, or 1 when germline_or_chip). */
 const PON_COLUMNS_V1 = PON_COLUMNS.slice(0, 11);
 
+/** Meta key prefix of a class's posterior of ρ: `##dispersion_posterior_C>T=ρ@weight@class-rate variance,…` (format 3). */
+const POSTERIOR_META = 'dispersion_posterior_';
+
 /** Numbers in the PoN: JavaScript's shortest round-trip decimal, so parse(format(x)) === x. */
 function num(x: number): string {
   return String(x);
@@ -259,8 +334,13 @@ export function formatPon(pon: PonTable): string {
     `##class_source=${pon.classSource}`,
     `##count_settings=${pon.settingsText}`,
     `##min_normals=${MIN_PON_NORMALS}`,
-    `#${PON_COLUMNS.join('\t')}`,
   ];
+  for (const [key, c] of pon.classes) {
+    const p = c.dispersionPosterior;
+    if (p)
+      lines.push(`##${POSTERIOR_META}${key}=${p.rho.map((r, g) => `${num(r)}@${num(p.weight[g])}@${num(p.meanVariance[g])}`).join(',')}`);
+  }
+  lines.push(`#${PON_COLUMNS.join('\t')}`);
   for (const s of pon.sites) {
     lines.push(
       [
@@ -374,10 +454,31 @@ export function parsePon(text: string, file: string): BackgroundModel & { sample
   });
   const version = meta.get('oligotrack_pon');
   if (version === undefined) fail(file, 1, 'not an oligotrack PoN (no ##oligotrack_pon line)');
-  if (version !== '1' && version !== String(PON_FORMAT_VERSION))
-    fail(file, 1, `PoN format version ${version}, this oligotrack reads 1 and ${PON_FORMAT_VERSION}`);
+  if (version !== '1' && version !== '2' && version !== String(PON_FORMAT_VERSION))
+    fail(file, 1, `PoN format version ${version}, this oligotrack reads 1 to ${PON_FORMAT_VERSION}`);
   if (!headerSeen) fail(file, lines.length, 'no #record header line');
   for (const key of ['build', 'site_set_hash', 'samples']) if (!meta.has(key)) fail(file, 1, `missing ##${key} line`);
+  for (const [key, value] of meta) {
+    if (!key.startsWith(POSTERIOR_META)) continue;
+    const cls = perClass.get(key.slice(POSTERIOR_META.length));
+    const ln = lines.findIndex((l) => l.startsWith(`##${key}=`)) + 1;
+    if (!cls) fail(file, ln, `posterior of ρ for a class without a class row: ${key.slice(POSTERIOR_META.length)}`);
+    const rho: number[] = [];
+    const weight: number[] = [];
+    const meanVariance: number[] = [];
+    for (const part of value.split(',')) {
+      const f = part.split('@');
+      const [r, w, v] = f.map(Number);
+      if (f.length !== 3 || !(r >= 0 && r <= 1 && w > 0 && w <= 1 && v >= 0 && v <= 1))
+        fail(file, ln, `bad ρ@weight@variance triple '${part}' (expected e.g. 0.001@0.25@2e-6)`);
+      rho.push(r);
+      weight.push(w);
+      meanVariance.push(v);
+    }
+    const total = weight.reduce((a, b) => a + b, 0);
+    if (Math.abs(total - 1) > 1e-6) fail(file, ln, `posterior weights sum to ${total}, not 1`);
+    cls.dispersionPosterior = { rho, weight, meanVariance };
+  }
   const sampleNames = meta
     .get('samples')!
     .split(',')
@@ -385,7 +486,11 @@ export function parsePon(text: string, file: string): BackgroundModel & { sample
   const warnings: string[] = [];
   if (sampleNames.length < MIN_PON_NORMALS)
     warnings.push(
-      `${file}: panel of ${sampleNames.length} normal(s), fewer than ${MIN_PON_NORMALS}: the per-site test's size is above its nominal α (docs/methods/accuracy.md)`,
+      `${file}: panel of ${sampleNames.length} normal(s), fewer than ${MIN_PON_NORMALS}: the background's over-dispersion is known only roughly and the per-site test loses power to allow for it (docs/methods/accuracy.md)`,
+    );
+  if (version === '2')
+    warnings.push(
+      `${file}: PoN format 2 (the per-site test uses a point estimate of the between-normal dispersion and is liberal with small panels): rebuild it with oligotrack pon`,
     );
   if (version === '1')
     warnings.push(`${file}: PoN format 1 (site dispersions clamped at 0, one carrier excludes a site): rebuild it with oligotrack pon`);

@@ -225,3 +225,18 @@ export function summarizeSample(rows: CalledRow[], opts: SummaryOptions): Sample
   }
   return summary;
 }
+
+/**
+ * The per-site tests' effective α over the rows the per-sample test uses (not germline/CHIP, not low
+ * depth): mean, largest, and their sum, the expected number of sites called detected in a sample
+ * without tumour DNA. undefined when no such row carries an effective α. `count --summary` adds it
+ * to summary.json (`site_alpha_effective`).
+ */
+export function siteAlphaSummary(rows: CalledRow[]): SampleSummary['site_alpha_effective'] {
+  const effective = rows.flatMap((r) =>
+    !r.germlineOrChip && r.call !== 'low_depth' && r.effectiveAlpha !== undefined ? [r.effectiveAlpha] : [],
+  );
+  if (effective.length === 0) return undefined;
+  const sum = effective.reduce((a, b) => a + b, 0);
+  return { mean: sum / effective.length, max: Math.max(...effective), expected_false_sites: sum };
+}

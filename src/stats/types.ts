@@ -39,6 +39,11 @@ export interface ClassBackground {
   context?: string;
   /** PoN classes: the prior strength (pseudo-depth) of the class's site rates; absent elsewhere. */
   pseudoDepth?: number;
+  /**
+   * PoN classes (format 3): posterior of the between-normal ICC ρ on a grid, and at each ρ the
+   * variance of the class rate's estimate in units of rate·(1 − rate); absent elsewhere.
+   */
+  dispersionPosterior?: { rho: number[]; weight: number[]; meanVariance: number[] };
 }
 
 /** Background of one panel-of-normals site (the site's own alt allele in the normals). */
@@ -87,6 +92,20 @@ export interface SiteBackground {
   priorDepth: number;
   /** Identity of the estimate (sites with the same key share one uncertain rate): `site:…`, `class:…`, `default`. */
   key: string;
+  /**
+   * Panel-of-normals sites: the null as a mixture over the posterior of the between-normal ICC ρ
+   * (each component its ρ, the site's rate given ρ and the observations behind it). Absent: the
+   * single component (rate, dispersion, priorDepth).
+   */
+  components?: NullComponent[];
+}
+
+/** One component of a site's null: a beta-binomial predictive given one value of ρ, with its posterior weight. */
+export interface NullComponent {
+  rate: number;
+  dispersion: number;
+  priorDepth: number;
+  weight: number;
 }
 
 export type { SiteCall } from '../count/types.js';
@@ -111,6 +130,11 @@ export interface CalledRow extends SiteCounts {
   backgroundDepth?: number;
   /** SiteBackground.key (absent = the site's own estimate). */
   backgroundKey?: string;
+  /**
+   * Effective α of this site's test: P(called detected | no tumour DNA) at this depth under the
+   * site's predictive null (≤ the nominal α: counts are discrete). Absent for rows called elsewhere.
+   */
+  effectiveAlpha?: number;
 }
 
 export interface AnnotateOptions {
@@ -143,6 +167,12 @@ export interface SampleSummary {
   sites_tested: number;
   sites_detected: number;
   sites_excluded: { germline_or_chip: number; low_depth: number };
+  /**
+   * The per-site tests' effective α over the tested sites at their depths (CalledRow.effectiveAlpha,
+   * `siteAlphaSummary`): mean, largest, and their sum, the expected number of sites called detected
+   * in a sample without tumour DNA. Written by `count --summary`; absent in the timeline.
+   */
+  site_alpha_effective?: { mean: number; max: number; expected_false_sites: number };
   fragment_size?: FragmentSizeResult;
   settings: SummarySettings;
 }

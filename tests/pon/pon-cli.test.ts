@@ -62,7 +62,7 @@ describe('oligotrack pon', () => {
     expect(r.stderr).toMatch(/^oligotrack pon: warning: panel of 3 normal\(s\), fewer than 10/);
     expect(r.status).toBe(0);
     const text = readFileSync(out, 'utf8');
-    expect(text).toMatch(/^##oligotrack_pon=2\n##build=unknown\n##site_set_hash=sha256:[0-9a-f]{32}\n##samples=N1,N2,N3\n/);
+    expect(text).toMatch(/^##oligotrack_pon=3\n##build=unknown\n##site_set_hash=sha256:[0-9a-f]{32}\n##samples=N1,N2,N3\n/);
     const pon = parsePon(text, out);
     const a = pon.perSite.get(`1:${A}:${refAt(A)}>${altA}`)!;
     expect(a.altReads).toBe(4);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { predictiveDispersion, siteP } from '../../src/stats/annotate.js';
 import { backgroundFor, effectiveDepth } from '../../src/stats/background.js';
+import { posteriorMean } from '../../src/stats/dispersion.js';
 import { buildPon, formatPon, parsePon } from '../../src/stats/pon.js';
 import { betaDraw, binomialDraw, Xoshiro128 } from '../../src/stats/rng.js';
 import { glrtPValue, knownBackground, locusData, lrStatistic, summarizeSample } from '../../src/stats/sample-test.js';
@@ -74,12 +75,15 @@ describe('per-site predictive tail (background rate estimated from A observation
     );
     const b = backgroundFor(pon, s1);
     expect(b.source).toBe('pon_site');
-    // The site's 30,000 reads deflated by its between-normal design effect (hardly any seen here:
-    // ρ̃ ≈ 1e-8), plus the class prior strength (10,000: one site in the class, too few for a spread).
+    // The site's 30,000 reads deflated by its between-normal design effect at the class's posterior
+    // mean ρ (three normals say little about ρ, so the mean leans on the grid prior), plus the class
+    // prior strength (10,000: one site in the class, too few for a spread).
     const s = pon.perSite.get('1:100:C>T')!;
-    expect(s.dispersion).toBeLessThan(1e-6);
+    expect(s.dispersion).toBe(posteriorMean(pon.perClass.get('C>T')!.dispersionPosterior!));
     expect(b.priorDepth).toBe(effectiveDepth(s) + s.pseudoDepth);
-    expect(b.priorDepth).toBeCloseTo(30_000 + 10_000, -1);
+    expect(b.priorDepth).toBeCloseTo(30_000 / (1 + 9_999 * s.dispersion) + 10_000, 6);
+    // The test itself integrates over ρ: one component per grid value with posterior weight.
+    expect(b.components!.length).toBe(pon.perClass.get('C>T')!.dispersionPosterior!.rho.length);
     expect(b.key).toBe('site:1:100:C>T');
   });
 });
