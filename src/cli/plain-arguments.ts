@@ -53,7 +53,7 @@ export function plainArguments(spec: CommandSpec, tokens: readonly string[]): Re
   return args;
 }
 
-/** A value yargs passes on unchanged: not empty, no leading dash (but `-` itself), no quotes to strip. */
+/** A value yargs passes on unchanged: not empty, no leading dash (but `-` itself), no leading quote (yargs-parser strips quotes from some values). */
 function plainValue(value: string): boolean {
   if (value === '-') return true;
   return value !== '' && !value.startsWith('-') && !value.startsWith("'") && !value.startsWith('"');
