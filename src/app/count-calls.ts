@@ -4,7 +4,6 @@
  * summary. Every function here is wiring; the statistics themselves are in src/stats/.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { IndexedFasta } from '@gmod/indexedfasta';
 import { ContigResolver } from '../count/contigs.js';
 import type { CallFields } from '../count/output/row.js';
 import type { ObservationTable, Site, SiteCounts } from '../count/types.js';
@@ -72,6 +71,7 @@ export async function referenceBaseLookup(
 ): Promise<(chrom: string, pos1: number) => string> {
   if (!existsSync(fastaPath)) throw fileError(fastaPath, 'reference FASTA not found');
   if (!existsSync(`${fastaPath}.fai`)) throw fileError(fastaPath, `no index ${fastaPath}.fai (run samtools faidx ${fastaPath})`);
+  const { IndexedFasta } = await import('@gmod/indexedfasta');
   const fasta = new IndexedFasta({ path: fastaPath, faiPath: `${fastaPath}.fai` });
   let names: string[];
   try {

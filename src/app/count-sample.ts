@@ -9,8 +9,6 @@ import type { CohortStore } from '../store/store.js';
 import { siteKeyOf } from '../timeline/build.js';
 import { type CachedCount, contentSha256, countCacheKey, readCachedCount, writeCachedCount } from './count-cache.js';
 import { countAlignmentSites } from './count-alignment.js';
-import { findStoredCount, ingestDraw } from './count-store.js';
-import { readPrecomputedCounts } from './counts-dir.js';
 import { loadSitesForAlignment, rowsFromFiles, type SiteInput, type SitesForAlignment } from './sites.js';
 
 /**
@@ -98,15 +96,19 @@ export async function countSample(req: CountSampleRequest): Promise<SampleCounts
   const name = req.name ?? '';
   const base = { sites: loaded, extraRows: [], warnings: [], tumourInformed, tissueSomatic };
   const reuse = req.reuse ?? {};
+  // The store and count-document modules (zod, better-sqlite3: ~110 ms to import) load only when
+  // a counts directory or a store is used, so a plain `count` does not pay for them.
   if (reuse.countsDir) {
+    const { readPrecomputedCounts } = await import('./counts-dir.js');
     const pre = await readPrecomputedCounts(join(reuse.countsDir, `${name}.count.json`), name, req.path, sites, settings);
     return { ...base, ...pre, source: 'counts-dir' };
   }
 
   const reusable = (reuse.store || reuse.cacheDir) && !req.extraSites && !req.observations;
   const bamSha256 = reusable ? await contentSha256(req.path) : '';
-  if (reusable && reuse.store) {
-    const stored = findStoredCount(reuse.store, name, bamSha256, sites, settings);
+  const storeAccess = reusable && reuse.store ? await import('./count-store.js') : null;
+  if (storeAccess && reuse.store) {
+    const stored = storeAccess.findStoredCount(reuse.store, name, bamSha256, sites, settings);
     if (stored) return { ...base, ...stored, source: 'store' };
   }
   const bamSites = loaded.resolved.map((r) => r.bamSite);
@@ -129,8 +131,8 @@ export async function countSample(req: CountSampleRequest): Promise<SampleCounts
   const rows = result.rows.slice(0, bamSites.length).map((r, i) => ({ ...r, site: sites[i] }));
   const counted: CachedCount = { rows, readsSeen: result.readsSeen, readsPassing: result.readsPassing, build: result.build };
   if (cacheFile) writeCachedCount(cacheFile, cacheKey, name, req.path, counted);
-  if (reusable && reuse.store) {
-    ingestDraw(reuse.store, {
+  if (storeAccess && reuse.store) {
+    storeAccess.ingestDraw(reuse.store, {
       ...counted,
       sample: name,
       bamPath: req.path,

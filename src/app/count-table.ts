@@ -10,7 +10,6 @@ import { readAlignmentHeader } from '../count/alignments.js';
 import { info, warn } from '../util/log.js';
 import { checkPathId } from '../util/safe-path.js';
 import { VERSION } from '../version.js';
-import { callFields, callRows, chooseBackground, readTargets, referenceBaseLookup, sampleSummary, targetProbes } from './count-calls.js';
 import { countSample } from './count-sample.js';
 import { rowsFromFiles, type SiteInput } from './sites.js';
 import { sampleNameFromHeader } from './sample-name.js';
@@ -65,9 +64,11 @@ export async function countSampleTable(req: CountTableRequest): Promise<CountTab
     'the sample name from the BAM (@RG SM, else its file name; give --sample)',
   );
   const calls = req.calls;
+  // The calling step's modules (src/stats, ~15 modules) load only when calls are asked for.
+  const callSteps = calls ? await import('./count-calls.js') : undefined;
   // Targets give probe sites (three per target position) counted after the tested ones in the
   // same pass, for the in-sample background; they are never printed. A PoN replaces them.
-  const targets = calls?.targetsPath !== undefined && calls.ponPath === undefined ? readTargets(calls.targetsPath) : undefined;
+  const targets = calls?.targetsPath !== undefined && calls.ponPath === undefined ? callSteps!.readTargets(calls.targetsPath) : undefined;
   let intervals: TargetInterval[] = [];
   let referenceBase: ((chrom: string, pos1: number) => string) | undefined;
   if (req.referencePath !== undefined && !targets && !isCram(req.path))
@@ -90,10 +91,11 @@ export async function countSampleTable(req: CountTableRequest): Promise<CountTab
       if (loaded.resolved.length === 0) warn(region ? `no site lies in --region ${req.region}` : 'the sites inputs hold no sites');
       if (!targets || !calls?.targetsPath) return [];
       const tested: Site[] = loaded.resolved.map((r) => r.bamSite);
-      const probes = targetProbes(targets, calls.targetsPath, header.refs, tested, req.path);
+      const probes = callSteps!.targetProbes(targets, calls.targetsPath, header.refs, tested, req.path);
       intervals = probes.intervals;
       // Reference bases are read before counting, so a wrong FASTA fails before the long pass.
-      if (req.referencePath !== undefined) referenceBase = await referenceBaseLookup(req.referencePath, intervals, header.refs, req.path);
+      if (req.referencePath !== undefined)
+        referenceBase = await callSteps!.referenceBaseLookup(req.referencePath, intervals, header.refs, req.path);
       return probes.probes;
     },
   });
@@ -103,7 +105,8 @@ export async function countSampleTable(req: CountTableRequest): Promise<CountTab
   let called: CalledRow[] | undefined;
   let summary: SampleSummary | undefined;
   let backgroundKind = 'none';
-  if (calls) {
+  if (calls && callSteps) {
+    const { callRows, chooseBackground, sampleSummary } = callSteps;
     const background = chooseBackground({
       ...(calls.ponPath !== undefined ? { ponPath: calls.ponPath } : {}),
       ...(calls.targetsPath !== undefined ? { targetsPath: calls.targetsPath } : {}),
@@ -134,7 +137,7 @@ export async function countSampleTable(req: CountTableRequest): Promise<CountTab
   }
 
   const rows = counted.rows.map((counts, i) =>
-    toOutputRow(sample, counts, resolved[i].site.chrom, called ? callFields(called[i]) : undefined),
+    toOutputRow(sample, counts, resolved[i].site.chrom, called ? callSteps!.callFields(called[i]) : undefined),
   );
   const runInfo: CountRunInfo = {
     toolVersion: VERSION,

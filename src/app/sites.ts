@@ -6,7 +6,6 @@ import { loadSiteFile } from '../count/sites-load.js';
 import { checkBuilds, resolveSites, type ResolvedSite } from '../count/sites-resolve.js';
 import type { Site } from '../count/types.js';
 import type { BamHeader } from '../io/bam-header.js';
-import { loadBundledPanel } from '../reference/bundled-sites.js';
 
 /**
  * Site loading, once for every command: `--sites` arguments (a VCF, a panel TSV, `panel:NAME`) or
@@ -27,6 +26,8 @@ export interface LoadSiteContext {
 /** One `--sites` argument: `panel:NAME` (bundled, reference/), else a VCF or panel TSV file. */
 export async function loadSiteSpec(spec: string, ctx: LoadSiteContext): Promise<SiteFile> {
   if (!spec.startsWith('panel:')) return loadSiteFile(spec, ctx.region);
+  // The bundled panels' schema (zod, ~90 ms to import) loads only for a `panel:` argument.
+  const { loadBundledPanel } = await import('../reference/bundled-sites.js');
   const file = loadBundledPanel(spec, ctx.bamBuild);
   rejectDuplicates(file.sites);
   return file;

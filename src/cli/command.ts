@@ -30,6 +30,8 @@ export function usageFailure(message: string): void {
 export interface CliCommand<T extends readonly OptionSpec[] = readonly OptionSpec[]> {
   spec: CommandSpec & { readonly options: T };
   module: CommandModule;
+  /** The handler yargs calls, for parsed arguments from yargs or from plainArguments (main.ts). */
+  handle: (args: Record<string, unknown>) => Promise<void>;
 }
 
 /** A command whose handler receives validated, typed option values; errors go to reportFailure. */
@@ -37,21 +39,18 @@ export function defineCommand<const T extends readonly OptionSpec[]>(
   spec: CommandSpec & { readonly options: T },
   run: (options: ReadOptions<T>) => Promise<void> | void,
 ): CliCommand<T> {
+  const handle = async (args: Record<string, unknown>): Promise<void> => {
+    setLogCommand(spec.name);
+    try {
+      await run(readOptions(spec, args));
+    } catch (e) {
+      reportFailure(e);
+    }
+  };
   return {
     spec,
-    module: {
-      command: spec.command,
-      describe: spec.describe,
-      builder: (y: Argv) => declareOptions(y, spec),
-      handler: async (args: Record<string, unknown>) => {
-        setLogCommand(spec.name);
-        try {
-          await run(readOptions(spec, args));
-        } catch (e) {
-          reportFailure(e);
-        }
-      },
-    },
+    handle,
+    module: { command: spec.command, describe: spec.describe, builder: (y: Argv) => declareOptions(y, spec), handler: handle },
   };
 }
 

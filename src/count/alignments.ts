@@ -1,13 +1,12 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { isBamStream, readBamHeader, type BamHeader } from '../io/bam-header.js';
-import { CramReader } from '../io/cram/cram-reader.js';
 import { countBam, type CountBamOptions } from './count-bam.js';
-import { countCram } from './count-cram.js';
 import type { CountResult, CountSettings, ObservationTable, Site } from './types.js';
 
 /**
  * BAM or CRAM behind one call: commands that take an alignment file call these instead of
  * readBamHeader/countBam, and a CRAM is recognised by its first bytes ("CRAM"), whatever its name.
+ * The CRAM reader (@gmod/cram, ~55 ms to import) is imported only when a file is a CRAM.
  */
 
 /**
@@ -38,6 +37,7 @@ export function isCram(path: string): boolean {
 /** The header (contigs and SAM text) of a BAM or CRAM. */
 export async function readAlignmentHeader(path: string): Promise<BamHeader> {
   if (!isCram(path)) return readBamHeader(path);
+  const { CramReader } = await import('../io/cram/cram-reader.js');
   const reader = await CramReader.open(path, { headerOnly: true });
   try {
     return reader.header;
@@ -60,5 +60,6 @@ export async function countAlignments(
 ): Promise<CountResult & { observations?: ObservationTable }> {
   if (!isCram(path)) return countBam(path, sites, settings, opts);
   const { header: _header, ...rest } = opts;
+  const { countCram } = await import('./count-cram.js');
   return countCram(path, sites, settings, rest);
 }

@@ -1,6 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { statSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
 import { checkIndexFits, findIndexPath, readBamIndex } from '../io/bam-index.js';
 import { isBamStream, readBamHeader, type BamHeader } from '../io/bam-header.js';
 import { BgzfFile } from '../io/bgzf-reader.js';
@@ -16,6 +15,7 @@ import { planIndexed, planSequential } from './plan.js';
 import { runGroup, type GroupJob, type RecordLabel } from './scan-group.js';
 import { siteSpec, sortSpecs, type SiteSpec } from './site-model.js';
 import { N_FIELDS } from './tally.js';
+import { takeCountWorkers } from './worker-pool.js';
 import type { CountResult, CountSettings, ObservationTable, Site, SiteCounts } from './types.js';
 
 export interface CountBamOptions {
@@ -53,7 +53,7 @@ export async function countBam(bamPath: string, sites: Site[], settings: CountSe
   const engine = opts.engine ?? 'wasm';
   const stdin = isBamStream(bamPath);
   // Worker threads start now, while this thread reads the header and the index.
-  const pool = engine === 'wasm' && threads > 1 && !stdin ? startWorkers(threads - 1) : [];
+  const pool = engine === 'wasm' && threads > 1 && !stdin ? takeCountWorkers(threads - 1) : [];
   try {
     return await count(bamPath, sites, settings, opts, threads, engine, stdin, pool);
   } finally {
@@ -214,20 +214,6 @@ async function countOracle(
     observationRows: r.observationRows,
     umis: r.umis,
   };
-}
-
-function workerScript(): string | null {
-  const here = new URL('./count-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return fileURLToPath(here);
-  // Running from TypeScript sources (tests): use the compiled worker when it has been built.
-  const built = new URL('../../dist/count/count-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(built)) ? fileURLToPath(built) : null;
-}
-
-function startWorkers(n: number): Worker[] {
-  const script = workerScript();
-  if (!script) return [];
-  return Array.from({ length: n }, () => new Worker(script));
 }
 
 type WorkerMessage =

@@ -1,4 +1,4 @@
-import { readVcf, type VcfQuery, type VcfSites } from '../io/vcf-reader.js';
+import type { VcfQuery, VcfSites } from '../io/vcf-reader.js';
 import { readTextHead } from '../io/vcf-reader-text.js';
 import { readPanelTsv } from '../io/panel-tsv.js';
 import { fileError } from '../util/errors.js';
@@ -36,6 +36,8 @@ async function loadVcfSites(path: string, region: Region | undefined): Promise<S
         return name === undefined ? undefined : { chrom: name, start0: region.start0, end0: region.end0 };
       }
     : undefined;
+  // Imported here: @gmod/vcf and @gmod/tabix cost ~60 ms of start-up that a panel TSV never needs.
+  const { readVcf } = await import('../io/vcf-reader.js');
   const vcf = await readVcf(path, query);
   const sites: LoadedSite[] = [];
   for (const record of vcf.records) {
