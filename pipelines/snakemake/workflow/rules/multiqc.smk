@@ -6,7 +6,7 @@ rule multiqc:
         "results/track/multiqc",
     output:
         report="results/multiqc/multiqc_report.html",
-        data=directory("results/multiqc/multiqc_data"),
+        data=directory("results/multiqc/multiqc_report_data"),
     log:
         "logs/multiqc.log",
     conda:
