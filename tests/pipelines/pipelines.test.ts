@@ -127,10 +127,24 @@ describe.skipIf(!HAVE_SNAKEMAKE)('Snakemake workflow', () => {
     });
     expect(r.status, `${r.stderr.slice(-2000)}\n${jobLogs(join(work, 'logs'))}`).toBe(0);
     const results = join(work, 'results');
-    // The tissue VCFs were read: DEMO-01's TP53, seen in its tissue, is not "possible clonal
-    // haematopoiesis" (it is without the vcf column), and the counts hold the tissue sites.
+    // The tissue VCFs were read: with them no plasma variant reads as "possible clonal
+    // haematopoiesis"; the same run without the vcf column reads TP53 so; the timeline marks the
+    // tissue sites.
     const directJson = read(join(demo.direct, 'classification.json'));
     expect(directJson).not.toMatch(/possible clonal haematopoiesis/);
+    const noTissue = join(dir, 'samplesheet-no-vcf.csv');
+    const cols = PIPELINE_COLUMNS.filter((c) => c !== 'vcf');
+    writeFileSync(noTissue, [cols.join(','), ...demo.draws.map((d) => cols.map((c) => d[c]).join(','))].join('\n') + '\n');
+    const withoutVcf = spawnSync(
+      process.execPath,
+      [CLI, 'run', '--samplesheet', noTissue, '--clinical', demo.clinical, '--imaging', demo.imaging, '--sites', demo.sites].concat([
+        '--out-dir',
+        join(dir, 'direct-no-vcf'),
+      ]),
+      { encoding: 'utf8', env: { ...process.env, OLIGOTRACK_QUIET: '1' } },
+    );
+    expect(withoutVcf.status, withoutVcf.stderr).toBe(0);
+    expect(read(join(dir, 'direct-no-vcf/classification.json'))).toMatch(/TP53[^"]*possible clonal haematopoiesis/);
     expect(read(join(results, 'track/patients/DEMO-01.json'))).toMatch(/"tumour_informed": ?true/);
     expect(read(join(results, 'classification/classification.tsv'))).toBe(read(join(demo.direct, 'classification.tsv')));
     expect(read(join(results, 'classification/classification.json'))).toBe(read(join(demo.direct, 'classification.json')));
