@@ -116,6 +116,6 @@ def all_outputs():
     ]
     if config.get("store"):
         outputs.append("results/store/ingested.tsv")
-    if config.get("multiqc"):
+    if str(config.get("multiqc", False)).lower() == "true":
         outputs.append("results/multiqc/multiqc_report.html")
     return outputs
