@@ -2,7 +2,8 @@ cwlVersion: v1.2
 class: CommandLineTool
 label: oligotrack count
 doc: |
-  Count ref/alt fragments of one BAM at known sites; writes the count JSON (schema oligotrack.count v1).
+  Count ref/alt fragments of one BAM or CRAM at known sites; writes the count JSON (schema
+  oligotrack.count v1). The patient's tissue VCFs are counted with the sites, first, as track does.
 $namespaces:
   edam: http://edamontology.org/
 hints:
@@ -23,9 +24,20 @@ arguments:
 inputs:
   bam:
     type: File
-    format: edam:format_2572
-    secondaryFiles: [.bai]
+    format: [edam:format_2572, edam:format_3462]
+    secondaryFiles:
+      - {pattern: .bai, required: false}
+      - {pattern: .crai, required: false}
     inputBinding: {prefix: --bam}
+  reference:
+    type: File?
+    doc: indexed FASTA that decodes a reference-based CRAM
+    secondaryFiles: [.fai]
+    inputBinding: {prefix: --reference}
+  tissue_vcfs:
+    type: File[]?
+    doc: the patient's tissue VCFs
+    inputBinding: {prefix: --sites}
   sample:
     type: string
     inputBinding: {prefix: --sample}

@@ -20,9 +20,10 @@ requirements:
         entry: |-
           ${
             var cell = function (v) { return v === null || v === undefined ? "" : String(v); };
-            var lines = ["patient,sample,collection_date,bam,timepoint"];
+            var lines = ["patient,sample,collection_date,bam,vcf,timepoint"];
             inputs.draws.forEach(function (d) {
-              lines.push([d.patient, d.sample, d.collection_date, d.bam.path, cell(d.timepoint)].join(","));
+              var vcf = d.vcf ? d.vcf.path : "";
+              lines.push([d.patient, d.sample, d.collection_date, d.bam.path, vcf, cell(d.timepoint)].join(","));
             });
             return lines.join("\n") + "\n";
           }
@@ -52,6 +53,11 @@ inputs:
   site_files:
     type: File[]?
     inputBinding: {prefix: --sites}
+  reference:
+    type: File?
+    doc: indexed FASTA that decodes reference-based CRAM draws
+    secondaryFiles: [.fai]
+    inputBinding: {prefix: --reference}
   min_mapq:
     type: int
     default: 20
@@ -68,3 +74,7 @@ outputs:
     type: File
     format: edam:format_3475
     outputBinding: {glob: track/timeline.tsv}
+  multiqc:
+    type: Directory
+    doc: MultiQC custom-content files (`multiqc` finds oligotrack_*_mqc.json by name)
+    outputBinding: {glob: track/multiqc}

@@ -27,6 +27,8 @@ const dataDir = resolve(opt('--data', join(root, 'bench-data', 'cram')));
 
 interface Measure {
   seconds: number;
+  /** User + system CPU seconds: on a shared machine far steadier than wall time. */
+  cpuSeconds: number;
   rssMb: number;
 }
 
@@ -34,11 +36,12 @@ function runOnce(argv: string[]): Measure {
   const devnull = openSync('/dev/null', 'w');
   try {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { stdio: ['ignore', devnull, 'pipe'], maxBuffer: 1 << 26 });
+    const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', ...argv], { stdio: ['ignore', devnull, 'pipe'], maxBuffer: 1 << 26 });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const err = r.stderr.toString().trim().split('\n');
     if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${err.slice(-3).join(' | ')}`);
-    return { seconds, rssMb: Number(err[err.length - 1]) / 1024 };
+    const [rssKb, user, sys] = err[err.length - 1].split(' ').map(Number);
+    return { seconds, cpuSeconds: user + sys, rssMb: rssKb / 1024 };
   } finally {
     closeSync(devnull);
   }
@@ -46,8 +49,13 @@ function runOnce(argv: string[]): Measure {
 
 function measure(argv: string[]): Measure {
   runOnce(argv); // warm the page cache
-  const ms = Array.from({ length: RUNS }, () => runOnce(argv)).sort((a, b) => a.seconds - b.seconds);
-  return { seconds: ms[Math.floor(ms.length / 2)].seconds, rssMb: Math.max(...ms.map((m) => m.rssMb)) };
+  const ms = Array.from({ length: RUNS }, () => runOnce(argv));
+  const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return {
+    seconds: median(ms.map((m) => m.seconds)),
+    cpuSeconds: median(ms.map((m) => m.cpuSeconds)),
+    rssMb: Math.max(...ms.map((m) => m.rssMb)),
+  };
 }
 
 function run(cmd: string, argv: string[]): void {
@@ -113,11 +121,12 @@ function main(): void {
       .map((x) => x.toFixed(2))
       .join(' ')}`,
     '',
-    '| what | seconds | peak RSS (MB) |',
-    '|---|---:|---:|',
-    ...rows.map(({ what, m }) => `| ${what} | ${m.seconds.toFixed(2)} | ${m.rssMb.toFixed(0)} |`),
+    '| what | wall seconds | CPU seconds | peak RSS (MB) |',
+    '|---|---:|---:|---:|',
+    ...rows.map(({ what, m }) => `| ${what} | ${m.seconds.toFixed(2)} | ${m.cpuSeconds.toFixed(2)} | ${m.rssMb.toFixed(0)} |`),
     '',
-    `CRAM / BAM: oligotrack ${(cram50.seconds / bam50.seconds).toFixed(1)}x (50 sites), ${(cram10.seconds / bam10.seconds).toFixed(1)}x (10 sites); samtools view -c ${(viewCram.seconds / viewBam.seconds).toFixed(1)}x`,
+    `CRAM / BAM, wall: oligotrack ${(cram50.seconds / bam50.seconds).toFixed(1)}x (50 sites), ${(cram10.seconds / bam10.seconds).toFixed(1)}x (10 sites); samtools view -c ${(viewCram.seconds / viewBam.seconds).toFixed(1)}x`,
+    `CRAM / BAM, CPU: oligotrack ${(cram50.cpuSeconds / bam50.cpuSeconds).toFixed(1)}x (50 sites), ${(cram10.cpuSeconds / bam10.cpuSeconds).toFixed(1)}x (10 sites); samtools view -c ${(viewCram.cpuSeconds / viewBam.cpuSeconds).toFixed(1)}x`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

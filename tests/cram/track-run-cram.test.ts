@@ -11,7 +11,8 @@ import { cramOf, samtools, writeFasta } from './cram-fixtures.js';
 
 /**
  * track, run and pon on CRAMs made by `samtools view -C` from BAMs give what the BAM twins give:
- * the same timelines, PoN, classification and MultiQC files; without --reference, one line naming it.
+ * the same timelines, PoN, classification, MultiQC files and report HTML; without --reference, one
+ * line naming it.
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -128,7 +129,7 @@ describe.skipIf(!hasSamtools)('track, run and pon on CRAM twins of BAMs', () => 
     expect(readFileSync(p('pon-cram.tsv'), 'utf8')).toBe(readFileSync(p('pon-bam.tsv'), 'utf8'));
   });
 
-  it('run --reference: the same classification, timelines and MultiQC files as from the BAMs', () => {
+  it('run --reference: the same classification, timelines, MultiQC files and report HTML as from the BAMs', () => {
     const common = ['--clinical', 'clinical.csv', '--imaging', 'imaging.csv', '--sites', 'sites.tsv', '--between-draw-prior', '0.1'];
     const a = cli('run', '--samplesheet', 'samples-bam.csv', ...common, '--out-dir', 'run-bam');
     const b = cli('run', '--samplesheet', 'samples-cram.csv', ...common, '--out-dir', 'run-cram', '--reference', 'ref.fa');
@@ -138,5 +139,18 @@ describe.skipIf(!hasSamtools)('track, run and pon on CRAM twins of BAMs', () => 
     for (const f of ['classification.json', 'classification.tsv', 'timeline.tsv', 'multiqc/oligotrack_draws_mqc.json'])
       expect(bamTree.has(f), f).toBe(true);
     expect(tree(p('run-cram'))).toEqual(bamTree);
+    // The report pages, byte for byte once the input file names are read alike: the names are the
+    // only difference (the patient page lists each draw's file), nothing says how a draw was stored.
+    const pages = ['report/index.html', 'report/PT1.html'];
+    for (const page of pages) {
+      const bamPage = readFileSync(p(join('run-bam', page)), 'utf8');
+      const cramPage = readFileSync(p(join('run-cram', page)), 'utf8');
+      expect(cramPage.replaceAll('.cram', '.bam'), page).toBe(bamPage);
+      expect(bamPage, page).not.toContain('.cram');
+      expect(cramPage.split('.cram').length, page).toBe(bamPage.split('.bam').length);
+    }
+    const patientPage = readFileSync(p('run-cram/report/PT1.html'), 'utf8');
+    for (const [sample] of DRAWS) expect(patientPage).toContain(`${sample}.cram`);
+    expect(patientPage).not.toMatch(/CRAM|ref\.fa/);
   });
 });

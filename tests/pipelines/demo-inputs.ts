@@ -9,11 +9,16 @@ export const CLI = join(REPO, 'dist/cli/main.js');
 /** Three demo patients, one per route: true oligoprogression, widespread, targetable (10 draws). */
 export const PIPELINE_PATIENTS = ['DEMO-01', 'DEMO-02', 'DEMO-05'];
 
+/** The samplesheet columns the pipelines' tables carry, in this order. */
+export const PIPELINE_COLUMNS = ['patient', 'sample', 'collection_date', 'bam', 'vcf', 'timepoint'] as const;
+
 export interface DemoDraw {
   patient: string;
   sample: string;
   collection_date: string;
   bam: string;
+  /** The patient's tissue VCF (the demo gives one per patient, on every row). */
+  vcf: string;
   timepoint: string;
 }
 
@@ -30,7 +35,7 @@ export function readDraws(samplesheet: string, inputDir: string): DemoDraw[] {
   return lines.map((line) => {
     const cells = line.split(',');
     const row = Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? ''])) as unknown as DemoDraw;
-    return { ...row, bam: join(inputDir, row.bam), timepoint: row.timepoint ?? '' };
+    return { ...row, bam: join(inputDir, row.bam), vcf: row.vcf ? join(inputDir, row.vcf) : '', timepoint: row.timepoint ?? '' };
   });
 }
 
@@ -42,8 +47,9 @@ export async function prepareDemo(dir: string): Promise<PreparedDemo> {
   const inputs = await prepareDemoInputs(inputDir, 2, undefined, PIPELINE_PATIENTS);
   const draws = readDraws(inputs.samplesheet, inputDir);
   // Reports print each BAM path as the samplesheet wrote it; the pipelines get absolute paths, so
-  // the reference run does too (same draws, same strings).
-  const cols = ['patient', 'sample', 'collection_date', 'bam', 'timepoint'] as const;
+  // the reference run does too (same draws, same strings). The tissue VCFs are read as `run` reads
+  // them: without them the plasma-only TP53 of DEMO-01 reads as possible clonal haematopoiesis.
+  const cols = PIPELINE_COLUMNS;
   const samplesheet = join(dir, 'samplesheet-absolute.csv');
   writeFileSync(samplesheet, [cols.join(','), ...draws.map((d) => cols.map((c) => d[c]).join(','))].join('\n') + '\n');
   const direct = join(dir, 'direct');

@@ -4,14 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTools } from '../helpers/requires.js';
-import { CLI, PIPELINE_PATIENTS, prepareDemo, REPO, type PreparedDemo } from './demo-inputs.js';
+import { CLI, PIPELINE_COLUMNS, PIPELINE_PATIENTS, prepareDemo, REPO, type PreparedDemo } from './demo-inputs.js';
 
 /**
- * The Snakemake workflow and the CWL workflow, run for real on three demo patients (10 BAMs), must
- * give the same classification and the same HTML report as the direct `oligotrack run`.
+ * The Snakemake workflow and the CWL workflow, run for real on three demo patients (10 BAMs, each
+ * patient's tissue VCF in the table), must give the same classification and the same HTML report
+ * as the direct `oligotrack run`, and collect track's MultiQC files (MultiQC renders them).
  */
 const HAVE_SNAKEMAKE = requireTools('snakemake');
 const HAVE_CWLTOOL = requireTools('cwltool');
+const HAVE_MULTIQC = requireTools('multiqc');
+/** MultiQC (click) refuses to start under an ASCII locale. */
+const UTF8 = { LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' };
 const SNAKEFILE = join(REPO, 'pipelines/snakemake/workflow/Snakefile');
 const CWL_DIR = join(REPO, 'pipelines/cwl');
 
@@ -35,6 +39,10 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const read = (path: string) => readFileSync(path, 'utf8');
+const mqcFiles = (d: string) =>
+  readdirSync(d)
+    .filter((f) => !f.startsWith('.'))
+    .sort();
 
 /** Every non-empty job log under `dir`, for the failure message (a job's error is in its log). */
 function jobLogs(dir: string): string {
@@ -69,7 +77,7 @@ describe.skipIf(!HAVE_SNAKEMAKE)('Snakemake workflow', () => {
     work = join(dir, 'snakemake');
     mkdirSync(join(work, 'config'), { recursive: true });
     store = join(work, 'cohort.sqlite');
-    const cols = ['patient', 'sample', 'collection_date', 'bam', 'timepoint'] as const;
+    const cols = PIPELINE_COLUMNS;
     writeFileSync(
       join(work, 'config/samples.tsv'),
       [cols.join('\t'), ...demo.draws.map((d) => cols.map((c) => d[c]).join('\t'))].join('\n') + '\n',
@@ -84,6 +92,7 @@ describe.skipIf(!HAVE_SNAKEMAKE)('Snakemake workflow', () => {
         `imaging: "${demo.imaging}"`,
         `store: "${store}"`,
         'threads: {count: 1, track: 2}',
+        `multiqc: ${HAVE_MULTIQC ? 'true' : 'false'}`,
         '',
       ].join('\n'),
     );
@@ -111,15 +120,49 @@ describe.skipIf(!HAVE_SNAKEMAKE)('Snakemake workflow', () => {
   });
 
   it('runs with --cores 2 and matches the direct `oligotrack run` output', () => {
-    const r = spawnSync('snakemake', ['--snakefile', SNAKEFILE, '--cores', '2'], { cwd: work, encoding: 'utf8' });
+    const r = spawnSync('snakemake', ['--snakefile', SNAKEFILE, '--cores', '2'], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...process.env, ...UTF8 },
+    });
     expect(r.status, `${r.stderr.slice(-2000)}\n${jobLogs(join(work, 'logs'))}`).toBe(0);
     const results = join(work, 'results');
+    // The tissue VCFs were read: with them no plasma variant reads as "possible clonal
+    // haematopoiesis"; the same run without the vcf column reads TP53 so; the timeline marks the
+    // tissue sites.
+    const directJson = read(join(demo.direct, 'classification.json'));
+    expect(directJson).not.toMatch(/possible clonal haematopoiesis/);
+    const noTissue = join(dir, 'samplesheet-no-vcf.csv');
+    const cols = PIPELINE_COLUMNS.filter((c) => c !== 'vcf');
+    writeFileSync(noTissue, [cols.join(','), ...demo.draws.map((d) => cols.map((c) => d[c]).join(','))].join('\n') + '\n');
+    const withoutVcf = spawnSync(
+      process.execPath,
+      [CLI, 'run', '--samplesheet', noTissue, '--clinical', demo.clinical, '--imaging', demo.imaging, '--sites', demo.sites].concat([
+        '--out-dir',
+        join(dir, 'direct-no-vcf'),
+      ]),
+      { encoding: 'utf8', env: { ...process.env, OLIGOTRACK_QUIET: '1' } },
+    );
+    expect(withoutVcf.status, withoutVcf.stderr).toBe(0);
+    expect(read(join(dir, 'direct-no-vcf/classification.json'))).toMatch(/TP53[^"]*possible clonal haematopoiesis/);
+    expect(read(join(results, 'track/patients/DEMO-01.json'))).toMatch(/"tumour_informed": ?true/);
     expect(read(join(results, 'classification/classification.tsv'))).toBe(read(join(demo.direct, 'classification.tsv')));
     expect(read(join(results, 'classification/classification.json'))).toBe(read(join(demo.direct, 'classification.json')));
     expect(read(join(results, 'track/timeline.tsv'))).toBe(read(join(demo.direct, 'timeline.tsv')));
     const pages = htmlFiles(join(results, 'report'));
     expect(pages).toEqual(EXPECTED_PAGES);
     for (const page of pages) expect(read(join(results, 'report', page)), page).toBe(read(join(demo.direct, 'report', page)));
+    // track's MultiQC custom content, a declared output, as `run` writes it; MultiQC renders it.
+    const mqc = join(results, 'track/multiqc');
+    // (Snakemake marks a directory output with a hidden .snakemake_timestamp; MultiQC ignores it.)
+    expect(mqcFiles(mqc)).toEqual(mqcFiles(join(demo.direct, 'multiqc')));
+    for (const f of mqcFiles(mqc)) expect(read(join(mqc, f)), f).toBe(read(join(demo.direct, 'multiqc', f)));
+    if (HAVE_MULTIQC) {
+      const html = read(join(results, 'multiqc/multiqc_report.html'));
+      expect(html).toContain('oligotrack: plasma draws');
+      expect(html).toContain('oligotrack: tumour fraction');
+      for (const d of demo.draws) expect(html).toContain(d.sample);
+    }
     // log: and benchmark: per rule and per sample.
     expect(readdirSync(join(work, 'logs/count')).sort()).toEqual(demo.draws.map((d) => `${d.sample}.log`).sort());
     expect(readdirSync(join(work, 'benchmarks/count'))).toHaveLength(demo.draws.length);
@@ -187,8 +230,8 @@ describe.skipIf(!HAVE_CWLTOOL)('CWL workflow', () => {
   });
 
   it('cwltool --validate passes on every tool and the workflow', async () => {
-    // Five cwltool processes at once: each spends seconds starting Python, not validating.
-    const files = ['count.cwl', 'track.cwl', 'classify.cwl', 'report.cwl', 'workflow.cwl'];
+    // Six cwltool processes at once: each spends seconds starting Python, not validating.
+    const files = ['count.cwl', 'track.cwl', 'classify.cwl', 'report.cwl', 'multiqc.cwl', 'workflow.cwl'];
     const results = await Promise.all(files.map((f) => runAsync('cwltool', ['--validate', join(CWL_DIR, f)])));
     results.forEach((r, i) => {
       expect(r.output, files[i]).toContain(`${files[i]} is valid CWL`);
@@ -206,7 +249,9 @@ describe.skipIf(!HAVE_CWLTOOL)('CWL workflow', () => {
         collection_date: d.collection_date,
         timepoint: d.timepoint || null,
         bam: { class: 'File', path: d.bam, format: 'edam:format_2572' },
+        vcf: d.vcf ? { class: 'File', path: d.vcf } : null,
       })),
+      run_multiqc: HAVE_MULTIQC,
       site_files: [{ class: 'File', path: demo.sites }],
       clinical: { class: 'File', path: demo.clinical, format: 'edam:format_3752' },
       imaging: { class: 'File', path: demo.imaging, format: 'edam:format_3752' },
@@ -217,7 +262,7 @@ describe.skipIf(!HAVE_CWLTOOL)('CWL workflow', () => {
     const r = spawnSync(
       'cwltool',
       ['--no-container', '--parallel', '--outdir', out, '--tmpdir-prefix', join(dir, 'cwltmp/'), join(CWL_DIR, 'workflow.cwl'), jobFile],
-      { encoding: 'utf8', env: { ...process.env, PATH: `${shim}:${process.env.PATH}` } },
+      { encoding: 'utf8', env: { ...process.env, ...UTF8, PATH: `${shim}:${process.env.PATH}` } },
     );
     expect(r.status, r.stderr.slice(-3000)).toBe(0);
     // track read the count step's JSONs: no BAM was counted twice.
@@ -227,6 +272,11 @@ describe.skipIf(!HAVE_CWLTOOL)('CWL workflow', () => {
     expect(cls.format).toBe('http://edamontology.org/format_3475');
     expect(read(cls.path)).toBe(read(join(demo.direct, 'classification.tsv')));
     expect(read((outputs.timeline as { path: string }).path)).toBe(read(join(demo.direct, 'timeline.tsv')));
+    const mqc = (outputs.multiqc as { path: string }).path;
+    expect(mqcFiles(mqc)).toEqual(mqcFiles(join(demo.direct, 'multiqc')));
+    for (const f of mqcFiles(mqc)) expect(read(join(mqc, f)), f).toBe(read(join(demo.direct, 'multiqc', f)));
+    if (HAVE_MULTIQC) expect(read((outputs.multiqc_report as { path: string }).path)).toContain('oligotrack: plasma draws');
+    else expect(outputs.multiqc_report).toBeNull();
     const counts = outputs.counts as { path: string }[];
     expect(counts.map((c) => JSON.parse(read(c.path)).sample)).toEqual(demo.draws.map((d) => d.sample));
     const report = (outputs.report_dir as { path: string }).path;

@@ -1,9 +1,12 @@
 # One job per draw: Snakemake (or its cluster profile) spreads the samples; --threads splits one BAM.
+# A draw may be a BAM (with .bai) or a CRAM (with .crai, decoded with config `reference`).
 rule count:
     input:
         bam=bam_of,
-        bai=lambda wildcards: bam_of(wildcards) + ".bai",
+        index=lambda wildcards: index_of(bam_of(wildcards)),
+        reference=lambda wildcards: reference_inputs([bam_of(wildcards)]),
         sites=SITE_FILES,
+        tissue=tissue_vcfs_of,
     output:
         "results/counts/{sample}.count.json",
     log:
@@ -15,11 +18,12 @@ rule count:
         "../envs/oligotrack.yaml"
     params:
         oligotrack=OLIGOTRACK,
-        sites=SITES_ARGS,
+        sites=sites_args_of,
         options=count_options(),
+        reference=lambda wildcards: reference_option([bam_of(wildcards)]),
     shell:
-        "{params.oligotrack} count --bam {input.bam:q} --sites {params.sites} --sample {wildcards.sample:q}"
-        " {params.options} --threads {threads} --format json --out {output:q} 2> {log:q}"
+        "{params.oligotrack} count --bam {input.bam:q} {params.sites} --sample {wildcards.sample:q}"
+        " {params.options} {params.reference} --threads {threads} --format json --out {output:q} 2> {log:q}"
 
 
 # A draw's matched normal (samples.tsv `normal`), counted at the same sites under the name track
@@ -27,8 +31,10 @@ rule count:
 rule count_normal:
     input:
         bam=normal_of,
-        bai=lambda wildcards: normal_of(wildcards) + ".bai",
+        index=lambda wildcards: index_of(normal_of(wildcards)),
+        reference=lambda wildcards: reference_inputs([normal_of(wildcards)]),
         sites=SITE_FILES,
+        tissue=tissue_vcfs_of,
     output:
         "results/counts/{sample}.normal.count.json",
     log:
@@ -40,9 +46,10 @@ rule count_normal:
         "../envs/oligotrack.yaml"
     params:
         oligotrack=OLIGOTRACK,
-        sites=SITES_ARGS,
+        sites=sites_args_of,
         options=count_options(),
+        reference=lambda wildcards: reference_option([normal_of(wildcards)]),
         name=lambda wildcards: f"{wildcards.sample}.normal",
     shell:
-        "{params.oligotrack} count --bam {input.bam:q} --sites {params.sites} --sample {params.name:q}"
-        " {params.options} --threads {threads} --format json --out {output:q} 2> {log:q}"
+        "{params.oligotrack} count --bam {input.bam:q} {params.sites} --sample {params.name:q}"
+        " {params.options} {params.reference} --threads {threads} --format json --out {output:q} 2> {log:q}"

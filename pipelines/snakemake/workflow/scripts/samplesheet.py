@@ -7,14 +7,15 @@ import csv
 import os
 import sys
 
-COLUMNS = ["patient", "sample", "collection_date", "bam", "timepoint", "therapy", "normal"]
-PATH_COLUMNS = {"bam", "normal"}
+COLUMNS = ["patient", "sample", "collection_date", "bam", "vcf", "timepoint", "therapy", "normal"]
+PATH_COLUMNS = {"bam", "vcf", "normal"}
 
 with open(snakemake.log[0], "w") as log:  # noqa: F821 (injected by Snakemake)
     sys.stderr = log
     with open(snakemake.input[0], newline="") as f:  # noqa: F821
         rows = [r for r in csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")]
     present = [c for c in COLUMNS if rows and c in rows[0]]
+    rows = [{c: r[c] or "" for c in present} for r in rows]
     with open(snakemake.output[0], "w", newline="") as out:  # noqa: F821
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(present)
