@@ -55,12 +55,13 @@ const fmt = (x: number, d = 2) => Number(x.toFixed(d)).toString();
 
 /** The prior a cohort estimate gives (see the file comment). */
 export function cohortBasedPrior(est: CohortPriorEstimate, settings: PriorSettings): BetweenDrawPrior {
-  const df = 1 / (1 / est.df + 1 / settings.betweenPatientDf);
+  const spread = Math.min(est.spreadDf, settings.betweenPatientDf);
+  const df = 1 / (1 / est.df + 1 / spread);
   return {
     cv: est.cv,
     df,
     testCv: Math.max(est.cv, upperCv(est, normalQuantile(settings.testLevel))),
-    source: `${est.source}; ${fmt(df, 1)} df with the between-patient spread (${settings.betweenPatientDf} df)`,
+    source: `${est.source}; ${fmt(df, 1)} df with the between-patient spread (${fmt(spread, 1)} df)`,
   };
 }
 
