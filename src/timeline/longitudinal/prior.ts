@@ -182,7 +182,17 @@ export function priorFromPhases(phases: readonly CohortPhase[], patients: number
   const draws = phases.reduce((s, p) => s + p.observed.length, 0);
   const rawDf = phases.reduce((s, p) => s + p.observed.length - 1, 0);
   if (phases.length === 0)
-    return { cv: 0, df: 0, source: `${what}: no nadir phase of two draws`, patients: 0, draws: 0, rawDf: 0, kappa: 0, kappaSe: Infinity, spreadDf: Infinity };
+    return {
+      cv: 0,
+      df: 0,
+      source: `${what}: no nadir phase of two draws`,
+      patients: 0,
+      draws: 0,
+      rawDf: 0,
+      kappa: 0,
+      kappaSe: Infinity,
+      spreadDf: Infinity,
+    };
   const kappa = pooledKappa(phases);
   const kappaSe = kappaStandardError(phases, kappa);
   const s2 = Math.max(Math.log1p(kappa), sigma2OfCv(COHORT_DF_FLOOR_CV));

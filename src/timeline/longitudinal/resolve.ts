@@ -11,8 +11,9 @@
  *
  * A cohort prior has three numbers: the estimate's CV (the level of the interval and of the
  * rule-out bound), its df 1/(1/ESS + 1/d_p) — the estimate's own uncertainty (ESS, prior.ts) and
- * the spread of patients around the cohort (d_p, between_patient_df, a policy choice: the cohort
- * gives the typical patient, not each one) — and the CV the rise test assumes under H0, the
+ * the spread of patients around the cohort (d_p = min(d̂0, between_patient_df): d̂0 estimated from
+ * the cohort's phases, spread.ts; the cap a policy choice: the cohort gives the typical patient, not
+ * each one) — and the CV the rise test assumes under H0, the
  * estimate's upper `testLevel` confidence bound, so that the test keeps its size for the cohort at
  * hand rather than on average over cohorts (an estimate that came out 20% low doubled the false
  * alarms of a calibrated test at CV 50%).
@@ -97,7 +98,7 @@ export function resolveBetweenDrawPrior(
   return {
     prior,
     basis: 'cohort',
-    note: `between-draw prior: cohort estimate CV ${fmt(prior.cv, 3)} (the rise test assumes ${fmt(prior.testCv as number, 3)}, its upper ${Math.round(100 * settings.testLevel)}% bound) with ${fmt(prior.df, 1)} df, from ${est.patients} patients' nadir phases (${from}; ${fmt(est.df, 1)} effective df)`,
+    note: `between-draw prior: cohort estimate CV ${fmt(prior.cv, 3)} (the rise test assumes ${fmt(prior.testCv as number, 3)}, its upper ${Math.round(100 * settings.testLevel)}% bound) with ${fmt(prior.df, 1)} df, from ${est.patients} patients' nadir phases (${from}; ${fmt(est.df, 1)} effective df; patients' spread ${Number.isFinite(est.spreadDf) ? `${fmt(est.spreadDf, 1)} df` : 'none seen'}, at most ${settings.betweenPatientDf})`,
     estimate: est,
   };
 }
