@@ -93,7 +93,7 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
     `Decision: fold ≥ ${st.fold} and Holm p < ${st.alpha} → progression; upper one-sided ${pct(st.ruleOutLevel, 0)} bound < ${st.fold} → ruled out; else undecided; nadir phase at p < ${st.phaseAlpha}. Coverage: the ${pct(st.intervalLevel, 0)} fold interval of the last window draw contains the true fold; TF coverage: the window draw's tumour-fraction interval contains its true tumour fraction.`,
   );
   say(
-    `Default path (\`classify --between-draw-prior auto\`): the prior is estimated (resolve.ts) from a separate simulated cohort of the cell's kind, ${COHORT.patients} patients × ${COHORT.draws} draws, every tenth with a real 3-fold rise in its last two draws, used when ≥ ${ps.minPatients} patients and ≥ ${ps.minDf} effective df, else the policy default (CV ${ps.fallback.cv}, ${ps.fallback.df} df). Prior column: cohort CV / CV the rise test assumes (upper ${pct(ps.testLevel, 0)} bound) / df (with ${ps.betweenPatientDf} between-patient df).`,
+    `Default path (\`classify --between-draw-prior auto\`): the prior is estimated (resolve.ts) from a separate simulated cohort of the cell's kind, ${COHORT.patients} patients × ${COHORT.draws} draws, every tenth with a real 3-fold rise in its last two draws, used when ≥ ${ps.minPatients} patients and ≥ ${ps.minDf} effective df, else the policy default (CV ${ps.fallback.cv}, ${ps.fallback.df} df). Prior column: cohort CV / CV the rise test assumes (upper ${pct(ps.testLevel, 0)} bound) / df (with the between-patient df estimated from the cohort, at most ${ps.betweenPatientDf}).`,
   );
 
   const fullGrid = async (s: Schedule) => {

@@ -28,6 +28,7 @@
  */
 import { selectPhase } from './phase.js';
 import type { BetweenDrawPrior, SeriesDraw, SeriesSite } from './types.js';
+import { betweenPatientDf } from './spread.js';
 import { phaseReads, sigma2OfCv } from './variance.js';
 
 /**
@@ -65,6 +66,8 @@ export interface CohortPriorEstimate extends BetweenDrawPrior {
   /** κ̂ = CV² and its sandwich standard error. */
   kappa: number;
   kappaSe: number;
+  /** d0: pseudo-df of the patients' spread around the cohort's variance (spread.ts); Infinity: they agree. */
+  spreadDf: number;
 }
 
 function linesOf(series: CohortSeries): number[][] {
@@ -179,12 +182,26 @@ export function priorFromPhases(phases: readonly CohortPhase[], patients: number
   const draws = phases.reduce((s, p) => s + p.observed.length, 0);
   const rawDf = phases.reduce((s, p) => s + p.observed.length - 1, 0);
   if (phases.length === 0)
-    return { cv: 0, df: 0, source: `${what}: no nadir phase of two draws`, patients: 0, draws: 0, rawDf: 0, kappa: 0, kappaSe: Infinity };
+    return {
+      cv: 0,
+      df: 0,
+      source: `${what}: no nadir phase of two draws`,
+      patients: 0,
+      draws: 0,
+      rawDf: 0,
+      kappa: 0,
+      kappaSe: Infinity,
+      spreadDf: Infinity,
+    };
   const kappa = pooledKappa(phases);
   const kappaSe = kappaStandardError(phases, kappa);
   const s2 = Math.max(Math.log1p(kappa), sigma2OfCv(COHORT_DF_FLOOR_CV));
   const varSigma2 = (kappaSe / (1 + kappa)) ** 2;
   const df = Number.isFinite(varSigma2) ? Math.min(rawDf, varSigma2 > 0 ? (2 * s2 * s2) / varSigma2 : rawDf) : 0;
+  const spreadDf = betweenPatientDf(
+    phases.map((p) => pearson(p, kappa) / (p.observed.length - 1)),
+    phases.map((p) => p.observed.length - 1),
+  );
   return {
     cv: Math.sqrt(kappa),
     df,
@@ -194,6 +211,7 @@ export function priorFromPhases(phases: readonly CohortPhase[], patients: number
     rawDf,
     kappa,
     kappaSe,
+    spreadDf,
   };
 }
 

@@ -11,8 +11,9 @@
  *
  * A cohort prior has three numbers: the estimate's CV (the level of the interval and of the
  * rule-out bound), its df 1/(1/ESS + 1/d_p) — the estimate's own uncertainty (ESS, prior.ts) and
- * the spread of patients around the cohort (d_p, between_patient_df, a policy choice: the cohort
- * gives the typical patient, not each one) — and the CV the rise test assumes under H0, the
+ * the spread of patients around the cohort (d_p = min(d̂0, between_patient_df): d̂0 estimated from
+ * the cohort's phases, spread.ts; the cap a policy choice: the cohort gives the typical patient, not
+ * each one) — and the CV the rise test assumes under H0, the
  * estimate's upper `testLevel` confidence bound, so that the test keeps its size for the cohort at
  * hand rather than on average over cohorts (an estimate that came out 20% low doubled the false
  * alarms of a calibrated test at CV 50%).
@@ -55,12 +56,13 @@ const fmt = (x: number, d = 2) => Number(x.toFixed(d)).toString();
 
 /** The prior a cohort estimate gives (see the file comment). */
 export function cohortBasedPrior(est: CohortPriorEstimate, settings: PriorSettings): BetweenDrawPrior {
-  const df = 1 / (1 / est.df + 1 / settings.betweenPatientDf);
+  const spread = Math.min(est.spreadDf, settings.betweenPatientDf);
+  const df = 1 / (1 / est.df + 1 / spread);
   return {
     cv: est.cv,
     df,
     testCv: Math.max(est.cv, upperCv(est, normalQuantile(settings.testLevel))),
-    source: `${est.source}; ${fmt(df, 1)} df with the between-patient spread (${settings.betweenPatientDf} df)`,
+    source: `${est.source}; ${fmt(df, 1)} df with the between-patient spread (${fmt(spread, 1)} df)`,
   };
 }
 
@@ -96,7 +98,7 @@ export function resolveBetweenDrawPrior(
   return {
     prior,
     basis: 'cohort',
-    note: `between-draw prior: cohort estimate CV ${fmt(prior.cv, 3)} (the rise test assumes ${fmt(prior.testCv as number, 3)}, its upper ${Math.round(100 * settings.testLevel)}% bound) with ${fmt(prior.df, 1)} df, from ${est.patients} patients' nadir phases (${from}; ${fmt(est.df, 1)} effective df)`,
+    note: `between-draw prior: cohort estimate CV ${fmt(prior.cv, 3)} (the rise test assumes ${fmt(prior.testCv as number, 3)}, its upper ${Math.round(100 * settings.testLevel)}% bound) with ${fmt(prior.df, 1)} df, from ${est.patients} patients' nadir phases (${from}; ${fmt(est.df, 1)} effective df; patients' spread ${Number.isFinite(est.spreadDf) ? `${fmt(est.spreadDf, 1)} df` : 'none seen'}, at most ${settings.betweenPatientDf})`,
     estimate: est,
   };
 }

@@ -1,0 +1,95 @@
+/**
+ * The patients' spread around the cohort's between-draw variance (spread.ts): the special functions,
+ * the fitFDist-style df on ratios of known distribution, and the cohort estimate on simulated
+ * cohorts whose patients agree or differ.
+ */
+import { describe, expect, it } from 'vitest';
+import { simulateSeries } from '../../src/bench/accuracy-series.js';
+import { loadPolicy } from '../../src/classify/policy.js';
+import { priorSettings } from '../../src/classify/rule-molecular.js';
+import { gammaDraw, Xoshiro128 } from '../../src/stats/rng.js';
+import { type CohortSeries, estimateCohortPrior } from '../../src/timeline/longitudinal/prior.js';
+import { resolveBetweenDrawPrior } from '../../src/timeline/longitudinal/resolve.js';
+import { betweenPatientDf, digamma, tetragamma, trigamma, trigammaInverse } from '../../src/timeline/longitudinal/spread.js';
+
+describe('digamma, trigamma, tetragamma, trigammaInverse', () => {
+  it('match closed forms at 1 and 1/2 and invert', () => {
+    const euler = 0.5772156649015329;
+    expect(digamma(1)).toBeCloseTo(-euler, 10);
+    expect(digamma(0.5)).toBeCloseTo(-euler - 2 * Math.LN2, 10);
+    expect(trigamma(1)).toBeCloseTo(Math.PI ** 2 / 6, 10);
+    expect(trigamma(0.5)).toBeCloseTo(Math.PI ** 2 / 2, 10);
+    expect(tetragamma(1)).toBeCloseTo(-2 * 1.2020569031595942, 9);
+    for (const y of [0.2, 1, 3.7, 25, 400]) expect(trigammaInverse(trigamma(y)) / y).toBeCloseTo(1, 6);
+    expect(trigammaInverse(0)).toBe(Infinity);
+  });
+});
+
+/** n ratios r = (χ²_ν/ν)·w, w the patient's variance over the cohort's: 1, or ν0/χ²_ν0 (scaled-inverse-χ²). */
+function ratios(seed: number, n: number, nu: number, d0: number | null): number[] {
+  const rng = new Xoshiro128(seed);
+  return Array.from({ length: n }, () => {
+    const chi = (2 * gammaDraw(rng, nu / 2)) / nu;
+    const w = d0 === null ? 1 : d0 / (2 * gammaDraw(rng, d0 / 2));
+    return chi * w;
+  });
+}
+
+describe('betweenPatientDf', () => {
+  it('patients who agree: d0 large (Infinity or > 100) over 4,000 phases of 5 df', () => {
+    const d0 = betweenPatientDf(ratios(1, 4000, 5, null), Array(4000).fill(5));
+    expect(d0).toBeGreaterThan(100);
+  });
+
+  it('patients spread with 8 df: d0 recovered within 6–11 over 4,000 phases', () => {
+    const d0 = betweenPatientDf(ratios(2, 4000, 5, 8), Array(4000).fill(5));
+    expect(d0).toBeGreaterThan(6);
+    expect(d0).toBeLessThan(11);
+  });
+
+  it('one near-zero phase (below χ²’s lower 0.1%) does not make agreeing patients look spread', () => {
+    const r = ratios(3, 40, 5, null);
+    const dfs = Array(40).fill(5);
+    const withLow = [...r.slice(0, 39), 0.001];
+    expect(betweenPatientDf(withLow, dfs)).toBeGreaterThan(30);
+  });
+
+  it('fewer than three phases: Infinity (no information on the spread)', () => {
+    expect(betweenPatientDf([0.5, 2], [5, 5])).toBe(Infinity);
+  });
+});
+
+function cohort(seed: number, cvRange?: [number, number]): CohortSeries[] {
+  return Array.from({ length: 60 }, (_, p) => {
+    const s = simulateSeries(new Xoshiro128(seed + p), {
+      cv: 0.3,
+      ...(cvRange ? { cvRange } : {}),
+      depth: 1500,
+      markers: 4,
+      vaf: 0.02,
+      before: 6,
+      window: 0,
+      fold: 1,
+      rho: 1e-4,
+    });
+    return { patient: `p${p}`, draws: s.draws, sites: s.sites, lineStarts: [s.therapyStartDay] };
+  });
+}
+
+describe('the cohort estimate of the spread', () => {
+  const { policy } = loadPolicy();
+  const settings = priorSettings(policy);
+
+  it('patients whose CVs spread 10–60% get a smaller d0 and prior df than patients all at CV 30%', () => {
+    const same = estimateCohortPrior(cohort(100));
+    const differ = estimateCohortPrior(cohort(100, [0.1, 0.6]));
+    expect(differ.spreadDf).toBeLessThan(8);
+    expect(same.spreadDf).toBeGreaterThan(differ.spreadDf * 2);
+    const pSame = resolveBetweenDrawPrior({ kind: 'auto' }, cohort(100), [], settings);
+    const pDiffer = resolveBetweenDrawPrior({ kind: 'auto' }, cohort(100, [0.1, 0.6]), [], settings);
+    expect(pDiffer.prior.df).toBeLessThan(8);
+    expect(pSame.prior.df).toBeGreaterThan(pDiffer.prior.df);
+    // The policy's between_patient_df caps the estimate (a cohort's agreement is never taken as exact).
+    expect(pSame.prior.df).toBeLessThanOrEqual(policy.rules.molecular_progression.between_patient_df);
+  });
+});
