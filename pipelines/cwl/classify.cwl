@@ -30,6 +30,10 @@ inputs:
     type: File?
     doc: policy YAML or JSON (default the bundled policy)
     inputBinding: {prefix: --policy}
+  between_draw_prior:
+    type: string?
+    doc: auto, default, cohort, or the lab's measured CV such as "0.15" (default auto)
+    inputBinding: {prefix: --between-draw-prior}
 outputs:
   classification:
     type: File

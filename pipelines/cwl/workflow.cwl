@@ -27,6 +27,9 @@ inputs:
     type: File
     format: edam:format_3752
   policy: File?
+  between_draw_prior:
+    type: string?
+    doc: classify --between-draw-prior (auto, default, cohort, or the lab's measured CV such as "0.15")
   reference:
     type: File?
     doc: indexed FASTA (with .fai) the CRAM draws were written with; not needed when all draws are BAM
@@ -84,6 +87,7 @@ steps:
       clinical: clinical
       imaging: imaging
       policy: policy
+      between_draw_prior: between_draw_prior
     out: [classification, classification_json]
   report:
     run: report.cwl

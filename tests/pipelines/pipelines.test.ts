@@ -216,6 +216,50 @@ describe.skipIf(!HAVE_SNAKEMAKE)('Snakemake workflow', () => {
         .every((l) => l.endsWith('\t1\tunchanged')),
     ).toBe(true);
   });
+
+  it("passes between_draw_prior to classify (a lab's measured CV), as `oligotrack classify --between-draw-prior` reads it", () => {
+    // Runs last: it rewrites results/classification with the demo's CV (the shipped config's 0.1).
+    const auto = read(join(work, 'results/classification/classification.tsv'));
+    const r = spawnSync(
+      'snakemake',
+      [
+        '--snakefile',
+        SNAKEFILE,
+        '--cores',
+        '1',
+        '--config',
+        'between_draw_prior=0.1',
+        '-R',
+        'classify',
+        '--',
+        'results/classification/classification.tsv',
+      ],
+      { cwd: work, encoding: 'utf8', env: { ...process.env, ...UTF8 } },
+    );
+    expect(r.status, `${r.stderr.slice(-2000)}\n${jobLogs(join(work, 'logs'))}`).toBe(0);
+    const out = join(dir, 'classify-cv');
+    const direct = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        'classify',
+        '--timeline',
+        demo.direct,
+        '--clinical',
+        demo.clinical,
+        '--imaging',
+        demo.imaging,
+        '--between-draw-prior',
+        '0.1',
+      ].concat(['--out', out + '.tsv']),
+      { encoding: 'utf8' },
+    );
+    expect(direct.status, direct.stderr).toBe(0);
+    const withCv = read(join(work, 'results/classification/classification.tsv'));
+    expect(withCv).toBe(read(out + '.tsv'));
+    // The CV changes the demo's reading (DEMO-01's second assessment), so the option did arrive.
+    expect(withCv).not.toBe(auto);
+  });
 });
 
 describe.skipIf(!HAVE_CWLTOOL)('CWL workflow', () => {

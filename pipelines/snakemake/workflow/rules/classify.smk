@@ -18,6 +18,11 @@ rule classify:
         oligotrack=OLIGOTRACK,
         policy=lambda wildcards, input: f"--policy '{input.policy[0]}'" if input.policy else "",
         timeline=lambda wildcards, input: os.path.dirname(input.timeline),
+        prior=(
+            f"--between-draw-prior '{config['between_draw_prior']}'"
+            if str(config.get("between_draw_prior", "")) != ""
+            else ""
+        ),
     shell:
         "{params.oligotrack} classify --timeline {params.timeline:q} --clinical {input.clinical:q}"
-        " --imaging {input.imaging:q} {params.policy} --json {output.json:q} --out {output.tsv:q} 2> {log:q}"
+        " --imaging {input.imaging:q} {params.policy} {params.prior} --json {output.json:q} --out {output.tsv:q} 2> {log:q}"
