@@ -1,5 +1,5 @@
 /**
- * Which between-draw prior a classification uses (docs/methods/statistics.md §3.5). One function,
+ * Which between-draw prior a classification uses (docs/methods/statistics.md §3.3). One function,
  * called by the use case that has the cohort (classify, run): the timelines of the run and, with a
  * cohort store, the nadir phases recorded there (the caller reads the store; this stage never does).
  *

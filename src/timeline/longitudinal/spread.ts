@@ -1,6 +1,6 @@
 /**
  * The spread of patients' between-draw variances around their cohort's, estimated from the cohort's
- * nadir phases (docs/methods/statistics.md §3.5): the empirical-Bayes prior df of limma's fitFDist
+ * nadir phases (docs/methods/statistics.md §3.4): the empirical-Bayes prior df of limma's fitFDist
  * (Smyth 2004, Stat Appl Genet Mol Biol 3:3, §6.2). Each phase p gives r_p = Q_p(κ̂)/ν_p, the
  * phase's Pearson statistic at the cohort's κ̂ over its df: if every patient had the cohort's
  * variance, r_p ~ χ²_ν/ν and Var(log r_p) = ψ'(ν_p/2) (trigamma); if patients' variances spread as a
