@@ -23,7 +23,6 @@ export function referenceKnowledge(): ClassifyKnowledge {
   };
   return {
     targetable,
-    actionable: targetable,
     agents: (therapy) => agentsIn(therapy),
     resists: (gene, protein) => [...new Set(resistanceFor(gene, protein).map((r) => r.resisted_drug_class))],
     chProneGenes: chProneGeneSet(),

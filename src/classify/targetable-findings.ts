@@ -14,32 +14,18 @@
  * history; one whose matched drugs are all being given does not; otherwise a new or rising finding
  * qualifies and one known since baseline follows targetable.known_since_baseline. Pure.
  */
-import type { AgentHit } from '../reference/drug-classes.js';
 import type { SiteCall } from '../timeline/types.js';
 import { intervalWords } from './assessment-window.js';
 import type { FindingHistory, FindingTrend, TargetableFinding } from './finding.js';
 import { benjaminiHochberg } from './multiplicity.js';
 import type { PolicyRules } from './policy.js';
 import { type SiteOrigin, countsAsTumour, label, pct } from './site-origin.js';
-import type { TargetableMutation } from './types.js';
+import type { ClassifyKnowledge, TargetableMutation } from './types.js';
 
 export type { FindingHistory, TargetableFinding } from './finding.js';
 
-export interface DrugKnowledge {
-  /** The actionability match of a site (therapy strings and source), or null when not targetable. */
-  actionable(site: {
-    gene: string;
-    protein: string;
-    chrom: string;
-    pos: number;
-    ref: string;
-    alt: string;
-  }): { therapies: string[]; source: string } | null;
-  /** The agents named in a therapy string. */
-  agents(therapy: string): { agents: AgentHit[]; unknown: string[] };
-  /** Drug classes the alteration makes ineffective (e.g. ESR1 D538G → aromatase_inhibitor). */
-  resists(gene: string, protein: string): string[];
-}
+/** The part of the reference knowledge the targetable findings use. */
+export type DrugKnowledge = Pick<ClassifyKnowledge, 'targetable' | 'agents' | 'resists'>;
 
 export interface TargetableSite {
   key: string;
@@ -96,7 +82,7 @@ export function targetableFindings(
 ): TargetableFinding[] {
   const t = rules.targetable;
   const candidates = input.sites
-    .map((s) => ({ s, hit: drugs.actionable(s) }))
+    .map((s) => ({ s, hit: drugs.targetable(s) }))
     .filter((x): x is { s: TargetableSite; hit: { therapies: string[]; source: string } } => x.hit !== null && countsAsTumour(x.s.origin));
 
   // Per-site p: the smallest window p-value, Bonferroni over the site's informative window draws.

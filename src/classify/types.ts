@@ -152,25 +152,25 @@ export interface ClassificationDocument {
 }
 
 /** What classify needs from reference/ (src/classify/knowledge.ts). */
+/** What the reference knowledge needs of a site to match it. */
+export interface KnowledgeSite {
+  gene: string;
+  protein: string;
+  chrom: string;
+  pos: number;
+  ref: string;
+  alt: string;
+}
+
+/** A targetable site's matched therapies and the reference rows that say so. */
+export interface ActionabilityMatch {
+  therapies: string[];
+  source: string;
+}
+
 export interface ClassifyKnowledge {
-  /** The actionability row for a site, or null when the site is not targetable. */
-  targetable(site: {
-    gene: string;
-    protein: string;
-    chrom: string;
-    pos: number;
-    ref: string;
-    alt: string;
-  }): { therapies: string[]; source: string } | null;
-  /** The same match, under the name targetable-findings.ts uses. */
-  actionable(site: {
-    gene: string;
-    protein: string;
-    chrom: string;
-    pos: number;
-    ref: string;
-    alt: string;
-  }): { therapies: string[]; source: string } | null;
+  /** The actionability match for a site, or null when the site is not targetable. */
+  targetable(site: KnowledgeSite): ActionabilityMatch | null;
   /** The agents named in a therapy string (reference/evidence/therapy-drug-classes.tsv). */
   agents(therapy: string): { agents: AgentHit[]; unknown: string[] };
   /** Drug classes the alteration makes ineffective (e.g. ESR1 D538G → aromatase_inhibitor). */
