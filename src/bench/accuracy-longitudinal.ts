@@ -28,6 +28,10 @@ export const RHO = 1e-4;
 export const COHORT = { patients: 40, draws: 6 };
 /** A small cohort: a first run of a few patients. */
 export const SMALL_COHORT = { patients: 12, draws: 4 };
+/** Independent cohorts over which the one-marker rule-out share is judged. */
+export const ACROSS_COHORTS = 20;
+/** A cohort large enough that its estimate is near the estimator's limit. */
+export const LIMIT_COHORT = { patients: 2000, draws: 6 };
 const TASK_SIZE = 250;
 
 export interface Schedule {
@@ -99,6 +103,8 @@ export interface CellRequest {
   priorName: string;
   prior: BetweenDrawPrior;
   spec: SeriesSpec;
+  /** Series of this request (default: the run's series per cell). */
+  series?: number;
 }
 
 export async function runCells(o: LongitudinalOptions, requests: CellRequest[]): Promise<SeriesCounts[]> {
@@ -107,8 +113,9 @@ export async function runCells(o: LongitudinalOptions, requests: CellRequest[]):
   requests.forEach((r, i) => {
     const spread = r.spec.cvRange ? `/${r.spec.cvRange.join('-')}` : '';
     const cell = `${r.table}/${r.schedule.id}/${r.priorName}/${r.spec.cv}${spread}/${r.spec.depth}/${r.spec.markers}/${r.spec.vaf}/${r.spec.fold}/${r.spec.baselineFold ?? 1}`;
-    for (let from = 0; from < o.seriesPerCell; from += TASK_SIZE) {
-      tasks.push({ cell, spec: r.spec, prior: r.prior, settings: o.settings, from, to: Math.min(o.seriesPerCell, from + TASK_SIZE) });
+    const n = r.series ?? o.seriesPerCell;
+    for (let from = 0; from < n; from += TASK_SIZE) {
+      tasks.push({ cell, spec: r.spec, prior: r.prior, settings: o.settings, from, to: Math.min(n, from + TASK_SIZE) });
       owner.push(i);
     }
   });
