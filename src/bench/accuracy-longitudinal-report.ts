@@ -220,16 +220,16 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
           to: requests.length,
         });
         from = requests.length;
-        const exact = Math.sqrt(cv * cv + RHO / VAF);
-        add('exact', { prior: { cv: exact, df: 1e9, source: 'exact' }, basis: 'measured', note: '', estimate: null }, 0);
-        rows.push({ id, cv, prior: `the exact CV ${f2(exact)}, no uncertainty`, from, to: requests.length });
+        const effective = Math.sqrt(cv * cv + RHO / VAF);
+        add('effective', { prior: { cv: effective, df: 1e9, source: 'effective CV' }, basis: 'measured', note: '', estimate: null }, 0);
+        rows.push({ id, cv, prior: `the effective CV ${f2(effective)}, no uncertainty`, from, to: requests.length });
       }
     const res = await runCells(o, requests);
     say();
     say('### One stable marker at 2%, 1,500×, across cohorts');
     say();
     say(
-      `The rule-out share of a one-marker patient rests on the cohort's CV estimate, which varies between cohorts of ${size.patients} patients; here each of ${ACROSS_COHORTS} independent cohorts (default path) judges ${perCohort.toLocaleString('en-US')} stable series and as many real 2-fold rises. For comparison (${o.seriesPerCell.toLocaleString('en-US')} series each), the prior of a ${LIMIT_COHORT.patients.toLocaleString('en-US')}-patient cohort (still with the policy's between-patient cap), and the exact effective CV of one marker, √(CV² + ρ/VAF) (the site × draw noise of a single site cannot be told from between-draw variation), with no uncertainty: the best a ${pct(st.ruleOutLevel, 0)} rule-out bound can do.`,
+      `The rule-out share of a one-marker patient rests on the cohort's CV estimate, which varies between cohorts of ${size.patients} patients; here each of ${ACROSS_COHORTS} independent cohorts (default path) judges ${perCohort.toLocaleString('en-US')} stable series and as many real 2-fold rises. For comparison (${o.seriesPerCell.toLocaleString('en-US')} series each), the prior of a ${LIMIT_COHORT.patients.toLocaleString('en-US')}-patient cohort (still with the policy's between-patient cap), and the effective CV of one marker in this simulation, √(CV² + ρ/VAF) (between-draw variation plus the site × draw noise a single site cannot tell from it; a first-order approximation), with no uncertainty: about the best a ${pct(st.ruleOutLevel, 0)} rule-out bound can do.`,
     );
     say();
     say('| draws | CV | prior | false alarms (upper 95%) | ruled out: all (cohorts: min–median–max) | 2× ruled out |');
