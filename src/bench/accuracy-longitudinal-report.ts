@@ -179,12 +179,12 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
 
   // One stable marker across cohorts: the rule-out share depends on the cohort the prior came from,
   // so the goal is judged over independent cohorts (a lab's cohort is a random draw too), beside the
-  // ceiling a 95% rule-out bound has when the prior is exact.
+  // ceiling a 95% rule-out bound has when the CV is known.
   {
     const size = COHORT;
     const perCohort = Math.max(1, Math.ceil(o.seriesPerCell / ACROSS_COHORTS));
     const requests: CellRequest[] = [];
-    const rows: { id: string; cv: number; prior: string; from: number; to: number }[] = [];
+    const rows: { id: string; cv: number; judged: boolean; prior: string; from: number; to: number }[] = [];
     for (const id of ['A', 'D5'])
       for (const cv of [0, 0.15]) {
         const cell = cellOf(cv, 1500, 1);
@@ -206,6 +206,7 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
         rows.push({
           id,
           cv,
+          judged: true,
           prior: `${ACROSS_COHORTS} cohorts of ${size.patients} patients × ${size.draws} draws`,
           from,
           to: requests.length,
@@ -215,6 +216,7 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
         rows.push({
           id,
           cv,
+          judged: false,
           prior: `one cohort of ${LIMIT_COHORT.patients.toLocaleString('en-US')} patients (the estimate's limit)`,
           from,
           to: requests.length,
@@ -222,7 +224,7 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
         from = requests.length;
         const effective = Math.sqrt(cv * cv + RHO / VAF);
         add('effective', { prior: { cv: effective, df: 1e9, source: 'effective CV' }, basis: 'measured', note: '', estimate: null }, 0);
-        rows.push({ id, cv, prior: `the effective CV ${f2(effective)}, no uncertainty`, from, to: requests.length });
+        rows.push({ id, cv, judged: false, prior: `the effective CV ${f2(effective)}, no uncertainty`, from, to: requests.length });
       }
     const res = await runCells(o, requests);
     say();
@@ -245,7 +247,7 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
       const s = schedule(r.id);
       const draws = s.before + s.window;
       const where = `${draws} draws, CV ${pct(r.cv, 0)}, 1500×, 1 marker, ${r.prior}`;
-      if (r.prior.includes('cohorts of')) {
+      if (r.judged) {
         noteFalseAlarm('default path', z, where);
         goals.ruleOut.push({ where, share: rate(z.ruledOut, z.n), reassurance: rate(p2.ruledOut, p2.n), judged: true });
       }
