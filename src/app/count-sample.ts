@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { isCram } from '../count/alignments.js';
 import type { Region } from '../count/region.js';
+import { siteKeyOf } from '../count/site-key.js';
 import type { CountResult, CountSettings, ObservationTable, Site, SiteCounts } from '../count/types.js';
 import { DEFAULT_COUNT_SETTINGS } from '../count/types.js';
 import type { UmiCollapseResult } from '../count/umi.js';
 import type { BamHeader } from '../io/bam-header.js';
 import type { CohortStore } from '../store/store.js';
-import { siteKeyOf } from '../timeline/build.js';
 import { type CachedCount, contentSha256, countCacheKey, readCachedCount, writeCachedCount } from './count-cache.js';
 import { countAlignmentSites } from './count-alignment.js';
 import { loadSitesForAlignment, rowsFromFiles, type SiteInput, type SitesForAlignment } from './sites.js';

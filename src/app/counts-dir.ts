@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { settingsRecord } from '../count/output/row.js';
+import { siteKeyOf } from '../count/site-key.js';
 import type { CountSettings, Site, SiteCounts } from '../count/types.js';
 import { canonicalJson } from '../store/canonical.js';
 import { parseCountDocument } from '../store/count-document.js';
 import { storedRowToSiteCounts } from '../store/to-site-counts.js';
-import { siteKeyOf } from '../timeline/build.js';
 import { fileError } from '../util/errors.js';
 import { contentSha256 } from './count-cache.js';
 

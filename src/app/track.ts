@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { siteKeyOf } from '../count/site-key.js';
 import type { CountSettings, Site } from '../count/types.js';
 import { type SampleRow, readSamplesheet } from '../io/samplesheet.js';
 import { multiqcFiles, writeMultiqcDir } from '../report/multiqc.js';
@@ -9,7 +10,7 @@ import { checkPonFits, parsePon } from '../stats/pon.js';
 import { loadIdentitySnps } from '../reference/identity-snps.js';
 import type { BackgroundModel, CalledRow } from '../stats/types.js';
 import { openStore, type CohortStore } from '../store/store.js';
-import { buildPatientTimeline, siteKeyOf } from '../timeline/build.js';
+import { buildPatientTimeline } from '../timeline/build.js';
 import { attachSampleTests } from '../timeline/sample-test.js';
 import type { CalledDraw, EventSettings, PatientTimeline, WhiteCellInput } from '../timeline/types.js';
 import { checkOutputDir, writeTimelineDir } from '../timeline/write-dir.js';

@@ -18,6 +18,7 @@ import { betaDraw, binomialDraw, normalDraw, Xoshiro128 } from '../stats/rng.js'
 import { siteEffectiveAlpha, siteNullTail } from '../stats/site-null.js';
 import type { SiteBackground } from '../stats/types.js';
 import { hashString32, mix32 } from '../simulate/rng.js';
+import { altDepthCounts } from '../simulate/site-counts.js';
 
 export const PON_SIZES = [5, 10, 20, 50];
 export const PON_ICCS = [0, 2e-4, 1e-3, 3e-3];
@@ -66,26 +67,6 @@ export interface PonCellResult {
   flagged: number;
   /** Mean effective α at 3,000× reported by the tool for the PoN sites (α = 1%). */
   effectiveAlpha: number;
-}
-
-function row(site: Site, depth: number, alt: number): SiteCounts {
-  return {
-    site,
-    depth,
-    refCount: depth - alt,
-    altCount: alt,
-    otherCount: 0,
-    deletions: 0,
-    insertions: 0,
-    altFwd: alt,
-    altRev: 0,
-    discordantMates: 0,
-    meanFragLenRef: NaN,
-    meanFragLenAlt: NaN,
-    rawRefCount: depth - alt,
-    rawAltCount: alt,
-    families: 0,
-  };
 }
 
 function sampleRate(rng: Xoshiro128, mu: number, icc: number): number {
@@ -148,7 +129,7 @@ export function runPonCell(runSeed: number, normals: number, icc: number, panels
     const depth = Array.from({ length: normals }, () => Math.round(PON_DEPTH * Math.exp(NORMAL_DEPTH_SD_LOG * normalDraw(rng))));
     const counts: SiteCounts[][] = Array.from({ length: normals }, (_, n) =>
       ponSites.map((s, i) =>
-        row(
+        altDepthCounts(
           s,
           depth[n],
           n === 0 && i < 2 ? binomialDraw(rng, depth[n], 0.05) : binomialDraw(rng, depth[n], sampleRate(rng, mu[i], rho[i])),

@@ -1,4 +1,5 @@
 import { VERSION } from '../version.js';
+import { siteKeyOf } from '../count/site-key.js';
 import type { CountSettings } from '../count/types.js';
 import { changeEvent } from './events.js';
 import { DEFAULT_GERMLINE_BAND, germlineLikeSites } from './germline-like.js';
@@ -18,10 +19,6 @@ import {
   type WhiteCellCounts,
   type WhiteCellInput,
 } from './types.js';
-
-export function siteKeyOf(site: CalledSiteInput['site']): string {
-  return `${site.chrom}:${site.pos1}:${site.ref}>${site.alt}`;
-}
 
 /** JSON-safe number: NaN/±Infinity → null. */
 export function finiteOrNull(x: number): number | null {

@@ -4,6 +4,7 @@
  * never enter the tumour fraction or the event calls — and compared across the patient's draws and
  * white cells (src/identity, decision 0222). Pure.
  */
+import { siteKeyOf } from '../count/site-key.js';
 import { checkPatientIdentity } from '../identity/concordance.js';
 import { identitySampleFromCounts } from '../identity/from-counts.js';
 import type { IdentitySample, PatientIdentity } from '../identity/types.js';
@@ -19,11 +20,9 @@ export interface IdentitySplit {
   ids: ReadonlySet<string>;
 }
 
-const keyOf = (r: CalledSiteInput) => `${r.site.chrom}:${r.site.pos1}:${r.site.ref}>${r.site.alt}`;
-
 /** A row is an identity SNP when its site ID (rsID) or its `chrom:pos:ref>alt` key is listed. */
 export function isIdentityRow(r: CalledSiteInput, ids: ReadonlySet<string>): boolean {
-  return ids.has(r.site.id) || ids.has(keyOf(r));
+  return ids.has(r.site.id) || ids.has(siteKeyOf(r.site));
 }
 
 export function splitIdentityRows(

@@ -1,6 +1,6 @@
+import { siteKeyOf } from '../count/site-key.js';
 import { summarizeSample } from '../stats/sample-test.js';
 import type { CalledRow, SummaryOptions } from '../stats/types.js';
-import { siteKeyOf } from './build.js';
 import type { PatientTimeline } from './types.js';
 
 /**

@@ -17,7 +17,8 @@ import type { ImagingRow, LesionSite } from '../../src/io/imaging.js';
 import { loadPanelSites } from '../../src/reference/panel.js';
 import { annotateCounts } from '../../src/stats/annotate.js';
 import { defaultBackground } from '../../src/stats/background.js';
-import { buildPatientTimeline, siteKeyOf } from '../../src/timeline/build.js';
+import { siteKeyOf } from '../../src/count/site-key.js';
+import { buildPatientTimeline } from '../../src/timeline/build.js';
 import { type CalledDraw, DEFAULT_EVENT_SETTINGS, type PatientTimeline, type WhiteCellInput } from '../../src/timeline/types.js';
 import type { ClassifyInput, GroupId } from '../../src/classify/types.js';
 

@@ -1,34 +1,18 @@
-import type { Site, SiteCounts } from '../../src/count/types.js';
+import type { Site } from '../../src/count/types.js';
 import type { CalledRow } from '../../src/stats/types.js';
 import { mulberry32 } from '../../src/simulate/rng.js';
+import { altDepthCounts } from '../../src/simulate/site-counts.js';
+
+/** A count row from depth and ALT count (the simulators' own, src/simulate/site-counts.ts). */
+export { altDepthCounts as counts };
 
 export function site(chrom: string, pos1: number, ref: string, alt: string): Site {
   return { chrom, pos1, ref, alt, gene: '', protein: '', id: '' };
 }
 
-export function counts(s: Site, depth: number, alt: number): SiteCounts {
-  return {
-    site: s,
-    depth,
-    refCount: depth - alt,
-    altCount: alt,
-    otherCount: 0,
-    deletions: 0,
-    insertions: 0,
-    altFwd: alt,
-    altRev: 0,
-    discordantMates: 0,
-    meanFragLenRef: NaN,
-    meanFragLenAlt: NaN,
-    rawRefCount: depth - alt,
-    rawAltCount: alt,
-    families: 0,
-  };
-}
-
 export function called(depth: number, alt: number, e: number, extra: Partial<CalledRow> = {}): CalledRow {
   return {
-    ...counts(site('chr1', 100, 'C', 'T'), depth, alt),
+    ...altDepthCounts(site('chr1', 100, 'C', 'T'), depth, alt),
     vaf: alt / depth,
     backgroundRate: e,
     backgroundSource: 'pon_site',

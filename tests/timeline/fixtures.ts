@@ -7,7 +7,8 @@ import { DEFAULT_COUNT_SETTINGS, type Site, type SiteCounts } from '../../src/co
 import { isoDateToDay } from '../../src/io/csv-schema.js';
 import { backgroundFor, defaultBackground } from '../../src/stats/background.js';
 import { callRow } from '../../src/stats/annotate.js';
-import { buildPatientTimeline, siteKeyOf } from '../../src/timeline/build.js';
+import { siteKeyOf } from '../../src/count/site-key.js';
+import { buildPatientTimeline } from '../../src/timeline/build.js';
 import { type CalledDraw, DEFAULT_EVENT_SETTINGS, type PatientTimeline, type WhiteCellInput } from '../../src/timeline/types.js';
 
 export const SITES: Record<string, Site> = {
