@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CountSettings } from '../count/types.js';
 import { findChromium } from '../report/pdf.js';
-import { DEFAULT_MIN_DEPTH, DEFAULT_SITE_ALPHA } from '../stats/annotate.js';
+import { DEFAULT_MIN_DEPTH, DEFAULT_SITE_ALPHA } from '../stats/call-defaults.js';
 import { readTimelineDir } from '../timeline/read.js';
 import { DEFAULT_EVENT_SETTINGS, type EventSettings } from '../timeline/types.js';
 import { UserError } from '../util/errors.js';

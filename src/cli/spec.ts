@@ -1,5 +1,5 @@
 import { DEFAULT_COUNT_SETTINGS, DEFAULT_EXCLUDE_FLAGS } from '../count/types.js';
-import { DEFAULT_MIN_DEPTH, DEFAULT_SITE_ALPHA } from '../stats/annotate.js';
+import { DEFAULT_MIN_DEPTH, DEFAULT_SITE_ALPHA } from '../stats/call-defaults.js';
 
 /**
  * The command-line contract as data: every command's options, each declared once with its kind,

@@ -9,9 +9,7 @@ import { predictiveDispersion, siteCriticalCount, siteNullTail } from './site-nu
 import { type AnnotateOptions, type CalledRow, type SiteBackground, StatsInputError } from './types.js';
 import { wilsonInterval } from './wilson.js';
 
-/** Default per-site one-sided α and minimum depth (see docs/methods/calls.md for the multiplicity note). */
-export const DEFAULT_SITE_ALPHA = 0.01;
-export const DEFAULT_MIN_DEPTH = 100;
+export { DEFAULT_MIN_DEPTH, DEFAULT_SITE_ALPHA } from './call-defaults.js';
 
 export { predictiveDispersion } from './site-null.js';
 
