@@ -32,7 +32,7 @@ inputs:
   reference:
     type: File?
     doc: indexed FASTA that decodes a reference-based CRAM
-    secondaryFiles: [.fai]
+    secondaryFiles: [.fai, {pattern: .gzi, required: false}]
     inputBinding: {prefix: --reference}
   tissue_vcfs:
     type: File[]?

@@ -56,7 +56,7 @@ inputs:
   reference:
     type: File?
     doc: indexed FASTA that decodes reference-based CRAM draws
-    secondaryFiles: [.fai]
+    secondaryFiles: [.fai, {pattern: .gzi, required: false}]
     inputBinding: {prefix: --reference}
   min_mapq:
     type: int

@@ -33,7 +33,7 @@ inputs:
   reference:
     type: File?
     doc: indexed FASTA (with .fai) the CRAM draws were written with; not needed when all draws are BAM
-    secondaryFiles: [.fai]
+    secondaryFiles: [.fai, {pattern: .gzi, required: false}]
   run_multiqc:
     type: boolean
     default: false

@@ -20,7 +20,7 @@ export const demoCommand = defineCommand(
     describe: 'Simulate the bundled 7-patient demo cohort (first run only) and run the whole pipeline on it; prints the report path',
     options: [
       {
-        ...outDirOption('Output directory (input/ holds the CSVs and simulated BAMs; report/ the HTML)'),
+        ...outDirOption('Output directory (input/ holds the CSVs, simulated BAMs and their reference FASTA; report/ the HTML)'),
         required: false,
         default: 'oligotrack-demo',
       },
@@ -56,6 +56,8 @@ export const demoCommand = defineCommand(
       onDraw: progress.onDraw,
     });
     info(countsLine(r, out, undefined));
+    // The BAMs' own genome, so a user can try the CRAM path on them (docs/commands/demo.md).
+    info(`reference the BAMs were simulated against (for samtools view -C -T and --reference): ${inputs.reference}`);
     info(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s; open the report in a browser:`);
     writeStdout(`${resolve(r.indexHtml)}\n`);
   },

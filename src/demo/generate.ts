@@ -9,6 +9,7 @@ import { BUNDLED_PANEL_FILE } from '../reference/panel.js';
 import { referencePath } from '../reference/paths.js';
 import { UserError } from '../util/errors.js';
 import { demoDataDir, demoSamples, demoSpec, loadDemoSites, loadDemoTissue, loadTruthVafs, tissueVcf } from './cohort.js';
+import { writeDemoReference } from './reference.js';
 import { demoBamIsCurrent, simulateDemoBam, type DemoBamJob } from './simulate-one.js';
 
 export interface DemoInputs {
@@ -16,6 +17,8 @@ export interface DemoInputs {
   clinical: string;
   imaging: string;
   sites: string;
+  /** The reads' reference genome (bgzipped FASTA, .fai, .gzi): for making CRAMs of the BAMs. */
+  reference: string;
   /** Samples simulated now (the others were reused from an earlier demo run). */
   simulated: string[];
 }
@@ -96,7 +99,8 @@ async function runJobs(jobs: DemoBamJob[], threads: number, onDone: (sample: str
 
 /**
  * Copies the demo CSVs to INPUT_DIR and simulates each BAM that is missing or was made from a
- * different spec (a stamp file holds the spec's hash), on up to `threads` worker threads.
+ * different spec (a stamp file holds the spec's hash), on up to `threads` worker threads; then
+ * writes the reference the BAMs were simulated against (reference/demo.fa.gz).
  */
 export async function prepareDemoInputs(
   inputDir: string,
@@ -136,11 +140,16 @@ export async function prepareDemoInputs(
     onProgress?.(++done, samples.length, sample);
   });
   simulated.sort();
+  const reference = writeDemoReference(
+    inputDir,
+    jobs.map((j) => j.spec),
+  );
   return {
     samplesheet: join(inputDir, 'samplesheet.csv'),
     clinical: join(inputDir, 'clinical.csv'),
     imaging: join(inputDir, 'imaging.csv'),
     sites: join(inputDir, 'sites.tsv'),
+    reference,
     simulated,
   };
 }

@@ -130,6 +130,33 @@ function prepare(spec: SimulationSpec): PreparedSimulation {
   return { spec, reference, sorted: prepareSites(spec, reference) };
 }
 
+/** A contig span [start0, end0) of the synthetic reference. */
+export interface ReferenceSpan {
+  contig: string;
+  start0: number;
+  end0: number;
+}
+
+/**
+ * The synthetic reference a spec's reads are drawn from (sites' and panel REF alleles placed) and
+ * the spans its reads can cover: every molecule starts at most MAX_FRAG bases before its site and
+ * ends at most MAX_FRAG after the site's REF (deletions included), so each site ± CLUSTER_WINDOW
+ * (MAX_FRAG + 50), clipped to the contig and merged, holds every read. Input errors as simulateToBam.
+ */
+export function simulatedReference(spec: SimulationSpec): { reference: SyntheticReference; spans: ReferenceSpan[] } {
+  const { reference, sorted } = prepare(spec);
+  const spans: ReferenceSpan[] = [];
+  for (const s of sorted) {
+    const contig = spec.refs[s.tid];
+    const start0 = Math.max(0, s.pos0 - CLUSTER_WINDOW);
+    const end0 = Math.min(contig.length, s.pos0 + s.site.ref.length + CLUSTER_WINDOW);
+    const prev = spans[spans.length - 1];
+    if (prev && prev.contig === contig.name && start0 <= prev.end0) prev.end0 = Math.max(prev.end0, end0);
+    else spans.push({ contig: contig.name, start0, end0 });
+  }
+  return { reference, spans };
+}
+
 /**
  * Simulates cluster by cluster (sites whose reads can interleave) into `collector`, calling
  * `flush` after each cluster; returns the truth rows in `spec.sites` order.

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { fileError } from '../../util/errors.js';
+import { BgzfRandomAccess, isBgzf, isGzip } from './bgzf-random-access.js';
 
 /** One line of a samtools faidx index (.fai): where a contig's bases lie in the FASTA. */
 interface FaiEntry {
@@ -13,11 +14,14 @@ interface FaiEntry {
 /**
  * An indexed FASTA (`samtools faidx`), read with one open descriptor: CRAM decoding fetches the
  * reference span of every slice, and @gmod/indexedfasta opens the file anew for each fetch.
- * Bases come back upper-cased (htslib upper-cases the reference it decodes CRAM against).
+ * Bases come back upper-cased (htslib upper-cases the reference it decodes CRAM against). Plain
+ * or bgzip-compressed (with the `.gzi` samtools faidx writes beside the `.fai`), as htslib reads.
  */
 export class IndexedFastaFile {
   private fd: number | null;
   private readonly size: number;
+  /** Set for a bgzipped FASTA: the .fai offsets are into its uncompressed text. */
+  private readonly bgzf: BgzfRandomAccess | null;
   readonly contigs: Map<string, FaiEntry>;
 
   constructor(readonly path: string) {
@@ -27,6 +31,20 @@ export class IndexedFastaFile {
     this.contigs = parseFai(readFileSync(faiPath, 'latin1'), faiPath);
     this.fd = openSync(path, 'r');
     this.size = fstatSync(this.fd).size;
+    const head = Buffer.alloc(Math.min(16, this.size));
+    readSync(this.fd, head, 0, head.length, 0);
+    try {
+      if (isGzip(head) && !isBgzf(head)) {
+        throw fileError(
+          path,
+          'is gzip-compressed, not bgzip-compressed: a FASTA is read at random only from BGZF (gunzip it, then bgzip and samtools faidx it)',
+        );
+      }
+      this.bgzf = isBgzf(head) ? new BgzfRandomAccess(this.fd, path, this.size) : null;
+    } catch (e) {
+      this.close();
+      throw e;
+    }
   }
 
   length(name: string): number | undefined {
@@ -43,14 +61,18 @@ export class IndexedFastaFile {
     const byteOf = (p: number): number => e.offset + Math.floor(p / e.lineBases) * e.lineBytes + (p % e.lineBases);
     const first = byteOf(from);
     const last = byteOf(to - 1) + 1;
-    if (last > this.size) throw fileError(this.path, `is shorter than its index says (contig ${name}); re-run samtools faidx`);
+    if (!this.bgzf && last > this.size)
+      throw fileError(this.path, `is shorter than its index says (contig ${name}); re-run samtools faidx`);
     const raw = Buffer.allocUnsafe(last - first);
     let done = 0;
-    while (done < raw.length) {
+    if (this.bgzf) done = this.bgzf.read(raw, first);
+    while (!this.bgzf && done < raw.length) {
       const got = readSync(this.fd!, raw, done, raw.length - done, first + done);
       if (got === 0) break;
       done += got;
     }
+    if (this.bgzf && done < raw.length)
+      throw fileError(this.path, `is shorter than its index says (contig ${name}); re-run samtools faidx`);
     let out = '';
     let runStart = 0;
     // Drop line ends (\n, \r\n) between the stretches of bases.
