@@ -72,6 +72,63 @@ describe('resolveBetweenDrawPrior', () => {
     expect(r.note).toMatch(/6 patient\(s\) with a nadir phase of two draws, fewer than 10/);
   });
 
+  it('auto with fewer than 8 effective df: the upper bound is the CV throughout, and a stable one-marker series can be ruled out', () => {
+    // 12 one-marker patients × 4 draws at CV 0% (estimate CV ≈ 0.10 with ≈ 6 effective df).
+    const small: CohortSeries[] = Array.from({ length: 12 }, (_, p) => {
+      const s = simulateSeries(new Xoshiro128(1 + p), {
+        cv: 0,
+        depth: 1500,
+        markers: 1,
+        vaf: 0.02,
+        before: 4,
+        window: 0,
+        fold: 1,
+        rho: 1e-4,
+      });
+      return { patient: `p${p}`, draws: s.draws, sites: s.sites, lineStarts: [s.therapyStartDay] };
+    });
+    const r = resolveBetweenDrawPrior({ kind: 'auto' }, small, [], settings);
+    const est = r.estimate!;
+    expect(est.df).toBeGreaterThan(mp.between_draw_prior_df);
+    expect(est.df).toBeLessThan(mp.cohort_prior_min_df);
+    expect(r.basis).toBe('cohort');
+    expect(r.prior.cv).toBe(r.prior.testCv);
+    expect(r.prior.cv).toBeGreaterThan(est.cv);
+    expect(r.prior.cv).toBeLessThan(mp.between_draw_cv);
+    expect(r.note).toMatch(/upper 95% bound is used throughout/);
+    // A deep stable marker (30 alt reads a draw): ruled out with the bound, undecided with the default.
+    const series = {
+      draws: small[0].draws,
+      sites: [{ key: 'chr17:7675088:C>T', label: 'TP53', alt: [30, 31, 29, 30], depth: [1500, 1500, 1500, 1500], background: 1e-4 }],
+      windowIdx: [3],
+      therapyStartDay: null,
+      settings: modelSettings(policy),
+    };
+    expect(assessMolecularChange({ ...series, prior: r.prior }).status).toBe('ruled_out');
+    expect(assessMolecularChange({ ...series, prior: defaultPrior(policy) }).status).toBe('undecided');
+  });
+
+  it('auto with fewer effective df than the policy default has: the policy default', () => {
+    // 12 patients × 4 draws at 300×, two markers: the phases carry well under 1 effective df.
+    const shallow: CohortSeries[] = Array.from({ length: 12 }, (_, p) => {
+      const s = simulateSeries(new Xoshiro128(200 + p), {
+        cv: 0,
+        depth: 300,
+        markers: 2,
+        vaf: 0.02,
+        before: 4,
+        window: 0,
+        fold: 1,
+        rho: 1e-4,
+      });
+      return { patient: `p${p}`, draws: s.draws, sites: s.sites, lineStarts: [s.therapyStartDay] };
+    });
+    const r = resolveBetweenDrawPrior({ kind: 'auto' }, shallow, [], settings);
+    expect(r.estimate!.df).toBeLessThan(mp.between_draw_prior_df);
+    expect(r.basis).toBe('default');
+    expect(r.note).toMatch(/effective df, fewer than the policy default's 1/);
+  });
+
   it('auto with 40 stable patients at CV 30%: the cohort CV, a larger CV for the rise test, df below the between-patient df', () => {
     const r = resolveBetweenDrawPrior({ kind: 'auto' }, cohort(0.3, 40, 3), [], settings);
     expect(r.basis).toBe('cohort');

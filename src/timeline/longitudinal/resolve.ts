@@ -66,6 +66,18 @@ export function cohortBasedPrior(est: CohortPriorEstimate, settings: PriorSettin
   };
 }
 
+/** A cohort estimate with too few df to be used itself: its upper `testLevel` bound, used throughout. */
+export function upperBoundPrior(est: CohortPriorEstimate, settings: PriorSettings): BetweenDrawPrior {
+  const based = cohortBasedPrior(est, settings);
+  const cv = based.testCv as number;
+  return {
+    cv,
+    df: based.df,
+    testCv: cv,
+    source: `${est.source}; too few df for the estimate itself: its upper ${Math.round(100 * settings.testLevel)}% bound ${fmt(cv, 3)} used`,
+  };
+}
+
 export function resolveBetweenDrawPrior(
   choice: BetweenDrawPriorChoice,
   cohort: readonly CohortSeries[],
@@ -87,12 +99,23 @@ export function resolveBetweenDrawPrior(
   }
   const from = recorded.length > 0 ? `${cohort.length} timelines and ${recorded.length} recorded phases` : `${cohort.length} timelines`;
   const est = estimateCohortPrior(cohort, recorded, `cohort estimate (${from})`);
-  if (est.patients < settings.minPatients || est.df < settings.minDf) {
+  if (est.patients < settings.minPatients || est.df < fb.df) {
     const why =
       est.patients < settings.minPatients
         ? `${est.patients} patient(s) with a nadir phase of two draws, fewer than ${settings.minPatients}`
-        : `${fmt(est.df, 1)} effective df, fewer than ${settings.minDf}`;
+        : `${fmt(est.df, 1)} effective df, fewer than the policy default's ${fb.df}`;
     return { prior: fb, basis: 'default', note: `between-draw prior: ${defaultText}: the cohort (${from}) gives ${why}`, estimate: est };
+  }
+  if (est.df < settings.minDf) {
+    // Too little information to use the estimate itself, enough to bound it: its upper bound serves
+    // as the CV of the interval and the rule-out bound too, with the cohort's few df.
+    const prior = upperBoundPrior(est, settings);
+    return {
+      prior,
+      basis: 'cohort',
+      note: `between-draw prior: cohort upper bound CV ${fmt(prior.cv, 3)} (estimate ${fmt(est.cv, 3)} with ${fmt(est.df, 1)} effective df, fewer than ${settings.minDf}: its upper ${Math.round(100 * settings.testLevel)}% bound is used throughout) with ${fmt(prior.df, 1)} df, from ${est.patients} patients' nadir phases (${from})`,
+      estimate: est,
+    };
   }
   const prior = cohortBasedPrior(est, settings);
   return {
