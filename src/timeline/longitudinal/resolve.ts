@@ -4,8 +4,11 @@
  * cohort store, the nadir phases recorded there (the caller reads the store; this stage never does).
  *
  *   auto     — the cohort's estimate when it carries enough information (at least `minPatients`
- *              patients with a nadir phase of two draws and `minDf` effective df), else the policy
- *              default; the note says which and why. The default behaviour.
+ *              patients with a nadir phase of two draws and `minDf` effective df); with fewer df,
+ *              but at least the policy default's, the estimate's upper `testLevel` bound used as
+ *              the CV throughout (an imprecise estimate can be far too low, and the interval and
+ *              the rule-out bound have no bound of their own); else the policy default. The note
+ *              says which and why. The default behaviour.
  *   default  — the policy default (conservative: a wide prior with 1 df).
  *   measured — a lab's measured CV.
  *
@@ -99,11 +102,13 @@ export function resolveBetweenDrawPrior(
   }
   const from = recorded.length > 0 ? `${cohort.length} timelines and ${recorded.length} recorded phases` : `${cohort.length} timelines`;
   const est = estimateCohortPrior(cohort, recorded, `cohort estimate (${from})`);
-  if (est.patients < settings.minPatients || est.df < fb.df) {
+  // Fewer df than the policy default carries (or than the minimum, if a policy sets that lower).
+  const floorDf = Math.min(fb.df, settings.minDf);
+  if (est.patients < settings.minPatients || est.df < floorDf) {
     const why =
       est.patients < settings.minPatients
         ? `${est.patients} patient(s) with a nadir phase of two draws, fewer than ${settings.minPatients}`
-        : `${fmt(est.df, 1)} effective df, fewer than the policy default's ${fb.df}`;
+        : `${fmt(est.df, 1)} effective df, fewer than ${fmt(floorDf, 1)}`;
     return { prior: fb, basis: 'default', note: `between-draw prior: ${defaultText}: the cohort (${from}) gives ${why}`, estimate: est };
   }
   if (est.df < settings.minDf) {
