@@ -3,11 +3,12 @@
  * model (PoN, in-sample from targets, or the default rate), per-site calls and the per-sample
  * summary. Every function here is wiring; the statistics themselves are in src/stats/.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { ContigResolver } from '../count/contigs.js';
 import type { CallFields } from '../count/output/row.js';
 import type { ObservationTable, Site, SiteCounts } from '../count/types.js';
 import type { BamRef } from '../io/bam-header.js';
+import { IndexedFastaFile } from '../io/fasta.js';
 import { annotateCounts } from '../stats/annotate.js';
 import {
   defaultBackground,
@@ -59,7 +60,7 @@ export function targetProbes(
 
 /**
  * `--reference genome.fa`: the reference bases of the target intervals (±1 base for the
- * trinucleotide context), read once through the .fai index so that the in-sample background can
+ * trinucleotide context), read once through the .fai index (plain or bgzipped FASTA) so that the in-sample background can
  * look bases up synchronously. A FASTA contig whose length differs from the BAM's is an error:
  * the bases would come from another assembly.
  */
@@ -69,34 +70,30 @@ export async function referenceBaseLookup(
   refs: readonly BamRef[],
   bamPath: string,
 ): Promise<(chrom: string, pos1: number) => string> {
-  if (!existsSync(fastaPath)) throw fileError(fastaPath, 'reference FASTA not found');
-  if (!existsSync(`${fastaPath}.fai`)) throw fileError(fastaPath, `no index ${fastaPath}.fai (run samtools faidx ${fastaPath})`);
-  const { IndexedFasta } = await import('@gmod/indexedfasta');
-  const fasta = new IndexedFasta({ path: fastaPath, faiPath: `${fastaPath}.fai` });
-  let names: string[];
-  try {
-    names = await fasta.getSequenceNames();
-  } catch (e) {
-    throw fileError(`${fastaPath}.fai`, `cannot read the index (${(e as Error).message})`);
-  }
-  const resolver = new ContigResolver(names.map((name) => ({ name, length: 0 })));
-  const bamLength = new Map(refs.map((r) => [r.name, r.length]));
+  // The one FASTA reader (plain or bgzipped with its .gzi), as for CRAM decoding.
+  const fasta = new IndexedFastaFile(fastaPath);
   const spans = new Map<string, { start0: number; bases: string }[]>();
-  for (const t of intervals) {
-    const fastaName = resolver.resolve(t.chrom)?.name;
-    if (fastaName === undefined) throw fileError(fastaPath, `has no contig ${t.chrom} (needed for the --targets intervals)`);
-    const size = await fasta.getSequenceSize(fastaName);
-    if (size !== bamLength.get(t.chrom)) {
-      throw fileError(
-        fastaPath,
-        `contig ${fastaName} has length ${size} but ${t.chrom} in ${bamPath} has ${bamLength.get(t.chrom)}: another assembly`,
-      );
+  try {
+    const resolver = new ContigResolver([...fasta.contigs.keys()].map((name) => ({ name, length: 0 })));
+    const bamLength = new Map(refs.map((r) => [r.name, r.length]));
+    for (const t of intervals) {
+      const fastaName = resolver.resolve(t.chrom)?.name;
+      if (fastaName === undefined) throw fileError(fastaPath, `has no contig ${t.chrom} (needed for the --targets intervals)`);
+      const size = fasta.length(fastaName);
+      if (size !== bamLength.get(t.chrom)) {
+        throw fileError(
+          fastaPath,
+          `contig ${fastaName} has length ${size} but ${t.chrom} in ${bamPath} has ${bamLength.get(t.chrom)}: another assembly`,
+        );
+      }
+      const start0 = Math.max(0, t.start0 - 1);
+      const bases = fasta.fetch(fastaName, start0, t.end0 + 1);
+      const list = spans.get(t.chrom) ?? [];
+      list.push({ start0, bases });
+      spans.set(t.chrom, list);
     }
-    const start0 = Math.max(0, t.start0 - 1);
-    const bases = ((await fasta.getSequence(fastaName, start0, Math.min(size ?? t.end0, t.end0 + 1))) ?? '').toUpperCase();
-    const list = spans.get(t.chrom) ?? [];
-    list.push({ start0, bases });
-    spans.set(t.chrom, list);
+  } finally {
+    fasta.close();
   }
   return (chrom, pos1) => {
     for (const span of spans.get(chrom) ?? []) {

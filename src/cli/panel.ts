@@ -1,5 +1,4 @@
-import { IndexedFasta } from '@gmod/indexedfasta';
-import { existsSync } from 'node:fs';
+import { IndexedFastaFile } from '../io/fasta.js';
 import { writeOutput, writeStdout } from '../io/output.js';
 import { actionableFor } from '../reference/actionability.js';
 import { panelToBed, panelToTsv, panelToVcf } from '../reference/export.js';
@@ -36,16 +35,21 @@ function parseGenes(list: string | undefined): string[] | undefined {
   return genes;
 }
 
-/** Reference check through an indexed FASTA (`.fai` beside it, as samtools faidx writes). */
-function fastaFetcher(path: string): FetchRef {
-  if (!existsSync(path)) throw new UserError(`${path}: reference FASTA not found`);
-  if (!existsSync(`${path}.fai`)) throw new UserError(`${path}: no index ${path}.fai (run samtools faidx ${path})`);
-  const fasta = new IndexedFasta({ path, faiPath: `${path}.fai` });
-  return async (chrom, start0, end0) => {
-    const size = await fasta.getSequenceSize(chrom);
-    if (size === undefined) return undefined;
-    return (await fasta.getSequence(chrom, start0, end0)) ?? '';
-  };
+/** Reference bases through an indexed FASTA (`.fai` beside it, as samtools faidx writes; plain or bgzipped). */
+function fastaFetcher(fasta: IndexedFastaFile): FetchRef {
+  // A contig the FASTA lacks is undefined (the check then tries the other naming); a span past its
+  // end comes back short, which the check reports.
+  return (chrom, start0, end0) => Promise.resolve(fasta.length(chrom) === undefined ? undefined : fasta.fetch(chrom, start0, end0));
+}
+
+/** Checks every row's REF against the FASTA (one clear error at the first mismatch). */
+async function checkAgainstFasta(rows: Parameters<typeof checkRefAlleles>[0], path: string): Promise<void> {
+  const fasta = new IndexedFastaFile(path);
+  try {
+    await checkRefAlleles(rows, fastaFetcher(fasta), path);
+  } finally {
+    fasta.close();
+  }
 }
 
 function listPanel(args: CommonArgs): void {
@@ -81,7 +85,7 @@ async function exportPanel(args: ExportArgs): Promise<void> {
   if (rows.length === 0) throw new UserError(`no panel rows for build ${build ?? '(any)'} with these options`);
   const builds = new Set(rows.map((r) => r.build));
   if (builds.size > 1) throw new UsageError('the panel holds both builds: choose one with --build');
-  if (args.reference) await checkRefAlleles(rows, fastaFetcher(args.reference), args.reference);
+  if (args.reference) await checkAgainstFasta(rows, args.reference);
   const outBuild = build ?? rows[0].build;
   const data =
     args.format === 'vcf'

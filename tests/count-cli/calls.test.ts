@@ -1,9 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readTargets, referenceBaseLookup, targetProbes } from '../../src/app/count-calls.js';
 import { UserError } from '../../src/util/errors.js';
+import { requireTools } from '../helpers/requires.js';
+
+const HAVE_BGZIP = requireTools('samtools', 'bgzip');
 
 const dir = mkdtempSync(join(tmpdir(), 'oligotrack-calls-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,6 +65,16 @@ describe('--reference bases for the in-sample background', () => {
     );
     for (const pos1 of [60, 61, 65, 70, 71]) expect(base('chr6', pos1), String(pos1)).toBe(GENOME[pos1 - 1]);
     expect(base('chr6', 5)).toBe('N'); // outside every interval
+  });
+  it.skipIf(!HAVE_BGZIP)('reads a bgzipped FASTA (with the .gzi samtools faidx writes) as the plain one', async () => {
+    const plain = fasta('z.fa', 'chr6', GENOME);
+    const gz = join(dir, 'z.fa.gz');
+    writeFileSync(gz, execFileSync('bgzip', ['-c', plain]));
+    execFileSync('samtools', ['faidx', gz]);
+    const intervals = [{ chrom: 'chr6', start0: 0, end0: GENOME.length }];
+    const refs = [{ name: 'chr6', length: GENOME.length }];
+    const fromGz = await referenceBaseLookup(gz, intervals, refs, 'x.bam');
+    for (let pos1 = 1; pos1 <= GENOME.length; pos1++) expect(fromGz('chr6', pos1), String(pos1)).toBe(GENOME[pos1 - 1]);
   });
   it('refuses a FASTA of another assembly (contig length differs) and a FASTA without .fai', async () => {
     const path = fasta('short.fa', 'chr6', GENOME.slice(0, 100));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { IndexedFastaFile } from '../../src/io/cram/fasta.js';
+import { IndexedFastaFile } from '../../src/io/fasta.js';
 import { encodeWindowedFasta } from '../../src/io/fasta-bgzf-writer.js';
 import { UserError } from '../../src/util/errors.js';
 import { rng } from '../count/random-bam.js';

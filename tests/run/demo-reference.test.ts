@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSamples, demoSpec, loadDemoSites, loadTruthVafs } from '../../src/demo/cohort.js';
 import { prepareDemoInputs, type DemoInputs } from '../../src/demo/generate.js';
 import { DEMO_REFERENCE, writeDemoReference } from '../../src/demo/reference.js';
-import { IndexedFastaFile } from '../../src/io/cram/fasta.js';
+import { IndexedFastaFile } from '../../src/io/fasta.js';
 import { samtools } from '../cram/cram-fixtures.js';
 import { requireTools } from '../helpers/requires.js';
 import { CLI } from '../pipelines/demo-inputs.js';

@@ -3,7 +3,7 @@ import { CraiIndex, CramFile, type CramRecord } from '@gmod/cram';
 import type { BamHeader } from '../bam-header.js';
 import { fileError, UserError } from '../../util/errors.js';
 import { checkContainerHeader, guardCramFile } from './block-guard.js';
-import { IndexedFastaFile } from './fasta.js';
+import { IndexedFastaFile } from '../fasta.js';
 import { CramFileHandle } from './file-handle.js';
 import { CorruptMatesError, resolveMates } from './mates.js';
 import { alignedEnd1, appendBamRecord, BamRecordBuffer, CramRecordError, RecordScratch } from './record-to-bam.js';

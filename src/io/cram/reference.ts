@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fileError, UserError } from '../../util/errors.js';
-import { IndexedFastaFile } from './fasta.js';
+import { IndexedFastaFile } from '../fasta.js';
 import type { ReferenceSpan, ReferenceWindow } from './record-to-bam.js';
 
 /** One @SQ line of a CRAM header: the contig and the checksum of the reference it was written against. */

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { fileError } from '../../util/errors.js';
-import { BgzfRandomAccess, isBgzf, isGzip } from './bgzf-random-access.js';
+import { fileError } from '../util/errors.js';
+import { BgzfRandomAccess, isBgzf, isGzip } from './cram/bgzf-random-access.js';
 
 /** One line of a samtools faidx index (.fai): where a contig's bases lie in the FASTA. */
 interface FaiEntry {
