@@ -47,7 +47,7 @@ describe('clinical policy: the measured cases and the group precedence', () => {
   it('the scenario cohort (noise-free counts) has enough patients but too little information: auto says so and uses the default', () => {
     expect(cohort.estimate!.patients).toBeGreaterThanOrEqual(policy.rules.molecular_progression.cohort_prior_min_patients);
     expect(cohort.basis).toBe('default');
-    expect(cohort.note).toMatch(/effective df, fewer than 8/);
+    expect(cohort.note).toMatch(/0\.1 effective df, fewer than 1\b/);
   });
   for (const [name, prior] of priors) {
     for (const s of SCENARIOS) {
