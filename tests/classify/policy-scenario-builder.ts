@@ -10,9 +10,10 @@
  * not); the few non-panel sites a scenario needs (a CH hotspot, a common germline SNP) are listed
  * below with their GRCh38 coordinates, used here only as labels.
  */
-import { DEFAULT_COUNT_SETTINGS, type Site, type SiteCounts } from '../../src/count/types.js';
+import { DEFAULT_COUNT_SETTINGS, type Site } from '../../src/count/types.js';
 import type { ClinicalRow, Subtype, TherapyClass } from '../../src/io/clinical.js';
 import { isoDateToDay } from '../../src/io/csv-schema.js';
+import { siteCounts } from '../timeline/fixtures.js';
 import type { ImagingRow, LesionSite } from '../../src/io/imaging.js';
 import { loadPanelSites } from '../../src/reference/panel.js';
 import { annotateCounts } from '../../src/stats/annotate.js';
@@ -101,26 +102,6 @@ export interface Scenario {
   defaultDepth?: number;
   imaging: ImagingSpec;
   expect: Expectation;
-}
-
-function siteCounts(site: Site, alt: number, depth: number): SiteCounts {
-  return {
-    site,
-    depth,
-    refCount: depth - alt,
-    altCount: alt,
-    otherCount: 0,
-    deletions: 0,
-    insertions: 0,
-    altFwd: Math.ceil(alt / 2),
-    altRev: Math.floor(alt / 2),
-    discordantMates: 0,
-    meanFragLenRef: 167,
-    meanFragLenAlt: alt > 0 ? 150 : Number.NaN,
-    rawRefCount: depth - alt,
-    rawAltCount: alt,
-    families: 0,
-  };
 }
 
 /** Every site label a scenario mentions, in first-mention order. */

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_COUNT_SETTINGS, type Site, type SiteCounts } from '../../src/count/types.js';
 import { isoDateToDay } from '../../src/io/csv-schema.js';
+import { altDepthCounts } from '../../src/simulate/site-counts.js';
 import { backgroundFor, defaultBackground } from '../../src/stats/background.js';
 import { callRow } from '../../src/stats/annotate.js';
 import { siteKeyOf } from '../../src/count/site-key.js';
@@ -29,23 +30,14 @@ export interface DrawSpec {
   counts: Counts;
 }
 
-function siteCounts(site: Site, alt: number, depth: number): SiteCounts {
+/** A count row as a read-level count gives it: ALT split over both strands, fragment lengths measured. */
+export function siteCounts(site: Site, alt: number, depth: number): SiteCounts {
   return {
-    site,
-    depth,
-    refCount: depth - alt,
-    altCount: alt,
-    otherCount: 0,
-    deletions: 0,
-    insertions: 0,
+    ...altDepthCounts(site, depth, alt),
     altFwd: Math.ceil(alt / 2),
     altRev: Math.floor(alt / 2),
-    discordantMates: 0,
     meanFragLenRef: 167,
     meanFragLenAlt: alt > 0 ? 150 : Number.NaN,
-    rawRefCount: depth - alt,
-    rawAltCount: alt,
-    families: 0,
   };
 }
 

@@ -21,12 +21,12 @@ const { policy } = loadPolicy();
 const settings = priorSettings(policy);
 const mp = policy.rules.molecular_progression;
 
-function cohort(cv: number, patients: number, seed: number, draws = 6): CohortSeries[] {
+function cohort(cv: number, patients: number, seed: number, draws = 6, depth = 1500, markers = 2): CohortSeries[] {
   return Array.from({ length: patients }, (_, p) => {
     const s = simulateSeries(new Xoshiro128(seed + p), {
       cv,
-      depth: 1500,
-      markers: 2,
+      depth,
+      markers,
       vaf: 0.02,
       before: draws,
       window: 0,
@@ -74,19 +74,7 @@ describe('resolveBetweenDrawPrior', () => {
 
   it('auto with fewer than 8 effective df: the upper bound is the CV throughout, and a stable one-marker series can be ruled out', () => {
     // 12 one-marker patients × 4 draws at CV 0% (estimate CV ≈ 0.10 with ≈ 6 effective df).
-    const small: CohortSeries[] = Array.from({ length: 12 }, (_, p) => {
-      const s = simulateSeries(new Xoshiro128(1 + p), {
-        cv: 0,
-        depth: 1500,
-        markers: 1,
-        vaf: 0.02,
-        before: 4,
-        window: 0,
-        fold: 1,
-        rho: 1e-4,
-      });
-      return { patient: `p${p}`, draws: s.draws, sites: s.sites, lineStarts: [s.therapyStartDay] };
-    });
+    const small = cohort(0, 12, 1, 4, 1500, 1);
     const r = resolveBetweenDrawPrior({ kind: 'auto' }, small, [], settings);
     const est = r.estimate!;
     expect(est.df).toBeGreaterThan(mp.between_draw_prior_df);
@@ -110,19 +98,7 @@ describe('resolveBetweenDrawPrior', () => {
 
   it('auto with fewer effective df than the policy default has: the policy default', () => {
     // 12 patients × 4 draws at 300×, two markers: the phases carry well under 1 effective df.
-    const shallow: CohortSeries[] = Array.from({ length: 12 }, (_, p) => {
-      const s = simulateSeries(new Xoshiro128(200 + p), {
-        cv: 0,
-        depth: 300,
-        markers: 2,
-        vaf: 0.02,
-        before: 4,
-        window: 0,
-        fold: 1,
-        rho: 1e-4,
-      });
-      return { patient: `p${p}`, draws: s.draws, sites: s.sites, lineStarts: [s.therapyStartDay] };
-    });
+    const shallow = cohort(0, 12, 200, 4, 300, 2);
     const r = resolveBetweenDrawPrior({ kind: 'auto' }, shallow, [], settings);
     expect(r.estimate!.df).toBeLessThan(mp.between_draw_prior_df);
     expect(r.basis).toBe('default');

@@ -7,6 +7,7 @@ import { binomLogLowerTail, binomUpperTail, lgamma } from '../../src/stats/binom
 import { decreasePValue, foldChange, increasePValue, wilsonInterval } from '../../src/timeline/two-count-test.js';
 import { DEFAULT_EVENT_SETTINGS } from '../../src/timeline/types.js';
 import type { SiteCounts } from '../../src/count/types.js';
+import { altDepthCounts } from '../../src/simulate/site-counts.js';
 
 // Expected values: exact rational sums Σ C(n,j) p^j (1-p)^(n-j) computed with Python's fractions
 // module (independent of this code), rounded to 17 significant digits. The two-count test uses the
@@ -71,23 +72,7 @@ const draw = (n: number, p: number, u: Xoshiro128) => binomialDraw(u, n, p);
 
 function called(alt: number, depth: number) {
   const site = { chrom: 'chr1', pos1: 100, ref: 'C', alt: 'T', gene: 'G', protein: 'p.X', id: 's' };
-  const row: SiteCounts = {
-    site,
-    depth,
-    refCount: depth - alt,
-    altCount: alt,
-    otherCount: 0,
-    deletions: 0,
-    insertions: 0,
-    altFwd: alt,
-    altRev: 0,
-    discordantMates: 0,
-    meanFragLenRef: 167,
-    meanFragLenAlt: 150,
-    rawRefCount: depth - alt,
-    rawAltCount: alt,
-    families: 0,
-  };
+  const row: SiteCounts = { ...altDepthCounts(site, depth, alt), meanFragLenRef: 167, meanFragLenAlt: 150 };
   const c = callRow(row, backgroundFor(defaultBackground(), site), 0.01, 100);
   return { alt, depth, call: c.call };
 }
