@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { coffsetOf, uoffsetOf, type BamIndex } from '../io/bam-index.js';
+import { isBgzfHeader } from '../io/bgzf-reader.js';
 import { planIndexed } from './plan.js';
 import type { SiteSpec } from './site-model.js';
 
@@ -192,19 +193,4 @@ export function blockFinder(path: string, fileSize: number): (offset: number, be
       closeSync(fd);
     }
   };
-}
-
-function isBgzfHeader(b: Buffer, i: number): boolean {
-  return (
-    b[i] === 0x1f &&
-    b[i + 1] === 0x8b &&
-    b[i + 2] === 8 &&
-    (b[i + 3] & 4) !== 0 &&
-    b[i + 10] === 6 &&
-    b[i + 11] === 0 &&
-    b[i + 12] === 66 &&
-    b[i + 13] === 67 &&
-    b[i + 14] === 2 &&
-    b[i + 15] === 0
-  );
 }

@@ -33,6 +33,29 @@ export function notBamHint(buf: Uint8Array, pos: number, file: string): string {
   return '';
 }
 
+/** True for the gzip magic bytes at b[i] (a plain gzip member or a BGZF block). */
+export function isGzipMagic(b: Uint8Array, i = 0): boolean {
+  return b.length >= i + 2 && b[i] === 0x1f && b[i + 1] === 0x8b;
+}
+
+/**
+ * True for a BGZF block header at b[i] (SAM spec §4.1): gzip magic, deflate, FEXTRA, and the 'BC'
+ * subfield of length 2 first among 6 extra bytes, as htslib and bgzip write it.
+ */
+export function isBgzfHeader(b: Uint8Array, i = 0): boolean {
+  return (
+    isGzipMagic(b, i) &&
+    b[i + 2] === 8 &&
+    (b[i + 3] & 4) !== 0 &&
+    b[i + 10] === 6 &&
+    b[i + 11] === 0 &&
+    b[i + 12] === 66 &&
+    b[i + 13] === 67 &&
+    b[i + 14] === 2 &&
+    b[i + 15] === 0
+  );
+}
+
 /** Total block size from its header at buf[pos..], -1 if the header is incomplete. Throws on bad magic. */
 export function blockSize(buf: Uint8Array, pos: number, file: string, fileOffset: number): number {
   if (buf.length - pos < 18) return -1;

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { fileError } from '../util/errors.js';
-import { BgzfRandomAccess, isBgzf, isGzip } from './cram/bgzf-random-access.js';
+import { BgzfRandomAccess } from './bgzf-random-access.js';
+import { isBgzfHeader, isGzipMagic } from './bgzf-reader.js';
 
 /** One line of a samtools faidx index (.fai): where a contig's bases lie in the FASTA. */
 interface FaiEntry {
@@ -34,13 +35,13 @@ export class IndexedFastaFile {
     const head = Buffer.alloc(Math.min(16, this.size));
     readSync(this.fd, head, 0, head.length, 0);
     try {
-      if (isGzip(head) && !isBgzf(head)) {
+      if (isGzipMagic(head) && !isBgzfHeader(head)) {
         throw fileError(
           path,
           'is gzip-compressed, not bgzip-compressed: a FASTA is read at random only from BGZF (gunzip it, then bgzip and samtools faidx it)',
         );
       }
-      this.bgzf = isBgzf(head) ? new BgzfRandomAccess(this.fd, path, this.size) : null;
+      this.bgzf = isBgzfHeader(head) ? new BgzfRandomAccess(this.fd, path, this.size) : null;
     } catch (e) {
       this.close();
       throw e;

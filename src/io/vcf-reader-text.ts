@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { fileError, UserError } from '../util/errors.js';
+import { isGzipMagic } from './bgzf-reader.js';
 
 /**
  * Text inputs (VCF, panel TSV; plain, gzip or BGZF) read from a path that may be a regular file or
@@ -75,7 +76,7 @@ function rawHead(path: string, bytes: number): Buffer {
 /** True when the file starts with the gzip magic bytes (plain gzip or BGZF). */
 export function isGzipFile(path: string): boolean {
   const magic = rawHead(path, 2);
-  return magic.length === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  return isGzipMagic(magic);
 }
 
 const BOM = '\ufeff';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readSync } from 'node:fs';
-import { blockSize, inflateBlock } from '../bgzf-reader.js';
-import { fileError } from '../../util/errors.js';
+import { blockSize, inflateBlock } from './bgzf-reader.js';
+import { fileError } from '../util/errors.js';
 
 /**
  * Reads the uncompressed bytes of a bgzip-compressed file at any offset through its `.gzi` (the
@@ -77,16 +77,4 @@ export class BgzfRandomAccess {
     this.cached = { index: i, data };
     return data;
   }
-}
-
-/** True for a BGZF file's first bytes: gzip magic, deflate, FEXTRA with a 'BC' subfield first (SAM spec §4.1). */
-export function isBgzf(head: Buffer): boolean {
-  return (
-    head.length >= 16 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 8 && (head[3] & 4) !== 0 && head[12] === 66 && head[13] === 67
-  );
-}
-
-/** True for any gzip file's magic bytes. */
-export function isGzip(head: Buffer): boolean {
-  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
