@@ -20,21 +20,15 @@ import type { FindingHistory, FindingTrend, TargetableFinding } from './finding.
 import { benjaminiHochberg } from './multiplicity.js';
 import type { PolicyRules } from './policy.js';
 import { type SiteOrigin, countsAsTumour, label, pct } from './site-origin.js';
-import type { ClassifyKnowledge, TargetableMutation } from './types.js';
+import type { ActionabilityMatch, ClassifyKnowledge, KnowledgeSite, TargetableMutation } from './types.js';
 
 export type { FindingHistory, TargetableFinding } from './finding.js';
 
 /** The part of the reference knowledge the targetable findings use. */
 export type DrugKnowledge = Pick<ClassifyKnowledge, 'targetable' | 'agents' | 'resists'>;
 
-export interface TargetableSite {
+export interface TargetableSite extends KnowledgeSite {
   key: string;
-  gene: string;
-  protein: string;
-  chrom: string;
-  pos: number;
-  ref: string;
-  alt: string;
   origin: SiteOrigin;
   tumourInformed: boolean;
   inClonalSet: boolean;
@@ -83,7 +77,7 @@ export function targetableFindings(
   const t = rules.targetable;
   const candidates = input.sites
     .map((s) => ({ s, hit: drugs.targetable(s) }))
-    .filter((x): x is { s: TargetableSite; hit: { therapies: string[]; source: string } } => x.hit !== null && countsAsTumour(x.s.origin));
+    .filter((x): x is { s: TargetableSite; hit: ActionabilityMatch } => x.hit !== null && countsAsTumour(x.s.origin));
 
   // Per-site p: the smallest window p-value, Bonferroni over the site's informative window draws.
   const perSite = candidates.map(({ s }) => {

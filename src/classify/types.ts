@@ -151,7 +151,6 @@ export interface ClassificationDocument {
   assessments: AssessmentClassification[];
 }
 
-/** What classify needs from reference/ (src/classify/knowledge.ts). */
 /** What the reference knowledge needs of a site to match it. */
 export interface KnowledgeSite {
   gene: string;
@@ -168,6 +167,7 @@ export interface ActionabilityMatch {
   source: string;
 }
 
+/** What classify needs from reference/ (src/classify/knowledge.ts). */
 export interface ClassifyKnowledge {
   /** The actionability match for a site, or null when the site is not targetable. */
   targetable(site: KnowledgeSite): ActionabilityMatch | null;

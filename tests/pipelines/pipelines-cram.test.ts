@@ -98,28 +98,35 @@ function expectSameMultiqc(mqcDir: string): void {
   for (const f of want) expect(asBam(read(join(mqcDir, f))), f).toBe(read(p(`direct/multiqc/${f}`)));
 }
 
+/** A Snakemake working directory: config/samples.tsv with the given draws, and config/config.yaml (plus `extra` lines). */
+function snakemakeWorkdir(name: string, draws: { patient: string; sample: string; date: string; path: string }[], extra: string[]): string {
+  const work = p(name);
+  mkdirSync(join(work, 'config'), { recursive: true });
+  writeFileSync(
+    join(work, 'config/samples.tsv'),
+    ['patient\tsample\tcollection_date\tbam', ...draws.map((d) => `${d.patient}\t${d.sample}\t${d.date}\t${d.path}`)].join('\n') + '\n',
+  );
+  writeFileSync(
+    join(work, 'config/config.yaml'),
+    [
+      `oligotrack: "${process.execPath} ${CLI}"`,
+      'samples: config/samples.tsv',
+      `sites: ["${p('sites.tsv')}"]`,
+      `clinical: "${p('clinical.csv')}"`,
+      `imaging: "${p('imaging.csv')}"`,
+      ...extra,
+      '',
+    ].join('\n'),
+  );
+  return work;
+}
+
 describe.skipIf(!HAVE_SAMTOOLS || !HAVE_SNAKEMAKE)('Snakemake workflow on a mixed BAM/CRAM cohort', () => {
   it('counts the CRAM draws with config reference and gives the all-BAM run results', () => {
-    const work = p('snakemake');
-    mkdirSync(join(work, 'config'), { recursive: true });
-    writeFileSync(
-      join(work, 'config/samples.tsv'),
-      ['patient\tsample\tcollection_date\tbam', ...DRAWS.map((d) => `${d.patient}\t${d.sample}\t${d.date}\t${pathOf(d, d.cram)}`)].join(
-        '\n',
-      ) + '\n',
-    );
-    writeFileSync(
-      join(work, 'config/config.yaml'),
-      [
-        `oligotrack: "${process.execPath} ${CLI}"`,
-        'samples: config/samples.tsv',
-        `sites: ["${p('sites.tsv')}"]`,
-        `clinical: "${p('clinical.csv')}"`,
-        `imaging: "${p('imaging.csv')}"`,
-        `reference: "${p('ref.fa')}"`,
-        'store: ""',
-        '',
-      ].join('\n'),
+    const work = snakemakeWorkdir(
+      'snakemake',
+      DRAWS.map((d) => ({ ...d, path: pathOf(d, d.cram) })),
+      [`reference: "${p('ref.fa')}"`, 'store: ""'],
     );
     const r = spawnSync('snakemake', ['--snakefile', SNAKEFILE, '--cores', '2'], { cwd: work, encoding: 'utf8' });
     expect(r.status, r.stderr.slice(-3000)).toBe(0);
@@ -142,24 +149,8 @@ describe.skipIf(!HAVE_SAMTOOLS || !HAVE_SNAKEMAKE)('Snakemake workflow on a mixe
   });
 
   it('a CRAM draw without config reference stops with the count job naming --reference', () => {
-    const work = p('snakemake-noref');
-    mkdirSync(join(work, 'config'), { recursive: true });
     const d = DRAWS.find((x) => x.cram)!;
-    writeFileSync(
-      join(work, 'config/samples.tsv'),
-      `patient\tsample\tcollection_date\tbam\n${d.patient}\t${d.sample}\t${d.date}\t${pathOf(d, true)}\n`,
-    );
-    writeFileSync(
-      join(work, 'config/config.yaml'),
-      [
-        `oligotrack: "${process.execPath} ${CLI}"`,
-        'samples: config/samples.tsv',
-        `sites: ["${p('sites.tsv')}"]`,
-        `clinical: "${p('clinical.csv')}"`,
-        `imaging: "${p('imaging.csv')}"`,
-        '',
-      ].join('\n'),
-    );
+    const work = snakemakeWorkdir('snakemake-noref', [{ ...d, path: pathOf(d, true) }], []);
     const r = spawnSync('snakemake', ['--snakefile', SNAKEFILE, '--cores', '1', `results/counts/${d.sample}.count.json`], {
       cwd: work,
       encoding: 'utf8',
