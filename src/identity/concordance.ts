@@ -1,4 +1,5 @@
-import { callGenotype, genotypeLogLikelihoods, genotypeLogPriors, logSumExp } from './genotype.js';
+import { logSumExp } from '../util/log-sum-exp.js';
+import { callGenotype, genotypeLogLikelihoods, genotypeLogPriors } from './genotype.js';
 import type { IdentitySample, IdentitySettings, PairComparison, PatientIdentity, SampleIdentity } from './types.js';
 
 /**

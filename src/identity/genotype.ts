@@ -1,3 +1,4 @@
+import { logSumExp } from '../util/log-sum-exp.js';
 import type { GenotypeCall, IdentitySettings, SnpCounts } from './types.js';
 
 /**
@@ -32,15 +33,6 @@ export function genotypeLogLikelihoods(
 
 /** Allele-fraction shifts of a heterozygote for tumour fractions 0.2–0.8 (tf/2). */
 const UNKNOWN_TF_SHIFTS = [0.1, 0.2, 0.3, 0.4];
-
-export function logSumExp(xs: readonly number[]): number {
-  let m = -Infinity;
-  for (const x of xs) if (x > m) m = x;
-  if (m === -Infinity) return -Infinity;
-  let s = 0;
-  for (const x of xs) s += Math.exp(x - m);
-  return m + Math.log(s);
-}
 
 /** Hardy–Weinberg genotype priors for alt-allele frequency p. */
 export function genotypeLogPriors(p: number): [number, number, number] {

@@ -1,3 +1,4 @@
+import { logSumExp } from '../util/log-sum-exp.js';
 import { lgamma } from './binomial.js';
 
 /**
@@ -136,14 +137,6 @@ function logKernel(x: number, n: number, mu: number, rho: number): number {
   const a = mu * s;
   const b = (1 - mu) * s;
   return lgamma(x + a) - lgamma(a) + lgamma(n - x + b) - lgamma(b) + lgamma(a + b) - lgamma(n + a + b);
-}
-
-function logSumExp(v: number[]): number {
-  const top = Math.max(...v);
-  if (!Number.isFinite(top)) return top;
-  let s = 0;
-  for (const x of v) s += Math.exp(x - top);
-  return top + Math.log(s);
 }
 
 /**
