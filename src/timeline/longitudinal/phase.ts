@@ -12,8 +12,15 @@
  * So the draws before the fall, and a rise that started before the window, stay out, while draws
  * that differ from the lowest only by noise are pooled into its level — the minimum of noisy draws
  * would be biased low and would turn noise into false rises.
+ *
+ * `steps` (the cohort's phases, prior.ts): a neighbour also stays out when it and every draw beyond
+ * it, pooled, are higher than the phase at phaseAlpha. A rise that persists (a step) is then seen
+ * by all its draws together: over simulated cohorts at CV 15% and 1,500×, one marker, a 3-fold rise
+ * in the last two of six draws was tested alone at z ≈ 4 and joined the phase in about 13% of
+ * patients (the cohort's CV 0.168 for 0.153 without rises); pooled it is z ≈ 5 and joins in < 1%
+ * (0.153). A stable series pays one more test per step at the same level.
  */
-import { makeContrast, risePValue } from './contrast.js';
+import { makeContrast, phaseWeightSquares, risePValue } from './contrast.js';
 import { phaseReads } from './variance.js';
 
 export function lowestDraw(alt: number[][], depth: number[][], candidates: readonly number[]): number {
@@ -38,6 +45,7 @@ export function selectPhase(
   sigma2: number,
   phi: number,
   phaseAlpha: number,
+  steps = false,
 ): number[] {
   if (candidates.length === 0) return [];
   const k = lowestDraw(alt, depth, candidates);
@@ -45,7 +53,9 @@ export function selectPhase(
   let right = k;
   const joins = (j: number): boolean => {
     const phase = candidates.slice(left, right + 1);
-    return risePValue(makeContrast(alt, depth, phase, candidates[j], sigma2, Infinity, phi)) >= phaseAlpha;
+    if (risePValue(makeContrast(alt, depth, phase, candidates[j], sigma2, Infinity, phi)) < phaseAlpha) return false;
+    const beyond = j > right ? candidates.slice(j) : candidates.slice(0, j + 1);
+    return !steps || beyond.length < 2 || blockRiseP(alt, depth, phase, beyond, sigma2, phi) >= phaseAlpha;
   };
   const levelOf = (j: number): number => {
     const { observed, expected } = phaseReads(alt, depth, [...candidates.slice(left, right + 1), candidates[j]]);
@@ -61,4 +71,19 @@ export function selectPhase(
     else right = next;
   }
   return candidates.slice(left, right + 1);
+}
+
+/**
+ * One-sided p of the pooled `block` of draws being higher than `phase`: the block enters the
+ * contrast as one draw (its counts summed per site) whose between-draw variance is σ²Σw_b² (its
+ * read weights) instead of one draw's σ²; makeContrast's τ² = σ'²(1 + Σw²) with
+ * σ'² = σ²(Σw_b² + Σw²)/(1 + Σw²) gives exactly that.
+ */
+function blockRiseP(alt: number[][], depth: number[][], phase: readonly number[], block: readonly number[], sigma2: number, phi: number): number {
+  const pooled = (rows: number[][]) => rows.map((row) => [...row, block.reduce((s, t) => s + (row[t] > 0 ? row[t] : 0), 0)]);
+  const column = depth[0].length;
+  const phaseW = phaseWeightSquares(alt, depth, phase);
+  const blockW = phaseWeightSquares(alt, depth, block);
+  const scaled = (sigma2 * (blockW + phaseW)) / (1 + phaseW);
+  return risePValue(makeContrast(pooled(alt), pooled(depth), phase, column, scaled, Infinity, phi));
 }

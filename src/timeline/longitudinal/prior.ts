@@ -4,31 +4,30 @@
  * the series and calls resolveBetweenDrawPrior (resolve.ts); this module never reads a store.
  *
  * For every patient and therapy line the nadir phase of the line's draws is selected as in the model
- * (at the cohort's own estimate, below). A phase of m draws gives A_t (alt reads of draw t at the
- * clonal sites) and E_t (the reads expected at the phase's pooled, site-matched level), and
- *   Q_p(κ) = Σ_t (A_t − E_t)² / (E_t + κE_t²)   with ν_p = m − 1,
- * whose expectation is ν_p at the patient's κ = CV² (Poisson sampling plus a multiplicative level
- * with that CV, whatever its distribution). The cohort's κ̂ solves the pooled moment equation
- *   Σ_p Q_p(κ) = Σ_p ν_p
- * (the Paule–Mandel equation over all phases; Paule & Mandel 1982, J Res NBS 87:377; DerSimonian &
- * Kacker 2007, Contemp Clin Trials 28:105). A moment estimator, not a median: the median of Q_p/ν_p
- * needs the distribution of Q_p for its consistency constant, and the Pearson statistic of a
- * log-normal level is more skewed than χ² (a median matched to χ²'s gave CV 0.46 for a true 0.50 over
- * 20 simulated cohorts of 60 patients, the pooled moment 0.48–0.49). A real change inside a phase
- * (a rise too small against the cohort's variation to be kept out by the phase selection) adds its
- * whole square: the estimate errs upward, the conservative side for false alarms.
+ * (at the cohort's own estimate, below), and a step that persists to the line's last draw is kept out
+ * as a whole (phase.ts, `steps`). A phase of m draws gives A_t (alt reads of draw t at the clonal
+ * sites) and E_t (the reads expected at the phase's pooled, site-matched level). On the log scale
+ * of the model's level (log-level.ts), y_t = log(A_t + ½) − m(E_t) with the exact Poisson moments,
+ *   Q_p(σ²) = Σ_t w_t (y_t − ȳ_w)²,  w_t = 1/(v(E_t) + σ²),  ν_p = m − 1,
+ * and the cohort's σ̂² solves the pooled moment equation Σ_p Q_p(σ²) = Σ_p ν_p (the Paule–Mandel
+ * equation over all phases; Paule & Mandel 1982, J Res NBS 87:377; DerSimonian & Kacker 2007,
+ * Contemp Clin Trials 28:105); κ̂ = e^{σ̂²} − 1 = CV². A moment estimate, not a median: a median
+ * needs the distribution of Q_p for its consistency constant (a median matched to χ²'s gave CV 0.46
+ * for a true 0.50 over 20 simulated cohorts of 60 patients). A real change inside a phase (a rise
+ * too small against the cohort's variation to be kept out) adds its whole square: the estimate errs
+ * upward, the conservative side for false alarms.
  *
- * Its uncertainty is carried as prior degrees of freedom: Var(κ̂) by the sandwich (robust) estimate
- * Σ_p (Q_p(κ̂) − ν_p)² / (Σ_p Σ_t (A_t − E_t)² E_t² / (E_t + κ̂E_t²)²)², which grows with heavier
- * tails and with patients who differ from each other, and the effective df
- *   ν0 = 2 s⁴ / Var(σ̂²),   σ̂² = log(1 + κ̂),   Var(σ̂²) = Var(κ̂)/(1 + κ̂)²,
- * the df of the scaled-inverse-χ² whose variance matches (a χ²_ν/ν has variance 2/ν). s² is σ̂²
- * floored at CV 10% (the analytical CV of a tumour-informed assay, 3.6–12.8%): near 0 the relative
- * precision of σ̂² is poor although its absolute precision, which is what the decision feels, is good.
+ * Its uncertainty is carried as prior degrees of freedom: Var(σ̂²) by the sandwich (robust) estimate
+ * Σ_p (Q_p(σ̂²) − ν_p)² / (Σ_p Σ_t w_t²(y_t − ȳ_w)²)², which grows with heavier tails and with
+ * patients who differ from each other, and the effective df ν0 = 2 s⁴ / Var(σ̂²), the df of the
+ * scaled-inverse-χ² whose variance matches (a χ²_ν/ν has variance 2/ν). s² is σ̂² floored at CV 10%
+ * (the analytical CV of a tumour-informed assay, 3.6–12.8%): near 0 the relative precision of σ̂²
+ * is poor although its absolute precision, which is what the decision feels, is good.
  */
 import { selectPhase } from './phase.js';
 import type { BetweenDrawPrior, SeriesDraw, SeriesSite } from './types.js';
 import { betweenPatientDf } from './spread.js';
+import { logPhase, logPhaseQ, logSigma2StandardError, pooledLogSigma2 } from './log-level.js';
 import { phaseReads, sigma2OfCv } from './variance.js';
 
 /**
@@ -63,7 +62,7 @@ export interface CohortPriorEstimate extends BetweenDrawPrior {
   patients: number;
   draws: number;
   rawDf: number;
-  /** κ̂ = CV² and its sandwich standard error. */
+  /** κ̂ = CV² = e^{σ̂²} − 1 and its standard error (the sandwich SE of σ̂² times e^{σ̂²}). */
   kappa: number;
   kappaSe: number;
   /** d0: pseudo-df of the patients' spread around the cohort's variance (spread.ts); Infinity: they agree. */
@@ -101,7 +100,7 @@ export function cohortPhases(
     for (const line of linesOf(series)) {
       const candidates = line.filter((t) => depth.some((row) => row[t] > 0));
       if (candidates.length < 2) continue;
-      const phase = selectPhase(alt, depth, candidates, sigma2, 1, phaseAlpha);
+      const phase = selectPhase(alt, depth, candidates, sigma2, 1, phaseAlpha, true);
       const { observed, expected } = phaseReads(alt, depth, phase);
       const keep = expected.map((_, j) => j).filter((j) => expected[j] > 0);
       if (keep.length < 2) continue;
@@ -115,22 +114,6 @@ export function cohortPhases(
 
 const pearson = (p: CohortPhase, kappa: number): number =>
   p.observed.reduce((s, a, j) => s + (a - p.expected[j]) ** 2 / (p.expected[j] + kappa * p.expected[j] ** 2), 0);
-
-/** κ̂ of the pooled moment equation Σ Q_p(κ) = Σ ν_p (0 when the left side is ≤ Σ ν_p at κ = 0). */
-export function pooledKappa(phases: readonly CohortPhase[]): number {
-  const target = phases.reduce((s, p) => s + p.observed.length - 1, 0);
-  const total = (kappa: number) => phases.reduce((s, p) => s + pearson(p, kappa), 0);
-  if (phases.length === 0 || total(0) <= target) return 0;
-  let lo = 0;
-  let hi = 1;
-  while (total(hi) > target && hi < 1e6) hi *= 4;
-  for (let i = 0; i < 100 && hi - lo > 1e-12 * hi; i++) {
-    const mid = (lo + hi) / 2;
-    if (total(mid) > target) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
-}
 
 /**
  * κ at which the median over the phases of Q_p(κ)/(ν_p M(ν_p)) is 1, M(ν) = (1 − 2/(9ν))³ the
@@ -159,24 +142,11 @@ export function medianKappa(phases: readonly CohortPhase[]): number {
   return (lo + hi) / 2;
 }
 
-/** Sandwich standard error of κ̂ (see the file comment); Infinity when the equation is flat. */
-export function kappaStandardError(phases: readonly CohortPhase[], kappa: number): number {
-  let meat = 0;
-  let bread = 0;
-  for (const p of phases) {
-    meat += (pearson(p, kappa) - (p.observed.length - 1)) ** 2;
-    p.observed.forEach((a, j) => {
-      const e = p.expected[j];
-      bread += ((a - e) ** 2 * e * e) / (e + kappa * e * e) ** 2;
-    });
-  }
-  return bread > 0 ? Math.sqrt(meat) / bread : Infinity;
-}
-
 /**
  * The cohort's between-draw CV and its effective df from given phases (the run's, selected by
- * cohortPhases, and any recorded ones): df = 2s⁴/Var(σ̂²) (file comment), at most Σ ν_p (no more
- * information than the residuals hold); df 0 without a phase.
+ * cohortPhases, and any recorded ones), estimated on the log scale (log-level.ts): σ̂² of the pooled
+ * Paule–Mandel equation, κ̂ = e^{σ̂²} − 1, df = 2s⁴/Var(σ̂²) (file comment), at most Σ ν_p (no
+ * more information than the residuals hold); df 0 without a phase.
  */
 export function priorFromPhases(phases: readonly CohortPhase[], patients: number, what: string): CohortPriorEstimate {
   const draws = phases.reduce((s, p) => s + p.observed.length, 0);
@@ -193,14 +163,16 @@ export function priorFromPhases(phases: readonly CohortPhase[], patients: number
       kappaSe: Infinity,
       spreadDf: Infinity,
     };
-  const kappa = pooledKappa(phases);
-  const kappaSe = kappaStandardError(phases, kappa);
-  const s2 = Math.max(Math.log1p(kappa), sigma2OfCv(COHORT_DF_FLOOR_CV));
-  const varSigma2 = (kappaSe / (1 + kappa)) ** 2;
+  const logPhases = phases.map(logPhase);
+  const sigma2 = pooledLogSigma2(logPhases);
+  const sigma2Se = logSigma2StandardError(logPhases, sigma2);
+  const kappa = Math.expm1(sigma2);
+  const s2 = Math.max(sigma2, sigma2OfCv(COHORT_DF_FLOOR_CV));
+  const varSigma2 = sigma2Se ** 2;
   const df = Number.isFinite(varSigma2) ? Math.min(rawDf, varSigma2 > 0 ? (2 * s2 * s2) / varSigma2 : rawDf) : 0;
   const spreadDf = betweenPatientDf(
-    phases.map((p) => pearson(p, kappa) / (p.observed.length - 1)),
-    phases.map((p) => p.observed.length - 1),
+    logPhases.map((p) => logPhaseQ(p, sigma2).q / (p.level.length - 1)),
+    logPhases.map((p) => p.level.length - 1),
   );
   return {
     cv: Math.sqrt(kappa),
@@ -210,7 +182,8 @@ export function priorFromPhases(phases: readonly CohortPhase[], patients: number
     draws,
     rawDf,
     kappa,
-    kappaSe,
+    // dκ/dσ² = e^{σ²}: the standard error on the κ scale the upper bound is taken on.
+    kappaSe: (1 + kappa) * sigma2Se,
     spreadDf,
   };
 }

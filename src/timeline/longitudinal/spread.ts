@@ -1,8 +1,9 @@
 /**
  * The spread of patients' between-draw variances around their cohort's, estimated from the cohort's
  * nadir phases (docs/methods/statistics.md §3.4): the empirical-Bayes prior df of limma's fitFDist
- * (Smyth 2004, Stat Appl Genet Mol Biol 3:3, §6.2). Each phase p gives r_p = Q_p(κ̂)/ν_p, the
- * phase's Pearson statistic at the cohort's κ̂ over its df: if every patient had the cohort's
+ * (Smyth 2004, Stat Appl Genet Mol Biol 3:3, §6.2). Each phase p gives r_p = Q_p(σ̂²)/ν_p, the
+ * phase's weighted sum of squares of log levels at the cohort's σ̂² (log-level.ts) over its df: if
+ * every patient had the cohort's
  * variance, r_p ~ χ²_ν/ν and Var(log r_p) = ψ'(ν_p/2) (trigamma); if patients' variances spread as a
  * scaled-inverse-χ² with d0 df, log r_p gains the variance ψ'(d0/2). So
  *   ψ'(d0/2) = Var_p(log r_p − ψ(ν_p/2) + log(ν_p/2)) − mean_p ψ'(ν_p/2),
@@ -15,7 +16,7 @@ import { gammaQ } from '../../stats/binomial.js';
 
 /**
  * Phases whose r_p lies below χ²_ν's lower 0.1% quantile are left out of the spread: the log of a
- * near-zero Pearson statistic is far out in log χ²'s long left tail, and one such phase (r = 0.01
+ * near-zero statistic is far out in log χ²'s long left tail, and one such phase (r = 0.01
  * with ν = 5, in a simulated cohort of 40 patients all at CV 15%) made d0 = 5 where the patients
  * agree. A patient less variable than the cohort is no risk to the rise test's size; one more
  * variable (the right tail) stays in. Leaving out 0.1% of a homogeneous cohort's phases lowers
