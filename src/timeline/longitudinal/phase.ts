@@ -79,7 +79,14 @@ export function selectPhase(
  * read weights) instead of one draw's σ²; makeContrast's τ² = σ'²(1 + Σw²) with
  * σ'² = σ²(Σw_b² + Σw²)/(1 + Σw²) gives exactly that.
  */
-function blockRiseP(alt: number[][], depth: number[][], phase: readonly number[], block: readonly number[], sigma2: number, phi: number): number {
+function blockRiseP(
+  alt: number[][],
+  depth: number[][],
+  phase: readonly number[],
+  block: readonly number[],
+  sigma2: number,
+  phi: number,
+): number {
   const pooled = (rows: number[][]) => rows.map((row) => [...row, block.reduce((s, t) => s + (row[t] > 0 ? row[t] : 0), 0)]);
   const column = depth[0].length;
   const phaseW = phaseWeightSquares(alt, depth, phase);
