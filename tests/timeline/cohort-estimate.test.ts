@@ -6,7 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import { simulateSeries } from '../../src/bench/accuracy-series.js';
 import { normalDraw, Xoshiro128 } from '../../src/stats/rng.js';
-import { type LogPhase, logSigma2StandardError, poissonLogMoments, pooledLogSigma2 } from '../../src/timeline/longitudinal/log-level.js';
+import {
+  LOG_SCALE_MIN_READS,
+  type LogPhase,
+  logPhase,
+  logPhaseQ,
+  logSigma2StandardError,
+  poissonLogMoments,
+  pooledLogSigma2,
+} from '../../src/timeline/longitudinal/log-level.js';
 import { selectPhase } from '../../src/timeline/longitudinal/phase.js';
 import { type CohortSeries, estimateCohortPrior } from '../../src/timeline/longitudinal/prior.js';
 import { makeContrast, risePValue } from '../../src/timeline/longitudinal/contrast.js';
@@ -81,6 +89,29 @@ describe('pooledLogSigma2', () => {
     // No between-draw variation at all: 0, not a negative variance.
     const flat = phases.map((p) => ({ level: p.level.map(() => 0), sampling: p.sampling }));
     expect(pooledLogSigma2(flat)).toBe(0);
+  });
+});
+
+describe('logPhase', () => {
+  it('a phase with a shallow draw keeps the count scale: Q is the Pearson form at κ = e^σ² − 1', () => {
+    const shallow = { observed: [4, 9, 6], expected: [6, 7, LOG_SCALE_MIN_READS - 1] };
+    const deep = { observed: [40, 90, 60], expected: [60, 70, LOG_SCALE_MIN_READS] };
+    const sigma2 = 0.05;
+    const kappa = Math.expm1(sigma2);
+    const pearson = shallow.observed.reduce(
+      (s, a, j) => s + (a - shallow.expected[j]) ** 2 / (shallow.expected[j] + kappa * shallow.expected[j] ** 2),
+      0,
+    );
+    expect(logPhaseQ(logPhase(shallow), sigma2).q).toBeCloseTo(pearson, 12);
+    expect(logPhase(deep).counts).toBeUndefined();
+    // The log scale: Σ w (y − ȳ_w)² with the exact moments.
+    const lp = logPhase(deep);
+    const w = Array.from(lp.sampling, (v) => 1 / (v + sigma2));
+    const mean = w.reduce((s, x, j) => s + x * lp.level[j], 0) / w.reduce((a, b) => a + b, 0);
+    expect(logPhaseQ(lp, sigma2).q).toBeCloseTo(
+      w.reduce((s, x, j) => s + x * (lp.level[j] - mean) ** 2, 0),
+      12,
+    );
   });
 });
 
