@@ -16,7 +16,7 @@ import {
   pooledLogSigma2,
 } from '../../src/timeline/longitudinal/log-level.js';
 import { selectPhase } from '../../src/timeline/longitudinal/phase.js';
-import { type CohortSeries, estimateCohortPrior } from '../../src/timeline/longitudinal/prior.js';
+import { type CohortSeries, estimateCohortPrior, priorFromPhases } from '../../src/timeline/longitudinal/prior.js';
 import { makeContrast, risePValue } from '../../src/timeline/longitudinal/contrast.js';
 
 /** Mean and variance of log(A + ½), A ~ Poisson(e), by the pmf's recursion p_k = p_{k−1}·e/k. */
@@ -112,6 +112,15 @@ describe('logPhase', () => {
       w.reduce((s, x, j) => s + x * (lp.level[j] - mean) ** 2, 0),
       12,
     );
+  });
+});
+
+describe('priorFromPhases', () => {
+  it('a read where almost none is expected gives a finite CV with too few df to be used, never Infinity', () => {
+    const phases = Array.from({ length: 12 }, () => ({ observed: [1, 0], expected: [1e-9, 1e-9] }));
+    const est = priorFromPhases(phases, 12, 'shallow');
+    expect(Number.isFinite(est.cv)).toBe(true);
+    expect(est.df).toBeLessThan(1);
   });
 });
 

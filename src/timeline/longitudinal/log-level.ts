@@ -112,7 +112,9 @@ export function pooledLogSigma2(phases: readonly LogPhase[]): number {
   if (phases.length === 0 || total(0) <= target) return 0;
   let lo = 0;
   let hi = 1;
-  while (total(hi) > target && hi < 1e3) hi *= 4;
+  // σ² at most 16 (CV ≈ 3,000): a draw with a read where almost none are expected can push the
+  // count-scale form that far, and e^σ² must stay finite.
+  while (total(hi) > target && hi < 16) hi *= 2;
   for (let i = 0; i < 100 && hi - lo > 1e-12 * hi; i++) {
     const mid = (lo + hi) / 2;
     if (total(mid) > target) lo = mid;
