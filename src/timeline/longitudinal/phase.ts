@@ -17,8 +17,8 @@
  * it, pooled, are higher than the phase at phaseAlpha. A rise that persists (a step) is then seen
  * by all its draws together: over simulated cohorts at CV 15% and 1,500×, one marker, a 3-fold rise
  * in the last two of six draws was tested alone at z ≈ 4 and joined the phase in about 13% of
- * patients (the cohort's CV 0.168 for 0.153 without rises); pooled it is z ≈ 5 and joins in < 1%
- * (0.153). A stable series pays one more test per step at the same level.
+ * patients (the cohort's CV 0.168 for 0.153 without rises); pooled it is z ≈ 5 and joins in about
+ * 1–1.5% (0.153). A stable series pays one more test per step at the same level.
  */
 import { makeContrast, phaseWeightSquares, risePValue } from './contrast.js';
 import { phaseReads } from './variance.js';

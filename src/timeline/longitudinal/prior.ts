@@ -9,7 +9,8 @@
  * sites) and E_t (the reads expected at the phase's pooled, site-matched level). On the log scale
  * of the model's level (log-level.ts), y_t = log(A_t + ½) − m(E_t) with the exact Poisson moments,
  *   Q_p(σ²) = Σ_t w_t (y_t − ȳ_w)²,  w_t = 1/(v(E_t) + σ²),  ν_p = m − 1,
- * and the cohort's σ̂² solves the pooled moment equation Σ_p Q_p(σ²) = Σ_p ν_p (the Paule–Mandel
+ * (a phase with a draw below 20 expected reads keeps the count scale, its Pearson form at
+ * κ = e^{σ²} − 1; log-level.ts), and the cohort's σ̂² solves the pooled moment equation Σ_p Q_p(σ²) = Σ_p ν_p (the Paule–Mandel
  * equation over all phases; Paule & Mandel 1982, J Res NBS 87:377; DerSimonian & Kacker 2007,
  * Contemp Clin Trials 28:105); κ̂ = e^{σ̂²} − 1 = CV². A moment estimate, not a median: a median
  * needs the distribution of Q_p for its consistency constant (a median matched to χ²'s gave CV 0.46
