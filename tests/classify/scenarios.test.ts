@@ -188,9 +188,13 @@ describe('classify: every branch of the rules', () => {
     const r3 = rule(r, 'rule3');
     // The nadir is a modelled level, not the lowest draw: d0 (57/6000) and d1 (29/6000) differ by
     // a factor 2 that two draws at CV 15% do not call a change, so both form the nadir phase
-    // (86/12000 at equal depths) and d2 (141/6000) is 141/43 = 3.28-fold above it.
+    // (86/12000 at equal depths) and d2 (141/6000) is 141/43 = 3.28-fold above it as read, 3.30-fold
+    // as a level: a pool of two log-normal draws reads σ̃²(1 − ½)/2 above their typical level, and
+    // the fold is corrected by that much (σ̃² = log(1 + CV²) at the patient's between-draw CV).
     expect(r3.inputs.nadir_phase).toBe('P3_d0;P3_d1');
-    expect(r3.inputs.tf_fold_from_nadir as number).toBeCloseTo(141 / 43, 3);
+    const sigma2 = Math.log1p((r3.inputs.between_draw_cv as number) ** 2);
+    expect(sigma2).toBeGreaterThan(0.01);
+    expect(r3.inputs.tf_fold_from_nadir as number).toBeCloseTo((141 / 43) * Math.exp(sigma2 / 4), 2);
     // Three draws: the rise test allows for the window draw's own deviation (its variance under "no
     // change" includes that draw), so the p-value is of the order of 1e-3, below α = 0.01.
     expect(r3.inputs.p_holm as number).toBeLessThan(policy.rules.molecular_progression.alpha);

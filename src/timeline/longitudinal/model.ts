@@ -195,7 +195,7 @@ export function assessMolecularChange(input: LongitudinalInput): MolecularChange
     if (!f) return;
     const c = f.contrast;
     const used = (i: number) => c.counts.refDepth[i] > 0 && c.counts.targetDepth[i] > 0;
-    const lam = c.sampled.logFold;
+    const lam = c.logFold;
     const high = contrastBound(c, twoSided, 'high');
     const upper = contrastBound(c, settings.ruleOutLevel, 'high');
     const pHolm = holm[j];

@@ -20,7 +20,7 @@
  * patients (the cohort's CV 0.168 for 0.153 without rises); pooled it is z ≈ 5 and joins in about
  * 1–1.5% (0.153). A stable series pays one more test per step at the same level.
  */
-import { makeContrast, phaseWeightSquares, risePValue } from './contrast.js';
+import { makeContrast, phaseWeightSquares, pooledLogBias, risePValue } from './contrast.js';
 import { phaseReads } from './variance.js';
 
 export function lowestDraw(alt: number[][], depth: number[][], candidates: readonly number[]): number {
@@ -77,7 +77,9 @@ export function selectPhase(
  * One-sided p of the pooled `block` of draws being higher than `phase`: the block enters the
  * contrast as one draw (its counts summed per site) whose between-draw variance is σ²Σw_b² (its
  * read weights) instead of one draw's σ²; makeContrast's τ² = σ'²(1 + Σw²) with
- * σ'² = σ²(Σw_b² + Σw²)/(1 + Σw²) gives exactly that.
+ * σ'² = σ²(Σw_b² + Σw²)/(1 + Σw²) gives exactly that. Both sides are read-weighted means of
+ * log-normal levels, so the level correction is B(σ², Σw²) − B(σ², Σw_b²) (contrast.ts; a one-draw
+ * block gives the usual B(σ², Σw²)).
  */
 function blockRiseP(
   alt: number[][],
@@ -92,5 +94,7 @@ function blockRiseP(
   const phaseW = phaseWeightSquares(alt, depth, phase);
   const blockW = phaseWeightSquares(alt, depth, block);
   const scaled = (sigma2 * (blockW + phaseW)) / (1 + phaseW);
-  return risePValue(makeContrast(pooled(alt), pooled(depth), phase, column, scaled, Infinity, phi));
+  const under0 = { sigma2: scaled, df: Infinity, typicalSigma2: scaled, typicalDf: Infinity };
+  const shift = pooledLogBias(sigma2, phaseW) - pooledLogBias(sigma2, blockW);
+  return risePValue(makeContrast(pooled(alt), pooled(depth), phase, column, scaled, Infinity, phi, under0, shift));
 }

@@ -66,7 +66,7 @@ export function siteTrends(input: TrendInput): SiteTrend[] {
       };
     const phase = selectPhase(alt, depth, candidates, input.sigma2, 1, settings.phaseAlpha);
     const contrast = makeContrast(alt, depth, phase, w, input.sigma2, input.sigmaDf, 1);
-    const lam = contrast.sampled.logFold;
+    const lam = contrast.logFold;
     const nadir = phase.map((t) => draws[t].sample);
     if (Number.isNaN(lam))
       return {
@@ -96,7 +96,7 @@ export function siteTrends(input: TrendInput): SiteTrend[] {
   const q = bhAdjust(rows.map((r) => r.p));
   return rows.map((r, i) => {
     if (r.contrast === null) return r.row;
-    const lam = r.contrast.sampled.logFold;
+    const lam = r.contrast.logFold;
     const sig = q[i] < settings.alpha;
     const logF = Math.log(settings.fold);
     let trend: SiteTrendWord = 'stable';

@@ -87,7 +87,11 @@ export interface DrawComparison {
   /** Pooled clonal allele fraction of the nadir phase over the sites used (Σ alt / Σ depth). */
   nadir_allele_fraction: number | null;
   window_allele_fraction: number | null;
-  /** Tumour level of the window draw over the nadir level (site-matched). null when undefined. */
+  /**
+   * Tumour level of the window draw over the nadir level (site-matched; the nadir level being the
+   * phase's typical level, its pooled reads corrected for the spread of its draws, contrast.ts, so
+   * it can differ by a few per cent from the ratio of the two allele fractions). null when undefined.
+   */
   fold: number | null;
   /** true when fold is infinite (no alt read in the nadir phase). */
   fold_infinite: boolean;
