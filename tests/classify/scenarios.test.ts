@@ -189,7 +189,7 @@ describe('classify: every branch of the rules', () => {
     // The nadir is a modelled level, not the lowest draw: d0 (57/6000) and d1 (29/6000) differ by
     // a factor 2 that two draws at CV 15% do not call a change, so both form the nadir phase
     // (86/12000 at equal depths) and d2 (141/6000) is 141/43 = 3.28-fold above it as read, 3.30-fold
-    // as a level: a pool of two log-normal draws reads σ̃²(1 − ½)/2 above their typical level, and
+    // as a level: a pool of two log-normal draws reads about σ̃²(1 − ½)/2 above their typical level, and
     // the fold is corrected by that much (σ̃² = log(1 + CV²) at the patient's between-draw CV).
     expect(r3.inputs.nadir_phase).toBe('P3_d0;P3_d1');
     const sigma2 = Math.log1p((r3.inputs.between_draw_cv as number) ** 2);

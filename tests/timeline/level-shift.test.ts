@@ -40,7 +40,6 @@ describe('log-normal level: the pooled phase bias and its correction', () => {
       raw += c.sampled.logFold;
       rawSq += c.sampled.logFold ** 2;
       corrected += c.logFold;
-      expect(c.levelShift).toBeCloseTo(pooledLogBias(sigma2, 1 / phaseDraws), 12);
       expect(c.levelShift).toBeCloseTo(-expectedBias, 2);
     }
     const meanRaw = raw / n;

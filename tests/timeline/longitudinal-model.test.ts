@@ -97,7 +97,7 @@ describe('model properties', () => {
       fc.property(counts, fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 2, max: 4 }), (spec, seed, k) => {
         const sites = spec.map((s, i) => site(`s${i}`, draw(s.rate, s.depths, seed + i), s.depths));
         // A prior of overwhelming weight fixes σ̃², and with it the log-normal level correction
-        // σ̃²(1 − Σw²)/2, which otherwise moves with the patient's own residuals (their sampling part
+        // B(σ̃², Σw²), which otherwise moves with the patient's own residuals (their sampling part
         // shrinks as the counts grow).
         const fixed = { prior: { ...PRIOR, df: 1e12 } };
         const c = assessMolecularChange(input(sites, undefined, fixed)).comparisons[0];
