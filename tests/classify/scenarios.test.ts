@@ -317,7 +317,7 @@ describe('classify: every branch of the rules', () => {
     const t = makeTimeline('P9', draws({ sample: 'P9_d0', date: '2026-05-04', counts: { ...stableClonal } }));
     const r = classify(t, imaging('P9', '2026-05-20', 2));
     expect(r.group).toBe('indeterminate');
-    expect(r.indeterminate_reason).toMatch(/no earlier draw of the current therapy line/);
+    expect(r.indeterminate_reason).toMatch(/no draw of the current therapy line .*before the assessment window to compare with/);
   });
 
   it('rule 6: no draw in the window → indeterminate, naming the window and the last draw', () => {
@@ -363,12 +363,28 @@ describe('classify: every branch of the rules', () => {
     expect(shallow.sites[0].points[1].lod as number).toBeGreaterThan(0.005);
     const r3 = classify(shallow, imaging('P11b', '2026-05-20', 2));
     expect(r3.group).toBe('indeterminate');
-    // The model alone would call a 2-fold rise ruled out from these zeros; a draw that cannot see
-    // the earlier level never rules a rise out.
-    expect(r3.indeterminate_reason).toMatch(
+    // 0 of 150 reads after 29 of 6,000 per site: the exact sampling bound alone is 2.2 (3.2 with the
+    // between-draw variation), so the model itself cannot rule a 2-fold rise out.
+    expect(r3.indeterminate_reason).toMatch(/upper 95% bound [\d.]+ ≥ 2/);
+    expect(rule(r3, 'rule3').pass).toBeNull();
+    // At 400× the same zeros give an exact sampling bound of 0.8 (the model alone would rule a rise
+    // out), but the LoD is still above the earlier 0.5%: a draw that cannot see the earlier level
+    // never rules a rise out.
+    const blind = makeTimeline(
+      'P11c',
+      draws(
+        { sample: 'd0', date: '2026-01-05', counts: { TP53_R175H: [15, 3000], TP53_R273H: [14, 3000] } },
+        { sample: 'd1', date: '2026-05-04', counts: { TP53_R175H: [0, 400], TP53_R273H: [0, 400] } },
+      ),
+    );
+    expect(blind.sites[0].points[1].call).toBe('not_detected');
+    expect(blind.sites[0].points[1].lod as number).toBeGreaterThan(0.005);
+    const r4 = classify(blind, imaging('P11c', '2026-05-20', 2));
+    expect(r4.group).toBe('indeterminate');
+    expect(r4.indeterminate_reason).toMatch(
       /every clonal site \(TP53 p\.R175H, TP53 p\.R273H\) is below its limit of detection in the window draws \(low depth, or an LoD above its earlier VAF\)/,
     );
-    expect(rule(r3, 'rule3').pass).toBeNull();
+    expect(rule(r4, 'rule3').pass).toBeNull();
   });
 
   it('fewer clonal sites than the policy asks for is a caveat, not the criterion', () => {

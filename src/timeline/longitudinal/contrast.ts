@@ -20,12 +20,12 @@
  * σ̃² (the phase's own variation and the prior; one estimate for the fold, its interval and the
  * tests). A one-draw phase needs none (B(σ², 1) = 0).
  *
- * When λ̂ is infinite (no reference read, or no target read), the finite bound is the sampling LR
- * bound at the normal quantile of the level, moved by t_ν·τ (the two margins added, which is wider
- * than their root-sum-square) and by the correction, and the p-value is the level at which that bound
- * reaches 0.
+ * When λ̂ is infinite (no reference read, or no target read), the finite bound is the exact
+ * conditional bound of the observed split (boundaryQuantile), moved by t_ν·τ (the two margins added,
+ * which is wider than their root-sum-square) and by the correction, and the p-value is the level at
+ * which that bound reaches 0.
  */
-import { normalQuantile, studentQuantile, studentUpper } from '../../stats/student-t.js';
+import { studentQuantile, studentUpper } from '../../stats/student-t.js';
 import { expectedInfoAt, sampledFold, type SampledFold, type TwoGroupCounts } from './fold.js';
 import { phaseReads } from './variance.js';
 
@@ -154,6 +154,19 @@ export function makeContrast(
   };
 }
 
+/**
+ * The cut-off q (as √ of the deviance) of the exact one-sided bound when every read of the informative
+ * sites lies on one side (λ̂ = ±∞). The supremum of ℓ is then 0 and ℓ(λ) is itself the log-probability
+ * of the observed split, Π_i π_i^{s_i} (or Π_i (1 − π_i)^{s_i}); the exact conditional bound is the λ
+ * where that probability is 1 − level, i.e. the deviance −2ℓ(λ) reaches −2 log(1 − level). The LR bound
+ * at z_level² would stop where the probability is e^{−z²/2} (26% at the 95% level instead of 5%): three
+ * reads in the window after three draws without one (p = (1/4)³ = 0.016 with no between-draw variation)
+ * would pass a 1% rise test.
+ */
+export function boundaryQuantile(level: number): number {
+  return Math.sqrt(-2 * Math.log1p(-level));
+}
+
 /** Satterthwaite df of √(se² + τ²) when only τ² is estimated (with ν_σ df). */
 function satterthwaite(se: number, tau2: number, sigmaDf: number): number {
   if (!(tau2 > 0) || !Number.isFinite(sigmaDf)) return Infinity;
@@ -175,8 +188,8 @@ export function contrastBound(c: Contrast, level: number, side: 'low' | 'high', 
   const df = under0 ? c.sigmaDfNull : c.sigmaDf;
   const tauTerm = (nu: number) => (tau2 > 0 ? studentQuantile(level, nu) * Math.sqrt(tau2) : 0);
   if (!Number.isFinite(lam)) {
-    // The finite side of an infinite estimate: LR bound at z_level, plus the between-draw margin.
-    const s = sampledFold(c.counts, normalQuantile(level), c.phi);
+    // The finite side of an infinite estimate: the exact conditional bound, plus the between-draw margin.
+    const s = sampledFold(c.counts, boundaryQuantile(level), c.phi);
     return side === 'low' ? s.low + c.levelShift - tauTerm(df) : s.high + c.levelShift + tauTerm(df);
   }
   const se = side === 'low' ? c.seLow : c.seHigh;

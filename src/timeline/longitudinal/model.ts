@@ -59,7 +59,7 @@ interface Fitted {
   df: number;
 }
 
-/** Phase (selected at the prior's σ0²) and contrast for window draw w (σ̃² from the prior and the phase). */
+/** Phase (selected at the rise test's CV) and contrast for window draw w (σ̃² from the prior and the phase). */
 function fitDraw(input: LongitudinalInput, alt: number[][], depth: number[][], candidates: number[], w: number, phi: number): Fitted {
   const prior0 = input.prior.testCv === undefined ? input.prior : { ...input.prior, cv: input.prior.testCv };
   // The phase's selection is a test of "this draw belongs to the nadir level": at the test's CV.
@@ -148,6 +148,7 @@ export function assessMolecularChange(input: LongitudinalInput): MolecularChange
   const inLine = (t: number) => input.therapyStartDay === null || draws[t].day >= input.therapyStartDay;
   const hasDepth = (t: number) => depth.some((row) => row[t] > 0);
   const window = [...new Set(input.windowIdx)].sort((a, b) => a - b);
+  const inWindow = new Set(window);
   const caveats: string[] = [];
   const uncovered = sites.filter((s) => s.depth.every((d) => d === 0));
   if (uncovered.length > 0)
@@ -162,9 +163,10 @@ export function assessMolecularChange(input: LongitudinalInput): MolecularChange
     let note: string | null = null;
     if (!inLine(w)) note = `drawn before the current therapy${input.therapyLabel ? ` (${input.therapyLabel})` : ''} started`;
     else if (!hasDepth(w)) note = 'no read at any tracked clonal site in this draw';
-    const candidates = draws.map((_, t) => t).filter((t) => t < w && inLine(t) && hasDepth(t));
+    // The nadir is a level before the assessment window: another window draw never serves as it.
+    const candidates = draws.map((_, t) => t).filter((t) => t < w && !inWindow.has(t) && inLine(t) && hasDepth(t));
     if (note === null && candidates.length === 0)
-      note = `no earlier draw of the current therapy line${input.therapyLabel ? ` (${input.therapyLabel})` : ''} to compare with`;
+      note = `no draw of the current therapy line${input.therapyLabel ? ` (${input.therapyLabel})` : ''} before the assessment window to compare with`;
     if (note !== null) {
       fitted.push(null);
       comparisons.push(emptyComparison(input, w, note));
@@ -251,7 +253,13 @@ export function assessMolecularChange(input: LongitudinalInput): MolecularChange
     caveats.push(
       'one tracked clonal marker: a copy-number change at that site would read as a change of the tumour level, and site-to-site variation cannot be estimated',
     );
-  if (f && f.ownDf === 0) caveats.push("one draw in the nadir phase: the between-draw variation is the prior's alone");
+  if (f && f.phase.length === 1) caveats.push("one draw in the nadir phase: the between-draw variation is the prior's alone");
+  // The phase's own df are weighed at the prior's σ0² (variance.ts): a prior CV of 0 claims the
+  // variation exactly, and the patient's own residuals then carry no weight.
+  else if (f && f.ownDf === 0 && f.ownSigma2 !== null && f.ownSigma2 > 0)
+    caveats.push(
+      `the prior's between-draw CV is 0, so the nadir phase's own variation (CV ${cvOfSigma2(f.ownSigma2).toFixed(2)}) is not weighed`,
+    );
   if (input.therapyStartDay !== null && draws.some((d, t) => d.day < (input.therapyStartDay as number) && t <= lastWindow)) {
     caveats.push(
       `draws before the current therapy start${input.therapyLabel ? ` (${input.therapyLabel})` : ''} are not used for the nadir`,

@@ -15,7 +15,7 @@
  *    random-effects literature (Paule & Mandel 1982, J Res NBS 87:377; DerSimonian & Kacker 2007,
  *    Contemp Clin Trials 28:105). It needs no log of a zero count.
  *
- * The patient's σ̂² (own_df = m − 1) is combined with the prior (scaled-inverse-χ², ν0 pseudo-df at
+ * The patient's σ̂² (own_df: the effective df of its m − 1, effectiveOwnDf) is combined with the prior (scaled-inverse-χ², ν0 pseudo-df at
  * σ0² = log(1 + cv0²)) as σ̃² = (ν0 σ0² + own_df σ̂²)/(ν0 + own_df), used with ν0 + own_df degrees of
  * freedom (Gelman et al., Bayesian Data Analysis, 3rd ed., §3.2: the conjugate update of a normal
  * variance).
