@@ -153,7 +153,9 @@ describe('bad input: a plain sentence, never a crash', () => {
   it('one draw only', () => {
     const r = assessMolecularChange(input([site('s', [30], [1500])], [0]));
     expect(r.status).toBe('not_evaluable');
-    expect(r.reason).toBe('The change from the nadir cannot be assessed: d0: no draw of the current therapy line before the assessment window to compare with.');
+    expect(r.reason).toBe(
+      'The change from the nadir cannot be assessed: d0: no draw of the current therapy line before the assessment window to compare with.',
+    );
   });
   it('draws with no informative site (no depth at any clonal site in the window draw)', () => {
     const r = assessMolecularChange(input([site('s', [30, 31, 0], [1500, 1500, 0])]));

@@ -7,11 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { binomialDraw, Xoshiro128 } from '../../src/stats/rng.js';
 import { assessMolecularChange } from '../../src/timeline/longitudinal/model.js';
-import type { LongitudinalInput, SeriesSite } from '../../src/timeline/longitudinal/types.js';
+import type { BetweenDrawPrior, LongitudinalInput, SeriesSite } from '../../src/timeline/longitudinal/types.js';
 
 const SETTINGS = { fold: 2, alpha: 0.01, intervalLevel: 0.95, ruleOutLevel: 0.95, phaseAlpha: 0.01 };
 /** A between-draw CV of ~0 known with overwhelming weight: the sampling part alone decides. */
-const NO_VARIATION = { cv: 1e-4, df: 1e12, source: 'test' };
+const NO_VARIATION: BetweenDrawPrior = { cv: 1e-4, df: 1e12, source: 'test' };
 const DAY0 = 20_454;
 
 function input(sites: SeriesSite[], windowIdx: number[], prior = NO_VARIATION): LongitudinalInput {
