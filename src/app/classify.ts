@@ -2,9 +2,10 @@ import { existsSync, rmSync } from 'node:fs';
 import { referenceKnowledge } from '../classify/knowledge.js';
 import { classificationDocument, classificationJson, classificationTsv } from '../classify/output.js';
 import { loadPolicy, type Policy } from '../classify/policy.js';
-import { cohortSeriesFromTimelines, priorSettings } from '../classify/rule-molecular.js';
+import { cohortSeriesFromTimelines } from '../classify/cohort-series.js';
+import { priorSettings } from '../classify/rule-molecular.js';
 import { classifyAssessment } from '../classify/rules.js';
-import type { AssessmentClassification, ClassificationDocument } from '../classify/types.js';
+import type { AssessmentClassification, ClassificationDocument, ClassifyKnowledge } from '../classify/types.js';
 import { type ClinicalRow, currentLine, readClinicalLines } from '../io/clinical.js';
 import { readImaging } from '../io/imaging.js';
 import { writeOutput } from '../io/output.js';
@@ -57,7 +58,7 @@ export function classifyCohort(req: ClassifyRequest): ClassifyResult {
   const imaging = readImaging(req.imagingPath, patients);
   const knowledge = referenceKnowledge();
   const byPatient = new Map(req.timelines.map((t) => [t.patient, t]));
-  const { prior, note: priorNote } = chosenPrior(req.betweenDrawPrior, req.timelines, clinical, policy, req.storePath);
+  const { prior, note: priorNote } = chosenPrior(req.betweenDrawPrior, req.timelines, clinical, policy, knowledge, req.storePath);
   const rows = imaging.map((im) => {
     const line = currentLine(clinical.get(im.patient), im.assessmentDay);
     if (clinical.has(im.patient) && line === null)
@@ -87,6 +88,7 @@ function chosenPrior(
   timelines: readonly PatientTimeline[],
   clinical: Map<string, ClinicalRow[]>,
   policy: Policy,
+  knowledge: ClassifyKnowledge,
   storePath: string | undefined,
 ): { prior: BetweenDrawPrior; note: string } {
   const resolved: ResolvedChoice =
@@ -102,7 +104,7 @@ function chosenPrior(
   }
   const r = resolveBetweenDrawPrior(
     resolved,
-    cohortSeriesFromTimelines([...timelines], clinical),
+    cohortSeriesFromTimelines(timelines, clinical, policy, knowledge),
     recorded.map((x) => x.phase),
     priorSettings(policy),
   );

@@ -9,9 +9,7 @@
  *   pass = null   — neither: the sentence names the upper bound and the power.
  * The number of clonal sites is a caveat in the sentence, never the criterion.
  */
-import type { ClinicalRow } from '../io/clinical.js';
 import { assessMolecularChange } from '../timeline/longitudinal/model.js';
-import type { CohortSeries } from '../timeline/longitudinal/prior.js';
 import type { PriorSettings } from '../timeline/longitudinal/resolve.js';
 import type { BetweenDrawPrior, MolecularChange, ModelSettings, SeriesDraw, SeriesSite } from '../timeline/longitudinal/types.js';
 import type { TimelineSite } from '../timeline/types.js';
@@ -182,28 +180,4 @@ export function evaluateMolecularRule(input: MolecularRuleInput): MolecularRuleR
     summary,
     change,
   };
-}
-
-/**
- * A cohort's series for the between-draw prior (resolveBetweenDrawPrior): every draw of each
- * patient's clonal sites, split at the therapy lines of clinical.csv.
- */
-export function cohortSeriesFromTimelines(
-  timelines: readonly (MolecularRuleInput['timeline'] & { patient: string })[],
-  lines: ReadonlyMap<string, ClinicalRow[]>,
-): CohortSeries[] {
-  return timelines.map((t) => {
-    const all = t.draws.map((_, i) => i);
-    const series = seriesOf(
-      t,
-      all,
-      t.sites.filter((s) => s.clonal && !s.germline_or_ch),
-    );
-    return {
-      patient: t.patient,
-      draws: series.draws,
-      sites: series.sites,
-      lineStarts: (lines.get(t.patient) ?? []).map((l) => l.therapyStartDay),
-    };
-  });
 }

@@ -7,7 +7,6 @@
  */
 import { isoDateToDay } from '../io/csv-schema.js';
 import { assessmentWindow } from './assessment-window.js';
-import { chooseClonalSet } from './clonal-set.js';
 import { lineOn, type TherapyLine, therapyLinesOf } from './context.js';
 import { ctdnaReturn } from './ctdna-return.js';
 import { decideGroup } from './group.js';
@@ -19,10 +18,10 @@ import { modifiersFor } from './modifiers.js';
 import type { Policy } from './policy.js';
 import { assessmentRecords, reportFields } from './records.js';
 import { defaultPrior, evaluateMolecularRule } from './rule-molecular.js';
-import { classifySiteOrigins, label, type WhiteCellCounts } from './site-origin.js';
+import { label } from './site-origin.js';
+import { siteEvidence } from './site-evidence.js';
 import { targetableFindings, toTargetableMutation } from './targetable-findings.js';
 import type { AssessmentClassification, ClassifyInput, ClassifyKnowledge } from './types.js';
-import { predictiveDispersion } from '../stats/annotate.js';
 
 const drawsWord = (n: number) => `${n} draw${n === 1 ? '' : 's'}`;
 
@@ -56,56 +55,9 @@ export function classifyAssessment(input: ClassifyInput, policy: Policy, knowled
   const lineIdx = [...win.baselineIdx, ...windowIdx].sort((a, b) => a - b);
   const sampleOf = (d: number) => timeline.draws[d].sample;
 
-  // 3. Where each site's signal comes from (draws the rules may use only).
-  const whiteCells = timeline.sites.some((s) => s.white_cells)
-    ? new Map(
-        timeline.sites
-          .filter((s) => s.white_cells)
-          .map((s): [string, WhiteCellCounts] => {
-            const w = s.white_cells!;
-            const dispersion = predictiveDispersion({
-              dispersion: w.background_dispersion,
-              priorDepth: w.background_observations ?? Infinity,
-            });
-            return [s.key, { alt: w.alt_count, depth: w.depth, backgroundRate: w.background_rate, dispersion }];
-          }),
-      )
-    : null;
-  const origins = classifySiteOrigins(
-    timeline.sites.map((s) => ({
-      key: s.key,
-      gene: s.gene,
-      protein: s.protein,
-      tumourInformed: s.tumour_informed === true,
-      tissueSomatic: s.tissue_somatic === true,
-      panelOfNormals: s.germline_or_ch,
-      points: win.usedIdx.map((d) => ({
-        alt: s.points[d].alt_count,
-        depth: s.points[d].depth,
-        call: s.points[d].call,
-        lod: s.points[d].lod,
-      })),
-    })),
-    whiteCells,
-    knowledge.chProneGenes,
-    R,
-  );
-  const originOf = new Map(origins.map((o) => [o.key, o.origin]));
-
-  // 4. The clonal set, chosen outside the window.
-  const clonal = chooseClonalSet(
-    timeline.sites.map((s) => ({
-      key: s.key,
-      gene: s.gene,
-      protein: s.protein,
-      tumourInformed: s.tumour_informed === true,
-      origin: originOf.get(s.key)!,
-      resistanceSite: knowledge.resistanceSite(s),
-      points: s.points.map((p, d) => (win.usedIdx.includes(d) ? { call: p.call, vaf: p.vaf } : { call: 'low_depth' as const, vaf: null })),
-    })),
-    beforeIdx,
-    R,
-  );
+  // 3–4. Where each site's signal comes from (draws the rules may use only); the clonal set, chosen
+  // outside the window.
+  const { origins, originOf, clonal } = siteEvidence(timeline, win.usedIdx, beforeIdx, knowledge, R);
   const inClonal = (key: string) => clonal.keys.includes(key);
   const clonalSites = timeline.sites.filter((s) => inClonal(s.key));
 

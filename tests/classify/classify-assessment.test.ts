@@ -11,7 +11,7 @@ import { loadPolicy } from '../../src/classify/policy.js';
 import { classifyAssessment } from '../../src/classify/rules.js';
 import type { ClassifyInput } from '../../src/classify/types.js';
 import type { BetweenDrawPrior } from '../../src/timeline/longitudinal/types.js';
-import { scenarioInput } from './policy-scenario-builder.js';
+import { type Counts, type Scenario, scenarioInput } from './policy-scenario-builder.js';
 import { SCENARIOS } from './policy-scenario-data.js';
 
 const { policy } = loadPolicy();
@@ -111,6 +111,51 @@ describe('classifyAssessment: sample identity', () => {
     expect(r.draws_used).not.toContain('TG4_d1');
     expect(r.caveats).toEqual(["draw TG4_d1 does not match the patient's other draws (possible sample swap): left out"]);
     expect(r.rationale).toContain('Caveats: draw TG4_d1 does not match');
+  });
+
+  // Two plasma-only tumour sites at ~0.6% beside a flat truncal pair; the middle draw is another
+  // person's tube with no read at any of them. Measured against that tube the sites "emerge" at the
+  // last draw; against the patient's own first draw nothing changed.
+  const swappedMiddle = (subclonalFirst: number): ClassifyInput => {
+    const sub = (a: number): Counts => ({ 'TP53 p.Y220C': [a, 3000], 'TP53 p.G245S': [a, 3000] });
+    const scenario: Scenario = {
+      id: 'ID9',
+      bullet: 'identity: a swapped draw never makes sites emerge',
+      clinician:
+        "The draw between two of the patient's own draws belongs to someone else. Sites seen in the first and the last draw did not emerge: " +
+        'with 2 progressing lesions and flat truncal markers this is true oligoprogression.',
+      therapyHistory: base.therapyHistory,
+      tumourVcf: ['TP53 p.R175H', 'PIK3CA p.H1047R'],
+      // Plasma-only sites, absent from deep white cells: tumour, not clonal haematopoiesis.
+      whiteCells: { 'TP53 p.R175H': [0, 10000], 'PIK3CA p.H1047R': [0, 10000], 'TP53 p.Y220C': [0, 10000], 'TP53 p.G245S': [0, 10000] },
+      draws: [
+        { date: '2025-07-01', counts: { 'TP53 p.R175H': [100, 5000], 'PIK3CA p.H1047R': [98, 5000], ...sub(subclonalFirst) } },
+        { date: '2025-09-01', counts: { 'TP53 p.R175H': [0, 5000], 'PIK3CA p.H1047R': [0, 5000], ...sub(0) } },
+        { date: '2026-01-05', counts: { 'TP53 p.R175H': [101, 5000], 'PIK3CA p.H1047R': [99, 5000], ...sub(20) } },
+      ],
+      imaging: { date: '2026-01-15', progressingLesions: 2, sites: ['bone'] },
+      expect: { group: 'true_oligoprogression', rationaleContains: [] },
+    };
+    const input = scenarioInput(scenario);
+    const samples = input.timeline.draws.map((d, i) => snps(d.sample, i === 1 ? PERSON_B : PERSON_A));
+    return { ...input, timeline: { ...input.timeline, identity: checkPatientIdentity(scenario.id, samples) } };
+  };
+
+  it("a swapped draw between two of the patient's draws never makes sites emerge", () => {
+    const input = swappedMiddle(19);
+    // As track computed them, the last draw's events are against the swapped tube.
+    const subclonal = input.timeline.sites.filter((s) => s.gene === 'TP53' && (s.protein === 'p.Y220C' || s.protein === 'p.G245S'));
+    expect(subclonal.map((s) => s.points[2].event)).toEqual(['emerged', 'emerged']);
+    const r = classify(input);
+    expect(r.identity!.excluded_draws).toEqual(['ID9_d1']);
+    expect(r.rationale).not.toContain('emerged at');
+    expect(r.group).toBe('true_oligoprogression');
+  });
+
+  it("a genuine emergence after a swapped draw is still seen (against the patient's earlier draw)", () => {
+    const r = classify(swappedMiddle(0));
+    expect(r.rationale).toContain('2 non-targetable tumour sites emerged at ID9_d2');
+    expect(r.group).toBe('widespread_progression');
   });
 
   it('identity passed: no caveat; not checked (no identity SNP, or track did not check): a caveat, never a pass', () => {

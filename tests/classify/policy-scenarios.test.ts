@@ -15,7 +15,8 @@
 import { describe, expect, it } from 'vitest';
 import { referenceKnowledge } from '../../src/classify/knowledge.js';
 import { loadPolicy } from '../../src/classify/policy.js';
-import { cohortSeriesFromTimelines, priorSettings } from '../../src/classify/rule-molecular.js';
+import { cohortSeriesFromTimelines } from '../../src/classify/cohort-series.js';
+import { priorSettings } from '../../src/classify/rule-molecular.js';
 import { resolveBetweenDrawPrior } from '../../src/timeline/longitudinal/resolve.js';
 import { classifyAssessment } from '../../src/classify/rules.js';
 import type { BetweenDrawPrior } from '../../src/timeline/longitudinal/types.js';
@@ -30,6 +31,8 @@ const cohort = resolveBetweenDrawPrior(
   cohortSeriesFromTimelines(
     [...inputs.values()].map((i) => i.timeline),
     new Map(SCENARIOS.map((s) => [s.id, therapyRows(s)])),
+    policy,
+    knowledge,
   ),
   [],
   priorSettings(policy),
