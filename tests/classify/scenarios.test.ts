@@ -352,15 +352,20 @@ describe('classify: every branch of the rules', () => {
     expect(r2.indeterminate_reason).toMatch(/upper 95% bound [\d.]+ ≥ 2; power to call a true 2-fold rise/);
     // Depth 150 passes the minimum depth, but its LoD (> 2%) is above the sites' earlier 0.5%:
     // "not detected" there cannot mean the tumour fell.
-    const shallow = makeTimeline(
-      'P11b',
-      draws(
-        { sample: 'd0', date: '2026-01-05', counts: { TP53_R175H: [15, 3000], TP53_R273H: [14, 3000] } },
-        { sample: 'd1', date: '2026-05-04', counts: { TP53_R175H: [0, 150], TP53_R273H: [0, 150] } },
-      ),
-    );
-    expect(shallow.sites[0].points[1].call).toBe('not_detected');
-    expect(shallow.sites[0].points[1].lod as number).toBeGreaterThan(0.005);
+    // Both sites at 0.5%, then no read at a window depth whose LoD is above 0.5%.
+    const zerosAfterHalfPercent = (patient: string, windowDepth: number) => {
+      const t = makeTimeline(
+        patient,
+        draws(
+          { sample: 'd0', date: '2026-01-05', counts: { TP53_R175H: [15, 3000], TP53_R273H: [14, 3000] } },
+          { sample: 'd1', date: '2026-05-04', counts: { TP53_R175H: [0, windowDepth], TP53_R273H: [0, windowDepth] } },
+        ),
+      );
+      expect(t.sites[0].points[1].call).toBe('not_detected');
+      expect(t.sites[0].points[1].lod as number).toBeGreaterThan(0.005);
+      return t;
+    };
+    const shallow = zerosAfterHalfPercent('P11b', 150);
     const r3 = classify(shallow, imaging('P11b', '2026-05-20', 2));
     expect(r3.group).toBe('indeterminate');
     // 0 of 150 reads after 29 of 6,000 per site: the exact sampling bound alone is 2.2 (3.2 with the
@@ -370,15 +375,7 @@ describe('classify: every branch of the rules', () => {
     // At 400× the same zeros give an exact sampling bound of 0.8 (the model alone would rule a rise
     // out), but the LoD is still above the earlier 0.5%: a draw that cannot see the earlier level
     // never rules a rise out.
-    const blind = makeTimeline(
-      'P11c',
-      draws(
-        { sample: 'd0', date: '2026-01-05', counts: { TP53_R175H: [15, 3000], TP53_R273H: [14, 3000] } },
-        { sample: 'd1', date: '2026-05-04', counts: { TP53_R175H: [0, 400], TP53_R273H: [0, 400] } },
-      ),
-    );
-    expect(blind.sites[0].points[1].call).toBe('not_detected');
-    expect(blind.sites[0].points[1].lod as number).toBeGreaterThan(0.005);
+    const blind = zerosAfterHalfPercent('P11c', 400);
     const r4 = classify(blind, imaging('P11c', '2026-05-20', 2));
     expect(r4.group).toBe('indeterminate');
     expect(r4.indeterminate_reason).toMatch(

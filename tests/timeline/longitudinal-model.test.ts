@@ -7,28 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { sampledFold } from '../../src/timeline/longitudinal/fold.js';
 import { assessMolecularChange } from '../../src/timeline/longitudinal/model.js';
 import type { LongitudinalInput, SeriesSite } from '../../src/timeline/longitudinal/types.js';
+import { DAY0, seriesInput, seriesSite } from '../helpers/series-input.js';
 
 const SETTINGS = { fold: 2, alpha: 0.01, intervalLevel: 0.95, ruleOutLevel: 0.95, phaseAlpha: 0.01 };
 const PRIOR = { cv: 0.2, df: 10, source: 'test' };
-const DAY0 = 20_454;
-
-function input(sites: SeriesSite[], windowIdx?: number[], extra: Partial<LongitudinalInput> = {}): LongitudinalInput {
-  const T = sites[0].alt.length;
-  return {
-    draws: Array.from({ length: T }, (_, t) => ({
-      sample: `d${t}`,
-      day: DAY0 + 60 * t,
-      date: new Date((DAY0 + 60 * t) * 86_400_000).toISOString().slice(0, 10),
-    })),
-    sites,
-    windowIdx: windowIdx ?? [T - 1],
-    therapyStartDay: DAY0 - 7,
-    prior: PRIOR,
-    settings: SETTINGS,
-    ...extra,
-  };
-}
-const site = (key: string, alt: number[], depth: number[]): SeriesSite => ({ key, label: key, alt, depth });
+const input = (sites: SeriesSite[], windowIdx?: number[], extra: Partial<LongitudinalInput> = {}): LongitudinalInput => ({
+  ...seriesInput(sites, windowIdx, PRIOR, SETTINGS),
+  ...extra,
+});
+const site = seriesSite;
 
 describe('site-matched fold (conditional likelihood)', () => {
   it('one site: the MLE is the ratio of rates, and the likelihood-ratio bound solves its equation', () => {

@@ -7,29 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import { binomialDraw, Xoshiro128 } from '../../src/stats/rng.js';
 import { assessMolecularChange } from '../../src/timeline/longitudinal/model.js';
-import type { BetweenDrawPrior, LongitudinalInput, SeriesSite } from '../../src/timeline/longitudinal/types.js';
+import type { BetweenDrawPrior, SeriesSite } from '../../src/timeline/longitudinal/types.js';
+import { seriesInput, seriesSite } from '../helpers/series-input.js';
 
 const SETTINGS = { fold: 2, alpha: 0.01, intervalLevel: 0.95, ruleOutLevel: 0.95, phaseAlpha: 0.01 };
 /** A between-draw CV of ~0 known with overwhelming weight: the sampling part alone decides. */
 const NO_VARIATION: BetweenDrawPrior = { cv: 1e-4, df: 1e12, source: 'test' };
-const DAY0 = 20_454;
-
-function input(sites: SeriesSite[], windowIdx: number[], prior = NO_VARIATION): LongitudinalInput {
-  const T = sites[0].alt.length;
-  return {
-    draws: Array.from({ length: T }, (_, t) => ({
-      sample: `d${t}`,
-      day: DAY0 + 60 * t,
-      date: new Date((DAY0 + 60 * t) * 86_400_000).toISOString().slice(0, 10),
-    })),
-    sites,
-    windowIdx,
-    therapyStartDay: DAY0 - 7,
-    prior,
-    settings: SETTINGS,
-  };
-}
-const site = (key: string, alt: number[], depth: number[]): SeriesSite => ({ key, label: key, alt, depth });
+const input = (sites: SeriesSite[], windowIdx: number[], prior = NO_VARIATION) => seriesInput(sites, windowIdx, prior, SETTINGS);
+const site = seriesSite;
 
 describe('a nadir phase without an alt read', () => {
   it('three reads in the window after three empty draws are not a 1% rise: exact p = (1/4)³', () => {
