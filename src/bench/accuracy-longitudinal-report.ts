@@ -25,10 +25,8 @@ import {
   VAF,
 } from './accuracy-longitudinal.js';
 import { addCounts, emptyCounts, type SeriesCounts } from './accuracy-longitudinal-tasks.js';
-
-const pct = (x: number, d = 1) => `${(100 * x).toFixed(d)}%`;
-const rate = (x: number, n: number) => (n > 0 ? x / n : NaN);
-const f2 = (x: number) => x.toFixed(2);
+import { backgroundSection } from './accuracy-background.js';
+import { f2, pct, priorText, rate } from './accuracy-format.js';
 
 interface Worst {
   upper: number;
@@ -47,11 +45,6 @@ interface Goals {
   reassuranceAcross: Worst;
   tfCoverage: { min: number; max: number };
 }
-
-const priorText = (r: ResolvedPrior): string =>
-  r.basis === 'cohort'
-    ? `${f2(r.prior.cv)} / ${f2(r.prior.testCv ?? r.prior.cv)} / ${r.prior.df.toFixed(0)}`
-    : `default ${r.prior.cv} / ${r.prior.df} df`;
 
 export async function longitudinalSection(o: LongitudinalOptions, say: (s?: string) => void): Promise<void> {
   const goals: Goals = {
@@ -479,6 +472,9 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
     });
   }
 
+  const nearBackground = await backgroundSection(o, say);
+  noteFalseAlarm('near the background', nearBackground.stable, nearBackground.where);
+
   say();
   say('### Goals (longitudinal)');
   say();
@@ -502,4 +498,7 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
     `- real 2-fold rises ruled out, averaged over ${ACROSS_COHORTS} cohorts (CV 30–50%, 300–1,500×, 1–2 markers): worst ${pct(goals.reassuranceAcross.observed, 2)} (upper 95% ${pct(goals.reassuranceAcross.upper, 2)}; ${goals.reassuranceAcross.where})`,
   );
   say(`- tumour-fraction interval coverage (95% nominal): ${pct(goals.tfCoverage.min)}–${pct(goals.tfCoverage.max)} over the cells`);
+  say(
+    `- real 2-fold rises ruled out near the background (nominal ≤ 5%): worst ${pct(nearBackground.reassurance.observed, 2)} (upper 95% ${pct(nearBackground.reassurance.upper, 2)}; ${nearBackground.reassurance.where})`,
+  );
 }

@@ -9,7 +9,8 @@
  *     LOH), and per site and draw a beta-binomial ICC ρ (capture and PCR noise, site × draw);
  *   - depth per site and draw: the cell's depth × exp(N(0, 0.25²)) (coverage varies between sites
  *     and libraries);
- *   - a background alt rate of 1e-4 added to every site (the default background of the calling stage).
+ *   - a background alt rate added to every site (1e-4, the default background of the calling stage,
+ *     unless the spec sets one), known to the model as the site's background.
  * Window draws have the level multiplied by the true fold (1 = a stable series).
  */
 import { betaDraw, binomialDraw, normalDraw, type Xoshiro128 } from '../stats/rng.js';
@@ -44,6 +45,8 @@ export interface SeriesSpec {
    * nadir level (1 = none).
    */
   baselineFold?: number;
+  /** Background alt rate per read of every site (default BACKGROUND). */
+  background?: number;
 }
 
 export interface SimulatedSeries {
@@ -61,6 +64,7 @@ function isoOf(day: number): string {
 
 export function simulateSeries(rng: Xoshiro128, spec: SeriesSpec): SimulatedSeries {
   const T = spec.before + spec.window;
+  const bg = spec.background ?? BACKGROUND;
   const cv = spec.cvRange ? spec.cvRange[0] * (spec.cvRange[1] / spec.cvRange[0]) ** rng.next() : spec.cv;
   const sigma = Math.sqrt(Math.log1p(cv * cv));
   const eps = Array.from({ length: T }, () => sigma * normalDraw(rng));
@@ -74,14 +78,14 @@ export function simulateSeries(rng: Xoshiro128, spec: SeriesSpec): SimulatedSeri
     for (let t = 0; t < T; t++) {
       const n = Math.max(1, Math.round(spec.depth * Math.exp(DEPTH_SD * normalDraw(rng))));
       const af = Math.min(0.95, c * level[t]);
-      const mean = af * (1 - BACKGROUND) + (1 - af) * BACKGROUND;
+      const mean = af * (1 - bg) + (1 - af) * bg;
       const p = spec.rho > 0 ? betaDraw(rng, (mean * (1 - spec.rho)) / spec.rho, ((1 - mean) * (1 - spec.rho)) / spec.rho) : mean;
       alt.push(binomialDraw(rng, n, p));
       depth.push(n);
       weighted[t] += n * af;
       depthSum[t] += n;
     }
-    return { key: `sim:${i + 1}`, label: `marker ${i + 1}`, alt, depth, background: BACKGROUND };
+    return { key: `sim:${i + 1}`, label: `marker ${i + 1}`, alt, depth, background: bg };
   });
   const draws = Array.from({ length: T }, (_, t) => ({
     sample: `d${t}`,

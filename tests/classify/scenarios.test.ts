@@ -104,7 +104,8 @@ describe('classify: every branch of the rules', () => {
   });
 
   it('rule 1 with ctDNA progression: no_progression, and the rationale states the molecular evidence', () => {
-    // Tumour fraction 4-fold up (60/6000 → 240/6000) and ESR1 emerging, imaging without progression.
+    // Tumour fraction 4-fold up (60/6000 → 240/6000; 4.03-fold above the background of 1e-4) and ESR1
+    // emerging, imaging without progression.
     const t = makeTimeline(
       'P1b',
       draws(
@@ -117,7 +118,7 @@ describe('classify: every branch of the rules', () => {
     expect(r.molecular_progression).toBe(true);
     expect(r.targetable_mutations.map((x) => x.gene)).toEqual(['ESR1']);
     expect(r.rationale).toMatch(/^No progressing lesion at this assessment\. ctDNA shows molecular progression/);
-    expect(r.rationale).toContain('Tumour level 4.00-fold');
+    expect(r.rationale).toContain('Tumour level 4.03-fold');
     expect(r.rationale).toContain('ESR1 p.D538G detected in the window');
     expect(r.targetable_mutations.map((x) => x.event)).toEqual(['emerged']);
     // Stable ctDNA: no molecular-progression sentence, only what ctDNA showed.
@@ -188,13 +189,16 @@ describe('classify: every branch of the rules', () => {
     const r3 = rule(r, 'rule3');
     // The nadir is a modelled level, not the lowest draw: d0 (57/6000) and d1 (29/6000) differ by
     // a factor 2 that two draws at CV 15% do not call a change, so both form the nadir phase
-    // (86/12000 at equal depths) and d2 (141/6000) is 141/43 = 3.28-fold above it as read, 3.30-fold
-    // as a level: a pool of two log-normal draws reads about σ̃²(1 − ½)/2 above their typical level, and
-    // the fold is corrected by that much (σ̃² = log(1 + CV²) at the patient's between-draw CV).
+    // (86/12000 at equal depths) and d2 (141/6000) is 141/43 = 3.28-fold above it as read; above the
+    // default background of 1e-4 (fixtures.ts) the tumour signal is (141/6000 − 1e-4)/(86/12000 − 1e-4)
+    // = 3.31-fold, and 3.33-fold as a level: a pool of two log-normal draws reads about σ̃²(1 − ½)/2
+    // above their typical level, and the fold is corrected by that much (σ̃² = log(1 + CV²) at the
+    // patient's between-draw CV).
     expect(r3.inputs.nadir_phase).toBe('P3_d0;P3_d1');
     const sigma2 = Math.log1p((r3.inputs.between_draw_cv as number) ** 2);
     expect(sigma2).toBeGreaterThan(0.01);
-    expect(r3.inputs.tf_fold_from_nadir as number).toBeCloseTo((141 / 43) * Math.exp(sigma2 / 4), 2);
+    const signalFold = (141 / 6000 - 1e-4) / (86 / 12000 - 1e-4);
+    expect(r3.inputs.tf_fold_from_nadir as number).toBeCloseTo(signalFold * Math.exp(sigma2 / 4), 2);
     // Three draws: the rise test allows for the window draw's own deviation (its variance under "no
     // change" includes that draw), so the p-value is of the order of 1e-3, below α = 0.01.
     expect(r3.inputs.p_holm as number).toBeLessThan(policy.rules.molecular_progression.alpha);

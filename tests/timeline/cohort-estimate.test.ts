@@ -139,7 +139,7 @@ describe('estimateCohortPrior', () => {
       const alt = s.sites.map((x) => x.alt);
       const depth = s.sites.map((x) => x.depth);
       const risen = (phase: number[]) => phase.some((t) => t >= 4);
-      if (risen(selectPhase(alt, depth, [0, 1, 2, 3, 4, 5], sigma2, 1, 1e-4, true))) joined++;
+      if (risen(selectPhase(alt, depth, [0, 1, 2, 3, 4, 5], sigma2, 1, 1e-4, { steps: true }))) joined++;
       if (risen(selectPhase(alt, depth, [0, 1, 2, 3, 4, 5], sigma2, 1, 1e-4))) joinedWithout++;
     }
     expect(joined).toBeLessThan(20);
@@ -165,7 +165,7 @@ describe('selectPhase with steps', () => {
   });
 
   it('keeps the step out with steps, lets its first draw in without', () => {
-    expect(selectPhase(alt, depth, all, sigma2, 1, 1e-4, true)).toEqual([0, 1, 2, 3]);
+    expect(selectPhase(alt, depth, all, sigma2, 1, 1e-4, { steps: true })).toEqual([0, 1, 2, 3]);
     expect(selectPhase(alt, depth, all, sigma2, 1, 1e-4)).toContain(4);
   });
 });

@@ -47,10 +47,10 @@ describe('false alarms on stable, over-dispersed series (1,000 seeds each)', () 
     expect(rate).toBeLessThanOrEqual(policy.rules.molecular_progression.alpha);
   });
 
-  it('the same series judged as if draws varied by sampling alone give false alarms far above α (the failure the model prevents)', () => {
+  it('the same series judged as if draws varied by sampling alone give false alarms several times α (the failure the model prevents)', () => {
     const binomialOnly = { cv: 0, df: 1000, source: 'sampling noise only' };
     const rate = progressionRate({ ...base, cv: 0.3, before: 3, fold: 1 }, binomialOnly, 1000, 3000);
-    expect(rate).toBeGreaterThan(0.05);
+    expect(rate).toBeGreaterThan(3 * policy.rules.molecular_progression.alpha);
   });
 
   it("a real 4-fold rise at 1,500× over 2 markers and 8 draws is called most of the time with a cohort's prior", () => {

@@ -195,6 +195,21 @@ describe('recordedPhases', () => {
       { patient: 'C', phase: { observed: [4, 6, 5], expected: [5, 5, 5] } },
     ]);
   });
+  it('keeps the reads above the background (signal) when recorded and valid, for the kept draws', () => {
+    const withSignal = (signal: unknown[]) => ({ nadir_reads: { observed: [4, -1, 6, 5], expected: [5, 5, 5, 5], signal } });
+    expect(recordedPhases([rec('S', withSignal([2.5, 2.5, 3, 2.5]))], new Set())).toEqual([
+      { patient: 'S', phase: { observed: [4, 6, 5], expected: [5, 5, 5], signal: [2.5, 3, 2.5] } },
+    ]);
+    // A signal above E_t, not a number, or of another length: the phase counts every read as signal.
+    for (const bad of [
+      [2.5, 2.5, 6, 2.5],
+      ['2', 2, 2, 2],
+      [2, 2],
+    ])
+      expect(recordedPhases([rec('S', withSignal(bad))], new Set())).toEqual([
+        { patient: 'S', phase: { observed: [4, 6, 5], expected: [5, 5, 5] } },
+      ]);
+  });
 });
 
 describe('recorded phases through a cohort store', () => {

@@ -53,6 +53,8 @@ export interface Contrast {
   tau2Typical: number;
   sigmaDfTypical: number;
   phi: number;
+  /** df of φ (Infinity when φ is 1, the Poisson scale, or known). */
+  phiDf: number;
   counts: TwoGroupCounts;
 }
 
@@ -81,8 +83,14 @@ export function pooledLogBias(sigma2: number, weightSquares: number): number {
   return sigma2 / 2 - Math.log1p(weightSquares * Math.expm1(sigma2)) / 2;
 }
 
-/** Pooled counts of the phase draws per site and the target draw's counts. */
-export function twoGroupCounts(alt: number[][], depth: number[][], phase: readonly number[], target: number): TwoGroupCounts {
+/** Pooled counts of the phase draws per site and the target draw's counts (and the sites' background rates). */
+export function twoGroupCounts(
+  alt: number[][],
+  depth: number[][],
+  phase: readonly number[],
+  target: number,
+  background?: readonly number[],
+): TwoGroupCounts {
   const S = alt.length;
   const refAlt = new Float64Array(S);
   const refDepth = new Float64Array(S);
@@ -100,7 +108,7 @@ export function twoGroupCounts(alt: number[][], depth: number[][], phase: readon
       targetDepth[i] = depth[i][target];
     }
   }
-  return { refAlt, refDepth, targetAlt, targetDepth };
+  return { refAlt, refDepth, targetAlt, targetDepth, background };
 }
 
 /** Σ w_t² of the phase's read weights (1 for one draw). */
@@ -116,6 +124,18 @@ export function phaseWeightSquares(alt: number[][], depth: number[][], phase: re
   return expected.reduce((s, e) => s + (e / total) ** 2, 0);
 }
 
+/** What a contrast may take besides the counts and the between-draw variance. */
+export interface ContrastOptions {
+  /** The rise test's variance (absent: the alternative's). */
+  under0?: NullVariance;
+  /** The level correction of a target that is itself a pooled block of draws (phase.ts). */
+  shift?: number;
+  /** Background alt rate per read of each site (fold.ts; absent: none). */
+  background?: readonly number[];
+  /** df of φ (the site × draw Pearson X²; absent: φ known). */
+  phiDf?: number;
+}
+
 export function makeContrast(
   alt: number[][],
   depth: number[][],
@@ -124,10 +144,10 @@ export function makeContrast(
   sigma2: number,
   sigmaDf: number,
   phi: number,
-  under0: NullVariance = { sigma2, df: sigmaDf, typicalSigma2: sigma2, typicalDf: sigmaDf },
-  shift?: number,
+  options: ContrastOptions = {},
 ): Contrast {
-  const counts = twoGroupCounts(alt, depth, phase, target);
+  const { under0 = { sigma2, df: sigmaDf, typicalSigma2: sigma2, typicalDf: sigmaDf }, shift, background, phiDf = Infinity } = options;
+  const counts = twoGroupCounts(alt, depth, phase, target, background);
   const sampled = sampledFold(counts, Z_REF, phi);
   const weightSquares = phaseWeightSquares(alt, depth, phase);
   const weights = 1 + weightSquares;
@@ -150,6 +170,8 @@ export function makeContrast(
     tau2Typical: under0.typicalSigma2 * weights,
     sigmaDfTypical: under0.typicalDf,
     phi,
+    // φ floored at 1 is the Poisson scale itself, known.
+    phiDf: phi > 1 ? phiDf : Infinity,
     counts,
   };
 }
@@ -167,11 +189,16 @@ export function boundaryQuantile(level: number): number {
   return Math.sqrt(-2 * Math.log1p(-level));
 }
 
-/** Satterthwaite df of √(se² + τ²) when only τ² is estimated (with ν_σ df). */
-function satterthwaite(se: number, tau2: number, sigmaDf: number): number {
-  if (!(tau2 > 0) || !Number.isFinite(sigmaDf)) return Infinity;
+/**
+ * Satterthwaite df of √(se² + τ²): τ² estimated with ν_σ df, se² with φ's df when φ was estimated
+ * (a φ̂ from 16 sites × 4 draws has 45 df, and normal quantiles with it gave 1.4% at α = 1%).
+ */
+function satterthwaite(se: number, tau2: number, sigmaDf: number, phiDf: number): number {
+  const between = tau2 > 0 && Number.isFinite(sigmaDf) ? (tau2 * tau2) / sigmaDf : 0;
+  const sampling = Number.isFinite(phiDf) && phiDf > 0 ? (se * se * se * se) / phiDf : 0;
+  if (!(between + sampling > 0)) return Infinity;
   const total = se * se + tau2;
-  return (total * total) / ((tau2 * tau2) / sigmaDf);
+  return (total * total) / (between + sampling);
 }
 
 /**
@@ -194,7 +221,7 @@ export function contrastBound(c: Contrast, level: number, side: 'low' | 'high', 
   }
   const se = side === 'low' ? c.seLow : c.seHigh;
   if (!Number.isFinite(se)) return side === 'low' ? -Infinity : Infinity;
-  const nu = satterthwaite(se, c.tau2, c.sigmaDf);
+  const nu = satterthwaite(se, c.tau2, c.sigmaDf, c.phiDf);
   const total = Math.sqrt(se * se + c.tau2);
   return side === 'low' ? lam - studentQuantile(level, nu) * total : lam + studentQuantile(level, nu) * total;
 }
@@ -221,7 +248,7 @@ export function risePValue(c: Contrast): number {
   }
   const se = c.seLow;
   if (!Number.isFinite(se)) return 1;
-  const nu = satterthwaite(se, c.tau2Null, c.sigmaDfNull);
+  const nu = satterthwaite(se, c.tau2Null, c.sigmaDfNull, c.phiDf);
   return studentUpper(lam / Math.sqrt(se * se + c.tau2Null), nu);
 }
 
@@ -242,7 +269,7 @@ export function fallPValue(c: Contrast): number {
   }
   const se = c.seHigh;
   if (!Number.isFinite(se)) return 1;
-  const nu = satterthwaite(se, c.tau2Null, c.sigmaDfNull);
+  const nu = satterthwaite(se, c.tau2Null, c.sigmaDfNull, c.phiDf);
   return studentUpper(-lam / Math.sqrt(se * se + c.tau2Null), nu);
 }
 
@@ -256,7 +283,7 @@ function criticalLogFold(c: Contrast, logPolicyFold: number, alphaStep: number):
   const se = Math.sqrt(c.phi / info1);
   return Math.max(
     logPolicyFold,
-    studentQuantile(1 - alphaStep, satterthwaite(se, c.tau2Typical, c.sigmaDfTypical)) * Math.sqrt(se * se + c.tau2Typical),
+    studentQuantile(1 - alphaStep, satterthwaite(se, c.tau2Typical, c.sigmaDfTypical, c.phiDf)) * Math.sqrt(se * se + c.tau2Typical),
   );
 }
 
@@ -264,7 +291,7 @@ function powerGiven(c: Contrast, logTheta: number, critical: number): number | n
   const info = expectedInfoAt(c.counts, logTheta);
   if (!(info > 0)) return null;
   const se = Math.sqrt(c.phi / info);
-  return studentUpper((critical - logTheta) / Math.sqrt(se * se + c.tau2), satterthwaite(se, c.tau2, c.sigmaDf));
+  return studentUpper((critical - logTheta) / Math.sqrt(se * se + c.tau2), satterthwaite(se, c.tau2, c.sigmaDf, c.phiDf));
 }
 
 /**

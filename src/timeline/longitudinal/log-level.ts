@@ -64,20 +64,28 @@ export const LOG_SCALE_MIN_READS = 20;
 export interface LogPhase {
   level: Float64Array;
   sampling: Float64Array;
-  counts?: { observed: readonly number[]; expected: readonly number[] };
+  /** (S_t/E_t)²: the share of a draw's log-level variance the tumour's variation carries (absent: 1, no background). */
+  share?: Float64Array;
+  counts?: { observed: readonly number[]; expected: readonly number[]; signal?: readonly number[] };
 }
 
-/** From a phase's alt reads A_t and the reads E_t expected at its pooled level. */
-export function logPhase(phase: { observed: readonly number[]; expected: readonly number[] }): LogPhase {
+/**
+ * From a phase's alt reads A_t, the reads E_t expected at its pooled level and S_t, the part of E_t
+ * above the background: the background's reads do not vary with the tumour level, so a draw's
+ * log level moves by (S_t/E_t)·ε_t and its between-draw variance is (S_t/E_t)²σ².
+ */
+export function logPhase(phase: { observed: readonly number[]; expected: readonly number[]; signal?: readonly number[] }): LogPhase {
   const m = phase.observed.length;
   const level = new Float64Array(m);
   const sampling = new Float64Array(m);
+  const share = new Float64Array(m);
   for (let j = 0; j < m; j++) {
     const mo = poissonLogMoments(phase.expected[j]);
     level[j] = Math.log(phase.observed[j] + 0.5) - mo.mean;
     sampling[j] = mo.variance;
+    share[j] = phase.signal ? Math.min(1, phase.signal[j] / phase.expected[j]) ** 2 : 1;
   }
-  return Math.min(...phase.expected) < LOG_SCALE_MIN_READS ? { level, sampling, counts: phase } : { level, sampling };
+  return Math.min(...phase.expected) < LOG_SCALE_MIN_READS ? { level, sampling, share, counts: phase } : { level, sampling, share };
 }
 
 /**
@@ -86,10 +94,11 @@ export function logPhase(phase: { observed: readonly number[]; expected: readonl
  */
 export function logPhaseQ(p: LogPhase, sigma2: number): { q: number; slope: number } {
   if (p.counts) return countPhaseQ(p.counts, Math.expm1(sigma2));
+  const share = (j: number) => (p.share ? p.share[j] : 1);
   let sw = 0;
   let swy = 0;
   for (let j = 0; j < p.level.length; j++) {
-    const w = 1 / (p.sampling[j] + sigma2);
+    const w = 1 / (p.sampling[j] + share(j) * sigma2);
     sw += w;
     swy += w * p.level[j];
   }
@@ -97,10 +106,10 @@ export function logPhaseQ(p: LogPhase, sigma2: number): { q: number; slope: numb
   let q = 0;
   let slope = 0;
   for (let j = 0; j < p.level.length; j++) {
-    const w = 1 / (p.sampling[j] + sigma2);
+    const w = 1 / (p.sampling[j] + share(j) * sigma2);
     const r2 = (p.level[j] - mean) ** 2;
     q += w * r2;
-    slope += w * w * r2;
+    slope += w * w * share(j) * r2;
   }
   return { q, slope };
 }
@@ -138,15 +147,19 @@ export function logSigma2StandardError(phases: readonly LogPhase[], sigma2: numb
   return bread > 0 ? Math.sqrt(meat) / bread : Infinity;
 }
 
-function countPhaseQ(c: { observed: readonly number[]; expected: readonly number[] }, kappa: number): { q: number; slope: number } {
+function countPhaseQ(
+  c: { observed: readonly number[]; expected: readonly number[]; signal?: readonly number[] },
+  kappa: number,
+): { q: number; slope: number } {
   let q = 0;
   let slope = 0;
   for (let j = 0; j < c.observed.length; j++) {
     const e = c.expected[j];
-    const v = e + kappa * e * e;
+    const s = c.signal ? Math.min(e, c.signal[j]) : e;
+    const v = e + kappa * s * s;
     const r2 = (c.observed[j] - e) ** 2;
     q += r2 / v;
-    slope += (r2 * e * e) / (v * v);
+    slope += (r2 * s * s) / (v * v);
   }
   return { q, slope: slope * (1 + kappa) };
 }

@@ -60,21 +60,30 @@ interface Fitted {
 }
 
 /** Phase (selected at the rise test's CV) and contrast for window draw w (σ̃² from the prior and the phase). */
-function fitDraw(input: LongitudinalInput, alt: number[][], depth: number[][], candidates: number[], w: number, phi: number): Fitted {
+function fitDraw(
+  input: LongitudinalInput,
+  alt: number[][],
+  depth: number[][],
+  candidates: number[],
+  w: number,
+  dispersion: { phi: number; df: number },
+): Fitted {
+  const { phi, df: phiDf } = dispersion;
   const prior0 = input.prior.testCv === undefined ? input.prior : { ...input.prior, cv: input.prior.testCv };
   // The phase's selection is a test of "this draw belongs to the nadir level": at the test's CV.
-  const phase = selectPhase(alt, depth, candidates, sigma2OfCv(prior0.cv), phi, input.settings.phaseAlpha);
-  const own = ownBetweenDraw(alt, depth, phase, phi, input.prior);
+  const background = input.sites.map((s) => s.background ?? 0);
+  const phase = selectPhase(alt, depth, candidates, sigma2OfCv(prior0.cv), phi, input.settings.phaseAlpha, { background });
+  const own = ownBetweenDraw(alt, depth, phase, phi, input.prior, background);
   const { sigma2, df } = combineWithPrior(input.prior, own.sigma2, own.df);
   // Under H0 the window draw belongs to the phase: its residual enters the test's own variance.
-  const own0 = ownBetweenDraw(alt, depth, [...phase, w], phi, prior0);
+  const own0 = ownBetweenDraw(alt, depth, [...phase, w], phi, prior0, background);
   const restricted = combineWithPrior(prior0, own0.sigma2, own0.df);
   const typical = combineWithPrior(prior0, own.sigma2, own.df);
   const under0 = { sigma2: restricted.sigma2, df: restricted.df, typicalSigma2: typical.sigma2, typicalDf: typical.df };
   return {
     w,
     phase,
-    contrast: makeContrast(alt, depth, phase, w, sigma2, df, phi, under0),
+    contrast: makeContrast(alt, depth, phase, w, sigma2, df, phi, { under0, background, phiDf }),
     ownSigma2: own.rawDf > 0 ? own.sigma2 : null,
     ownDf: own.df,
     sigma2,
@@ -97,20 +106,21 @@ function pooledFraction(alt: number[][], depth: number[][], draws: readonly numb
   return n > 0 ? a / n : null;
 }
 
-/** A_t and E_t of the phase draws over the sites used (rounded to 4 significant digits for the record). */
+/** A_t, E_t and S_t of the phase draws over the sites used (rounded to 4 significant digits for the record). */
 function phaseReadsOver(
-  alt: number[][],
-  depth: number[][],
+  input: LongitudinalInput,
   phase: readonly number[],
   used: (i: number) => boolean,
-): { observed: number[]; expected: number[] } {
-  const rows = alt.map((_, i) => i).filter(used);
-  const { observed, expected } = phaseReads(
-    rows.map((i) => alt[i]),
-    rows.map((i) => depth[i]),
+): { observed: number[]; expected: number[]; signal: number[] } {
+  const rows = input.sites.filter((_, i) => used(i));
+  const { observed, expected, signal } = phaseReads(
+    rows.map((s) => s.alt),
+    rows.map((s) => s.depth),
     phase,
+    rows.map((s) => s.background ?? 0),
   );
-  return { observed, expected: expected.map((e) => Number(e.toPrecision(4))) };
+  const round = (x: number) => Number(x.toPrecision(4));
+  return { observed, expected: expected.map(round), signal: signal.map(round) };
 }
 
 function emptyComparison(input: LongitudinalInput, w: number, note: string): DrawComparison {
@@ -172,13 +182,17 @@ export function assessMolecularChange(input: LongitudinalInput): MolecularChange
       comparisons.push(emptyComparison(input, w, note));
       continue;
     }
-    const f = fitDraw(input, alt, depth, candidates, w, phi);
+    const f = fitDraw(input, alt, depth, candidates, w, { phi, df: phiDf });
     if (Number.isNaN(f.contrast.sampled.logFold)) {
       fitted.push(null);
+      const { refAlt, targetAlt } = f.contrast.counts;
+      const reads = Array.from(refAlt).reduce((a, b) => a + b, 0) + Array.from(targetAlt).reduce((a, b) => a + b, 0);
       const c = emptyComparison(
         input,
         w,
-        'no alt read at the clonal sites in the nadir phase nor in this draw, at any site covered in both',
+        reads === 0
+          ? 'no alt read at the clonal sites in the nadir phase nor in this draw, at any site covered in both'
+          : "no signal above the sites' background in the nadir phase nor in this draw: no tumour level to compare",
       );
       c.nadir_draws = f.phase.map((t) => draws[t].sample);
       comparisons.push(c);
@@ -226,7 +240,7 @@ export function assessMolecularChange(input: LongitudinalInput): MolecularChange
       reads_window: c.sampled.targetReads,
       between_draw_var: c.tau2,
       df: fin(f.df),
-      nadir_reads: phaseReadsOver(alt, depth, f.phase, used),
+      nadir_reads: phaseReadsOver(input, f.phase, used),
     };
   });
 

@@ -45,17 +45,18 @@ export function selectPhase(
   sigma2: number,
   phi: number,
   phaseAlpha: number,
-  steps = false,
+  options: { steps?: boolean; background?: readonly number[] } = {},
 ): number[] {
+  const { steps = false, background } = options;
   if (candidates.length === 0) return [];
   const k = lowestDraw(alt, depth, candidates);
   let left = k;
   let right = k;
   const joins = (j: number): boolean => {
     const phase = candidates.slice(left, right + 1);
-    if (risePValue(makeContrast(alt, depth, phase, candidates[j], sigma2, Infinity, phi)) < phaseAlpha) return false;
+    if (risePValue(makeContrast(alt, depth, phase, candidates[j], sigma2, Infinity, phi, { background })) < phaseAlpha) return false;
     const beyond = j > right ? candidates.slice(j) : candidates.slice(0, j + 1);
-    return !steps || beyond.length < 2 || blockRiseP(alt, depth, phase, beyond, sigma2, phi) >= phaseAlpha;
+    return !steps || beyond.length < 2 || blockRiseP(alt, depth, phase, beyond, sigma2, phi, background) >= phaseAlpha;
   };
   const levelOf = (j: number): number => {
     const { observed, expected } = phaseReads(alt, depth, [...candidates.slice(left, right + 1), candidates[j]]);
@@ -88,6 +89,7 @@ function blockRiseP(
   block: readonly number[],
   sigma2: number,
   phi: number,
+  background: readonly number[] | undefined,
 ): number {
   const pooled = (rows: number[][]) => rows.map((row) => [...row, block.reduce((s, t) => s + (row[t] > 0 ? row[t] : 0), 0)]);
   const column = depth[0].length;
@@ -96,5 +98,5 @@ function blockRiseP(
   const scaled = (sigma2 * (blockW + phaseW)) / (1 + phaseW);
   const under0 = { sigma2: scaled, df: Infinity, typicalSigma2: scaled, typicalDf: Infinity };
   const shift = pooledLogBias(sigma2, phaseW) - pooledLogBias(sigma2, blockW);
-  return risePValue(makeContrast(pooled(alt), pooled(depth), phase, column, scaled, Infinity, phi, under0, shift));
+  return risePValue(makeContrast(pooled(alt), pooled(depth), phase, column, scaled, Infinity, phi, { under0, shift, background }));
 }

@@ -56,6 +56,8 @@ export interface CohortSeries {
 export interface CohortPhase {
   observed: number[];
   expected: number[];
+  /** S_t: the part of E_t above the sites' background (absent: all of it; phases recorded without it). */
+  signal?: number[];
 }
 
 export interface CohortPriorEstimate extends BetweenDrawPrior {
@@ -101,11 +103,16 @@ export function cohortPhases(
     for (const line of linesOf(series)) {
       const candidates = line.filter((t) => depth.some((row) => row[t] > 0));
       if (candidates.length < 2) continue;
-      const phase = selectPhase(alt, depth, candidates, sigma2, 1, phaseAlpha, true);
-      const { observed, expected } = phaseReads(alt, depth, phase);
-      const keep = expected.map((_, j) => j).filter((j) => expected[j] > 0);
+      const background = series.sites.map((s) => s.background ?? 0);
+      const phase = selectPhase(alt, depth, candidates, sigma2, 1, phaseAlpha, { steps: true, background });
+      const { observed, expected, signal } = phaseReads(alt, depth, phase, background);
+      const keep = expected.map((_, j) => j).filter((j) => expected[j] > 0 && signal[j] > 0);
       if (keep.length < 2) continue;
-      phases.push({ observed: keep.map((j) => observed[j]), expected: keep.map((j) => expected[j]) });
+      phases.push({
+        observed: keep.map((j) => observed[j]),
+        expected: keep.map((j) => expected[j]),
+        signal: keep.map((j) => signal[j]),
+      });
       contributed = true;
     }
     if (contributed) patients++;

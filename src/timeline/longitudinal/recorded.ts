@@ -29,7 +29,15 @@ function phaseOf(comparison: unknown): CohortPhase | null {
       return typeof a === 'number' && typeof e === 'number' && Number.isInteger(a) && a >= 0 && Number.isFinite(e) && e > 0;
     });
   if (keep.length < 2) return null;
-  return { observed: keep.map((j) => observed[j] as number), expected: keep.map((j) => expected[j] as number) };
+  const phase: CohortPhase = { observed: keep.map((j) => observed[j] as number), expected: keep.map((j) => expected[j] as number) };
+  // S_t, the reads above the background (recorded since the fold counts the background); without it,
+  // or if any value is not in (0, E_t], every read counts as signal.
+  const signal = Array.isArray((reads as { signal?: unknown }).signal) ? (reads as { signal: unknown[] }).signal : null;
+  if (signal && signal.length === observed.length) {
+    const s = keep.map((j) => signal[j]);
+    if (s.every((x, k) => typeof x === 'number' && x > 0 && x <= phase.expected[k])) phase.signal = s as number[];
+  }
+  return phase;
 }
 
 /** One phase per patient not in `exclude` (records in patient, then assessment-date order). */

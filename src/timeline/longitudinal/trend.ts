@@ -64,8 +64,9 @@ export function siteTrends(input: TrendInput): SiteTrend[] {
         contrast: null,
         phase: [],
       };
-    const phase = selectPhase(alt, depth, candidates, input.sigma2, 1, settings.phaseAlpha);
-    const contrast = makeContrast(alt, depth, phase, w, input.sigma2, input.sigmaDf, 1);
+    const background = [site.background ?? 0];
+    const phase = selectPhase(alt, depth, candidates, input.sigma2, 1, settings.phaseAlpha, { background });
+    const contrast = makeContrast(alt, depth, phase, w, input.sigma2, input.sigmaDf, 1, { background });
     const lam = contrast.logFold;
     const nadir = phase.map((t) => draws[t].sample);
     if (Number.isNaN(lam))

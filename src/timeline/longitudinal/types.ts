@@ -19,7 +19,7 @@ export interface SeriesSite {
   label: string;
   alt: number[];
   depth: number[];
-  /** Background alt rate of the site (0 when unknown); used for the tumour-fraction level only. */
+  /** Background alt rate of the site (0 when unknown): the fold counts the signal above it (fold.ts), and the tumour-fraction level. */
   background?: number;
   /**
    * Per draw: the calling stage found the site (call `detected`). Optional; used by the per-site
@@ -119,7 +119,7 @@ export interface DrawComparison {
    * (over the sites used): what a later cohort estimate of the between-draw variation needs from
    * this patient (recorded with the classification in a cohort store). null when not compared.
    */
-  nadir_reads: { observed: number[]; expected: number[] } | null;
+  nadir_reads: { observed: number[]; expected: number[]; signal: number[] } | null;
 }
 
 export interface MolecularChange {

@@ -68,8 +68,16 @@ export function siteDispersion(alt: number[][], depth: number[][], draws: readon
   return { phi: Math.max(1, x2 / df), df };
 }
 
-/** Expected reads E_t of each phase draw at the phase's pooled (site-matched) level, and observed A_t. */
-export function phaseReads(alt: number[][], depth: number[][], phase: readonly number[]): { observed: number[]; expected: number[] } {
+/**
+ * Expected reads E_t of each phase draw at the phase's pooled (site-matched) level, observed A_t, and
+ * S_t, the part of E_t above the sites' background rates (Σ_i n_it max(0, r_i − b_i); E_t without one).
+ */
+export function phaseReads(
+  alt: number[][],
+  depth: number[][],
+  phase: readonly number[],
+  background?: readonly number[],
+): { observed: number[]; expected: number[]; signal: number[] } {
   const rate = alt.map((row, i) => {
     let a = 0;
     let n = 0;
@@ -83,19 +91,29 @@ export function phaseReads(alt: number[][], depth: number[][], phase: readonly n
   });
   const observed = phase.map((t) => alt.reduce((s, row, i) => s + (depth[i][t] > 0 ? row[t] : 0), 0));
   const expected = phase.map((t) => depth.reduce((s, row, i) => s + (row[t] > 0 ? row[t] * rate[i] : 0), 0));
-  return { observed, expected };
+  if (!background) return { observed, expected, signal: expected };
+  const above = rate.map((r, i) => Math.max(0, r - (background[i] ?? 0)));
+  const signal = phase.map((t) => depth.reduce((s, row, i) => s + (row[t] > 0 ? row[t] * above[i] : 0), 0));
+  return { observed, expected, signal };
 }
 
 /**
- * Paule–Mandel estimate of κ = CV² between the phase draws (see the file comment) and its df.
- * Returns df 0 (no own estimate) with fewer than two draws that carry expected reads.
+ * Paule–Mandel estimate of κ = CV² between the phase draws (see the file comment) and its df. The
+ * between-draw part of a draw's variance is κS_t², S_t its expected reads above the background (the
+ * tumour level varies, the background does not; S = E without one). Returns df 0 (no own estimate)
+ * with fewer than two draws that carry expected reads.
  */
-export function betweenDrawCv2(observed: number[], expected: number[], phi: number): { kappa: number; df: number } {
+export function betweenDrawCv2(
+  observed: number[],
+  expected: number[],
+  phi: number,
+  signal: readonly number[] = expected,
+): { kappa: number; df: number } {
   const idx = expected.map((_, t) => t).filter((t) => expected[t] > 0);
   const m = idx.length;
-  if (m < 2) return { kappa: 0, df: 0 };
+  if (m < 2 || idx.every((t) => !(signal[t] > 0))) return { kappa: 0, df: 0 };
   const pearson = (kappa: number): number =>
-    idx.reduce((s, t) => s + (observed[t] - expected[t]) ** 2 / (phi * expected[t] + kappa * expected[t] ** 2), 0);
+    idx.reduce((s, t) => s + (observed[t] - expected[t]) ** 2 / (phi * expected[t] + kappa * signal[t] ** 2), 0);
   if (pearson(0) <= m - 1) return { kappa: 0, df: m - 1 };
   let lo = 0;
   let hi = 1;
@@ -118,10 +136,18 @@ export function betweenDrawCv2(observed: number[], expected: number[], phi: numb
  * (6 alt reads each) claim 6 df for a σ̂² that is mostly sampling noise and the rise test is
  * liberal (1.1–1.7% at α = 1% and CV 50% in the accuracy run's development).
  */
-export function effectiveOwnDf(df: number, expected: number[], phi: number, priorSigma2: number): number {
-  const pos = expected.filter((e) => e > 0);
+export function effectiveOwnDf(
+  df: number,
+  expected: number[],
+  phi: number,
+  priorSigma2: number,
+  signal: readonly number[] = expected,
+): number {
+  // A draw's sampling variance on the scale of the tumour level: φE_t/S_t² (φ/E_t without a background).
+  const pos = expected.map((_, t) => t).filter((t) => expected[t] > 0);
   if (df <= 0 || pos.length === 0) return 0;
-  const vbar = pos.reduce((a, e) => a + phi / e, 0) / pos.length;
+  if (pos.some((t) => !(signal[t] > 0))) return 0;
+  const vbar = pos.reduce((a, t) => a + (phi * expected[t]) / signal[t] ** 2, 0) / pos.length;
   return df * (priorSigma2 / (priorSigma2 + vbar)) ** 2;
 }
 
@@ -143,10 +169,15 @@ export function ownBetweenDraw(
   draws: readonly number[],
   phi: number,
   prior: BetweenDrawPrior,
+  background?: readonly number[],
 ): { sigma2: number; df: number; rawDf: number } {
-  const { observed, expected } = phaseReads(alt, depth, draws);
-  const cv2 = betweenDrawCv2(observed, expected, phi);
-  return { sigma2: Math.log1p(cv2.kappa), df: effectiveOwnDf(cv2.df, expected, phi, sigma2OfCv(prior.cv)), rawDf: cv2.df };
+  const { observed, expected, signal } = phaseReads(alt, depth, draws, background);
+  const cv2 = betweenDrawCv2(observed, expected, phi, signal);
+  return {
+    sigma2: Math.log1p(cv2.kappa),
+    df: effectiveOwnDf(cv2.df, expected, phi, sigma2OfCv(prior.cv), signal),
+    rawDf: cv2.df,
+  };
 }
 
 /** The prior combined with the patient's own estimate (see the file comment). */
