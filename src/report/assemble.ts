@@ -8,6 +8,7 @@ import { assessmentView } from './assessment-view.js';
 import { loadEvidenceLevels, type LevelWords } from './evidence-levels.js';
 import { buildFindings, buildTherapies } from './findings.js';
 import { buildPatientReport } from './from-timeline.js';
+import { withKeptEvents } from './identity.js';
 import { latestDate, policyHash, reportMeta } from './meta.js';
 import type { ClinicalSummary, ImagingAssessment, Methods, NoteWithSource, PatientReport } from './types.js';
 import { upstreamEarlierLines } from './upstream.js';
@@ -108,7 +109,9 @@ export function assemblePatientReports(timelines: PatientTimeline[], doc: Classi
   const rows = opts.actionability ?? loadActionability();
   const words = opts.levelWords ?? loadEvidenceLevels();
   const policy = policyHash(doc);
-  const prepared = timelines.map((t) => {
+  const prepared = timelines.map((read) => {
+    // The page's trends are those the group was decided on: none measured against a swapped tube.
+    const t = withKeptEvents(read);
     const assessments = doc.assessments
       .filter((a) => a.patient === t.patient)
       .sort((a, b) => (a.assessment_date < b.assessment_date ? -1 : a.assessment_date > b.assessment_date ? 1 : 0));

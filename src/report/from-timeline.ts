@@ -15,10 +15,12 @@ import {
   type ReportMeta,
   type SiteSeries,
 } from './types.js';
+import { drawIdentity } from './identity.js';
 import { timelineSiteFlags } from './upstream.js';
 
 /** Everything a patient page needs besides the timeline, already resolved by the caller. */
 export interface PatientReportInputs {
+  /** With the change events over the draws classify keeps (withKeptEvents). */
   timeline: PatientTimeline;
   meta: ReportMeta;
   clinical: ClinicalSummary | null;
@@ -59,6 +61,7 @@ export function buildPatientReport(inp: PatientReportInputs): PatientReport {
       families: median(pts.map((p) => p.families)),
       sites_below_lod: pts.filter((p) => p.call !== 'detected').length,
       sites_total: pts.length,
+      identity: drawIdentity(t.identity, d.sample),
     };
   });
   const sites: SiteSeries[] = t.sites.map((s) => ({

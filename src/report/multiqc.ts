@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { PatientIdentity } from '../identity/types.js';
 import { writeOutput } from '../io/output.js';
 import type { PatientTimeline } from '../timeline/types.js';
+import { drawIdentity } from './identity.js';
 
 /**
  * MultiQC custom-content files (`*_mqc.json`, MultiQC's "custom content" format: id, section_name,
@@ -47,10 +48,7 @@ function stable(value: unknown): string {
 }
 
 export function multiqcFiles(timelines: readonly PatientTimeline[], identity: readonly PatientIdentity[] = []): MultiqcFile[] {
-  const identityOf = new Map<string, string>();
-  for (const p of identity) {
-    for (const s of p.samples) identityOf.set(`${p.patient}\t${s.sample}`, p.status === 'not_checked' ? 'not checked' : s.status);
-  }
+  const identityOf = new Map(identity.map((p) => [p.patient, p]));
   const rows: Record<string, Record<string, string | number>> = {};
   const tfSeries: Record<string, Record<string, number>> = {};
   for (const t of [...timelines].sort((a, b) => a.patient.localeCompare(b.patient))) {
@@ -67,7 +65,8 @@ export function multiqcFiles(timelines: readonly PatientTimeline[], identity: re
         umi_families: points.reduce((n, p) => n + p.families, 0),
         sites_tracked: points.length,
         sites_below_lod: points.filter((p) => p.call !== 'detected').length,
-        identity: identityOf.get(`${t.patient}\t${d.sample}`) ?? 'not checked',
+        // In words in MultiQC's table: "not checked".
+        identity: drawIdentity(identityOf.get(t.patient), d.sample).replace('_', ' '),
       };
       if (tf !== null) row.tumour_fraction = round(tf, 5);
       rows[d.sample] = row;

@@ -1,5 +1,5 @@
 /**
- * The report's data model (schema `oligotrack.report`, version 2). The HTML is a pure function of
+ * The report's data model (schema `oligotrack.report`, version 3). The HTML is a pure function of
  * this JSON alone (src/report/html/*), and the JSON is written beside each HTML file, so what a
  * tumour board reads can be re-checked, diffed and re-rendered without the BAMs.
  *
@@ -9,10 +9,17 @@
  * Extending the report: fields that track or classify may start to carry are declared in
  * src/report/upstream.ts (what is read) and here (what is shown), always optional, so a report
  * built from older JSON still renders. Each optional field below already has its place on the page.
+ *
+ * Version 3 (from version 2): each draw carries its sample-identity status (`identity`), and the
+ * per-site events are those over the draws classify keeps: the draw after an identity-discordant
+ * draw is compared with the patient's previous draw, and the discordant draw's own points have no
+ * event.
  */
 
+import type { SampleIdentityStatus } from '../identity/types.js';
+
 export const REPORT_SCHEMA = 'oligotrack.report';
-export const REPORT_SCHEMA_VERSION = 2;
+export const REPORT_SCHEMA_VERSION = 3;
 
 export type GroupId =
   'true_oligoprogression' | 'widespread_progression' | 'oligoprogression_targetable' | 'indeterminate' | 'no_progression';
@@ -44,7 +51,10 @@ export interface SitePoint {
   lod: number | null;
   /** detected | not_detected | low_depth, or '' when not called. */
   call: string;
-  /** emerged | rising | falling | cleared | stable | not_assessable | '' (first draw). */
+  /**
+   * emerged | rising | falling | cleared | stable | not_assessable, against the previous draw whose
+   * identity check is not discordant; '' for the first such draw and for a discordant draw.
+   */
   event: string;
   mean_frag_len_alt: number | null;
   mean_frag_len_ref: number | null;
@@ -78,6 +88,13 @@ export interface SiteSeries {
   points: SitePoint[];
 }
 
+/**
+ * A draw's sample-identity check (genotypes at the identity SNPs against the patient's other
+ * samples): `discordant` is possibly another person's tube, left out of the classification;
+ * `not_checked` when no identity SNP was counted, never a pass.
+ */
+export type DrawIdentity = SampleIdentityStatus | 'not_checked';
+
 /** One plasma draw with its per-sample summary. */
 export interface DrawSummary {
   sample: string;
@@ -92,6 +109,7 @@ export interface DrawSummary {
   families: number;
   sites_below_lod: number;
   sites_total: number;
+  identity: DrawIdentity;
 }
 
 export interface ImagingAssessment {

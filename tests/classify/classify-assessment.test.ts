@@ -5,14 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkPatientIdentity } from '../../src/identity/concordance.js';
-import type { IdentitySample } from '../../src/identity/types.js';
 import { referenceKnowledge } from '../../src/classify/knowledge.js';
 import { loadPolicy } from '../../src/classify/policy.js';
 import { classifyAssessment } from '../../src/classify/rules.js';
 import type { ClassifyInput } from '../../src/classify/types.js';
 import type { BetweenDrawPrior } from '../../src/timeline/longitudinal/types.js';
-import { type Counts, type Scenario, scenarioInput } from './policy-scenario-builder.js';
+import { scenarioInput } from './policy-scenario-builder.js';
 import { SCENARIOS } from './policy-scenario-data.js';
+import { swappedMiddle, withSwappedDraw } from './swapped-draw.js';
 
 const { policy } = loadPolicy();
 const knowledge = referenceKnowledge();
@@ -20,18 +20,6 @@ const knowledge = referenceKnowledge();
 const LAB: BetweenDrawPrior = { cv: 0.25, df: 10, source: 'lab-measured CV (test)' };
 const byId = (id: string) => SCENARIOS.find((s) => s.id === id)!;
 const classify = (input: ClassifyInput) => classifyAssessment({ betweenDrawPrior: LAB, ...input }, policy, knowledge);
-
-/** Genotypes (0/1/2 alt alleles) at 24 SNPs of two unrelated people, read at 200 fragments. */
-const PERSON_A = [0, 1, 2, 1, 0, 1, 2, 0, 1, 1, 2, 0, 1, 0, 2, 1, 1, 0, 2, 1, 0, 1, 2, 1];
-const PERSON_B = [2, 0, 1, 2, 1, 0, 0, 2, 2, 0, 1, 1, 0, 2, 0, 2, 0, 1, 1, 0, 2, 2, 0, 0];
-const snps = (sample: string, genotypes: number[]): IdentitySample => ({
-  sample,
-  kind: 'draw',
-  snps: genotypes.map((g, i) => {
-    const alt = g === 0 ? 1 : g === 2 ? 199 : 100;
-    return { key: `rs${1000 + i}`, refCount: 200 - alt, altCount: alt };
-  }),
-});
 
 describe('classifyAssessment: the draws and lines it uses', () => {
   const base = byId('TG4');
@@ -87,11 +75,7 @@ describe('classifyAssessment: the draws and lines it uses', () => {
 
 describe('classifyAssessment: sample identity', () => {
   const base = byId('TG4');
-  const withIdentity = (swapped: number | null): ClassifyInput => {
-    const input = scenarioInput(base);
-    const samples = input.timeline.draws.map((d, i) => snps(d.sample, i === swapped ? PERSON_B : PERSON_A));
-    return { ...input, timeline: { ...input.timeline, identity: checkPatientIdentity(base.id, samples) } };
-  };
+  const withIdentity = (swapped: number | null): ClassifyInput => withSwappedDraw(scenarioInput(base), swapped);
 
   it('a discordant draw in the window → indeterminate, naming the draw; imaging alone still decides widespread', () => {
     const input = withIdentity(4);
@@ -112,34 +96,6 @@ describe('classifyAssessment: sample identity', () => {
     expect(r.caveats).toEqual(["draw TG4_d1 does not match the patient's other draws (possible sample swap): left out"]);
     expect(r.rationale).toContain('Caveats: draw TG4_d1 does not match');
   });
-
-  // Two plasma-only tumour sites at ~0.6% beside a flat truncal pair; the middle draw is another
-  // person's tube with no read at any of them. Measured against that tube the sites "emerge" at the
-  // last draw; against the patient's own first draw nothing changed.
-  const swappedMiddle = (subclonalFirst: number): ClassifyInput => {
-    const sub = (a: number): Counts => ({ 'TP53 p.Y220C': [a, 3000], 'TP53 p.G245S': [a, 3000] });
-    const scenario: Scenario = {
-      id: 'ID9',
-      bullet: 'identity: a swapped draw never makes sites emerge',
-      clinician:
-        "The draw between two of the patient's own draws belongs to someone else. Sites seen in the first and the last draw did not emerge: " +
-        'with 2 progressing lesions and flat truncal markers this is true oligoprogression.',
-      therapyHistory: base.therapyHistory,
-      tumourVcf: ['TP53 p.R175H', 'PIK3CA p.H1047R'],
-      // Plasma-only sites, absent from deep white cells: tumour, not clonal haematopoiesis.
-      whiteCells: { 'TP53 p.R175H': [0, 10000], 'PIK3CA p.H1047R': [0, 10000], 'TP53 p.Y220C': [0, 10000], 'TP53 p.G245S': [0, 10000] },
-      draws: [
-        { date: '2025-07-01', counts: { 'TP53 p.R175H': [100, 5000], 'PIK3CA p.H1047R': [98, 5000], ...sub(subclonalFirst) } },
-        { date: '2025-09-01', counts: { 'TP53 p.R175H': [0, 5000], 'PIK3CA p.H1047R': [0, 5000], ...sub(0) } },
-        { date: '2026-01-05', counts: { 'TP53 p.R175H': [101, 5000], 'PIK3CA p.H1047R': [99, 5000], ...sub(20) } },
-      ],
-      imaging: { date: '2026-01-15', progressingLesions: 2, sites: ['bone'] },
-      expect: { group: 'true_oligoprogression', rationaleContains: [] },
-    };
-    const input = scenarioInput(scenario);
-    const samples = input.timeline.draws.map((d, i) => snps(d.sample, i === 1 ? PERSON_B : PERSON_A));
-    return { ...input, timeline: { ...input.timeline, identity: checkPatientIdentity(scenario.id, samples) } };
-  };
 
   it("a swapped draw between two of the patient's draws never makes sites emerge", () => {
     const input = swappedMiddle(19);

@@ -115,6 +115,7 @@ export function fixturePatient(patient = 'PT-01', group = 'oligoprogression_targ
       families: 0,
       sites_below_lod: i === 0 ? 1 : 0,
       sites_total: 3,
+      identity: 'concordant',
     })),
     sites: [
       {

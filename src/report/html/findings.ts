@@ -2,6 +2,7 @@ import type { Finding, GeneTherapies, MatchedTherapy, PatientReport } from '../t
 import { esc, escDates } from './escape.js';
 import { pct, pctInterval } from './format.js';
 import { ESR1_NOTE } from './groups.js';
+import { SWAP_MARK } from './identity.js';
 
 /**
  * "Findings at the last draw": each finding once in one notation, its VAF with interval, trend,
@@ -19,8 +20,12 @@ const EVENT_WORDS: Record<string, string> = {
   not_assessable: 'not assessable (low depth)',
 };
 
-function trendCell(f: Finding): string {
-  const now = f.trend ? (EVENT_WORDS[f.trend] ?? f.trend) : 'single draw';
+/**
+ * `draws`: how many the page has. With more than one, an empty trend is not a single draw: the last
+ * draw failed the identity check, or no earlier draw passed it, so it is compared with none.
+ */
+function trendCell(f: Finding, draws: number): string {
+  const now = f.trend ? (EVENT_WORDS[f.trend] ?? f.trend) : draws > 1 ? '–' : 'single draw';
   const earlier = f.earlier_event
     ? `<br><span class="muted">${esc(EVENT_WORDS[f.earlier_event.event] ?? f.earlier_event.event)} ${escDates(f.earlier_event.date)}</span>`
     : '';
@@ -47,7 +52,8 @@ function drugNames(g: GeneTherapies | undefined): string {
 
 export function findingsSection(r: PatientReport): string {
   const last = r.draws[r.draws.length - 1];
-  const title = `<h2>Findings at the last draw${last ? ` (${esc(last.collection_date)})` : ''}</h2>`;
+  const swap = last?.identity === 'discordant' ? ` ${SWAP_MARK}` : '';
+  const title = `<h2>Findings at the last draw${last ? ` (${esc(last.collection_date)})` : ''}${swap}</h2>`;
   if (r.findings.length === 0) {
     return `<section id="findings">${title}<p class="muted">No tracked site was detected${last ? ' at the last draw, and no actionable site in any draw' : ''}.</p></section>`;
   }
@@ -66,7 +72,7 @@ export function findingsSection(r: PatientReport): string {
     rows.push(
       `<tr${f.drove_group ? ' class="drove"' : ''} data-finding="${esc(f.label)}">` +
         `<td><strong>${esc(f.label)}</strong>${f.drove_group ? '<br><span class="drove-tag">decided the group</span>' : ''}</td>` +
-        `<td class="num">${vafCell(f)}</td><td>${trendCell(f)}</td><td class="nw">${esc(f.first_detected ?? '–')}</td><td>${flagsCell(f)}</td>${drugs}</tr>`,
+        `<td class="num">${vafCell(f)}</td><td>${trendCell(f, r.draws.length)}</td><td class="nw">${esc(f.first_detected ?? '–')}</td><td>${flagsCell(f)}</td>${drugs}</tr>`,
     );
   });
   const more =

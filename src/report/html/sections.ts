@@ -2,6 +2,7 @@ import type { PatientReport } from '../types.js';
 import { esc } from './escape.js';
 import { int, pct, pctInterval } from './format.js';
 import { groupClass, groupLabel } from './groups.js';
+import { identityCell } from './identity.js';
 
 /** The secondary sections of a patient page: modifiers and radiotherapy notes, assessments, QC, methods. */
 
@@ -51,14 +52,16 @@ export function qcSection(r: PatientReport): string {
         `<td class="num">${d.families ? int(d.families) : '–'}</td><td class="num">${d.sites_below_lod} / ${d.sites_total}</td>` +
         `<td>${d.detected === null ? '–' : d.detected ? 'detected' : 'not detected'}</td>` +
         `<td class="num">${d.tumour_fraction ? `${esc(pct(d.tumour_fraction.estimate))}${d.tumour_fraction.low !== null ? `<br><span class="muted">${esc(pctInterval(d.tumour_fraction.low, d.tumour_fraction.high))}</span>` : ''}` : '–'}</td>` +
-        `<td><code>${esc(d.bam)}</code></td></tr>`,
+        `<td>${identityCell(d)}</td><td><code>${esc(d.bam)}</code></td></tr>`,
     )
     .join('');
   return (
     '<section id="qc"><h2>Quality control</h2><table><thead><tr><th>draw</th><th>timepoint</th><th class="num">median depth</th><th class="num">min depth</th>' +
-    `<th class="num">UMI families (median)</th><th class="num">sites not detected</th><th>ctDNA (clonal sites)</th><th class="num">tumour fraction</th><th>BAM</th></tr></thead><tbody>${rows}</tbody></table>` +
+    `<th class="num">UMI families (median)</th><th class="num">sites not detected</th><th>ctDNA (clonal sites)</th><th class="num">tumour fraction</th><th>identity</th><th>BAM</th></tr></thead><tbody>${rows}</tbody></table>` +
     '<p class="src">“Sites not detected” counts tracked sites whose call at that draw was not <code>detected</code> (below the limit of detection or low depth). ' +
-    '“ctDNA (clonal sites)”: whether the pooled clonal sites were detected at that draw.</p></section>'
+    '“ctDNA (clonal sites)”: whether the pooled clonal sites were detected at that draw. ' +
+    '“Identity”: whether the draw’s genotypes at common germline SNPs match the patient’s other samples; a discordant draw may be another person’s tube: ' +
+    'its counts are shown but it is left out of the classification, and the next draw’s events are measured against the patient’s previous draw.</p></section>'
   );
 }
 
