@@ -6,7 +6,7 @@
  * the patient now may not be the patient's. No identity SNP counted is "not checked", never a pass.
  */
 import { changeEvent } from '../timeline/events.js';
-import { DEFAULT_EVENT_SETTINGS, type EventSettings, type PatientTimeline, type TimelinePoint } from '../timeline/types.js';
+import { type EventSettings, type PatientTimeline, type TimelinePoint } from '../timeline/types.js';
 import type { AssessmentIdentity } from './types.js';
 
 export interface IdentityOutcome extends AssessmentIdentity {
@@ -61,8 +61,7 @@ function keptPoints(points: readonly TimelinePoint[], keep: readonly boolean[], 
 export function withoutDraws(timeline: PatientTimeline, samples: readonly string[]): PatientTimeline {
   if (samples.length === 0) return timeline;
   const keep = timeline.draws.map((d) => !samples.includes(d.sample));
-  // A timeline written by hand or by an older version may lack its settings: the track defaults.
-  const settings = (timeline.event_settings as EventSettings | undefined) ?? DEFAULT_EVENT_SETTINGS;
+  const settings = timeline.event_settings;
   return {
     ...timeline,
     draws: timeline.draws.filter((_, i) => keep[i]),

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError, fileError } from '../util/errors.js';
-import { type PatientTimeline, SITE_EVENTS, TIMELINE_SCHEMA, TIMELINE_SCHEMA_VERSION } from './types.js';
+import { DEFAULT_EVENT_SETTINGS, type PatientTimeline, SITE_EVENTS, TIMELINE_SCHEMA, TIMELINE_SCHEMA_VERSION } from './types.js';
 
 const num = z.number().nullable();
 const call = z.enum(['detected', 'not_detected', 'low_depth']);
@@ -15,6 +15,11 @@ const timelineSchema = z.object({
   schema_version: z.literal(TIMELINE_SCHEMA_VERSION),
   patient: z.string().min(1),
   draws: z.array(z.object({ sample: z.string().min(1), collection_date: date })).min(1),
+  // The change test's settings (classify recomputes events with them when it drops a draw); a
+  // timeline written without them gets track's defaults.
+  event_settings: z
+    .object({ alpha: z.number().gt(0).lt(1), min_fold: z.number().min(1), clonal_min_relative_vaf: z.number().min(0).max(1) })
+    .optional(),
   sites: z.array(
     z.object({
       key: z.string(),
@@ -84,7 +89,9 @@ export function parsePatientTimeline(text: string, file: string): PatientTimelin
     if (t.draws[i].collection_date < t.draws[i - 1].collection_date)
       throw fileError(file, `draws are not in date order at ${t.draws[i].sample}`);
   }
-  return raw as PatientTimeline;
+  const timeline = raw as PatientTimeline;
+  if (t.event_settings === undefined) timeline.event_settings = { ...DEFAULT_EVENT_SETTINGS };
+  return timeline;
 }
 
 /** Reads every DIR/patients/*.json (sorted by file name). DIR must be a `track` output directory. */
