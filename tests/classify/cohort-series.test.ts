@@ -10,7 +10,7 @@ import { loadPolicy } from '../../src/classify/policy.js';
 import { priorSettings } from '../../src/classify/rule-molecular.js';
 import { binomialDraw, normalDraw, Xoshiro128 } from '../../src/stats/rng.js';
 import { resolveBetweenDrawPrior } from '../../src/timeline/longitudinal/resolve.js';
-import type { PatientTimeline, TimelinePoint, TimelineSite } from '../../src/timeline/types.js';
+import { DEFAULT_EVENT_SETTINGS, type PatientTimeline, type TimelinePoint, type TimelineSite } from '../../src/timeline/types.js';
 
 const { policy } = loadPolicy();
 const knowledge = referenceKnowledge();
@@ -93,6 +93,7 @@ function cohort(seed: number, swapAt: number | null, esr1: boolean): PatientTime
       tumour_fraction: { method: '', clonal_sites: [], points: [] },
       white_cell_bam: null,
       identity,
+      event_settings: DEFAULT_EVENT_SETTINGS,
     } as unknown as PatientTimeline;
   });
 }
