@@ -1,7 +1,7 @@
 /**
- * The patients' spread around the cohort's between-draw variance (spread.ts): the special functions,
- * the fitFDist-style df on ratios of known distribution, and the cohort estimate on simulated
- * cohorts whose patients agree or differ.
+ * The patients' spread around the cohort's between-draw variance (spread.ts): the maximum-likelihood
+ * df on ratios of known distribution, and the cohort estimate on simulated cohorts whose patients
+ * agree or differ.
  */
 import { describe, expect, it } from 'vitest';
 import { simulateSeries } from '../../src/bench/accuracy-series.js';
@@ -10,20 +10,7 @@ import { priorSettings } from '../../src/classify/rule-molecular.js';
 import { gammaDraw, Xoshiro128 } from '../../src/stats/rng.js';
 import { type CohortSeries, estimateCohortPrior } from '../../src/timeline/longitudinal/prior.js';
 import { resolveBetweenDrawPrior } from '../../src/timeline/longitudinal/resolve.js';
-import { betweenPatientDf, digamma, tetragamma, trigamma, trigammaInverse } from '../../src/timeline/longitudinal/spread.js';
-
-describe('digamma, trigamma, tetragamma, trigammaInverse', () => {
-  it('match closed forms at 1 and 1/2 and invert', () => {
-    const euler = 0.5772156649015329;
-    expect(digamma(1)).toBeCloseTo(-euler, 10);
-    expect(digamma(0.5)).toBeCloseTo(-euler - 2 * Math.LN2, 10);
-    expect(trigamma(1)).toBeCloseTo(Math.PI ** 2 / 6, 10);
-    expect(trigamma(0.5)).toBeCloseTo(Math.PI ** 2 / 2, 10);
-    expect(tetragamma(1)).toBeCloseTo(-2 * 1.2020569031595942, 9);
-    for (const y of [0.2, 1, 3.7, 25, 400]) expect(trigammaInverse(trigamma(y)) / y).toBeCloseTo(1, 6);
-    expect(trigammaInverse(0)).toBe(Infinity);
-  });
-});
+import { betweenPatientDf } from '../../src/timeline/longitudinal/spread.js';
 
 /** n ratios r = (χ²_ν/ν)·w, w the patient's variance over the cohort's: 1, or ν0/χ²_ν0 (scaled-inverse-χ²). */
 function ratios(seed: number, n: number, nu: number, d0: number | null): number[] {
@@ -52,6 +39,22 @@ describe('betweenPatientDf', () => {
     const dfs = Array(40).fill(5);
     const withLow = [...r.slice(0, 39), 0.001];
     expect(betweenPatientDf(withLow, dfs)).toBeGreaterThan(30);
+  });
+
+  it('40 agreeing patients (phases of 1–5 df) over 300 cohorts: never d0 < 5, below 10 in at most 5%; spread with 5 df: median near 5', () => {
+    const sample = (seed: number, d0: number | null): number => {
+      const rng = new Xoshiro128(9000 + seed);
+      const dfs = Array.from({ length: 40 }, (_, k) => 1 + (k % 5));
+      const r = dfs.map((nu) => ((2 * gammaDraw(rng, nu / 2)) / nu) * (d0 === null ? 1 : d0 / (2 * gammaDraw(rng, d0 / 2))));
+      return betweenPatientDf(r, dfs);
+    };
+    const agree = Array.from({ length: 300 }, (_, s) => sample(s, null));
+    // The moments of log r gave d0 below 5 in agreeing cohorts (2 and 4 among 30 simulated ones).
+    expect(agree.filter((d) => d < 5).length).toBe(0);
+    expect(agree.filter((d) => d < 10).length).toBeLessThanOrEqual(15);
+    const spread = Array.from({ length: 300 }, (_, s) => sample(s, 5)).sort((a, b) => a - b);
+    expect(spread[150]).toBeGreaterThan(4);
+    expect(spread[150]).toBeLessThan(7);
   });
 
   it('fewer than three phases: Infinity (no information on the spread)', () => {
