@@ -9,6 +9,7 @@ import { expectedInfoAt, sampledFold, type TwoGroupCounts } from '../../src/time
 import { assessMolecularChange } from '../../src/timeline/longitudinal/model.js';
 import { logPhase, pooledLogSigma2 } from '../../src/timeline/longitudinal/log-level.js';
 import { estimateCohortPrior } from '../../src/timeline/longitudinal/prior.js';
+import { siteTrends } from '../../src/timeline/longitudinal/trend.js';
 import type { SeriesSite } from '../../src/timeline/longitudinal/types.js';
 import { betweenDrawCv2 } from '../../src/timeline/longitudinal/variance.js';
 import { simulatedCohort } from '../../src/bench/accuracy-longitudinal.js';
@@ -58,6 +59,28 @@ describe('fold of the signal above the background', () => {
     const m = assessMolecularChange(seriesInput(sites, undefined, { cv: 0.15, df: 50, source: 't' }, settings));
     expect(m.status).toBe('not_evaluable');
     expect(m.comparisons[0].note).toMatch(/no signal above the sites' background/);
+  });
+
+  it("a site's trend with no signal above its background in either group says so", () => {
+    const draws = seriesInput(
+      [{ key: 's', label: 's', alt: [0, 0, 0], depth: [3000, 3000, 3000] }],
+      undefined,
+      { cv: 0.15, df: 50, source: 't' },
+      settings,
+    ).draws;
+    const trend = (alt: number[]) =>
+      siteTrends({
+        draws,
+        sites: [{ key: 's', label: 's', alt, depth: [3000, 3000, 3000], background: 1e-3 }],
+        target: 2,
+        therapyStartDay: null,
+        sigma2: 0.02,
+        sigmaDf: 50,
+        settings: { fold: 2, alpha: 0.01, intervalLevel: 0.95, phaseAlpha: 0.001 },
+      })[0];
+    expect(trend([2, 3, 2]).note).toBe("no more alt reads in the nadir phase and this draw than the site's background explains");
+    expect(trend([0, 0, 0]).note).toBe('no alt read in the nadir phase nor in this draw');
+    expect(trend([2, 3, 40]).fold_infinite).toBe(true);
   });
 
   it('the expected information at a fold counts only the signal above the background', () => {

@@ -71,7 +71,13 @@ export function siteTrends(input: TrendInput): SiteTrend[] {
     const nadir = phase.map((t) => draws[t].sample);
     if (Number.isNaN(lam))
       return {
-        row: { ...base, nadir_draws: nadir, note: 'no alt read in the nadir phase nor in this draw' },
+        row: {
+          ...base,
+          nadir_draws: nadir,
+          note: [...phase, w].every((t) => site.alt[t] === 0)
+            ? 'no alt read in the nadir phase nor in this draw'
+            : "no more alt reads in the nadir phase and this draw than the site's background explains",
+        },
         p: NaN,
         contrast: null,
         phase,
