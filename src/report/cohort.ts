@@ -14,12 +14,29 @@ import {
   type ReportMeta,
 } from './types.js';
 
+type Draw = PatientReport['draws'][number];
+
 /** A draw in which no tracked site was detected: every site below its limit of detection. */
-const allBelowLod = (d: PatientReport['draws'][number]) => d.sites_total > 0 && d.sites_below_lod === d.sites_total;
+const allBelowLod = (d: Draw) => d.sites_total > 0 && d.sites_below_lod === d.sites_total;
+/** Possibly another person's tube: its levels say nothing of the patient. */
+const leftOut = (d: Draw) => d.identity === 'discordant';
+/** Kept draws in which no tracked site was detected. */
+const keptBelowLod = (draws: Draw[]) => draws.filter((d) => !leftOut(d) && allBelowLod(d)).length;
+
+/** `draws_left_out` and `last_draw_left_out` when there is something to say (absent otherwise). */
+function leftOutFields(draws: Draw[]): Pick<CohortRow, 'draws_left_out' | 'last_draw_left_out'> {
+  const n = draws.filter(leftOut).length;
+  const latest = draws.at(-1);
+  return {
+    ...(latest && leftOut(latest) ? { last_draw_left_out: latest.collection_date } : {}),
+    ...(n > 0 ? { draws_left_out: n } : {}),
+  };
+}
 
 export function cohortRow(r: PatientReport): CohortRow {
   const latest = r.assessments[r.assessments.length - 1];
-  const lastDraw = r.draws[r.draws.length - 1];
+  // The patient's latest state is read at the last draw classify keeps, as on the patient's page.
+  const lastDraw = r.draws.filter((d) => !leftOut(d)).at(-1);
   return {
     patient: r.patient,
     href: `${safeFileStem(r.patient)}.html`,
@@ -30,7 +47,8 @@ export function cohortRow(r: PatientReport): CohortRow {
     last_draw: lastDraw?.collection_date ?? '',
     draws: r.draws.length,
     median_depth: r.draws.length ? median(r.draws.map((d) => d.median_depth)) : null,
-    draws_below_lod: r.draws.filter(allBelowLod).length,
+    draws_below_lod: keptBelowLod(r.draws),
+    ...leftOutFields(r.draws),
   };
 }
 
@@ -44,6 +62,7 @@ export function cohortSummary(patients: PatientReport[], rows: CohortRow[]): Coh
   ];
   const perPatient = patients.map((p) => p.draws.length);
   const draws = patients.flatMap((p) => p.draws);
+  const nLeftOut = draws.filter(leftOut).length;
   return {
     patients: patients.length,
     groups: order.filter((g) => counts.has(g)).map((g) => ({ group: g, patients: counts.get(g)! })),
@@ -52,7 +71,8 @@ export function cohortSummary(patients: PatientReport[], rows: CohortRow[]): Coh
       ? { median: median(perPatient), min: Math.min(...perPatient), max: Math.max(...perPatient) }
       : null,
     median_depth: draws.length ? median(draws.map((d) => d.median_depth)) : null,
-    draws_below_lod: draws.filter(allBelowLod).length,
+    draws_below_lod: keptBelowLod(draws),
+    ...(nLeftOut > 0 ? { draws_left_out: nLeftOut } : {}),
   };
 }
 

@@ -2,14 +2,16 @@ import type { AssessmentClassification } from '../classify/types.js';
 import { actionableFor, type ActionabilityRow } from '../reference/actionability.js';
 import type { PatientTimeline, TimelineSite } from '../timeline/types.js';
 import { levelInWords, type LevelWords } from './evidence-levels.js';
+import { firstDetected, lastKeptIndex, leftOutDraws } from './identity.js';
 import { geneProteinLabel, proteinNotation, variantLabel } from './labels.js';
 import type { Finding, GeneTherapies, MatchedTherapy } from './types.js';
 import { timelineSiteFlags, upstreamSiteFlags } from './upstream.js';
 
 /**
  * "Findings at the last draw": what decided the group first, then every actionable site detected
- * in some draw, then other sites detected at the last draw by VAF. A panel of 100 sites must not
- * push the chart off the first printed page, so only MAX_OTHER_FINDINGS of the other sites are
+ * in some draw, then other sites detected at the last draw by VAF. "Draw" is one classify keeps: a
+ * draw whose identity check is discordant is never read as the patient's. A panel of 100 sites must
+ * not push the chart off the first printed page, so only MAX_OTHER_FINDINGS of the other sites are
  * listed; the evidence table holds them all.
  */
 export const MAX_OTHER_FINDINGS = 4;
@@ -31,14 +33,17 @@ function decidingKeys(a: AssessmentClassification | undefined, t: PatientTimelin
   return out;
 }
 
-function firstDetected(s: TimelineSite): string | null {
-  return s.first_detection?.collection_date ?? s.points.find((p) => p.call === 'detected')?.collection_date ?? null;
+/** Where a page's findings are read: the last kept draw (`at`) and the draws left out. */
+interface ReadAt {
+  at: number;
+  leftOut: ReadonlySet<string>;
 }
 
-function finding(s: TimelineSite, drove: boolean, actionable: boolean, role: string, extraFlags: Finding['flags']): Finding {
-  const last = s.points[s.points.length - 1];
+function finding(s: TimelineSite, where: ReadAt, drove: boolean, actionable: boolean, role: string, extraFlags: Finding['flags']): Finding {
+  const last = s.points[where.at];
+  // Left-out draws carry no event (withKeptEvents), so only the patient's own draws can match.
   const earlier = s.points
-    .slice(0, -1)
+    .slice(0, where.at)
     .reverse()
     .find((p) => p.event === 'emerged' || p.event === 'rising');
   return {
@@ -54,7 +59,7 @@ function finding(s: TimelineSite, drove: boolean, actionable: boolean, role: str
     lod: last.lod,
     trend: last.event === 'baseline' ? '' : last.event,
     earlier_event: earlier ? { event: earlier.event, date: earlier.collection_date } : null,
-    first_detected: firstDetected(s),
+    first_detected: firstDetected(s, where.leftOut),
     flags: [...timelineSiteFlags(s), ...extraFlags],
     drove_group: drove,
     actionable,
@@ -68,17 +73,21 @@ export function buildFindings(
   rows: readonly ActionabilityRow[],
   roleOf: (s: TimelineSite) => string,
 ): { findings: Finding[]; more: number } {
-  if (t.draws.length === 0) return { findings: [], more: 0 };
+  const leftOut = leftOutDraws(t);
+  // A discordant tube may be another person's: its VAFs (or an actionable variant seen only in it)
+  // must not be presented as the patient's, so findings are read at the last kept draw.
+  const where: ReadAt = { at: lastKeptIndex(t.draws, leftOut), leftOut };
+  if (where.at < 0) return { findings: [], more: 0 };
   const deciding = decidingKeys(latest, t);
   const flags = upstreamSiteFlags(latest);
   const drove: Finding[] = [];
   const actionable: Finding[] = [];
   const other: Finding[] = [];
   for (const s of t.sites) {
-    const detectedEver = s.points.some((p) => p.call === 'detected');
-    const detectedLast = s.points[s.points.length - 1]?.call === 'detected';
+    const detectedEver = s.points.some((p) => p.call === 'detected' && !leftOut.has(p.sample));
+    const detectedLast = s.points[where.at]?.call === 'detected';
     const isActionable = actionableFor(s.gene, s.protein, rows).length > 0;
-    const f = finding(s, deciding.has(s.key), isActionable, roleOf(s), flags.get(s.key) ?? []);
+    const f = finding(s, where, deciding.has(s.key), isActionable, roleOf(s), flags.get(s.key) ?? []);
     if (f.drove_group) drove.push(f);
     else if (isActionable && detectedEver) actionable.push(f);
     else if (detectedLast) other.push(f);

@@ -15,7 +15,7 @@ import {
   type ReportMeta,
   type SiteSeries,
 } from './types.js';
-import { drawIdentity } from './identity.js';
+import { drawIdentity, firstDetected, lastKeptIndex, leftOutDraws } from './identity.js';
 import { timelineSiteFlags } from './upstream.js';
 
 /** Everything a patient page needs besides the timeline, already resolved by the caller. */
@@ -45,6 +45,7 @@ export function median(values: number[]): number {
 /** Builds the report data of one patient (pure: no I/O). */
 export function buildPatientReport(inp: PatientReportInputs): PatientReport {
   const t = inp.timeline;
+  const leftOut = leftOutDraws(t);
   const tfBySample = new Map(t.tumour_fraction.points.map((p) => [p.sample, p]));
   const draws: DrawSummary[] = t.draws.map((d, i) => {
     const pts = t.sites.map((s) => s.points[i]);
@@ -74,7 +75,7 @@ export function buildPatientReport(inp: PatientReportInputs): PatientReport {
     role: inp.roleOf(s),
     germline_or_ch: s.germline_or_ch,
     flags: timelineSiteFlags(s),
-    first_detected: s.first_detection?.collection_date ?? s.points.find((p) => p.call === 'detected')?.collection_date ?? null,
+    first_detected: firstDetected(s, leftOut),
     points: s.points.map((p) => ({
       sample: p.sample,
       collection_date: p.collection_date,
@@ -111,11 +112,19 @@ export function buildPatientReport(inp: PatientReportInputs): PatientReport {
     assessments: inp.assessments,
     findings: inp.findings,
     findings_more: inp.findingsMore,
+    ...latestLeftOut(t, leftOut),
     therapies: inp.therapies,
     toxicity_notes: inp.toxicityNotes,
     methods: { ...inp.methods, tool_version: t.tool_version, count_settings: countSettings },
     disclaimer: DISCLAIMER,
   };
+}
+
+/** The discordant draws after the last kept one, where the findings are read (absent when none). */
+function latestLeftOut(t: PatientTimeline, leftOut: ReadonlySet<string>): Pick<PatientReport, 'left_out_latest_draws'> {
+  const after = t.draws.slice(lastKeptIndex(t.draws, leftOut) + 1);
+  if (after.length === 0) return {};
+  return { left_out_latest_draws: after.map((d) => ({ sample: d.sample, collection_date: d.collection_date })) };
 }
 
 function snake(k: string): string {

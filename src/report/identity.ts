@@ -1,6 +1,6 @@
 import { identityOutcome, withoutDraws } from '../classify/identity-check.js';
 import type { PatientIdentity } from '../identity/types.js';
-import type { PatientTimeline, TimelinePoint } from '../timeline/types.js';
+import type { PatientTimeline, TimelinePoint, TimelineSite } from '../timeline/types.js';
 import type { DrawIdentity } from './types.js';
 
 /**
@@ -36,4 +36,26 @@ export function withKeptEvents(timeline: PatientTimeline): PatientTimeline {
       return { ...site, points: site.points.map((p) => bySample.get(p.sample) ?? uncompared(p)) };
     }),
   };
+}
+
+/** Samples of the draws classify leaves out: those whose identity check is discordant. */
+export function leftOutDraws(timeline: PatientTimeline): ReadonlySet<string> {
+  return new Set(identityOutcome(timeline).excluded_draws);
+}
+
+/**
+ * Date of the first of the patient's own draws that detected the site, or null. Track's first
+ * detection counts every draw, so when it is a left-out draw (another person's tube may carry the
+ * variant) the first kept draw with a detected call is taken instead.
+ */
+export function firstDetected(site: TimelineSite, leftOut: ReadonlySet<string>): string | null {
+  const tracked = site.first_detection;
+  if (tracked && !leftOut.has(tracked.sample)) return tracked.collection_date;
+  return site.points.find((p) => p.call === 'detected' && !leftOut.has(p.sample))?.collection_date ?? null;
+}
+
+/** Index of the last draw classify keeps, or -1 when it keeps none. */
+export function lastKeptIndex(draws: readonly { sample: string }[], leftOut: ReadonlySet<string>): number {
+  for (let i = draws.length - 1; i >= 0; i--) if (!leftOut.has(draws[i].sample)) return i;
+  return -1;
 }

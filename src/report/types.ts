@@ -13,7 +13,11 @@
  * Version 3 (from version 2): each draw carries its sample-identity status (`identity`), and the
  * per-site events are those over the draws classify keeps: the draw after an identity-discordant
  * draw is compared with the patient's previous draw, and the discordant draw's own points have no
- * event.
+ * event. What stands for the patient's state is read at the draws classify keeps: `first_detected`
+ * (site and finding) is the first kept draw that detected the site; the findings are read at the last
+ * kept draw (`last_date`), with the discordant draws after it in `left_out_latest_draws`; the cohort
+ * row's `last_draw` and `last_tumour_fraction` are the last kept draw's (`last_draw_left_out` names a
+ * later discordant draw) and `draws_below_lod` counts kept draws only (`draws_left_out` the others).
  */
 
 import type { SampleIdentityStatus } from '../identity/types.js';
@@ -83,7 +87,7 @@ export interface SiteSeries {
   germline_or_ch: boolean;
   /** Flags in words (from the timeline's germline/CH reason and any per-site flag classify adds). */
   flags?: SiteFlag[];
-  /** Date of the first draw that detected the site, or null. */
+  /** Date of the first draw that detected the site, or null; never an identity-discordant draw. */
   first_detected?: string | null;
   points: SitePoint[];
 }
@@ -230,6 +234,7 @@ export interface Finding {
   protein: string;
   /** `ESR1 p.D538G`: the one notation used on every page. */
   label: string;
+  /** The draw the finding is read at: the last draw whose identity check is not discordant. */
   last_date: string;
   call: string;
   vaf: number | null;
@@ -285,8 +290,17 @@ export interface PatientReport {
   imaging: ImagingAssessment[];
   /** In date order; the last one is the page's headline. */
   assessments: Assessment[];
-  /** Findings at the last draw: what decided the group first, then actionable, then by VAF. */
+  /**
+   * Findings at the last draw classify keeps (each finding's `last_date`): what decided the group
+   * first, then actionable, then by VAF.
+   */
   findings: Finding[];
+  /**
+   * The latest draws, in draw order, when their identity check is discordant: possibly another
+   * person's tube, so the findings are read at the last draw before them. Absent when the latest draw
+   * is the patient's.
+   */
+  left_out_latest_draws?: { sample: string; collection_date: string }[];
   /** Detected sites not listed in `findings` (shown in the evidence table only). */
   findings_more: number;
   /** Matched therapies grouped by gene, in the order of `findings`. */
@@ -305,11 +319,19 @@ export interface CohortRow {
   group: string;
   /** What decided the group, in words (the finding in `ESR1 p.D538G` notation when one did). */
   decided_by: string;
+  /** Of `last_draw`. */
   last_tumour_fraction: number | null;
+  /** The last draw whose identity check is not discordant ('' when there is none). */
   last_draw: string;
+  /** The patient's latest draw when its identity check is discordant (it is then not `last_draw`). */
+  last_draw_left_out?: string;
+  /** Every draw on the patient's page, a discordant one included (its tube was sequenced). */
   draws: number;
+  /** Draws whose identity check is discordant, left out of the classification; absent when none. */
+  draws_left_out?: number;
+  /** Over every draw: sequencing depth does not depend on whose tube it was. */
   median_depth: number | null;
-  /** Draws in which every tracked site was below its limit of detection. */
+  /** Kept draws (identity not discordant) in which every tracked site was below its limit of detection. */
   draws_below_lod: number;
 }
 
@@ -321,7 +343,10 @@ export interface CohortSummary {
   draws_per_patient: { median: number; min: number; max: number } | null;
   /** Median over all draws of each draw's median depth across tracked sites. */
   median_depth: number | null;
+  /** Kept draws with every site below its limit of detection, of `draws` − `draws_left_out`. */
   draws_below_lod: number;
+  /** Draws whose identity check is discordant, over all patients; absent when none. */
+  draws_left_out?: number;
 }
 
 export interface CohortReport {

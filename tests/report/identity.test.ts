@@ -14,10 +14,14 @@ import {
   type ClassifyInput,
 } from '../../src/classify/types.js';
 import { assemblePatientReports } from '../../src/report/assemble.js';
+import { buildCohort, cohortRow } from '../../src/report/cohort.js';
+import { renderIndexPage } from '../../src/report/html/index-page.js';
 import { renderPatientPage } from '../../src/report/html/patient-page.js';
+import { chartDescription, chartLegend, chartSvg } from '../../src/report/svg/chart.js';
 import type { PatientReport } from '../../src/report/types.js';
 import type { BetweenDrawPrior } from '../../src/timeline/longitudinal/types.js';
 import { swappedMiddle, withSwappedDraw } from '../classify/swapped-draw.js';
+import { FIXTURE_META } from './fixture.js';
 
 const { policy } = loadPolicy();
 /** A lab's measured between-draw CV (the subject here is not the statistics). */
@@ -100,13 +104,97 @@ describe('report: a draw whose identity check is discordant', () => {
     }
   });
 
-  it('at the last draw: the findings are marked and have no trend, never "single draw"', () => {
+  it("at the last draw: the findings are the last kept draw's, with a sentence naming the draw left out", () => {
     const r = report(withSwappedDraw(swappedMiddle(19), 2));
     expect(r.draws.map((d) => d.identity === 'discordant')).toEqual([false, false, true]);
+    expect(r.left_out_latest_draws).toEqual([{ sample: 'ID9_d2', collection_date: '2026-01-05' }]);
     expect(r.findings.length).toBeGreaterThan(0);
-    expect(r.findings.map((f) => f.trend)).toEqual(r.findings.map(() => ''));
+    // ID9_d1 (0 reads at every site), compared with ID9_d0; not the swapped tube's VAFs.
+    for (const f of r.findings) {
+      expect(f.last_date, f.label).toBe('2025-09-01');
+      expect(f.vaf, f.label).toBe(0);
+      expect(f.trend, f.label).not.toBe('');
+    }
     const findings = section(renderPatientPage(r), 'findings');
-    expect(findings.slice(0, findings.indexOf('</h2>'))).toContain('data-identity="discordant"');
+    expect(findings.slice(0, findings.indexOf('</h2>'))).toContain('Findings at the last draw (2025-09-01)');
+    const note = findings.slice(findings.indexOf('</h2>'), findings.indexOf('<table'));
+    expect(note).toContain('data-identity="discordant"');
+    expect(note).toContain('ID9_d2 (2026-01-05), failed the sample-identity check and is left out');
+    expect(note).toContain('findings of ID9_d1 (2025-09-01)');
     expect(findings).not.toContain('single draw');
+  });
+
+  it('first detected is the first kept draw that detected the site, not a swapped first tube that carried it', () => {
+    const input = withSwappedDraw(swappedMiddle(19), 0);
+    // Track counted the swapped tube: every site it carried was "first detected" there.
+    const carried = input.timeline.sites.filter((s) => s.first_detection?.sample === 'ID9_d0');
+    expect(carried.length).toBeGreaterThan(0);
+    const r = report(input);
+    for (const s of r.sites.filter((x) => carried.some((c) => c.gene === x.gene && c.protein === x.protein)))
+      expect(s.first_detected, `${s.gene} ${s.protein}`).toBe('2026-01-05');
+    expect(r.findings.length).toBeGreaterThan(0);
+    for (const f of r.findings) expect(f.first_detected, f.label).toBe('2026-01-05');
+  });
+});
+
+/** The polyline of each charted site (its points as drawn), by the site's label. */
+const siteLines = (svg: string): Record<string, string[]> =>
+  Object.fromEntries(
+    [...svg.matchAll(/<g class="series site" data-site="([^"]+)">(?:<polyline points="([^"]*)")?/g)].map((m) => [
+      m[1],
+      m[2] ? m[2].split(' ') : [],
+    ]),
+  );
+
+describe('report chart: a draw whose identity check is discordant', () => {
+  it("is a labelled cross, not joined into any site's line", () => {
+    const r = report(swappedMiddle(19));
+    const svg = chartSvg(r);
+    const lines = siteLines(svg);
+    expect(Object.keys(lines).length).toBeGreaterThan(0);
+    // Three draws, the middle one swapped: each line joins the first and the last only.
+    for (const [site, pts] of Object.entries(lines)) expect(pts.length, site).toBe(2);
+    const crosses = [...svg.matchAll(/<g class="pt swapped" data-sample="([^"]+)" data-identity="discordant">/g)].map((m) => m[1]);
+    expect(crosses).toEqual(Object.keys(lines).map(() => 'ID9_d1'));
+    expect(svg).toMatch(/<g class="annot swap">.*?>identity discordant<\/text><title>Draw ID9_d1 2025-09-01: identity discordant/);
+    expect(chartDescription(r)).toContain('draw ID9_d1 2025-09-01: identity discordant');
+    expect(chartLegend(r)).toContain('identity discordant');
+  });
+
+  it("leaves a swapped last draw's tumour fraction out of the tumour-fraction line", () => {
+    const r = report(withSwappedDraw(swappedMiddle(19), 2));
+    const last = r.draws[2];
+    expect(last.tumour_fraction?.estimate).toBeGreaterThan(0);
+    const svg = chartSvg(r);
+    // Of the kept draws only ID9_d0 has a tumour fraction above 0 (ID9_d1 has no read): a line of one point.
+    const line = /<g class="series tf"><polyline points="([^"]*)"/.exec(svg);
+    expect(line?.[1].split(' ')).toEqual([expect.stringMatching(/^[\d.]+,[\d.]+$/)]);
+    expect(svg).toContain('<g class="pt tf-pt swapped" data-sample="ID9_d2" data-identity="discordant">');
+  });
+});
+
+describe('cohort index: a draw whose identity check is discordant', () => {
+  it('reads the last tumour fraction at the last kept draw and names the swapped last draw', () => {
+    const r = report(withSwappedDraw(swappedMiddle(19), 2));
+    const row = cohortRow(r);
+    expect(row.last_draw).toBe('2025-09-01');
+    expect(row.last_tumour_fraction).toBe(r.draws[1].tumour_fraction?.estimate ?? null);
+    expect(row.last_tumour_fraction).not.toBe(r.draws[2].tumour_fraction?.estimate);
+    expect(row.last_draw_left_out).toBe('2026-01-05');
+    expect(row.draws).toBe(3);
+    expect(row.draws_left_out).toBe(1);
+    const index = renderIndexPage(buildCohort([r], FIXTURE_META));
+    expect(index).toContain('2026-01-05 left out: identity discordant');
+  });
+
+  it('counts draws below the LoD over kept draws only', () => {
+    const r = report(swappedMiddle(19));
+    // The swapped middle tube has no read at any site.
+    expect(r.draws[1].sites_below_lod).toBe(r.draws[1].sites_total);
+    expect(cohortRow(r).draws_below_lod).toBe(0);
+    const cohort = buildCohort([r], FIXTURE_META);
+    expect(cohort.summary.draws_below_lod).toBe(0);
+    expect(cohort.summary.draws_left_out).toBe(1);
+    expect(cohortRow(r).last_draw_left_out).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import type { Finding, GeneTherapies, MatchedTherapy, PatientReport } from '../types.js';
+import type { DrawSummary, Finding, GeneTherapies, MatchedTherapy, PatientReport } from '../types.js';
 import { esc, escDates } from './escape.js';
 import { pct, pctInterval } from './format.js';
 import { ESR1_NOTE } from './groups.js';
@@ -21,8 +21,8 @@ const EVENT_WORDS: Record<string, string> = {
 };
 
 /**
- * `draws`: how many the page has. With more than one, an empty trend is not a single draw: the last
- * draw failed the identity check, or no earlier draw passed it, so it is compared with none.
+ * `draws`: how many of the page's draws classify keeps. The findings are read at the last of them,
+ * which is compared with the previous kept draw, so an empty trend there means a single kept draw.
  */
 function trendCell(f: Finding, draws: number): string {
   const now = f.trend ? (EVENT_WORDS[f.trend] ?? f.trend) : draws > 1 ? '–' : 'single draw';
@@ -50,12 +50,34 @@ function drugNames(g: GeneTherapies | undefined): string {
   return `<ul class="drugs">${g.therapies.map((t) => `<li>${esc(t.drugs)}${t.germline_row ? ' <span class="muted">(germline variants)</span>' : ''}</li>`).join('')}</ul>`;
 }
 
+/**
+ * Why the findings are not read at the latest draw: it failed the identity check (with any discordant
+ * draw just before it), so its VAFs may be another person's. Names the draws left out and the draw read.
+ */
+function leftOutNote(r: PatientReport, read: DrawSummary | undefined): string {
+  const out = r.left_out_latest_draws ?? [];
+  if (out.length === 0) return '';
+  const names = out.map((d) => `${d.sample} (${d.collection_date})`).join(', ');
+  const which = out.length > 1 ? 'latest draws' : 'last draw';
+  const instead = read
+    ? `These are the findings of ${read.sample} (${read.collection_date}), the last draw kept.`
+    : 'No draw was kept, so there are no findings to show.';
+  return `<p class="identity-note">${SWAP_MARK} The ${which}, ${esc(names)}, failed the sample-identity check and ${out.length > 1 ? 'are' : 'is'} left out. ${esc(instead)}</p>`;
+}
+
 export function findingsSection(r: PatientReport): string {
-  const last = r.draws[r.draws.length - 1];
-  const swap = last?.identity === 'discordant' ? ` ${SWAP_MARK}` : '';
-  const title = `<h2>Findings at the last draw${last ? ` (${esc(last.collection_date)})` : ''}${swap}</h2>`;
+  const kept = r.draws.filter((d) => d.identity !== 'discordant');
+  // The draw the findings are read at: the last kept draw, never a possibly swapped tube.
+  const read = kept.at(-1);
+  const note = leftOutNote(r, read);
+  const title = `<h2>Findings at the last draw${read ? ` (${esc(read.collection_date)})` : ''}</h2>${note}`;
   if (r.findings.length === 0) {
-    return `<section id="findings">${title}<p class="muted">No tracked site was detected${last ? ' at the last draw, and no actionable site in any draw' : ''}.</p></section>`;
+    // With no kept draw the note already says why nothing is shown.
+    const none =
+      read || !note
+        ? `<p class="muted">No tracked site was detected${read ? ' at the last draw, and no actionable site in any draw' : ''}.</p>`
+        : '';
+    return `<section id="findings">${title}${none}</section>`;
   }
   const genes = new Map(r.therapies.map((g) => [g.gene, g]));
   const rows: string[] = [];
@@ -72,7 +94,7 @@ export function findingsSection(r: PatientReport): string {
     rows.push(
       `<tr${f.drove_group ? ' class="drove"' : ''} data-finding="${esc(f.label)}">` +
         `<td><strong>${esc(f.label)}</strong>${f.drove_group ? '<br><span class="drove-tag">decided the group</span>' : ''}</td>` +
-        `<td class="num">${vafCell(f)}</td><td>${trendCell(f, r.draws.length)}</td><td class="nw">${esc(f.first_detected ?? '–')}</td><td>${flagsCell(f)}</td>${drugs}</tr>`,
+        `<td class="num">${vafCell(f)}</td><td>${trendCell(f, kept.length)}</td><td class="nw">${esc(f.first_detected ?? '–')}</td><td>${flagsCell(f)}</td>${drugs}</tr>`,
     );
   });
   const more =

@@ -1,4 +1,4 @@
-import type { CohortReport } from '../types.js';
+import type { CohortReport, CohortRow } from '../types.js';
 import { esc, escDates } from './escape.js';
 import { int, pct } from './format.js';
 import { groupClass, groupLabel } from './groups.js';
@@ -6,6 +6,15 @@ import { INDEX_SCRIPT } from './index-script.js';
 import { page } from './page.js';
 import { footer, header } from './patient-page.js';
 import { printMarginCss } from './print-header.js';
+
+/**
+ * A later draw than the row's last draw, left out because its identity check is discordant: the
+ * reader must see that the last tumour fraction is not that of the latest tube.
+ */
+function laterLeftOut(p: CohortRow): string {
+  if (!p.last_draw_left_out) return '';
+  return `<br><span class="flag" data-identity="discordant">${esc(p.last_draw_left_out)} left out: identity discordant</span>`;
+}
 
 /**
  * The cohort index: a summary (patients per group, draws per patient, median depth, draws with
@@ -24,7 +33,9 @@ export function renderIndexPage(c: CohortReport): string {
     ['Plasma draws', String(s.draws)],
     ['Draws per patient', dpp ? `median ${dpp.median} (${dpp.min}–${dpp.max})` : '–'],
     ['Median depth', s.median_depth === null ? '–' : `${int(s.median_depth)}×`],
-    ['Draws with every site below LoD', `${s.draws_below_lod} of ${s.draws}`],
+    // Of the patients' own draws: a discordant tube's levels say nothing of the patient.
+    ['Draws with every site below LoD', `${s.draws_below_lod} of ${s.draws - (s.draws_left_out ?? 0)}`],
+    ...(s.draws_left_out ? ([['Draws left out (identity discordant)', String(s.draws_left_out)]] as [string, string][]) : []),
   ];
   const rows = c.patients
     .map(
@@ -32,8 +43,8 @@ export function renderIndexPage(c: CohortReport): string {
         `<tr data-patient="${esc(p.patient)}" data-group="${esc(p.group)}"><td class="nw"><a href="${esc(p.href)}">${esc(p.patient)}</a></td>` +
         `<td data-sort="${esc(p.group)}"><span class="badge small ${groupClass(p.group)}" data-group="${esc(p.group)}">${esc(groupLabel(p.group))}</span></td>` +
         `<td>${escDates(p.decided_by || '–')}</td><td class="nw">${esc(p.last_assessment || '–')}</td>` +
-        `<td class="num" data-sort="${p.last_tumour_fraction ?? ''}">${esc(pct(p.last_tumour_fraction))}</td><td class="nw">${esc(p.last_draw || '–')}</td>` +
-        `<td class="num" data-sort="${p.draws}">${p.draws}</td><td class="num" data-sort="${p.median_depth ?? ''}">${p.median_depth === null ? '–' : int(p.median_depth)}</td>` +
+        `<td class="num" data-sort="${p.last_tumour_fraction ?? ''}">${esc(pct(p.last_tumour_fraction))}</td><td class="nw">${esc(p.last_draw || '–')}${laterLeftOut(p)}</td>` +
+        `<td class="num" data-sort="${p.draws}">${p.draws}${p.draws_left_out ? `<br><span class="muted">${p.draws_left_out} left out</span>` : ''}</td><td class="num" data-sort="${p.median_depth ?? ''}">${p.median_depth === null ? '–' : int(p.median_depth)}</td>` +
         `<td class="num" data-sort="${p.draws_below_lod}">${p.draws_below_lod}</td></tr>`,
     )
     .join('');

@@ -1,5 +1,6 @@
 import { esc } from '../html/escape.js';
 import { pct } from '../html/format.js';
+import { swappedSamples } from '../html/identity.js';
 import { variantLabel } from '../labels.js';
 import type { PatientReport, SiteSeries } from '../types.js';
 import { dodge, labelRows } from './dodge.js';
@@ -11,7 +12,9 @@ import { dayToIso, decadeTicks, isoToDay, linearScale, logDomain, logScale, mont
  * a draw with no variant read is the common case in serial ctDNA). Wilson intervals on detected
  * points; filled marker = detected, hollow = not detected; markers dodged sideways so none hides
  * another. Therapy starts and imaging assessments are vertical rules in greys only, so no colour
- * is shared between a site and an annotation. Sites are Okabe–Ito colours plus one marker shape
+ * is shared between a site and an annotation. A draw whose identity check is discordant (possibly
+ * another person's tube) is not part of the patient's trajectory: its points are crosses left out of
+ * the lines, under a dash-dot rule labelled "identity discordant". Sites are Okabe–Ito colours plus one marker shape
  * each (colour-blind safe and greyscale-printable). With a large panel only the top
  * MAX_CHART_SITES sites are drawn (what decided the group, then actionable, then by VAF); the
  * evidence table lists every site.
@@ -108,8 +111,24 @@ export function chartedSites(r: PatientReport): SiteSeries[] {
 interface Annotation {
   day: number;
   label: string;
-  kind: 'therapy' | 'pd' | 'nopd';
+  kind: 'therapy' | 'pd' | 'nopd' | 'swap';
   title: string;
+}
+
+/** Words shared by the chart's rule, marker titles, legend and text alternative. */
+const SWAP_LABEL = 'identity discordant';
+const SWAP_WHY = 'possible sample swap, not joined to the patient’s lines';
+
+/**
+ * A point of an identity-discordant draw: an × in the series' colour, a shape no series uses, so it
+ * never reads as one of the patient's own measurements.
+ */
+export function swapMarker(x: number, y: number, colour: string, r = MARKER_R): string {
+  const a = f1(x - r);
+  const b = f1(x + r);
+  const c = f1(y - r);
+  const d = f1(y + r);
+  return `<path d="M${a} ${c}L${b} ${d}M${a} ${d}L${b} ${c}" fill="none" stroke="${colour}" stroke-width="1.8"/>`;
 }
 
 function annotations(r: PatientReport): Annotation[] {
@@ -140,6 +159,14 @@ function annotations(r: PatientReport): Annotation[] {
       title: `Imaging ${img.assessment_date}: ${img.progressing_lesions} progressing lesion(s)${img.sites.length ? ` (${img.sites.join(', ')})` : ''}`,
     });
   }
+  for (const d of r.draws.filter((x) => x.identity === 'discordant')) {
+    out.push({
+      day: isoToDay(d.collection_date),
+      label: SWAP_LABEL,
+      kind: 'swap',
+      title: `Draw ${d.sample} ${d.collection_date}: ${SWAP_LABEL} (${SWAP_WHY})`,
+    });
+  }
   return out.filter((a) => Number.isFinite(a.day));
 }
 
@@ -147,11 +174,13 @@ const ANNOT_STYLE: Record<Annotation['kind'], string> = {
   therapy: 'stroke="#555555" stroke-width="1.5"',
   pd: 'stroke="#333333" stroke-width="1.6" stroke-dasharray="5 3"',
   nopd: 'stroke="#999999" stroke-width="1.2" stroke-dasharray="1.5 3"',
+  swap: 'stroke="#888888" stroke-width="1.2" stroke-dasharray="7 3 1.5 3"',
 };
 
 /** The chart as an SVG string; `idPrefix` keeps title/desc ids unique in the page. */
 export function chartSvg(report: PatientReport, idPrefix = 'vaf'): string {
   const draws = report.draws;
+  const swapped = swappedSamples(report);
   const sites = chartedSites(report);
   const notes = annotations(report);
   const days = [...draws.map((d) => isoToDay(d.collection_date)), ...notes.map((a) => a.day)].filter(Number.isFinite);
@@ -201,11 +230,23 @@ export function chartSvg(report: PatientReport, idPrefix = 'vaf'): string {
     `<text x="${LEFT - 58}" y="${tfMid}" transform="rotate(-90 ${LEFT - 58} ${tfMid})" text-anchor="middle" class="axis">Tumour fraction</text>`,
   );
   if (tfDraws.length) {
-    const pts = tfDraws.map((d) => `${x(isoToDay(d.collection_date))},${ty(d.tumour_fraction!.estimate)}`);
-    out.push(`<g class="series tf"><polyline points="${pts.join(' ')}" fill="none" stroke="#000000" stroke-width="2.4"/>`);
+    // The line joins the patient's own draws only: another person's tube is no point of her trajectory.
+    const pts = tfDraws
+      .filter((d) => !swapped.has(d.sample))
+      .map((d) => `${x(isoToDay(d.collection_date))},${ty(d.tumour_fraction!.estimate)}`);
+    out.push(
+      `<g class="series tf">${pts.length ? `<polyline points="${pts.join(' ')}" fill="none" stroke="#000000" stroke-width="2.4"/>` : ''}`,
+    );
     for (const d of tfDraws) {
       const px = x(isoToDay(d.collection_date));
       const tf = d.tumour_fraction!;
+      if (swapped.has(d.sample)) {
+        out.push(
+          `<g class="pt tf-pt swapped" data-sample="${esc(d.sample)}" data-identity="discordant">${swapMarker(px, ty(tf.estimate), '#000000', 3.5)}` +
+            `<title>Tumour fraction ${esc(d.collection_date)}: ${esc(pct(tf.estimate))}, ${SWAP_LABEL} (${SWAP_WHY})</title></g>`,
+        );
+        continue;
+      }
       if (tf.low !== null && tf.high !== null)
         out.push(`<line x1="${px}" x2="${px}" y1="${ty(Math.max(tf.low, tlo))}" y2="${ty(tf.high)}" stroke="#000000" stroke-width="1"/>`);
       out.push(
@@ -277,11 +318,16 @@ export function chartSvg(report: PatientReport, idPrefix = 'vaf'): string {
       pos: { x: number; y: number };
     }[];
     out.push(`<g class="series site" data-site="${esc(label)}">`);
-    if (pts.length > 1)
+    const own = pts.filter((q) => !swapped.has(q.p.sample));
+    if (own.length > 1)
       out.push(
-        `<polyline points="${pts.map((q) => `${q.pos.x},${q.pos.y}`).join(' ')}" fill="none" stroke="${colour}" stroke-width="1.5" stroke-opacity="0.8"/>`,
+        `<polyline points="${own.map((q) => `${q.pos.x},${q.pos.y}`).join(' ')}" fill="none" stroke="${colour}" stroke-width="1.5" stroke-opacity="0.8"/>`,
       );
     for (const { p, pos } of pts) {
+      if (swapped.has(p.sample)) {
+        out.push(swappedPoint(label, p, pos, colour));
+        continue;
+      }
       // Intervals only for detected points: a not-detected point's upper bound is shown by the LoD line.
       if (p.call === 'detected' && p.vaf_low !== null && p.vaf_high !== null && p.vaf_high > 0) {
         out.push(
@@ -320,6 +366,14 @@ export function chartSvg(report: PatientReport, idPrefix = 'vaf'): string {
   out.push(`<text x="${(LEFT + W - RIGHT) / 2}" y="${H - 5}" text-anchor="middle" class="axis">Collection date</text>`);
   out.push('</svg>');
   return out.join('');
+}
+
+/** A site's point at an identity-discordant draw: a cross, no interval, and why in its title. */
+function swappedPoint(label: string, p: SiteSeries['points'][number], pos: { x: number; y: number }, colour: string): string {
+  return (
+    `<g class="pt swapped" data-sample="${esc(p.sample)}" data-identity="discordant">${swapMarker(pos.x, pos.y, colour)}` +
+    `<title>${esc(label)} · ${esc(p.collection_date)}: VAF ${esc(pct(p.vaf))} (${p.alt_count}/${p.depth}), ${SWAP_LABEL} (${SWAP_WHY})</title></g>`
+  );
 }
 
 /** "nadir" under the nadir draw and "peak" (or "compared") over the draw rule 3 compared with it. */
@@ -369,6 +423,11 @@ export function chartLegend(report: PatientReport): string {
   items.push(
     `<li>${swatch('<line x1="13" x2="13" y1="0" y2="14" stroke="#999999" stroke-width="1.2" stroke-dasharray="1.5 3"/>')}<span>scan without progression</span></li>`,
   );
+  if (report.draws.some((d) => d.identity === 'discordant')) {
+    items.push(
+      `<li>${swatch(`<line x1="13" x2="13" y1="0" y2="14" ${ANNOT_STYLE.swap}/>${swapMarker(13, 7, '#555555', 4)}`)}<span>× under a dash-dot rule: ${SWAP_LABEL} (${SWAP_WHY})</span></li>`,
+    );
+  }
   items.push(`<li><span>bottom row “0 reads”: no read carried the variant at that draw</span></li>`);
   return `<ul class="legend">${items.join('')}</ul>`;
 }
@@ -382,12 +441,19 @@ export function chartDescription(report: PatientReport): string {
     `${detected.length} of ${report.sites.length} tracked site(s) detected at least once over ${report.draws.length} plasma draw(s)` +
       (shown.length < detected.length ? `; ${shown.length} drawn` : ''),
   );
+  const swapped = swappedSamples(report);
+  const mark = (sample: string) => (swapped.has(sample) ? ` (${SWAP_LABEL})` : '');
   for (const s of shown) {
-    const series = s.points.map((p) => `${p.collection_date} ${pct(p.vaf)}${p.call === 'detected' ? '' : ' (not detected)'}`);
+    const series = s.points.map(
+      (p) => `${p.collection_date} ${pct(p.vaf)}${p.call === 'detected' ? '' : ' (not detected)'}${mark(p.sample)}`,
+    );
     parts.push(`${variantLabel(s)}: ${series.join('; ')}`);
   }
   const tf = report.draws.filter((d) => d.tumour_fraction);
-  if (tf.length) parts.push(`tumour fraction: ${tf.map((d) => `${d.collection_date} ${pct(d.tumour_fraction!.estimate)}`).join('; ')}`);
+  if (tf.length)
+    parts.push(`tumour fraction: ${tf.map((d) => `${d.collection_date} ${pct(d.tumour_fraction!.estimate)}${mark(d.sample)}`).join('; ')}`);
+  for (const d of report.draws.filter((x) => swapped.has(x.sample)))
+    parts.push(`draw ${d.sample} ${d.collection_date}: ${SWAP_LABEL} (${SWAP_WHY})`);
   if (report.imaging.length) {
     parts.push(`imaging: ${report.imaging.map((i) => `${i.assessment_date} ${i.progressing_lesions} progressing`).join('; ')}`);
   }
