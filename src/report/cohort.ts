@@ -3,6 +3,7 @@ import { median } from './from-timeline.js';
 import { safeFileStem } from './html/escape.js';
 import { GROUP_LABEL, NOT_ASSESSED } from './html/groups.js';
 import { latestDate } from './meta.js';
+import { isLeftOut } from './identity.js';
 import {
   DISCLAIMER,
   REPORT_SCHEMA,
@@ -18,17 +19,15 @@ type Draw = PatientReport['draws'][number];
 
 /** A draw in which no tracked site was detected: every site below its limit of detection. */
 const allBelowLod = (d: Draw) => d.sites_total > 0 && d.sites_below_lod === d.sites_total;
-/** Possibly another person's tube: its levels say nothing of the patient. */
-const leftOut = (d: Draw) => d.identity === 'discordant';
 /** Kept draws in which no tracked site was detected. */
-const keptBelowLod = (draws: Draw[]) => draws.filter((d) => !leftOut(d) && allBelowLod(d)).length;
+const keptBelowLod = (draws: Draw[]) => draws.filter((d) => !isLeftOut(d) && allBelowLod(d)).length;
 
 /** `draws_left_out` and `last_draw_left_out` when there is something to say (absent otherwise). */
 function leftOutFields(draws: Draw[]): Pick<CohortRow, 'draws_left_out' | 'last_draw_left_out'> {
-  const n = draws.filter(leftOut).length;
+  const n = draws.filter(isLeftOut).length;
   const latest = draws.at(-1);
   return {
-    ...(latest && leftOut(latest) ? { last_draw_left_out: latest.collection_date } : {}),
+    ...(latest && isLeftOut(latest) ? { last_draw_left_out: latest.collection_date } : {}),
     ...(n > 0 ? { draws_left_out: n } : {}),
   };
 }
@@ -36,7 +35,7 @@ function leftOutFields(draws: Draw[]): Pick<CohortRow, 'draws_left_out' | 'last_
 export function cohortRow(r: PatientReport): CohortRow {
   const latest = r.assessments[r.assessments.length - 1];
   // The patient's latest state is read at the last draw classify keeps, as on the patient's page.
-  const lastDraw = r.draws.filter((d) => !leftOut(d)).at(-1);
+  const lastDraw = r.draws.filter((d) => !isLeftOut(d)).at(-1);
   return {
     patient: r.patient,
     href: `${safeFileStem(r.patient)}.html`,
@@ -62,7 +61,7 @@ export function cohortSummary(patients: PatientReport[], rows: CohortRow[]): Coh
   ];
   const perPatient = patients.map((p) => p.draws.length);
   const draws = patients.flatMap((p) => p.draws);
-  const nLeftOut = draws.filter(leftOut).length;
+  const nLeftOut = draws.filter(isLeftOut).length;
   return {
     patients: patients.length,
     groups: order.filter((g) => counts.has(g)).map((g) => ({ group: g, patients: counts.get(g)! })),

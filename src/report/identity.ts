@@ -38,6 +38,9 @@ export function withKeptEvents(timeline: PatientTimeline): PatientTimeline {
   };
 }
 
+/** A draw of the report that classify left out: its identity check is discordant (possibly another person's tube). */
+export const isLeftOut = (d: { identity: DrawIdentity }): boolean => d.identity === 'discordant';
+
 /** Samples of the draws classify leaves out: those whose identity check is discordant. */
 export function leftOutDraws(timeline: PatientTimeline): ReadonlySet<string> {
   return new Set(identityOutcome(timeline).excluded_draws);

@@ -61,6 +61,17 @@ describe('fold of the signal above the background', () => {
     expect(m.comparisons[0].note).toMatch(/no signal above the sites' background/);
   });
 
+  it('reads only at a site the window draw does not cover are not "background": the note says no site covered in both has a read', () => {
+    const sites: SeriesSite[] = [
+      { key: 'a', label: 'a', alt: [9, 8, 7, 0], depth: [3000, 3000, 3000, 0], background: 1e-4 },
+      { key: 'b', label: 'b', alt: [0, 0, 0, 0], depth: [3000, 3000, 3000, 3000], background: 1e-4 },
+    ];
+    const m = assessMolecularChange(seriesInput(sites, undefined, { cv: 0.15, df: 50, source: 't' }, settings));
+    expect(m.comparisons[0].note).toMatch(
+      /no alt read at the clonal sites in the nadir phase nor in this draw, at any site covered in both/,
+    );
+  });
+
   it("a site's trend with no signal above its background in either group says so", () => {
     const draws = seriesInput(
       [{ key: 's', label: 's', alt: [0, 0, 0], depth: [3000, 3000, 3000] }],

@@ -2,6 +2,7 @@ import type { DrawSummary, Finding, GeneTherapies, MatchedTherapy, PatientReport
 import { esc, escDates } from './escape.js';
 import { pct, pctInterval } from './format.js';
 import { ESR1_NOTE } from './groups.js';
+import { isLeftOut } from '../identity.js';
 import { SWAP_MARK } from './identity.js';
 
 /**
@@ -66,7 +67,7 @@ function leftOutNote(r: PatientReport, read: DrawSummary | undefined): string {
 }
 
 export function findingsSection(r: PatientReport): string {
-  const kept = r.draws.filter((d) => d.identity !== 'discordant');
+  const kept = r.draws.filter((d) => !isLeftOut(d));
   // The draw the findings are read at: the last kept draw, never a possibly swapped tube.
   const read = kept.at(-1);
   const note = leftOutNote(r, read);

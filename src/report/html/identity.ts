@@ -1,4 +1,5 @@
 import type { DrawIdentity, DrawSummary, PatientReport } from '../types.js';
+import { isLeftOut } from '../identity.js';
 import { esc } from './escape.js';
 
 /**
@@ -22,5 +23,5 @@ export function identityCell(d: DrawSummary): string {
 
 /** Samples of the draws whose identity check is discordant. */
 export function swappedSamples(r: PatientReport): Set<string> {
-  return new Set(r.draws.filter((d) => d.identity === 'discordant').map((d) => d.sample));
+  return new Set(r.draws.filter(isLeftOut).map((d) => d.sample));
 }

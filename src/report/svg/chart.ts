@@ -1,6 +1,7 @@
 import { esc } from '../html/escape.js';
 import { pct } from '../html/format.js';
 import { swappedSamples } from '../html/identity.js';
+import { isLeftOut } from '../identity.js';
 import { variantLabel } from '../labels.js';
 import type { PatientReport, SiteSeries } from '../types.js';
 import { dodge, labelRows } from './dodge.js';
@@ -159,7 +160,7 @@ function annotations(r: PatientReport): Annotation[] {
       title: `Imaging ${img.assessment_date}: ${img.progressing_lesions} progressing lesion(s)${img.sites.length ? ` (${img.sites.join(', ')})` : ''}`,
     });
   }
-  for (const d of r.draws.filter((x) => x.identity === 'discordant')) {
+  for (const d of r.draws.filter(isLeftOut)) {
     out.push({
       day: isoToDay(d.collection_date),
       label: SWAP_LABEL,
@@ -423,7 +424,7 @@ export function chartLegend(report: PatientReport): string {
   items.push(
     `<li>${swatch('<line x1="13" x2="13" y1="0" y2="14" stroke="#999999" stroke-width="1.2" stroke-dasharray="1.5 3"/>')}<span>scan without progression</span></li>`,
   );
-  if (report.draws.some((d) => d.identity === 'discordant')) {
+  if (report.draws.some(isLeftOut)) {
     items.push(
       `<li>${swatch(`<line x1="13" x2="13" y1="0" y2="14" ${ANNOT_STYLE.swap}/>${swapMarker(13, 7, '#555555', 4)}`)}<span>× under a dash-dot rule: ${SWAP_LABEL} (${SWAP_WHY})</span></li>`,
     );

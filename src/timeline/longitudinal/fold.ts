@@ -55,10 +55,12 @@ interface Informative {
   sites: SiteData[];
   refReads: number;
   targetReads: number;
+  /** Sites with depth in both groups and alt reads, but no more than their background explains. */
+  atBackground: number;
 }
 
 function informative(c: TwoGroupCounts): Informative {
-  const out: Informative = { sites: [], refReads: 0, targetReads: 0 };
+  const out: Informative = { sites: [], refReads: 0, targetReads: 0, atBackground: 0 };
   for (let i = 0; i < c.refAlt.length; i++) {
     const nR = c.refDepth[i];
     const nT = c.targetDepth[i];
@@ -67,7 +69,11 @@ function informative(c: TwoGroupCounts): Informative {
     const b = raw > 0 ? raw : 0;
     const s = c.refAlt[i] + c.targetAlt[i];
     const excess = s - (nR + nT) * b;
-    if (s <= 0 || excess <= 0) continue;
+    if (s <= 0) continue;
+    if (excess <= 0) {
+      out.atBackground++;
+      continue;
+    }
     out.sites.push({ aR: c.refAlt[i], nR, aT: c.targetAlt[i], nT, b, s, excess });
     out.refReads += c.refAlt[i];
     out.targetReads += c.targetAlt[i];
@@ -145,6 +151,8 @@ export interface SampledFold {
   sites: number;
   refReads: number;
   targetReads: number;
+  /** Sites with depth in both groups and alt reads that their background explains (not counted in `sites`). */
+  atBackground: number;
   /** Fisher information of λ at λ̂ (0 when λ̂ is infinite). */
   info: number;
 }
@@ -240,7 +248,7 @@ function lrBound(d: Informative, lambdaHat: number, top: number, q2phi: number, 
 export function sampledFold(c: TwoGroupCounts, q: number, phi = 1): SampledFold {
   const d = informative(c);
   const lambdaHat = mle(d);
-  const base = { sites: d.sites.length, refReads: d.refReads, targetReads: d.targetReads };
+  const base = { sites: d.sites.length, refReads: d.refReads, targetReads: d.targetReads, atBackground: d.atBackground };
   if (Number.isNaN(lambdaHat)) return { logFold: NaN, low: -Infinity, high: Infinity, info: 0, ...base };
   // The supremum of ℓ when λ̂ is infinite is its limit there (0 without a background).
   const top = Number.isFinite(lambdaHat) ? logLik(d, lambdaHat) : logLikLimit(d, lambdaHat > 0 ? 1 : -1);

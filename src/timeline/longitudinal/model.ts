@@ -67,11 +67,11 @@ function fitDraw(
   candidates: number[],
   w: number,
   dispersion: { phi: number; df: number },
+  background: readonly number[],
 ): Fitted {
   const { phi, df: phiDf } = dispersion;
   const prior0 = input.prior.testCv === undefined ? input.prior : { ...input.prior, cv: input.prior.testCv };
   // The phase's selection is a test of "this draw belongs to the nadir level": at the test's CV.
-  const background = input.sites.map((s) => s.background ?? 0);
   const phase = selectPhase(alt, depth, candidates, sigma2OfCv(prior0.cv), phi, input.settings.phaseAlpha, { background });
   const own = ownBetweenDraw(alt, depth, phase, phi, input.prior, background);
   const { sigma2, df } = combineWithPrior(input.prior, own.sigma2, own.df);
@@ -108,16 +108,18 @@ function pooledFraction(alt: number[][], depth: number[][], draws: readonly numb
 
 /** A_t, E_t and S_t of the phase draws over the sites used (rounded to 4 significant digits for the record). */
 function phaseReadsOver(
-  input: LongitudinalInput,
+  alt: number[][],
+  depth: number[][],
+  background: readonly number[],
   phase: readonly number[],
   used: (i: number) => boolean,
 ): { observed: number[]; expected: number[]; signal: number[] } {
-  const rows = input.sites.filter((_, i) => used(i));
+  const rows = alt.map((_, i) => i).filter(used);
   const { observed, expected, signal } = phaseReads(
-    rows.map((s) => s.alt),
-    rows.map((s) => s.depth),
+    rows.map((i) => alt[i]),
+    rows.map((i) => depth[i]),
     phase,
-    rows.map((s) => s.background ?? 0),
+    rows.map((i) => background[i]),
   );
   const round = (x: number) => Number(x.toPrecision(4));
   return { observed, expected: expected.map(round), signal: signal.map(round) };
@@ -155,6 +157,7 @@ export function assessMolecularChange(input: LongitudinalInput): MolecularChange
   const { draws, sites, settings } = input;
   const alt = sites.map((s) => s.alt);
   const depth = sites.map((s) => s.depth);
+  const background = sites.map((s) => s.background ?? 0);
   const inLine = (t: number) => input.therapyStartDay === null || draws[t].day >= input.therapyStartDay;
   const hasDepth = (t: number) => depth.some((row) => row[t] > 0);
   const window = [...new Set(input.windowIdx)].sort((a, b) => a - b);
@@ -182,15 +185,13 @@ export function assessMolecularChange(input: LongitudinalInput): MolecularChange
       comparisons.push(emptyComparison(input, w, note));
       continue;
     }
-    const f = fitDraw(input, alt, depth, candidates, w, { phi, df: phiDf });
+    const f = fitDraw(input, alt, depth, candidates, w, { phi, df: phiDf }, background);
     if (Number.isNaN(f.contrast.sampled.logFold)) {
       fitted.push(null);
-      const { refAlt, targetAlt } = f.contrast.counts;
-      const reads = Array.from(refAlt).reduce((a, b) => a + b, 0) + Array.from(targetAlt).reduce((a, b) => a + b, 0);
       const c = emptyComparison(
         input,
         w,
-        reads === 0
+        f.contrast.sampled.atBackground === 0
           ? 'no alt read at the clonal sites in the nadir phase nor in this draw, at any site covered in both'
           : "no signal above the sites' background in the nadir phase nor in this draw: no tumour level to compare",
       );
@@ -240,7 +241,7 @@ export function assessMolecularChange(input: LongitudinalInput): MolecularChange
       reads_window: c.sampled.targetReads,
       between_draw_var: c.tau2,
       df: fin(f.df),
-      nadir_reads: phaseReadsOver(input, f.phase, used),
+      nadir_reads: phaseReadsOver(alt, depth, background, f.phase, used),
     };
   });
 

@@ -17,7 +17,7 @@ export interface RecordedAssessment {
 
 function phaseOf(comparison: unknown): CohortPhase | null {
   const reads = (comparison as { nadir_reads?: unknown } | null)?.nadir_reads as
-    { observed?: unknown; expected?: unknown } | null | undefined;
+    { observed?: unknown; expected?: unknown; signal?: unknown } | null | undefined;
   if (!reads || !Array.isArray(reads.observed) || !Array.isArray(reads.expected)) return null;
   const { observed, expected } = reads as { observed: unknown[]; expected: unknown[] };
   if (observed.length !== expected.length) return null;
@@ -32,7 +32,7 @@ function phaseOf(comparison: unknown): CohortPhase | null {
   const phase: CohortPhase = { observed: keep.map((j) => observed[j] as number), expected: keep.map((j) => expected[j] as number) };
   // S_t, the reads above the background (recorded since the fold counts the background); without it,
   // or if any value is not in (0, E_t], every read counts as signal.
-  const signal = Array.isArray((reads as { signal?: unknown }).signal) ? (reads as { signal: unknown[] }).signal : null;
+  const signal = Array.isArray(reads.signal) ? (reads.signal as unknown[]) : null;
   if (signal && signal.length === observed.length) {
     const s = keep.map((j) => signal[j]);
     if (s.every((x, k) => typeof x === 'number' && x > 0 && x <= phase.expected[k])) phase.signal = s as number[];

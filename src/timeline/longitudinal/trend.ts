@@ -74,9 +74,10 @@ export function siteTrends(input: TrendInput): SiteTrend[] {
         row: {
           ...base,
           nadir_draws: nadir,
-          note: [...phase, w].every((t) => site.alt[t] === 0)
-            ? 'no alt read in the nadir phase nor in this draw'
-            : "no more alt reads in the nadir phase and this draw than the site's background explains",
+          note:
+            contrast.sampled.atBackground === 0
+              ? 'no alt read in the nadir phase nor in this draw'
+              : "no more alt reads in the nadir phase and this draw than the site's background explains",
         },
         p: NaN,
         contrast: null,
