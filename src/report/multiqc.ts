@@ -18,6 +18,8 @@ import { drawIdentity } from './identity.js';
  *   signal, if any, is below the draw's per-site limit of detection;
  * - tumour_fraction: the timeline's tumour-fraction estimate (null → absent);
  * - identity: concordant | discordant | insufficient | not checked.
+ * The table keeps a discordant draw's row (its tube was measured); the patient's tumour-fraction line
+ * leaves it out, as the classification and the report do: it is not the patient's level.
  */
 
 export interface MultiqcFile {
@@ -70,7 +72,7 @@ export function multiqcFiles(timelines: readonly PatientTimeline[], identity: re
       };
       if (tf !== null) row.tumour_fraction = round(tf, 5);
       rows[d.sample] = row;
-      if (tf !== null) (tfSeries[t.patient] ??= {})[String(i + 1)] = round(tf, 5);
+      if (tf !== null && row.identity !== 'discordant') (tfSeries[t.patient] ??= {})[String(i + 1)] = round(tf, 5);
     });
   }
   const table = {
@@ -107,7 +109,8 @@ export function multiqcFiles(timelines: readonly PatientTimeline[], identity: re
       text: stable({
         id: 'oligotrack_tumour_fraction',
         section_name: 'oligotrack: tumour fraction',
-        description: 'Tumour fraction per patient over its draws (x: draw number in collection order).',
+        description:
+          'Tumour fraction per patient over its draws (x: draw number in collection order; a draw whose identity check is discordant is left out).',
         plot_type: 'linegraph',
         pconfig: {
           id: 'oligotrack_tumour_fraction_plot',

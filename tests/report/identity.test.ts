@@ -161,6 +161,14 @@ describe('report chart: a draw whose identity check is discordant', () => {
     expect(chartLegend(r)).toContain('identity discordant');
   });
 
+  it("draws the median LoD line through the patient's own draws only", () => {
+    const r = report(swappedMiddle(19));
+    // The swapped tube was sequenced: its sites have LoDs, which the line must not pass through.
+    expect(r.sites.some((s) => s.points.some((p) => p.sample === 'ID9_d1' && p.lod !== null))).toBe(true);
+    const lod = /<polyline class="lod" points="([^"]*)"/.exec(chartSvg(r));
+    expect(lod?.[1].split(' ')).toHaveLength(2);
+  });
+
   it("leaves a swapped last draw's tumour fraction out of the tumour-fraction line", () => {
     const r = report(withSwappedDraw(swappedMiddle(19), 2));
     const last = r.draws[2];

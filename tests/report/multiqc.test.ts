@@ -54,6 +54,12 @@ describe('MultiQC custom content', () => {
     expect(table.data[t.draws[1].sample].identity).toBe('discordant');
     expect(row.identity).toBe('concordant');
     expect(table.data[timelines[1].draws[0].sample].identity).toBe('not checked');
+    // The swapped tube's row keeps its tumour fraction; the patient's line leaves it out.
+    expect(table.data[t.draws[1].sample].tumour_fraction).toBeGreaterThan(0);
+    const line = JSON.parse(files[1].text);
+    expect(files[1].name).toBe('oligotrack_tumour_fraction_mqc.json');
+    expect(Object.keys(line.data[t.patient])).toEqual(['1', '3', '4']);
+    expect(Object.keys(line.data[timelines[1].patient])).toEqual(['1', '2', '3', '4']);
   });
 });
 

@@ -291,9 +291,11 @@ export function chartSvg(report: PatientReport, idPrefix = 'vaf'): string {
     `<text x="${LEFT - 58}" y="${vMid}" transform="rotate(-90 ${LEFT - 58} ${vMid})" text-anchor="middle" class="axis">VAF per site</text>`,
   );
 
-  // Limit of detection: the median over all tracked sites at each draw (per-site LoDs are in the table).
+  // Limit of detection: the median over all tracked sites at each of the patient's own draws (per-site
+  // LoDs are in the table; a swapped tube's depth says nothing about this patient's sensitivity).
   const lodPts: string[] = [];
   for (const d of draws) {
+    if (swapped.has(d.sample)) continue;
     const lods = report.sites.flatMap((s) => s.points.filter((p) => p.sample === d.sample && p.lod !== null).map((p) => p.lod as number));
     const m = median(lods);
     if (m !== null && m > 0 && Number.isFinite(isoToDay(d.collection_date))) lodPts.push(`${x(isoToDay(d.collection_date))},${logY(m)}`);
