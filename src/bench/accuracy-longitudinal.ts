@@ -75,10 +75,19 @@ export function upperBound95(x: number, n: number): number {
 
 export type CohortCell = Omit<SeriesSpec, 'before' | 'window' | 'fold'>;
 
+/** The optional parts of a cell in its seed key (absent ones add nothing: older cells keep their seeds). */
+function specSuffix(cell: CohortCell): string {
+  return (
+    (cell.cvRange ? `/${cell.cvRange.join('-')}` : '') +
+    (cell.background !== undefined ? `/bg${cell.background}` : '') +
+    (cell.backgroundSiteSd !== undefined ? `/bgsd${cell.backgroundSiteSd}` : '')
+  );
+}
+
 /** A simulated cohort of the cell's kind (its own seed, drawn before any evaluation series). */
 export function simulatedCohort(runSeed: number, cell: CohortCell, size: { patients: number; draws: number }): CohortSeries[] {
   const cohort: CohortSeries[] = [];
-  const spread = (cell.cvRange ? `/${cell.cvRange.join('-')}` : '') + (cell.background !== undefined ? `/bg${cell.background}` : '');
+  const spread = specSuffix(cell);
   const base = mix32(
     runSeed >>> 0,
     hashString32(`cohort/${size.patients}x${size.draws}/${cell.cv}${spread}/${cell.depth}/${cell.markers}/${cell.vaf}/${cell.rho}`),
@@ -111,8 +120,7 @@ export async function runCells(o: LongitudinalOptions, requests: CellRequest[]):
   const tasks: SeriesTask[] = [];
   const owner: number[] = [];
   requests.forEach((r, i) => {
-    const spread =
-      (r.spec.cvRange ? `/${r.spec.cvRange.join('-')}` : '') + (r.spec.background !== undefined ? `/bg${r.spec.background}` : '');
+    const spread = specSuffix(r.spec);
     const cell = `${r.table}/${r.schedule.id}/${r.priorName}/${r.spec.cv}${spread}/${r.spec.depth}/${r.spec.markers}/${r.spec.vaf}/${r.spec.fold}/${r.spec.baselineFold ?? 1}`;
     const n = r.series ?? o.seriesPerCell;
     for (let from = 0; from < n; from += TASK_SIZE) {

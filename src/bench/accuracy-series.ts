@@ -10,7 +10,8 @@
  *   - depth per site and draw: the cell's depth × exp(N(0, 0.25²)) (coverage varies between sites
  *     and libraries);
  *   - a background alt rate added to every site (1e-4, the default background of the calling stage,
- *     unless the spec sets one), known to the model as the site's background.
+ *     unless the spec sets one), known to the model as the site's background; optionally each site's
+ *     true rate spread around it (a site the panel of normals lacks, given its class's rate).
  * Window draws have the level multiplied by the true fold (1 = a stable series).
  */
 import { betaDraw, binomialDraw, normalDraw, type Xoshiro128 } from '../stats/rng.js';
@@ -47,6 +48,12 @@ export interface SeriesSpec {
   baselineFold?: number;
   /** Background alt rate per read of every site (default BACKGROUND). */
   background?: number;
+  /**
+   * Optional log-scale SD of the sites' true background rates around `background`, which is what
+   * the model is given: site i's rate is background × exp(N(0, sd²) − sd²/2) (mean-preserving), as
+   * for personalised sites that take their substitution class's rate from a panel of normals.
+   */
+  backgroundSiteSd?: number;
 }
 
 export interface SimulatedSeries {
@@ -69,6 +76,9 @@ export function simulateSeries(rng: Xoshiro128, spec: SeriesSpec): SimulatedSeri
   const sigma = Math.sqrt(Math.log1p(cv * cv));
   const eps = Array.from({ length: T }, () => sigma * normalDraw(rng));
   const factor = Array.from({ length: spec.markers }, () => Math.exp(SITE_FACTOR_SD * normalDraw(rng)));
+  // Drawn only when asked for, so that the other cells' random streams stay as they were.
+  const sd = spec.backgroundSiteSd ?? 0;
+  const siteBackground = factor.map(() => (sd > 0 ? bg * Math.exp(sd * normalDraw(rng) - (sd * sd) / 2) : bg));
   const level = eps.map((e, t) => spec.vaf * Math.exp(e) * (t >= spec.before ? spec.fold : t === 0 ? (spec.baselineFold ?? 1) : 1));
   const weighted = new Float64Array(T);
   const depthSum = new Float64Array(T);
@@ -78,7 +88,8 @@ export function simulateSeries(rng: Xoshiro128, spec: SeriesSpec): SimulatedSeri
     for (let t = 0; t < T; t++) {
       const n = Math.max(1, Math.round(spec.depth * Math.exp(DEPTH_SD * normalDraw(rng))));
       const af = Math.min(0.95, c * level[t]);
-      const mean = af * (1 - bg) + (1 - af) * bg;
+      const b = siteBackground[i];
+      const mean = af * (1 - b) + (1 - af) * b;
       const p = spec.rho > 0 ? betaDraw(rng, (mean * (1 - spec.rho)) / spec.rho, ((1 - mean) * (1 - spec.rho)) / spec.rho) : mean;
       alt.push(binomialDraw(rng, n, p));
       depth.push(n);
