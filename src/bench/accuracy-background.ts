@@ -80,7 +80,7 @@ export async function backgroundSection(o: LongitudinalOptions, say: (s?: string
   );
   say();
   say(
-    '| allele fraction | background given | sites\' true rates | share of alt reads from the background | prior | false alarms (upper 95%) | ruled out | power 2× | power 4× | 2× ruled out | fold coverage |',
+    "| allele fraction | background given | sites' true rates | share of alt reads from the background | prior | false alarms (upper 95%) | ruled out | power 2× | power 4× | 2× ruled out | fold coverage |",
   );
   say('|---|---|---|---|---|---|---|---|---|---|---|');
   const rows = cells.map(({ cell, prior }, k) => {
@@ -92,7 +92,12 @@ export async function backgroundSection(o: LongitudinalOptions, say: (s?: string
     say(
       `| ${pct(cell.vaf, 2)} | ${cell.background} | ${sd > 0 ? `× e^N(0, ${sd}²)` : 'as given'} | ${pct(share, 0)} | ${priorText(prior)} | ${pct(rate(z.progression, z.n), 2)} (${pct(upperBound95(z.progression, z.n), 2)}) | ${pct(rate(z.ruledOut, z.n))} | ${pct(rate(p2.progression, p2.n))} | ${pct(rate(p4.progression, p4.n))} | ${pct(rate(p2.ruledOut, p2.n), 2)} | ${pct(cover)} |`,
     );
-    return { spread: sd > 0, stable: z, where, reassurance: { observed: rate(p2.ruledOut, p2.n), upper: upperBound95(p2.ruledOut, p2.n), where } };
+    return {
+      spread: sd > 0,
+      stable: z,
+      where,
+      reassurance: { observed: rate(p2.ruledOut, p2.n), upper: upperBound95(p2.ruledOut, p2.n), where },
+    };
   });
   type Row = (typeof rows)[number];
   const worst = (of: Row[]) => {

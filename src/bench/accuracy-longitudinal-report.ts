@@ -474,7 +474,11 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
 
   const nearBackground = await backgroundSection(o, say);
   noteFalseAlarm('near the background', nearBackground.stable, nearBackground.where);
-  noteFalseAlarm("near the background, sites' rates spread around the given one", nearBackground.spread.stable, nearBackground.spread.where);
+  noteFalseAlarm(
+    "near the background, sites' rates spread around the given one",
+    nearBackground.spread.stable,
+    nearBackground.spread.where,
+  );
 
   say();
   say('### Goals (longitudinal)');
