@@ -4,10 +4,10 @@
  * whose background is as large as the tumour signal.
  */
 import { describe, expect, it } from 'vitest';
-import { binomialDraw, Xoshiro128 } from '../../src/stats/rng.js';
+import { binomialDraw, normalDraw, Xoshiro128 } from '../../src/stats/rng.js';
 import { expectedInfoAt, sampledFold, type TwoGroupCounts } from '../../src/timeline/longitudinal/fold.js';
 import { assessMolecularChange } from '../../src/timeline/longitudinal/model.js';
-import { logPhase, pooledLogSigma2 } from '../../src/timeline/longitudinal/log-level.js';
+import { maxLikelihoodSigma2 } from '../../src/timeline/longitudinal/phase-likelihood.js';
 import { estimateCohortPrior } from '../../src/timeline/longitudinal/prior.js';
 import { siteTrends } from '../../src/timeline/longitudinal/trend.js';
 import type { SeriesSite } from '../../src/timeline/longitudinal/types.js';
@@ -171,16 +171,23 @@ describe('between-draw variation of the tumour level, not of the background', ()
     expect(half.df).toBe(all.df);
   });
 
-  it("the cohort's σ̂² on the log scale: a constant signal share c gives σ̂²/c²", () => {
-    const phases = [
-      { observed: [120, 160, 95, 140], expected: [130, 125, 120, 135] },
-      { observed: [300, 260, 350], expected: [310, 290, 300] },
-      { observed: [80, 120, 100, 60, 90], expected: [90, 95, 88, 92, 90] },
-    ];
-    const all = pooledLogSigma2(phases.map(logPhase));
-    expect(all).toBeGreaterThan(0);
-    const third = pooledLogSigma2(phases.map((p) => logPhase({ ...p, signal: p.expected.map((e) => e / 3) })));
-    expect(third).toBeCloseTo(9 * all, 8);
+  it("the cohort's σ̂² with half of each draw's expected reads from the background is the tumour's, not a diluted one", () => {
+    const rng = new Xoshiro128(23);
+    const sigma2 = Math.log1p(0.3 ** 2);
+    // 150 phases of 5 draws: 60 tumour reads and 60 background reads expected per draw.
+    const phases = Array.from({ length: 150 }, () => {
+      // Poisson(mean) as Binomial(10⁶, mean/10⁶).
+      const observed = Array.from({ length: 5 }, () =>
+        binomialDraw(rng, 1e6, (60 + 60 * Math.exp(Math.sqrt(sigma2) * normalDraw(rng) - sigma2 / 2)) / 1e6),
+      );
+      const level = observed.reduce((a, b) => a + b, 0) / 5;
+      return { observed, expected: observed.map(() => level), signal: observed.map(() => level - 60) };
+    });
+    const cvOf = (s2: number) => Math.sqrt(Math.expm1(s2));
+    expect(cvOf(maxLikelihoodSigma2(phases))).toBeGreaterThan(0.26);
+    expect(cvOf(maxLikelihoodSigma2(phases))).toBeLessThan(0.34);
+    // All reads taken for tumour: about half the CV.
+    expect(cvOf(maxLikelihoodSigma2(phases.map(({ observed, expected }) => ({ observed, expected }))))).toBeLessThan(0.2);
   });
 
   it('a simulated cohort whose reads are half background (16 markers at 0.05%, background 5e-4) estimates the tumour CV, not a diluted one', () => {

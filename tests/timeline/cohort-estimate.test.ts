@@ -5,16 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { simulateSeries } from '../../src/bench/accuracy-series.js';
-import { normalDraw, Xoshiro128 } from '../../src/stats/rng.js';
-import {
-  LOG_SCALE_MIN_READS,
-  type LogPhase,
-  logPhase,
-  logPhaseQ,
-  logSigma2StandardError,
-  poissonLogMoments,
-  pooledLogSigma2,
-} from '../../src/timeline/longitudinal/log-level.js';
+import { binomialDraw, normalDraw, Xoshiro128 } from '../../src/stats/rng.js';
+import { LOG_SCALE_MIN_READS, logPhase, logPhaseQ, poissonLogMoments } from '../../src/timeline/longitudinal/log-level.js';
+import { likelihoodSigma2StandardError, maxLikelihoodSigma2 } from '../../src/timeline/longitudinal/phase-likelihood.js';
 import { selectPhase } from '../../src/timeline/longitudinal/phase.js';
 import { type CohortSeries, estimateCohortPrior, priorFromPhases } from '../../src/timeline/longitudinal/prior.js';
 import { makeContrast, risePValue } from '../../src/timeline/longitudinal/contrast.js';
@@ -70,25 +63,44 @@ describe('poissonLogMoments', () => {
   });
 });
 
-describe('pooledLogSigma2', () => {
-  it('recovers σ² from normal log levels with known sampling variances, and its SE covers the truth', () => {
+/** A phase of Poisson–log-normal draws: depths ~ 1 ± 25%, reads per draw `reads` on average. */
+function simulatedPhase(rng: Xoshiro128, sigma2: number, reads: number, m: number): { observed: number[]; expected: number[] } {
+  const depth = Array.from({ length: m }, () => Math.exp(0.25 * normalDraw(rng)));
+  const level = reads * Math.exp(normalDraw(rng));
+  // Poisson(mean) as Binomial(10⁶, mean/10⁶).
+  const observed = depth.map((d) => binomialDraw(rng, 1e6, (d * level * Math.exp(Math.sqrt(sigma2) * normalDraw(rng) - sigma2 / 2)) / 1e6));
+  const rate = observed.reduce((a, b) => a + b, 0) / depth.reduce((a, b) => a + b, 0);
+  return { observed, expected: depth.map((d) => d * rate) };
+}
+
+describe('maxLikelihoodSigma2', () => {
+  it('recovers σ² of Poisson–log-normal phases with many reads and with few, and its SE covers the truth', () => {
     const rng = new Xoshiro128(11);
-    const sigma2 = 0.09;
-    const phases: LogPhase[] = Array.from({ length: 1500 }, () => {
-      const m = 2 + Math.floor(rng.next() * 5);
-      const mu = normalDraw(rng);
-      const sampling = Float64Array.from({ length: m }, () => 0.01 + 0.1 * rng.next());
-      const level = sampling.map((v) => mu + Math.sqrt(sigma2) * normalDraw(rng) + Math.sqrt(v) * normalDraw(rng));
-      return { level, sampling };
-    });
-    const est = pooledLogSigma2(phases);
-    const se = logSigma2StandardError(phases, est);
-    expect(se).toBeGreaterThan(0);
-    expect(Math.abs(est - sigma2)).toBeLessThan(2.6 * se);
-    expect(Math.abs(est - sigma2)).toBeLessThan(0.01);
-    // No between-draw variation at all: 0, not a negative variance.
-    const flat = phases.map((p) => ({ level: p.level.map(() => 0), sampling: p.sampling }));
-    expect(pooledLogSigma2(flat)).toBe(0);
+    for (const [cv, reads] of [
+      [0.3, 200],
+      [0.5, 6],
+    ]) {
+      const sigma2 = Math.log1p(cv * cv);
+      const phases = Array.from({ length: 300 }, () => simulatedPhase(rng, sigma2, reads, 3 + Math.floor(rng.next() * 4)));
+      const est = maxLikelihoodSigma2(phases);
+      const se = likelihoodSigma2StandardError(phases, est);
+      expect(se, `CV ${cv}`).toBeGreaterThan(0);
+      expect(Math.abs(est - sigma2), `CV ${cv}, ${reads} reads`).toBeLessThan(2.6 * se);
+      expect(Math.abs(est / sigma2 - 1), `CV ${cv}, ${reads} reads`).toBeLessThan(0.2);
+    }
+  });
+
+  it('is 0 or near it without between-draw variation, and the moments it replaced ran low with few reads', () => {
+    const rng = new Xoshiro128(12);
+    const flat = Array.from({ length: 200 }, () => simulatedPhase(rng, 0, 30, 5));
+    expect(Math.sqrt(Math.expm1(maxLikelihoodSigma2(flat)))).toBeLessThan(0.06);
+    // CV 50%, about 6 reads a draw, 6 draws: over 400 phases the likelihood is within 5% of the true
+    // CV, where the count-scale moment equation (decision 0115) gave about 10% low.
+    const sigma2 = Math.log1p(0.25);
+    const shallow = Array.from({ length: 400 }, () => simulatedPhase(rng, sigma2, 6, 6));
+    const cv = Math.sqrt(Math.expm1(maxLikelihoodSigma2(shallow)));
+    expect(cv).toBeGreaterThan(0.475);
+    expect(cv).toBeLessThan(0.525);
   });
 });
 
@@ -102,13 +114,13 @@ describe('logPhase', () => {
       (s, a, j) => s + (a - shallow.expected[j]) ** 2 / (shallow.expected[j] + kappa * shallow.expected[j] ** 2),
       0,
     );
-    expect(logPhaseQ(logPhase(shallow), sigma2).q).toBeCloseTo(pearson, 12);
+    expect(logPhaseQ(logPhase(shallow), sigma2)).toBeCloseTo(pearson, 12);
     expect(logPhase(deep).counts).toBeUndefined();
     // The log scale: Σ w (y − ȳ_w)² with the exact moments.
     const lp = logPhase(deep);
     const w = Array.from(lp.sampling, (v) => 1 / (v + sigma2));
     const mean = w.reduce((s, x, j) => s + x * lp.level[j], 0) / w.reduce((a, b) => a + b, 0);
-    expect(logPhaseQ(lp, sigma2).q).toBeCloseTo(
+    expect(logPhaseQ(lp, sigma2)).toBeCloseTo(
       w.reduce((s, x, j) => s + x * (lp.level[j] - mean) ** 2, 0),
       12,
     );
@@ -116,7 +128,7 @@ describe('logPhase', () => {
 });
 
 describe('priorFromPhases', () => {
-  it('a read where almost none is expected gives a finite CV with too few df to be used, never Infinity', () => {
+  it('phases of one read each give a finite CV with too few df to be used, never Infinity', () => {
     const phases = Array.from({ length: 12 }, () => ({ observed: [1, 0], expected: [1e-9, 1e-9] }));
     const est = priorFromPhases(phases, 12, 'shallow');
     expect(Number.isFinite(est.cv)).toBe(true);

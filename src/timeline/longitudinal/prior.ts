@@ -6,21 +6,18 @@
  * For every patient and therapy line the nadir phase of the line's draws is selected as in the model
  * (at the cohort's own estimate, below), and a step that persists to the line's last draw is kept out
  * as a whole (phase.ts, `steps`). A phase of m draws gives A_t (alt reads of draw t at the clonal
- * sites) and E_t (the reads expected at the phase's pooled, site-matched level). On the log scale
- * of the model's level (log-level.ts), y_t = log(A_t + ½) − m(E_t) with the exact Poisson moments,
- *   Q_p(σ²) = Σ_t w_t (y_t − ȳ_w)²,  w_t = 1/(v(E_t) + σ²),  ν_p = m − 1,
- * (a phase with a draw below 20 expected reads keeps the count scale, its Pearson form at
- * κ = e^{σ²} − 1; log-level.ts), and the cohort's σ̂² solves the pooled moment equation Σ_p Q_p(σ²) = Σ_p ν_p (the Paule–Mandel
- * equation over all phases; Paule & Mandel 1982, J Res NBS 87:377; DerSimonian & Kacker 2007,
- * Contemp Clin Trials 28:105); κ̂ = e^{σ̂²} − 1 = CV². A moment estimate, not a median: a median
- * needs the distribution of Q_p for its consistency constant (a median matched to χ²'s gave CV 0.46
- * for a true 0.50 over 20 simulated cohorts of 60 patients). A real change inside a phase (a rise
- * too small against the cohort's variation to be kept out) adds its whole square: the estimate errs
- * upward, the conservative side for false alarms.
+ * sites), E_t (the reads expected at the phase's pooled, site-matched level) and S_t (the part of E_t
+ * above the sites' background). The cohort's σ̂² maximises the phases' likelihood, each draw's
+ * log-normal deviation and each phase's level integrated out (phase-likelihood.ts); κ̂ = e^{σ̂²} − 1
+ * = CV². A real change inside a phase (a rise too small against the cohort's variation to be kept
+ * out) is taken for variation: the estimate errs upward, the conservative side for false alarms.
+ * (Until decision 0115 σ̂² solved the pooled Paule–Mandel moment equation on the log scale, and on the
+ * count scale for phases with a draw under 20 expected reads; with about 6 reads a draw it ran 10%
+ * low at CV 50%.)
  *
  * Its uncertainty is carried as prior degrees of freedom: Var(σ̂²) by the sandwich (robust) estimate
- * Σ_p (Q_p(σ̂²) − ν_p)² / (Σ_p Σ_t w_t²(y_t − ȳ_w)²)², which grows with heavier tails and with
- * patients who differ from each other, and the effective df ν0 = 2 s⁴ / Var(σ̂²), the df of the
+ * of the likelihood (phase-likelihood.ts), which grows with heavier tails and with patients who differ
+ * from each other, and the effective df ν0 = 2 s⁴ / Var(σ̂²), the df of the
  * scaled-inverse-χ² whose variance matches (a χ²_ν/ν has variance 2/ν). s² is σ̂² floored at CV 10%
  * (the analytical CV of a tumour-informed assay, 3.6–12.8%): near 0 the relative precision of σ̂²
  * is poor although its absolute precision, which is what the decision feels, is good.
@@ -28,7 +25,8 @@
 import { selectPhase } from './phase.js';
 import type { BetweenDrawPrior, SeriesDraw, SeriesSite } from './types.js';
 import { betweenPatientDf } from './spread.js';
-import { logPhase, logPhaseQ, logSigma2StandardError, pooledLogSigma2 } from './log-level.js';
+import { logPhase, logPhaseQ } from './log-level.js';
+import { likelihoodSigma2StandardError, maxLikelihoodSigma2 } from './phase-likelihood.js';
 import { phaseReads, sigma2OfCv } from './variance.js';
 
 /**
@@ -152,9 +150,10 @@ export function medianKappa(phases: readonly CohortPhase[]): number {
 
 /**
  * The cohort's between-draw CV and its effective df from given phases (the run's, selected by
- * cohortPhases, and any recorded ones), estimated on the log scale (log-level.ts): σ̂² of the pooled
- * Paule–Mandel equation, κ̂ = e^{σ̂²} − 1, df = 2s⁴/Var(σ̂²) (file comment), at most Σ ν_p (no
- * more information than the residuals hold); df 0 without a phase.
+ * cohortPhases, and any recorded ones): σ̂² of the phases' likelihood (phase-likelihood.ts),
+ * κ̂ = e^{σ̂²} − 1, df = 2s⁴/Var(σ̂²) (file comment), at most Σ (m_p − 1) (no more information than
+ * the residuals hold); df 0 without a phase. The patients' spread (spread.ts) reads each phase's
+ * log-scale Q_p at σ̂² (log-level.ts).
  */
 export function priorFromPhases(phases: readonly CohortPhase[], patients: number, what: string): CohortPriorEstimate {
   const draws = phases.reduce((s, p) => s + p.observed.length, 0);
@@ -171,15 +170,15 @@ export function priorFromPhases(phases: readonly CohortPhase[], patients: number
       kappaSe: Infinity,
       spreadDf: Infinity,
     };
-  const logPhases = phases.map(logPhase);
-  const sigma2 = pooledLogSigma2(logPhases);
-  const sigma2Se = logSigma2StandardError(logPhases, sigma2);
-  const kappa = Math.expm1(sigma2);
+  const sigma2 = maxLikelihoodSigma2(phases);
   const s2 = Math.max(sigma2, sigma2OfCv(COHORT_DF_FLOOR_CV));
+  const sigma2Se = likelihoodSigma2StandardError(phases, sigma2);
+  const logPhases = phases.map(logPhase);
+  const kappa = Math.expm1(sigma2);
   const varSigma2 = sigma2Se ** 2;
   const df = Number.isFinite(varSigma2) ? Math.min(rawDf, varSigma2 > 0 ? (2 * s2 * s2) / varSigma2 : rawDf) : 0;
   const spreadDf = betweenPatientDf(
-    logPhases.map((p) => logPhaseQ(p, sigma2).q / (p.level.length - 1)),
+    logPhases.map((p) => logPhaseQ(p, sigma2) / (p.level.length - 1)),
     logPhases.map((p) => p.level.length - 1),
   );
   return {
