@@ -97,14 +97,9 @@ export function phaseLogLikelihood(p: PhaseReads, sigma2: number): number {
   if (!signal.some((x) => x > 0)) return 0;
   // The grid is centred on the phase's own level: 0 for E_t at its pooled level (cohortPhases), and
   // wherever the reads put it for a phase recorded with other expectations.
-  const background = p.expected.reduce((a, e) => a + e, 0) - signal.reduce((a, x) => a + x, 0);
-  const centre = Math.log(
-    Math.max(0.5, reads - background) /
-      Math.max(
-        1e-300,
-        signal.reduce((a, x) => a + x, 0),
-      ),
-  );
+  const signalTotal = signal.reduce((a, x) => a + x, 0);
+  const background = p.expected.reduce((a, e) => a + e, 0) - signalTotal;
+  const centre = Math.log(Math.max(0.5, reads - background) / signalTotal);
   const half = LEVEL_HALF_WIDTH_SD * Math.sqrt(sigma2 / m + 1 / Math.max(1, reads)) + 0.05;
   const step = (2 * half) / (LEVEL_POINTS - 1);
   const values = new Float64Array(LEVEL_POINTS);
