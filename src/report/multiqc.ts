@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { PatientIdentity } from '../identity/types.js';
 import { writeOutput } from '../io/output.js';
 import type { PatientTimeline } from '../timeline/types.js';
-import { drawIdentity } from './identity.js';
+import { drawIdentity, isLeftOut } from './identity.js';
 
 /**
  * MultiQC custom-content files (`*_mqc.json`, MultiQC's "custom content" format: id, section_name,
@@ -60,6 +60,7 @@ export function multiqcFiles(timelines: readonly PatientTimeline[], identity: re
         .map((s) => s.points[i])
         .filter((p) => p !== undefined);
       const tf = t.tumour_fraction.points.find((p) => p.sample === d.sample)?.estimate ?? null;
+      const identity = drawIdentity(identityOf.get(t.patient), d.sample);
       const row: Record<string, string | number> = {
         patient: t.patient,
         collection_date: d.collection_date,
@@ -68,11 +69,11 @@ export function multiqcFiles(timelines: readonly PatientTimeline[], identity: re
         sites_tracked: points.length,
         sites_below_lod: points.filter((p) => p.call !== 'detected').length,
         // In words in MultiQC's table: "not checked".
-        identity: drawIdentity(identityOf.get(t.patient), d.sample).replace('_', ' '),
+        identity: identity.replace('_', ' '),
       };
       if (tf !== null) row.tumour_fraction = round(tf, 5);
       rows[d.sample] = row;
-      if (tf !== null && row.identity !== 'discordant') (tfSeries[t.patient] ??= {})[String(i + 1)] = round(tf, 5);
+      if (tf !== null && !isLeftOut({ identity })) (tfSeries[t.patient] ??= {})[String(i + 1)] = round(tf, 5);
     });
   }
   const table = {
