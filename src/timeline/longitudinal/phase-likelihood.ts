@@ -28,6 +28,7 @@
  */
 import { lgamma } from '../../stats/binomial.js';
 import { normalQuadrature } from '../../stats/gauss-hermite.js';
+import { goldenMax } from '../../stats/golden-section.js';
 
 /** A nadir phase's reads (prior.ts CohortPhase): A_t, E_t and, when known, S_t. */
 export interface PhaseReads {
@@ -47,16 +48,20 @@ const LEVEL_HALF_WIDTH_SD = 6;
 const SIGMA2_MIN = 1e-6;
 const SIGMA2_MAX = 16;
 
+/** The Gauss–Hermite rule of the draws' integrals (one for every phase and σ²). */
+const QUADRATURE = normalQuadrature(DRAW_NODES);
+
+/** log of Poisson(a; b + s·e^{c + σz}) φ(z), up to log √(2π): concave in z. */
+function logIntegrand(z: number, a: number, logFactorial: number, b: number, s: number, c: number, sd: number): number {
+  const lam = b + s * Math.exp(c + sd * z);
+  return (a > 0 ? a * Math.log(lam) : 0) - lam - logFactorial - (z * z) / 2;
+}
+
 /**
  * log ∫ Poisson(a; b + s·e^{c + σz}) φ(z) dz (up to the constant log √(2π), the same for every σ²),
- * by adaptive Gauss–Hermite: the log integrand g(z) = a log λ − λ − log a! − z²/2 is concave in z.
+ * by adaptive Gauss–Hermite: centred at the integrand's mode and scaled by its curvature there.
  */
 function drawLogIntegral(a: number, logFactorial: number, b: number, s: number, c: number, sd: number): number {
-  const lambdaAt = (z: number) => b + s * Math.exp(c + sd * z);
-  const g = (z: number) => {
-    const lam = lambdaAt(z);
-    return (a > 0 ? a * Math.log(lam) : 0) - lam - logFactorial - (z * z) / 2;
-  };
   // Mode: safeguarded Newton on g'(z) = (a/λ − 1)·e·σ − z (e = s·e^{c+σz}), bracketed.
   let z = 0;
   let lo = -40;
@@ -78,38 +83,50 @@ function drawLogIntegral(a: number, logFactorial: number, b: number, s: number, 
     z = next;
   }
   const scale = 1 / Math.sqrt(Math.max(1e-12, -curvature));
-  const { nodes, weights } = normalQuadrature(DRAW_NODES);
-  const top = g(z);
+  const { nodes, weights } = QUADRATURE;
+  const top = logIntegrand(z, a, logFactorial, b, s, c, sd);
   let sum = 0;
-  for (let i = 0; i < nodes.length; i++) sum += weights[i] * Math.exp(g(z + scale * nodes[i]) - top + (nodes[i] * nodes[i]) / 2);
+  for (let i = 0; i < nodes.length; i++)
+    sum += weights[i] * Math.exp(logIntegrand(z + scale * nodes[i], a, logFactorial, b, s, c, sd) - top + (nodes[i] * nodes[i]) / 2);
   return top + Math.log(sum * scale);
 }
 
-/** log L_p(σ²) of one phase (see the file comment), up to a constant that does not depend on σ². */
-export function phaseLogLikelihood(p: PhaseReads, sigma2: number): number {
-  const m = p.observed.length;
-  const sd = Math.sqrt(Math.max(0, sigma2));
-  const reads = p.observed.reduce((x, y) => x + y, 0);
-  const logFactorial = p.observed.map((a) => lgamma(a + 1));
+/** A phase's constants, computed once for every σ² the search and the standard error try. */
+interface PreparedPhase {
+  m: number;
+  reads: number;
+  /** Centre of the level grid (log scale, relative to E_t). */
+  centre: number;
+  /** The draws with expected reads: alt reads, log a!, background and signal reads expected. */
+  draws: { a: number; logFactorial: number; b: number; s: number }[];
+}
+
+/** null for a phase without signal: it says nothing about the tumour's variation. */
+function preparePhase(p: PhaseReads): PreparedPhase | null {
   const signal = p.expected.map((e, t) => (p.signal ? Math.min(e, Math.max(0, p.signal[t])) : e));
-  // A phase without signal says nothing about the tumour's variation (and a draw without expected
-  // reads nothing at all): cohortPhases keeps neither, a recorded phase might.
-  if (!signal.some((x) => x > 0)) return 0;
+  // cohortPhases keeps no phase without signal (nor a draw without expected reads); a recorded phase might.
+  if (!signal.some((x) => x > 0)) return null;
+  const reads = p.observed.reduce((x, y) => x + y, 0);
   // The grid is centred on the phase's own level: 0 for E_t at its pooled level (cohortPhases), and
   // wherever the reads put it for a phase recorded with other expectations.
   const signalTotal = signal.reduce((a, x) => a + x, 0);
   const background = p.expected.reduce((a, e) => a + e, 0) - signalTotal;
-  const centre = Math.log(Math.max(0.5, reads - background) / signalTotal);
-  const half = LEVEL_HALF_WIDTH_SD * Math.sqrt(sigma2 / m + 1 / Math.max(1, reads)) + 0.05;
+  const draws = p.observed
+    .map((a, t) => ({ a, logFactorial: lgamma(a + 1), b: p.expected[t] - signal[t], s: signal[t], e: p.expected[t] }))
+    .filter((d) => d.e > 0)
+    .map(({ a, logFactorial, b, s }) => ({ a, logFactorial, b, s }));
+  return { m: p.observed.length, reads, centre: Math.log(Math.max(0.5, reads - background) / signalTotal), draws };
+}
+
+function preparedLogLikelihood(q: PreparedPhase, sigma2: number): number {
+  const sd = Math.sqrt(Math.max(0, sigma2));
+  const half = LEVEL_HALF_WIDTH_SD * Math.sqrt(sigma2 / q.m + 1 / Math.max(1, q.reads)) + 0.05;
   const step = (2 * half) / (LEVEL_POINTS - 1);
   const values = new Float64Array(LEVEL_POINTS);
   for (let k = 0; k < LEVEL_POINTS; k++) {
-    const mu = centre - half + k * step;
+    const c = q.centre - half + k * step - sigma2 / 2;
     let l = 0;
-    for (let t = 0; t < m; t++) {
-      if (!(p.expected[t] > 0)) continue;
-      l += drawLogIntegral(p.observed[t], logFactorial[t], p.expected[t] - signal[t], signal[t], mu - sigma2 / 2, sd);
-    }
+    for (const d of q.draws) l += drawLogIntegral(d.a, d.logFactorial, d.b, d.s, c, sd);
     values[k] = l;
   }
   const top = Math.max(...values);
@@ -118,48 +135,40 @@ export function phaseLogLikelihood(p: PhaseReads, sigma2: number): number {
   return top + Math.log(sum * step);
 }
 
-const total = (phases: readonly PhaseReads[], sigma2: number): number => phases.reduce((s, p) => s + phaseLogLikelihood(p, sigma2), 0);
+/** log L_p(σ²) of one phase (see the file comment), up to a constant that does not depend on σ². */
+export function phaseLogLikelihood(p: PhaseReads, sigma2: number): number {
+  const q = preparePhase(p);
+  return q ? preparedLogLikelihood(q, sigma2) : 0;
+}
+
+const prepared = (phases: readonly PhaseReads[]): PreparedPhase[] => phases.map(preparePhase).filter((q): q is PreparedPhase => q !== null);
+
+const total = (phases: readonly PreparedPhase[], sigma2: number): number =>
+  phases.reduce((s, q) => s + preparedLogLikelihood(q, sigma2), 0);
+
+/** Golden-section narrowings of log σ² over SIGMA2_MIN–SIGMA2_MAX: the bracket ends below 1e-5. */
+const SEARCH_ITERATIONS = 32;
 
 /** σ̂² maximising the phases' summed log-likelihood; 0 without a phase or when none is higher than at 0. */
 export function maxLikelihoodSigma2(phases: readonly PhaseReads[]): number {
-  if (phases.length === 0) return 0;
-  const f = (logS2: number) => total(phases, Math.exp(logS2));
-  const golden = (Math.sqrt(5) - 1) / 2;
-  let a = Math.log(SIGMA2_MIN);
-  let b = Math.log(SIGMA2_MAX);
-  let c = b - golden * (b - a);
-  let d = a + golden * (b - a);
-  let fc = f(c);
-  let fd = f(d);
-  while (b - a > 1e-5) {
-    if (fc > fd) {
-      b = d;
-      d = c;
-      fd = fc;
-      c = b - golden * (b - a);
-      fc = f(c);
-    } else {
-      a = c;
-      c = d;
-      fc = fd;
-      d = a + golden * (b - a);
-      fd = f(d);
-    }
-  }
-  const best = Math.exp((a + b) / 2);
-  return best <= 10 * SIGMA2_MIN && total(phases, 0) >= total(phases, best) ? 0 : best;
+  const ready = prepared(phases);
+  if (ready.length === 0) return 0;
+  const logBest = goldenMax((logS2) => total(ready, Math.exp(logS2)), Math.log(SIGMA2_MIN), Math.log(SIGMA2_MAX), SEARCH_ITERATIONS);
+  const best = Math.exp(logBest.x);
+  return best <= 10 * SIGMA2_MIN && total(ready, 0) >= logBest.value ? 0 : best;
 }
 
 /** Sandwich standard error of σ̂² (file comment); Infinity when the likelihood is flat there. */
 export function likelihoodSigma2StandardError(phases: readonly PhaseReads[], sigma2: number): number {
   const h = Math.max(1e-4, 0.01 * sigma2);
   // Central differences inside (0, ∞); one-sided ones at the boundary.
-  const at = sigma2 - h >= 0 ? [sigma2 - h, sigma2, sigma2 + h] : [sigma2, sigma2 + h, sigma2 + 2 * h];
+  const central = sigma2 - h >= 0;
+  const at = central ? [sigma2 - h, sigma2, sigma2 + h] : [sigma2, sigma2 + h, sigma2 + 2 * h];
   let meat = 0;
   let bread = 0;
-  for (const p of phases) {
-    const [l0, l1, l2] = at.map((s2) => phaseLogLikelihood(p, s2));
-    const u = sigma2 - h >= 0 ? (l2 - l0) / (2 * h) : (l1 - l0) / h;
+  for (const q of prepared(phases)) {
+    const [l0, l1, l2] = at.map((s2) => preparedLogLikelihood(q, s2));
+    const u = central ? (l2 - l0) / (2 * h) : (l1 - l0) / h;
     meat += u * u;
     bread -= (l2 - 2 * l1 + l0) / (h * h);
   }

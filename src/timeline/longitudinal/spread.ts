@@ -20,6 +20,7 @@
  */
 
 import { gammaQ, lgamma } from '../../stats/binomial.js';
+import { goldenMax } from '../../stats/golden-section.js';
 
 /**
  * Phases whose r_p lies below χ²_ν's lower 0.1% quantile are left out of the spread: such a phase
@@ -38,31 +39,6 @@ function logScaledF(r: number, nu: number, d: number, logC: number): number {
     ? lgamma(h + d / 2) - lgamma(h) - lgamma(d / 2) + h * Math.log(nu / d) + (h - 1) * Math.log(x) - (h + d / 2) * Math.log1p((nu * x) / d)
     : h * Math.log(h) - lgamma(h) + (h - 1) * Math.log(x) - h * x;
   return core - logC;
-}
-
-/** Golden-section maximum of f on [a, b]: the argument and the value. */
-function goldenMax(f: (x: number) => number, a: number, b: number, iterations: number): { x: number; value: number } {
-  const g = (Math.sqrt(5) - 1) / 2;
-  let c1 = b - g * (b - a);
-  let c2 = a + g * (b - a);
-  let f1 = f(c1);
-  let f2 = f(c2);
-  for (let k = 0; k < iterations; k++) {
-    if (f1 < f2) {
-      a = c1;
-      c1 = c2;
-      f1 = f2;
-      c2 = a + g * (b - a);
-      f2 = f(c2);
-    } else {
-      b = c2;
-      c2 = c1;
-      f2 = f1;
-      c1 = b - g * (b - a);
-      f1 = f(c1);
-    }
-  }
-  return f1 >= f2 ? { x: c1, value: f1 } : { x: c2, value: f2 };
 }
 
 /**
