@@ -219,15 +219,35 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
         });
         from = requests.length;
         const effective = Math.sqrt(cv * cv + RHO / VAF);
-        add('effective', { prior: { cv: effective, df: 1e9, source: 'effective CV' }, basis: 'measured', note: '', estimate: null }, 0);
+        const effectivePrior = { cv: effective, df: 1e9, source: 'effective CV' };
+        add('effective', { prior: effectivePrior, basis: 'measured', note: '', estimate: null }, 0);
         rows.push({ id, cv, judged: false, prior: `the effective CV ${f2(effective)}, no uncertainty`, from, to: requests.length });
+        // The same series (same seed key) judged by the reference test that knows σ² and ρ.
+        from = requests.length;
+        for (const fold of [1, 2])
+          requests.push({
+            table: 'across',
+            schedule: s,
+            priorName: 'effective#0',
+            prior: effectivePrior,
+            spec: spec(cell, s, fold),
+            reference: { sigma2: Math.log1p(cv * cv), rho: RHO },
+          });
+        rows.push({
+          id,
+          cv,
+          judged: false,
+          prior: 'reference: the exact conditional test, CV and ρ known (not the model)',
+          from,
+          to: requests.length,
+        });
       }
     const res = await runCells(o, requests);
     say();
     say('### One stable marker at 2%, 1,500×, across cohorts');
     say();
     say(
-      `The rule-out share of a one-marker patient rests on the cohort's CV estimate, which varies between cohorts of ${size.patients} patients; here each of ${ACROSS_COHORTS} independent cohorts (default path) judges ${perCohort.toLocaleString('en-US')} stable series and as many real 2-fold rises. For comparison (${o.seriesPerCell.toLocaleString('en-US')} series each), the prior of a ${LIMIT_COHORT.patients.toLocaleString('en-US')}-patient cohort (still with the policy's between-patient cap), and the effective CV of one marker in this simulation, √(CV² + ρ/VAF) (between-draw variation plus the site × draw noise a single site cannot tell from it; a first-order approximation), with no uncertainty: about the best a ${pct(st.ruleOutLevel, 0)} rule-out bound can do.`,
+      `The rule-out share of a one-marker patient rests on the cohort's CV estimate, which varies between cohorts of ${size.patients} patients; here each of ${ACROSS_COHORTS} independent cohorts (default path) judges ${perCohort.toLocaleString('en-US')} stable series and as many real 2-fold rises. For comparison (${o.seriesPerCell.toLocaleString('en-US')} series each), the prior of a ${LIMIT_COHORT.patients.toLocaleString('en-US')}-patient cohort (still with the policy's between-patient cap), and the effective CV of one marker in this simulation, √(CV² + ρ/VAF) (between-draw variation plus the site × draw noise a single site cannot tell from it; a first-order approximation), with no uncertainty; and, on the same series, a reference test that is not the model: the exact conditional (binomial) test of the window's share of the reads, mixed over the between-draw variation, with the CV and the site × draw ρ both known and ρ's part shrinking as the level rises (src/bench/accuracy-frontier.ts; with Poisson counts the uniformly most powerful unbiased test). Its row is the best a valid ${pct(st.ruleOutLevel, 0)} rule-out can do here; no lab knows ρ for a single marker, nor the CV without a cohort.`,
     );
     say();
     say('| draws | CV | prior | false alarms (upper 95%) | ruled out: all (cohorts: min–median–max) | 2× ruled out |');

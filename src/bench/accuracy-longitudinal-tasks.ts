@@ -9,6 +9,7 @@ import { Xoshiro128 } from '../stats/rng.js';
 import { tumourFraction } from '../stats/tumour-fraction.js';
 import { assessMolecularChange } from '../timeline/longitudinal/model.js';
 import type { BetweenDrawPrior, ModelSettings } from '../timeline/longitudinal/types.js';
+import { type KnownVariances, referenceOutcome } from './accuracy-frontier.js';
 import { type SeriesSpec, simulateSeries } from './accuracy-series.js';
 
 export interface SeriesTask {
@@ -17,6 +18,8 @@ export interface SeriesTask {
   spec: SeriesSpec;
   prior: BetweenDrawPrior;
   settings: ModelSettings;
+  /** Present: the series are judged by the reference test that knows these variances (accuracy-frontier.ts), not by the model. */
+  reference?: KnownVariances;
   from: number;
   to: number;
 }
@@ -54,6 +57,15 @@ export function runSeriesTask(runSeed: number, task: SeriesTask): SeriesCounts {
   for (let rep = task.from; rep < task.to; rep++) {
     const rng = new Xoshiro128(seriesSeed(runSeed, task.cell, rep));
     const s = simulateSeries(rng, task.spec);
+    if (task.reference) {
+      const outcome = referenceOutcome(s.sites[0], s.windowIdx[0], task.reference, task.settings);
+      c.n++;
+      if (outcome === 'progression') c.progression++;
+      else if (outcome === 'ruled_out') c.ruledOut++;
+      else if (outcome === 'undecided') c.undecided++;
+      else c.notEvaluable++;
+      continue;
+    }
     const m = assessMolecularChange({
       draws: s.draws,
       sites: s.sites,

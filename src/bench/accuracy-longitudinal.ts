@@ -16,6 +16,7 @@ import type { BetweenDrawPrior, ModelSettings } from '../timeline/longitudinal/t
 import { hashString32, mix32 } from '../simulate/rng.js';
 import { runPool } from './accuracy-pool.js';
 import { type SeriesSpec, simulateSeries } from './accuracy-series.js';
+import type { KnownVariances } from './accuracy-frontier.js';
 import { addCounts, emptyCounts, type SeriesCounts, type SeriesTask } from './accuracy-longitudinal-tasks.js';
 
 export const CVS = [0, 0.15, 0.3, 0.5];
@@ -114,6 +115,8 @@ export interface CellRequest {
   spec: SeriesSpec;
   /** Series of this request (default: the run's series per cell). */
   series?: number;
+  /** Judge by the reference test that knows these variances (accuracy-frontier.ts; one marker, one window draw). */
+  reference?: KnownVariances;
 }
 
 export async function runCells(o: LongitudinalOptions, requests: CellRequest[]): Promise<SeriesCounts[]> {
@@ -124,7 +127,15 @@ export async function runCells(o: LongitudinalOptions, requests: CellRequest[]):
     const cell = `${r.table}/${r.schedule.id}/${r.priorName}/${r.spec.cv}${spread}/${r.spec.depth}/${r.spec.markers}/${r.spec.vaf}/${r.spec.fold}/${r.spec.baselineFold ?? 1}`;
     const n = r.series ?? o.seriesPerCell;
     for (let from = 0; from < n; from += TASK_SIZE) {
-      tasks.push({ cell, spec: r.spec, prior: r.prior, settings: o.settings, from, to: Math.min(n, from + TASK_SIZE) });
+      tasks.push({
+        cell,
+        spec: r.spec,
+        prior: r.prior,
+        settings: o.settings,
+        reference: r.reference,
+        from,
+        to: Math.min(n, from + TASK_SIZE),
+      });
       owner.push(i);
     }
   });
