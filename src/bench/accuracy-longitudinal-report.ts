@@ -26,6 +26,7 @@ import {
 } from './accuracy-longitudinal.js';
 import { addCounts, emptyCounts, type SeriesCounts } from './accuracy-longitudinal-tasks.js';
 import { backgroundSection } from './accuracy-background.js';
+import { mixedCohortSection } from './accuracy-mixed.js';
 import { f2, pct, priorText, rate } from './accuracy-format.js';
 
 interface Worst {
@@ -491,6 +492,9 @@ export async function longitudinalSection(o: LongitudinalOptions, say: (s?: stri
       );
     });
   }
+
+  const mixed = await mixedCohortSection(o, say);
+  noteFalseAlarm('default path', mixed.stable, mixed.where);
 
   const nearBackground = await backgroundSection(o, say);
   noteFalseAlarm('near the background', nearBackground.stable, nearBackground.where);

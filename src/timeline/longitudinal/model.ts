@@ -16,7 +16,7 @@ import { contrastBound, type Contrast, fold80Power, makeContrast, powerAt, riseP
 import { describeChange } from './describe.js';
 import { selectPhase } from './phase.js';
 import type { ChangeStatus, DrawComparison, LongitudinalInput, MolecularChange } from './types.js';
-import { combineWithPrior, cvOfSigma2, ownBetweenDraw, phaseReads, siteDispersion, sigma2OfCv } from './variance.js';
+import { combineWithPrior, cvOfSigma2, ownBetweenDraw, phaseReads, phiOfIcc, siteDispersion, sigma2OfCv } from './variance.js';
 
 const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
@@ -168,7 +168,18 @@ export function assessMolecularChange(input: LongitudinalInput): MolecularChange
     caveats.push(`${uncovered.map((s) => s.label || s.key).join(', ')}: no read in any draw (is the contig in the BAM?)`);
   const lastWindow = window.length > 0 ? window[window.length - 1] : -1;
   const lineDraws = draws.map((_, t) => t).filter((t) => inLine(t) && t <= lastWindow);
-  const { phi, df: phiDf } = siteDispersion(alt, depth, lineDraws);
+  let { phi, df: phiDf } = siteDispersion(alt, depth, lineDraws);
+  const icc = input.prior.siteIcc;
+  if (phiDf === 0 && icc && icc.rho > 0) {
+    // Fewer than two sites with reads: the cohort's site × draw ICC (its upper bound) gives φ at this
+    // patient's depth (site-icc.ts); the prior's CV, from patients whose draws average that noise
+    // over their sites, holds little of it. df: those of the cohort's X² (hundreds; Satterthwaite).
+    phi = phiOfIcc(alt, depth, lineDraws, icc.rho);
+    phiDf = icc.df;
+    caveats.push(
+      `site × draw dispersion from the cohort (ICC ${icc.rho.toPrecision(2)}, its upper bound; φ ${phi.toFixed(2)} at this patient's depth): fewer than two sites with reads cannot estimate it`,
+    );
+  }
 
   const fitted: (Fitted | null)[] = [];
   const comparisons: DrawComparison[] = [];

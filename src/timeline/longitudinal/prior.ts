@@ -27,6 +27,7 @@ import type { BetweenDrawPrior, SeriesDraw, SeriesSite } from './types.js';
 import { betweenPatientDf } from './spread.js';
 import { logPhase, logPhaseQ } from './log-level.js';
 import { likelihoodSigma2StandardError, maxLikelihoodSigma2 } from './phase-likelihood.js';
+import { type SiteDrawIcc, cohortSiteIcc } from './site-icc.js';
 import { phaseReads, sigma2OfCv } from './variance.js';
 
 /**
@@ -68,6 +69,8 @@ export interface CohortPriorEstimate extends BetweenDrawPrior {
   kappaSe: number;
   /** d0: pseudo-df of the patients' spread around the cohort's variance (spread.ts); Infinity: they agree. */
   spreadDf: number;
+  /** The cohort's site × draw ICC (site-icc.ts); null when no patient has two sites with reads. */
+  siteDrawIcc: SiteDrawIcc | null;
 }
 
 function linesOf(series: CohortSeries): number[][] {
@@ -85,7 +88,9 @@ function linesOf(series: CohortSeries): number[][] {
  * The nadir phase of every patient and line at between-draw variance σ². φ = 1: a per-patient φ̂
  * from a few sites × draws is floored at 1 and noisy upward, which biased κ̂ low (CV 0.15 → 0.10
  * with 2 markers); with φ = 1 the site × draw excess counts as between-draw variation (a slight,
- * conservative overestimate, which is also what a one-marker patient's own draws show).
+ * conservative overestimate, which is also what a one-marker patient's own draws show). Taking the
+ * cohort's ICC instead (φ_t = 1 + ρ̂(n̄_t − 1), site-icc.ts) gave fewer df where the cohort says little
+ * and ruled out more real 2-fold rises near the background (docs/methods/statistics.md §3.4).
  */
 export function cohortPhases(
   cohort: readonly CohortSeries[],
@@ -155,7 +160,12 @@ export function medianKappa(phases: readonly CohortPhase[]): number {
  * the residuals hold); df 0 without a phase. The patients' spread (spread.ts) reads each phase's
  * log-scale Q_p at σ̂² (log-level.ts).
  */
-export function priorFromPhases(phases: readonly CohortPhase[], patients: number, what: string): CohortPriorEstimate {
+export function priorFromPhases(
+  phases: readonly CohortPhase[],
+  patients: number,
+  what: string,
+  siteIcc: SiteDrawIcc | null = null,
+): CohortPriorEstimate {
   const draws = phases.reduce((s, p) => s + p.observed.length, 0);
   const rawDf = phases.reduce((s, p) => s + p.observed.length - 1, 0);
   if (phases.length === 0)
@@ -169,6 +179,7 @@ export function priorFromPhases(phases: readonly CohortPhase[], patients: number
       kappa: 0,
       kappaSe: Infinity,
       spreadDf: Infinity,
+      siteDrawIcc: siteIcc,
     };
   const sigma2 = maxLikelihoodSigma2(phases);
   const s2 = Math.max(sigma2, sigma2OfCv(COHORT_DF_FLOOR_CV));
@@ -192,6 +203,7 @@ export function priorFromPhases(phases: readonly CohortPhase[], patients: number
     // dκ/dσ² = e^{σ²}: the standard error on the κ scale the upper bound is taken on.
     kappaSe: (1 + kappa) * sigma2Se,
     spreadDf,
+    siteDrawIcc: siteIcc,
   };
 }
 
@@ -221,6 +233,13 @@ export function estimateCohortPrior(
   recorded: readonly CohortPhase[] = [],
   what = 'cohort estimate',
 ): CohortPriorEstimate {
+  const siteIcc = cohortSiteIcc(
+    cohort.flatMap((series) => {
+      const alt = series.sites.map((x) => x.alt);
+      const depth = series.sites.map((x) => x.depth);
+      return linesOf(series).map((draws) => ({ alt, depth, draws }));
+    }),
+  );
   let sigma2 = 0;
   let selected = cohortPhases(cohort, sigma2);
   for (let iter = 0; iter < 10; iter++) {
@@ -229,5 +248,5 @@ export function estimateCohortPrior(
     sigma2 = next;
     selected = cohortPhases(cohort, sigma2);
   }
-  return priorFromPhases([...selected.phases, ...recorded], selected.patients + recorded.length, what);
+  return priorFromPhases([...selected.phases, ...recorded], selected.patients + recorded.length, what, siteIcc);
 }

@@ -57,28 +57,48 @@ export function parsePriorChoice(text: string): BetweenDrawPriorChoice | null {
 
 const fmt = (x: number, d = 2) => Number(x.toFixed(d)).toString();
 
+/** The ICC a one-site patient takes: the cohort's upper `testLevel` bound (site-icc.ts). */
+function oneSiteIcc(est: CohortPriorEstimate, settings: PriorSettings): { rho: number; df: number } | undefined {
+  const icc = est.siteDrawIcc;
+  return icc ? { rho: icc.rho + normalQuantile(settings.testLevel) * icc.se, df: icc.df } : undefined;
+}
+
+/** The cohort's site × draw ICC in words ('' without one). */
+function siteIccText(est: CohortPriorEstimate, settings: PriorSettings): string {
+  const icc = est.siteDrawIcc;
+  const bound = oneSiteIcc(est, settings);
+  return icc && bound
+    ? `; site × draw ICC ${icc.rho.toPrecision(2)} from ${icc.lines} patient line(s) with two or more sites (upper ${Math.round(100 * settings.testLevel)}% bound ${bound.rho.toPrecision(2)}, used for a patient with one site)`
+    : '';
+}
+
 /** The prior a cohort estimate gives (see the file comment). */
 export function cohortBasedPrior(est: CohortPriorEstimate, settings: PriorSettings): BetweenDrawPrior {
   const spread = Math.min(est.spreadDf, settings.betweenPatientDf);
   const df = 1 / (1 / est.df + 1 / spread);
-  return {
+  const prior: BetweenDrawPrior = {
     cv: est.cv,
     df,
     testCv: Math.max(est.cv, upperCv(est, normalQuantile(settings.testLevel))),
-    source: `${est.source}; ${fmt(df, 1)} df with the between-patient spread (${fmt(spread, 1)} df)`,
+    source: `${est.source}; ${fmt(df, 1)} df with the between-patient spread (${fmt(spread, 1)} df)${siteIccText(est, settings)}`,
   };
+  const icc = oneSiteIcc(est, settings);
+  if (icc) prior.siteIcc = icc;
+  return prior;
 }
 
 /** A cohort estimate with too few df to be used itself: its upper `testLevel` bound, used throughout. */
 export function upperBoundPrior(est: CohortPriorEstimate, settings: PriorSettings): BetweenDrawPrior {
   const based = cohortBasedPrior(est, settings);
   const cv = based.testCv as number;
-  return {
+  const prior: BetweenDrawPrior = {
     cv,
     df: based.df,
     testCv: cv,
-    source: `${est.source}; too few df for the estimate itself: its upper ${Math.round(100 * settings.testLevel)}% bound ${fmt(cv, 3)} used`,
+    source: `${est.source}; too few df for the estimate itself: its upper ${Math.round(100 * settings.testLevel)}% bound ${fmt(cv, 3)} used${siteIccText(est, settings)}`,
   };
+  if (based.siteIcc) prior.siteIcc = based.siteIcc;
+  return prior;
 }
 
 export function resolveBetweenDrawPrior(
@@ -118,7 +138,7 @@ export function resolveBetweenDrawPrior(
     return {
       prior,
       basis: 'cohort',
-      note: `between-draw prior: cohort upper bound CV ${fmt(prior.cv, 3)} (estimate ${fmt(est.cv, 3)} with ${fmt(est.df, 1)} effective df, fewer than ${settings.minDf}: its upper ${Math.round(100 * settings.testLevel)}% bound is used throughout) with ${fmt(prior.df, 1)} df, from ${est.patients} patients' nadir phases (${from})`,
+      note: `between-draw prior: cohort upper bound CV ${fmt(prior.cv, 3)} (estimate ${fmt(est.cv, 3)} with ${fmt(est.df, 1)} effective df, fewer than ${settings.minDf}: its upper ${Math.round(100 * settings.testLevel)}% bound is used throughout) with ${fmt(prior.df, 1)} df, from ${est.patients} patients' nadir phases (${from})${siteIccText(est, settings)}`,
       estimate: est,
     };
   }
@@ -126,7 +146,7 @@ export function resolveBetweenDrawPrior(
   return {
     prior,
     basis: 'cohort',
-    note: `between-draw prior: cohort estimate CV ${fmt(prior.cv, 3)} (the rise test assumes ${fmt(prior.testCv as number, 3)}, its upper ${Math.round(100 * settings.testLevel)}% bound) with ${fmt(prior.df, 1)} df, from ${est.patients} patients' nadir phases (${from}; ${fmt(est.df, 1)} effective df; patients' spread ${Number.isFinite(est.spreadDf) ? `${fmt(est.spreadDf, 1)} df` : 'none seen'}, at most ${settings.betweenPatientDf})`,
+    note: `between-draw prior: cohort estimate CV ${fmt(prior.cv, 3)} (the rise test assumes ${fmt(prior.testCv as number, 3)}, its upper ${Math.round(100 * settings.testLevel)}% bound) with ${fmt(prior.df, 1)} df, from ${est.patients} patients' nadir phases (${from}; ${fmt(est.df, 1)} effective df; patients' spread ${Number.isFinite(est.spreadDf) ? `${fmt(est.spreadDf, 1)} df` : 'none seen'}, at most ${settings.betweenPatientDf})${siteIccText(est, settings)}`,
     estimate: est,
   };
 }

@@ -45,6 +45,13 @@ export interface BetweenDrawPrior {
   testCv?: number;
   /** Where the value comes from (policy default with its source, or a cohort estimate). */
   source: string;
+  /**
+   * The site × draw ICC ρ that a patient whose own sites cannot estimate the dispersion φ (one site)
+   * takes, φ = 1 + ρ(n̄ − 1): the cohort's upper bound (site-icc.ts, resolve.ts), with the df of its
+   * estimate. Absent: such a patient has φ = 1 and the prior's CV carries that noise (a cohort of
+   * one-site patients, or a policy default).
+   */
+  siteIcc?: { rho: number; df: number };
 }
 
 export interface ModelSettings {

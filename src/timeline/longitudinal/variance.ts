@@ -22,13 +22,23 @@
  */
 import type { BetweenDrawPrior } from './types.js';
 
-/** Quasi-likelihood scale φ of site × draw variation over the given draws (columns) of the sites. */
-export function siteDispersion(alt: number[][], depth: number[][], draws: readonly number[]): { phi: number; df: number } {
+/**
+ * The site × draw Pearson X² of the given draws (columns) of the sites (the file comment's fit), its
+ * df, the same X² on the binomial scale (each cell's residual over μ(1 − μ/n)), and
+ * Σ_c (n_c − 1)·df/cells over the fitted cells: under a beta-binomial ICC ρ a cell's binomial-scale
+ * residual has expectation ≈ (1 − h_c)(1 + (n_c − 1)ρ), so E[X²_binomial] ≈ df + ρ·depthExcess (the
+ * leverages h_c taken as equal). All 0 with fewer than two sites or draws with alt reads.
+ */
+export function siteDrawPearson(
+  alt: number[][],
+  depth: number[][],
+  draws: readonly number[],
+): { x2: number; x2Binomial: number; df: number; depthExcess: number } {
   const altIn = (i: number, t: number) => (depth[i][t] > 0 ? alt[i][t] : 0);
   // Sites and draws without an alt read have fitted means of 0 and no residual: leave them out.
   const sites = alt.map((_, i) => i).filter((i) => draws.reduce((s, t) => s + altIn(i, t), 0) > 0);
   const cols = draws.filter((t) => sites.reduce((s, i) => s + altIn(i, t), 0) > 0);
-  if (sites.length < 2 || cols.length < 2) return { phi: 1, df: 0 };
+  if (sites.length < 2 || cols.length < 2) return { x2: 0, x2Binomial: 0, df: 0, depthExcess: 0 };
   const a = new Float64Array(sites.length);
   const b = new Float64Array(cols.length);
   const siteAlt = sites.map((i) => cols.reduce((s, t) => s + altIn(i, t), 0));
@@ -53,19 +63,53 @@ export function siteDispersion(alt: number[][], depth: number[][], draws: readon
     if (change < 1e-9) break;
   }
   let x2 = 0;
+  let x2Binomial = 0;
   let cells = 0;
+  let depthSum = 0;
   for (let si = 0; si < sites.length; si++) {
     for (let ti = 0; ti < cols.length; ti++) {
       const n = depth[sites[si]][cols[ti]];
       if (!(n > 0)) continue;
       const mu = n * Math.exp(a[si] + b[ti]);
       cells++;
-      x2 += (alt[sites[si]][cols[ti]] - mu) ** 2 / mu;
+      depthSum += n - 1;
+      const r2 = (alt[sites[si]][cols[ti]] - mu) ** 2;
+      x2 += r2 / mu;
+      x2Binomial += r2 / (mu * Math.max(1e-9, 1 - mu / n));
     }
   }
   const df = cells - sites.length - cols.length + 1;
-  if (df <= 0) return { phi: 1, df: 0 };
-  return { phi: Math.max(1, x2 / df), df };
+  if (df <= 0) return { x2: 0, x2Binomial: 0, df: 0, depthExcess: 0 };
+  return { x2, x2Binomial, df, depthExcess: (depthSum * df) / cells };
+}
+
+/** Quasi-likelihood scale φ of site × draw variation over the given draws (columns) of the sites. */
+export function siteDispersion(alt: number[][], depth: number[][], draws: readonly number[]): { phi: number; df: number } {
+  const { x2, df } = siteDrawPearson(alt, depth, draws);
+  return df > 0 ? { phi: Math.max(1, x2 / df), df } : { phi: 1, df: 0 };
+}
+
+/**
+ * φ of the given draws' pooled alt reads under a site × draw ICC ρ: Var A_t = Σ_i μ_it(1 + (n_it − 1)ρ),
+ * so φ = 1 + ρ(n̄ − 1) with n̄ the depth averaged over the alt reads (over the depths when there is none).
+ */
+export function phiOfIcc(alt: number[][], depth: number[][], draws: readonly number[], rho: number): number {
+  if (!(rho > 0)) return 1;
+  let reads = 0;
+  let weighted = 0;
+  let cells = 0;
+  let depthSum = 0;
+  for (let i = 0; i < alt.length; i++)
+    for (const t of draws) {
+      const n = depth[i][t];
+      if (!(n > 0)) continue;
+      reads += alt[i][t];
+      weighted += alt[i][t] * (n - 1);
+      cells++;
+      depthSum += n - 1;
+    }
+  const excess = reads > 0 ? weighted / reads : cells > 0 ? depthSum / cells : 0;
+  return 1 + rho * excess;
 }
 
 /**
