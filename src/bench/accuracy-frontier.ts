@@ -15,9 +15,11 @@
  *     shrinks as the level rises: at a 2-fold null the window carries half of it.
  * σ² and ρ are the simulation's own, p the reference's allele fraction. The p-values are mid-p
  * mixtures over δ (Gauss–Hermite). With Poisson counts (no between-draw and no site × draw
- * variation) this is the conditional binomial test of two Poisson rates, the uniformly most powerful
- * unbiased test of θ (Lehmann & Romano, Testing Statistical Hypotheses, 3rd ed., §4.5): no unbiased
- * level-α test does better there. The sites' background (1e-4 against a 2% signal) is left out.
+ * variation) this is the conditional binomial test of two Poisson rates, which in its randomised form
+ * is the uniformly most powerful unbiased test of their ratio (Lehmann & Romano, Testing Statistical
+ * Hypotheses, 3rd ed., ch. 4; Fay, the rateratio.test vignette): no unbiased level-α test does better
+ * there; the mid-p stands in for the randomisation. The sites' background (1e-4 against a 2% signal)
+ * is left out.
  */
 import { binomLogLowerTail, binomLogPmf, binomLogUpperTail } from '../stats/binomial.js';
 import { normalQuadrature } from '../stats/gauss-hermite.js';
