@@ -49,6 +49,24 @@ describe('site × draw Pearson statistic', () => {
     expect(p.depthExcess).toBeCloseTo((4 * 999) / 4, 10);
   });
 
+  it('a site near 100% (fitted μ above n) does not divide by zero: 1 − p is floored at ½', () => {
+    // Site 2 reads nearly every read as alt; the log-linear fit puts some μ above n.
+    const p = siteDrawPearson(
+      [
+        [10, 30, 20],
+        [98, 100, 99],
+      ],
+      [
+        [1000, 1000, 1000],
+        [100, 100, 100],
+      ],
+      [0, 1, 2],
+    );
+    expect(Number.isFinite(p.x2Binomial)).toBe(true);
+    expect(p.x2Binomial).toBeLessThanOrEqual(2 * p.x2 + 1e-9);
+    expect(p.x2Binomial).toBeGreaterThanOrEqual(p.x2);
+  });
+
   it('φ of an ICC is 1 + ρ(n̄ − 1), n̄ weighted by the alt reads', () => {
     const phi = phiOfIcc([[30, 10]], [[1000, 3000]], [0, 1], 1e-4);
     expect(phi).toBeCloseTo(1 + 1e-4 * ((30 * 999 + 10 * 2999) / 40), 12);

@@ -24,7 +24,7 @@ import type { BetweenDrawPrior } from './types.js';
 
 /**
  * The site × draw Pearson X² of the given draws (columns) of the sites (the file comment's fit), its
- * df, the same X² on the binomial scale (each cell's residual over μ(1 − μ/n)), and
+ * df, the same X² on the binomial scale (each cell's residual over μ(1 − μ/n), 1 − μ/n floored at ½), and
  * Σ_c (n_c − 1)·df/cells over the fitted cells: under a beta-binomial ICC ρ a cell's binomial-scale
  * residual has expectation ≈ (1 − h_c)(1 + (n_c − 1)ρ), so E[X²_binomial] ≈ df + ρ·depthExcess (the
  * leverages h_c taken as equal). All 0 with fewer than two sites or draws with alt reads.
@@ -75,7 +75,9 @@ export function siteDrawPearson(
       depthSum += n - 1;
       const r2 = (alt[sites[si]][cols[ti]] - mu) ** 2;
       x2 += r2 / mu;
-      x2Binomial += r2 / (mu * Math.max(1e-9, 1 - mu / n));
+      // The binomial variance's 1 − p, floored at ½: the log-linear fit does not keep μ below n, and
+      // a site near 100% (loss of heterozygosity at a high tumour fraction) would otherwise divide by ~0.
+      x2Binomial += r2 / (mu * Math.max(0.5, 1 - mu / n));
     }
   }
   const df = cells - sites.length - cols.length + 1;
