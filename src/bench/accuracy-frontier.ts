@@ -81,8 +81,7 @@ export function referenceOutcome(
   const shift = pooledLogBias(known.sigma2, w2);
   const offset = Math.log(nT / nR) - shift;
   const riseP = mixedMidP(aT, s, offset, Math.sqrt(tau2At(1)), 'upper');
-  const observedFold = aR > 0 ? aT / nT / p : Infinity;
-  if (riseP < settings.alpha && observedFold >= settings.fold) return 'progression';
+  if (riseP < settings.alpha && aT / nT / p >= settings.fold) return 'progression';
   const fallP = mixedMidP(aT, s, Math.log(settings.fold) + offset, Math.sqrt(tau2At(settings.fold)), 'lower');
   return fallP < 1 - settings.ruleOutLevel ? 'ruled_out' : 'undecided';
 }

@@ -9,7 +9,7 @@ import { Xoshiro128 } from '../stats/rng.js';
 import { tumourFraction } from '../stats/tumour-fraction.js';
 import { assessMolecularChange } from '../timeline/longitudinal/model.js';
 import type { BetweenDrawPrior, ModelSettings } from '../timeline/longitudinal/types.js';
-import { type KnownVariances, referenceOutcome } from './accuracy-frontier.js';
+import { type KnownVariances, referenceOutcome, type ReferenceOutcome } from './accuracy-frontier.js';
 import { type SeriesSpec, simulateSeries } from './accuracy-series.js';
 
 export interface SeriesTask {
@@ -52,18 +52,22 @@ export function seriesSeed(runSeed: number, cell: string, rep: number): number {
   return mix32(mix32(runSeed >>> 0, hashString32(cell)), rep);
 }
 
+/** One series' decision into the counts (the model's and the reference test's share the four outcomes). */
+function countOutcome(c: SeriesCounts, outcome: ReferenceOutcome): void {
+  c.n++;
+  if (outcome === 'progression') c.progression++;
+  else if (outcome === 'ruled_out') c.ruledOut++;
+  else if (outcome === 'undecided') c.undecided++;
+  else c.notEvaluable++;
+}
+
 export function runSeriesTask(runSeed: number, task: SeriesTask): SeriesCounts {
   const c = emptyCounts();
   for (let rep = task.from; rep < task.to; rep++) {
     const rng = new Xoshiro128(seriesSeed(runSeed, task.cell, rep));
     const s = simulateSeries(rng, task.spec);
     if (task.reference) {
-      const outcome = referenceOutcome(s.sites[0], s.windowIdx[0], task.reference, task.settings);
-      c.n++;
-      if (outcome === 'progression') c.progression++;
-      else if (outcome === 'ruled_out') c.ruledOut++;
-      else if (outcome === 'undecided') c.undecided++;
-      else c.notEvaluable++;
+      countOutcome(c, referenceOutcome(s.sites[0], s.windowIdx[0], task.reference, task.settings));
       continue;
     }
     const m = assessMolecularChange({
@@ -74,11 +78,7 @@ export function runSeriesTask(runSeed: number, task: SeriesTask): SeriesCounts {
       prior: task.prior,
       settings: task.settings,
     });
-    c.n++;
-    if (m.status === 'progression') c.progression++;
-    else if (m.status === 'ruled_out') c.ruledOut++;
-    else if (m.status === 'undecided') c.undecided++;
-    else c.notEvaluable++;
+    countOutcome(c, m.status);
     const last = m.comparisons[m.comparisons.length - 1];
     if (last && last.status !== 'not_evaluable') {
       c.withInterval++;

@@ -124,15 +124,25 @@ describe("the cohort prior's ICC for one-site patients", () => {
 });
 
 describe('a one-site patient with the cohort ICC', () => {
-  const s = simulateSeries(new Xoshiro128(31), { cv: 0.15, depth: 1500, markers: 1, vaf: 0.005, before: 3, window: 1, fold: 1, rho: 1e-4 });
+  /** Stable series of 3 draws and a window draw at 1,500×, CV 15%, ρ = 1e-4. */
+  const stable = (seed: number, markers: number, vaf: number) =>
+    simulateSeries(new Xoshiro128(seed), { cv: 0.15, depth: 1500, markers, vaf, before: 3, window: 1, fold: 1, rho: 1e-4 });
+  const s = stable(31, 1, 0.005);
   const site = seriesSite('m1', s.sites[0].alt, s.sites[0].depth);
   const base = { cv: 0.15, df: 15, source: 'test' };
 
   it('takes φ = 1 + ρ(n̄ − 1) at its own depth, says so, and widens its interval', () => {
     const withIcc = assessMolecularChange(seriesInput([site], undefined, { ...base, siteIcc: { rho: 1e-4, df: 600 } }, settings));
     const without = assessMolecularChange(seriesInput([site], undefined, base, settings));
-    const phi = phiOfIcc([site.alt], [site.depth], [0, 1, 2, 3], 1e-4);
-    expect(withIcc.site_dispersion.phi).toBeCloseTo(phi, 12);
+    // 1 + ρ(n̄ − 1), n̄ the depth averaged over the alt reads of the four draws, written out here.
+    let reads = 0;
+    let weighted = 0;
+    for (let t = 0; t < 4; t++) {
+      reads += site.alt[t];
+      weighted += site.alt[t] * site.depth[t];
+    }
+    expect(reads).toBeGreaterThan(0);
+    expect(withIcc.site_dispersion.phi).toBeCloseTo(1 + 1e-4 * (weighted / reads - 1), 12);
     expect(withIcc.site_dispersion.df).toBe(600);
     expect(without.site_dispersion.phi).toBe(1);
     expect(withIcc.caveats.join(' ')).toContain('site × draw dispersion from the cohort');
@@ -141,16 +151,7 @@ describe('a one-site patient with the cohort ICC', () => {
   });
 
   it('a patient with two sites keeps its own φ', () => {
-    const t = simulateSeries(new Xoshiro128(32), {
-      cv: 0.15,
-      depth: 1500,
-      markers: 2,
-      vaf: 0.02,
-      before: 3,
-      window: 1,
-      fold: 1,
-      rho: 1e-4,
-    });
+    const t = stable(32, 2, 0.02);
     const sites = t.sites.map((x, i) => seriesSite(`m${i}`, x.alt, x.depth));
     const withIcc = assessMolecularChange(seriesInput(sites, undefined, { ...base, siteIcc: { rho: 5e-3, df: 600 } }, settings));
     const without = assessMolecularChange(seriesInput(sites, undefined, base, settings));
